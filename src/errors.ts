@@ -1,0 +1,156 @@
+/**
+ * Stable error codes. Scripts may rely on them; the messages are for people and may change.
+ * Declared once so the type and the thrown values cannot drift apart.
+ */
+export const ErrorCode = {
+  /** An option has a value xlmerge cannot use. */
+  InvalidOption: 'INVALID_OPTION',
+  /** The inputs named no workbook at all. */
+  NoInputs: 'NO_INPUTS',
+  /** An input path does not exist or cannot be read. */
+  InputNotFound: 'INPUT_NOT_FOUND',
+  /** The file is 0 bytes long. */
+  EmptyFile: 'EMPTY_FILE',
+  /** The file is not a zip archive (for example a CSV or text file renamed .xlsx). */
+  NotZip: 'NOT_ZIP',
+  /** The zip archive is truncated or damaged. */
+  CorruptZip: 'CORRUPT_ZIP',
+  /** A legacy binary .xls workbook, which xlmerge does not read. */
+  LegacyXls: 'LEGACY_XLS',
+  /** A password-protected (encrypted) workbook. */
+  Encrypted: 'ENCRYPTED',
+  /** A zip archive that is not an Excel workbook (no workbook part). */
+  NotWorkbook: 'NOT_WORKBOOK',
+  /** The workbook has no worksheets. */
+  NoSheets: 'NO_SHEETS',
+  /** The sheet asked for by `sheet` is not in the workbook. */
+  SheetNotFound: 'SHEET_NOT_FOUND',
+  /** The chosen sheet has no header row (it is empty). */
+  EmptySheet: 'EMPTY_SHEET',
+  /** An XML part of the workbook is malformed or truncated. */
+  MalformedXml: 'MALFORMED_XML',
+  /** An XML part uses a DOCTYPE or entity declarations, which workbooks never need. */
+  UnsafeXml: 'UNSAFE_XML',
+  /** A part inflates past the configured size limits (a decompression bomb or a huge part). */
+  SizeLimit: 'SIZE_LIMIT',
+  /** A key column named in `dedupe` is not in a file's header. */
+  MissingKeyColumn: 'MISSING_KEY_COLUMN',
+  /** The output file exists and `force` was not given. */
+  OutputExists: 'OUTPUT_EXISTS',
+  /** The output path is one of the inputs. */
+  OutputIsInput: 'OUTPUT_IS_INPUT',
+  /** Writing the output failed (disk full, no permission, …). */
+  WriteFailed: 'WRITE_FAILED',
+  /** More data rows than an Excel sheet can hold. */
+  TooManyRows: 'TOO_MANY_ROWS',
+  /** More columns than an Excel sheet can hold. */
+  TooManyColumns: 'TOO_MANY_COLUMNS',
+  /** A cell holds more characters than Excel allows. */
+  CellTooLong: 'CELL_TOO_LONG',
+  /** A worker thread died while parsing a file. */
+  WorkerCrashed: 'WORKER_CRASHED',
+  /** Parsing a file took longer than the per-file timeout. */
+  Timeout: 'TIMEOUT',
+  /** The run was cancelled through its AbortSignal. */
+  Aborted: 'ABORTED',
+  /** One or more input files failed; details are in `failures`. */
+  FilesFailed: 'FILES_FAILED',
+  /** A bug in xlmerge. */
+  Internal: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Where in the input an error applies. */
+export interface ErrorContext {
+  /** The input file, as the user named or xlmerge found it. */
+  file?: string;
+  sheet?: string;
+  /** 1-based row number in the sheet. */
+  row?: number;
+  /** Column letters (`C`) or a header name. */
+  column?: string;
+  /** The zip entry (part) inside the workbook, such as `xl/worksheets/sheet1.xml`. */
+  part?: string;
+}
+
+export interface XlmergeErrorOptions extends ErrorContext {
+  cause?: unknown;
+  /** What the user can do about it. */
+  hint?: string;
+  /** For {@link ErrorCode.FilesFailed}: the per-file errors. */
+  failures?: readonly XlmergeError[];
+}
+
+/** The one error class xlmerge throws. Compare `code`, not `instanceof`, across workers. */
+export class XlmergeError extends Error {
+  override readonly name = 'XlmergeError';
+  readonly code: ErrorCode;
+  readonly file?: string;
+  readonly sheet?: string;
+  readonly row?: number;
+  readonly column?: string;
+  readonly part?: string;
+  readonly hint?: string;
+  readonly failures?: readonly XlmergeError[];
+
+  constructor(code: ErrorCode, message: string, options: XlmergeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    if (options.file !== undefined) this.file = options.file;
+    if (options.sheet !== undefined) this.sheet = options.sheet;
+    if (options.row !== undefined) this.row = options.row;
+    if (options.column !== undefined) this.column = options.column;
+    if (options.part !== undefined) this.part = options.part;
+    if (options.hint !== undefined) this.hint = options.hint;
+    if (options.failures !== undefined) this.failures = options.failures;
+  }
+
+  /** The message with its place in front: `data/a.xlsx, sheet "Q1", row 7: …`. */
+  describe(): string {
+    const where: string[] = [];
+    if (this.file !== undefined) where.push(this.file);
+    if (this.sheet !== undefined) where.push(`sheet "${this.sheet}"`);
+    if (this.row !== undefined) where.push(`row ${this.row}`);
+    if (this.column !== undefined) where.push(`column ${this.column}`);
+    const head = where.length > 0 ? `${where.join(', ')}: ` : '';
+    return this.hint === undefined ? `${head}${this.message}` : `${head}${this.message}. ${this.hint}`;
+  }
+
+  /** A plain object that survives structured cloning (worker → main). */
+  toJSON(): SerializedError {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.file === undefined ? {} : { file: this.file }),
+      ...(this.sheet === undefined ? {} : { sheet: this.sheet }),
+      ...(this.row === undefined ? {} : { row: this.row }),
+      ...(this.column === undefined ? {} : { column: this.column }),
+      ...(this.part === undefined ? {} : { part: this.part }),
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+      ...(this.stack === undefined ? {} : { stack: this.stack }),
+    };
+  }
+
+  /** Rebuilds an error that crossed the worker boundary as a plain object. */
+  static fromJSON(data: SerializedError): XlmergeError {
+    const { code, message, stack, ...context } = data;
+    const error = new XlmergeError(isErrorCode(code) ? code : ErrorCode.Internal, message, context);
+    if (stack !== undefined) error.stack = stack;
+    return error;
+  }
+}
+
+export interface SerializedError extends ErrorContext {
+  code: string;
+  message: string;
+  hint?: string;
+  stack?: string;
+}
+
+const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && CODES.has(value);
+}
+
