@@ -1,0 +1,185 @@
+/**
+ * The command line: maps argv to library options, prints, and sets `process.exitCode`.
+ * Nothing else happens here; the library never prints and never exits.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { KEEP_MODES, type KeepMode } from '../core/dedupe.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import { merge } from '../merge.js';
+import { DEFAULT_OUTPUT, type MergeOptions } from '../options.js';
+import type { MergeSummary } from '../summary.js';
+import { createProgressBar } from './progress.js';
+import { formatError, formatSummary } from './report.js';
+
+/** Documented exit codes. */
+export const ExitCode = {
+  Ok: 0,
+  Failed: 1,
+  Usage: 2,
+  /** The output was written, but some files were skipped (`--skip-errors`). */
+  PartialSuccess: 3,
+  Interrupted: 130,
+  Terminated: 143,
+} as const;
+
+interface Streams {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+/** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
+export async function runCli(
+  argv: readonly string[] = hideBin(process.argv),
+  streams: Streams = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  let usageError: string | null = null;
+  const parser = yargs([...argv])
+    .scriptName('xlmerge')
+    .usage('$0 <inputs..> [options]\n\nMerge Excel workbooks into one, without the duplicate rows.')
+    .command('$0 <inputs..>', false)
+    .positional('inputs', { describe: 'Folders, files or globs to merge', type: 'string', array: true })
+    .option('output', { alias: 'o', type: 'string', default: DEFAULT_OUTPUT, describe: 'Workbook to write' })
+    .option('dedupe', {
+      alias: 'd',
+      type: 'string',
+      describe: 'Key columns by header, comma-separated; alone: all columns',
+    })
+    .option('keep', { choices: KEEP_MODES, default: 'first', describe: 'Which duplicate survives' })
+    .option('ignore-case', { type: 'boolean', default: false, describe: 'Compare key text ignoring case' })
+    .option('trim', { type: 'boolean', default: false, describe: 'Ignore spaces around key text' })
+    .option('keys-as-text', {
+      type: 'boolean',
+      default: false,
+      describe: 'Compare keys as text ("123" matches 123)',
+    })
+    .option('sheet', { type: 'string', describe: 'Sheet name, 1-based position, or "all"' })
+    .option('header-row', { type: 'number', describe: 'Row holding the header (default: first non-empty)' })
+    .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'Include subfolders' })
+    .option('pattern', { type: 'string', array: true, describe: 'Globs for files in folders (default *.xlsx *.xlsm)' })
+    .option('source-column', { type: 'boolean', default: false, describe: 'Add a Source column' })
+    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Replace an existing output file' })
+    .option('skip-errors', { type: 'boolean', default: false, describe: 'Merge the readable files, report the rest' })
+    .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads (default: CPU cores)' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors' })
+    .option('progress', { type: 'boolean', describe: 'Show the progress bar (default: on a terminal)' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'Show stack traces with errors' })
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      usageError = message ?? error?.message ?? 'invalid arguments';
+    })
+    .epilog('Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 130/143 interrupted.')
+    .version()
+    .help()
+    .wrap(Math.min(100, streams.stderr.columns ?? 100));
+
+  let args: Awaited<ReturnType<typeof parser.parseAsync>>;
+  let printed = '';
+  try {
+    args = await parser.parseAsync([...argv], {}, (_error, _argv, output) => {
+      printed = output;
+    });
+  } catch (error) {
+    usageError ??= error instanceof Error ? error.message : String(error);
+    args = {} as typeof args;
+  }
+  if (usageError !== null) {
+    streams.stderr.write(`xlmerge: ${usageError}\nRun "xlmerge --help" for usage.\n`);
+    return ExitCode.Usage;
+  }
+  if (args.help === true || args.version === true) {
+    streams.stdout.write(`${printed}\n`);
+    return ExitCode.Ok;
+  }
+
+  const json = args.json === true;
+  const quiet = args.quiet === true || json;
+  const showProgress = args.progress ?? (!quiet && streams.stderr.isTTY === true);
+  const verbose = args.verbose === true;
+  const controller = new AbortController();
+  let signalExit: number = ExitCode.Interrupted;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalExit = signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    controller.abort(signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const bar = showProgress ? createProgressBar(streams.stderr) : null;
+
+  try {
+    const options = toOptions(args, controller.signal, bar === null ? undefined : bar.update);
+    const summary = await merge(options);
+    bar?.stop();
+    if (json) streams.stdout.write(`${JSON.stringify({ ok: true, ...summary }, null, 2)}\n`);
+    else if (!quiet && streams.stderr.isTTY === true) {
+      streams.stderr.write(formatSummary(summary, process.cwd()));
+    }
+    if (summary.skipped.length > 0) {
+      if (quiet && !json) for (const skipped of summary.skipped) streams.stderr.write(`xlmerge: skipped ${skipped.reason}\n`);
+      return ExitCode.PartialSuccess;
+    }
+    return ExitCode.Ok;
+  } catch (error) {
+    bar?.stop();
+    if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) {
+      streams.stderr.write('xlmerge: cancelled; no output was written\n');
+      return signalExit;
+    }
+    if (json) streams.stdout.write(`${JSON.stringify(toJsonError(error), null, 2)}\n`);
+    streams.stderr.write(formatError(error, verbose));
+    return error instanceof XlmergeError && error.code === ErrorCode.InvalidOption
+      ? ExitCode.Usage
+      : ExitCode.Failed;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+type Args = Record<string, unknown>;
+
+function toOptions(
+  args: Args,
+  signal: AbortSignal,
+  onProgress: MergeOptions['onProgress'],
+): MergeOptions {
+  const options: MergeOptions = {
+    inputs: (args.inputs as string[]) ?? [],
+    output: args.output as string,
+    keep: args.keep as KeepMode,
+    ignoreCase: args.ignoreCase as boolean,
+    trim: args.trim as boolean,
+    keysAsText: args.keysAsText as boolean,
+    recursive: args.recursive as boolean,
+    sourceColumn: args.sourceColumn as boolean,
+    force: args.force as boolean,
+    skipErrors: args.skipErrors as boolean,
+    signal,
+  };
+  if (onProgress !== undefined) options.onProgress = onProgress;
+  if (typeof args.dedupe === 'string') options.dedupe = parseList(args.dedupe);
+  if (typeof args.sheet === 'string') options.sheet = args.sheet;
+  if (args.headerRow !== undefined) options.headerRow = args.headerRow as number;
+  if (args.pattern !== undefined) options.pattern = args.pattern as string[];
+  if (args.jobs !== undefined) options.jobs = args.jobs as number;
+  return options;
+}
+
+/** `--dedupe id,email` → ["id", "email"]; `--dedupe` alone → [] (all columns). */
+function parseList(value: string): string[] {
+  if (value.trim() === '') return [];
+  return value.split(',').map((name) => name.trim());
+}
+
+function toJsonError(error: unknown): object {
+  if (!(error instanceof XlmergeError)) return { ok: false, error: { code: ErrorCode.Internal, message: String(error) } };
+  const describe = (e: XlmergeError) => ({ ...e.toJSON(), stack: undefined, description: e.describe() });
+  return {
+    ok: false,
+    error: { ...describe(error), failures: (error.failures ?? []).map(describe) },
+  };
+}
+
+export type { MergeSummary };

@@ -1,0 +1,88 @@
+import { type CellValue, isDateCell, serialToEpochMs } from './cell.js';
+import { formatCellAsText } from './text.js';
+
+/** How key cells are compared. */
+export interface KeyOptions {
+  /** Compare text without regard to case. */
+  readonly ignoreCase: boolean;
+  /** Ignore whitespace at both ends of text. */
+  readonly trim: boolean;
+  /** Compare the text form of every value, so the number 123 matches the text "123". */
+  readonly keysAsText: boolean;
+}
+
+/**
+ * The dedupe key of a row: one string that is equal for two rows exactly when their key cells
+ * are equal under `options`, or `null` when every key cell is empty (such a row is never a
+ * duplicate). Each part is tagged with its type and length-prefixed, so no two different
+ * tuples of values can produce the same string.
+ *
+ * Typed comparison: numbers by value (1 = 1.0, -0 = 0), text exactly, dates by instant (to the
+ * millisecond), booleans by value, errors by code; text "1" is not the number 1.
+ */
+export function keyOf(
+  cells: readonly CellValue[],
+  keyColumns: readonly number[],
+  options: KeyOptions,
+): string | null {
+  let key = '';
+  let empty = true;
+  for (const column of keyColumns) {
+    const part = keyPart(cells[column] ?? null, options);
+    if (part === '') {
+      key += '_';
+      continue;
+    }
+    empty = false;
+    key += `${part.length}:${part}`;
+  }
+  return empty ? null : key;
+}
+
+function keyPart(value: CellValue, options: KeyOptions): string {
+  if (value === null) return '';
+  if (options.keysAsText || typeof value === 'string') {
+    const text = normalizeText(
+      typeof value === 'string' ? value : formatCellAsText(value),
+      options,
+    );
+    return text === '' ? '' : `s${text}`;
+  }
+  if (typeof value === 'number') return `n${value === 0 ? 0 : value}`;
+  if (typeof value === 'boolean') return value ? 'b1' : 'b0';
+  if (isDateCell(value)) return `d${serialToEpochMs(value.serial)}`;
+  return `e${value.code}`;
+}
+
+function normalizeText(text: string, options: KeyOptions): string {
+  let result = options.trim ? text.trim() : text;
+  // Upper then lower folds more than lower alone: "ß" → "SS" → "ss" matches "SS".
+  if (options.ignoreCase) result = result.toUpperCase().toLowerCase();
+  return result;
+}
+
+/** A column that takes part in an all-columns key, by name (sorted by name by the caller). */
+export interface NamedColumn {
+  readonly source: number;
+  readonly name: string;
+}
+
+/**
+ * The key of a row when every column is a key column (`dedupe` with no list). Columns are
+ * matched by header name, not position, so files with the same columns in another order, or
+ * with an extra column that is empty in the row, still match: a missing column equals an empty
+ * cell. `columns` must be sorted by name.
+ */
+export function allColumnsKeyOf(
+  cells: readonly CellValue[],
+  columns: readonly NamedColumn[],
+  options: KeyOptions,
+): string | null {
+  let key = '';
+  for (const column of columns) {
+    const part = keyPart(cells[column.source] ?? null, options);
+    if (part === '') continue;
+    key += `${column.name.length}:${column.name}${part.length}:${part}`;
+  }
+  return key === '' ? null : key;
+}

@@ -1,0 +1,18 @@
+/** xlmerge: merge Excel workbooks into one, without the duplicate rows. */
+export type { CellValue, DateCell, ErrorCell } from './core/cell.js';
+export { dateCellToDate, isDateCell, isErrorCell } from './core/cell.js';
+export type { KeepMode } from './core/dedupe.js';
+export type { ErrorContext } from './errors.js';
+export { ErrorCode, XlmergeError } from './errors.js';
+export type { MergedRow } from './merge.js';
+export { merge, mergeRows } from './merge.js';
+export type { MergeOptions, Progress } from './options.js';
+export type {
+  FileSummary,
+  IgnoredFile,
+  MergeSummary,
+  SheetSummary,
+  SkippedFile,
+} from './summary.js';
+export type { ReadLimits } from './xlsx/read/types.js';
+export { DEFAULT_READ_LIMITS } from './xlsx/read/types.js';

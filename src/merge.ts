@@ -1,0 +1,221 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { CellValue } from './core/cell.js';
+import { ErrorCode, XlmergeError } from './errors.js';
+import { type MergeOptions, normalizeOptions, type Settings } from './options.js';
+import { ColumnUnion } from './reduce/column-union.js';
+import { throwIfAborted } from './reduce/parse-in-order.js';
+import { placeRow } from './reduce/place-row.js';
+import {
+  finishFileSummaries,
+  type ReducedSheet,
+  type ReduceReport,
+  reduceFiles,
+} from './reduce/reduce-files.js';
+import { type InputFile, scanInputs } from './scan/scan-inputs.js';
+import type { MergeSummary } from './summary.js';
+import { createParsePool } from './worker/pool.js';
+import type { ParseTask, RenderMode } from './worker/protocol.js';
+import { renderRowCells } from './xlsx/write/cell-xml.js';
+import { createWorkbookWriter, type SheetWriter } from './xlsx/write/workbook-writer.js';
+
+/** The name of the output sheet. */
+export const OUTPUT_SHEET = 'Merged';
+/** The wanted name of the provenance column (`sourceColumn`). */
+export const SOURCE_COLUMN = 'Source';
+/** Rows written between waits for the compressor to catch up. */
+const DRAIN_EVERY = 4096;
+
+/** One merged row, as {@link mergeRows} yields it. */
+export interface MergedRow {
+  /** The input file, as shown to the user. */
+  readonly file: string;
+  readonly sheet: string;
+  /** 1-based row number in the source sheet. */
+  readonly row: number;
+  /** The row's cells by header name; columns its sheet lacks are absent. */
+  readonly values: Readonly<Record<string, CellValue>>;
+}
+
+/**
+ * Merges the workbooks named by `options.inputs` into one workbook at `options.output`,
+ * dropping duplicate rows on the key columns. The output appears only when the run succeeds:
+ * it is written to a temporary file beside the target and renamed into place.
+ *
+ * Throws an {@link XlmergeError}; `FILES_FAILED` lists every file that could not be read.
+ */
+export async function merge(options: MergeOptions): Promise<MergeSummary> {
+  const started = performance.now();
+  const settings = normalizeOptions(options);
+  await checkOutput(settings);
+  const scan = await scanInputs(settings);
+  throwIfAborted(settings.signal);
+  const report = newReport(settings);
+  const writer = createWorkbookWriter({ path: settings.output });
+  const sheet = writer.addSheet(OUTPUT_SHEET);
+  try {
+    for await (const reduced of reduceWithPool(settings, scan.files, 'xlsx', report)) {
+      await writeRows(sheet, reduced, settings);
+    }
+    if (report.files.length === 0) throw allSkipped(report);
+    const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
+    await sheet.end({ columns: header.names, widths: header.widths });
+    throwIfAborted(settings.signal);
+    await writer.commit();
+    return summarize(report, scan.ignored, started, settings.output, header.names);
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}
+
+/**
+ * Like {@link merge}, but yields the merged rows instead of writing a workbook. Rows come in
+ * merge order; the generator's return value is the summary.
+ */
+export async function* mergeRows(
+  options: Omit<MergeOptions, 'output' | 'force'>,
+): AsyncGenerator<MergedRow, MergeSummary> {
+  const started = performance.now();
+  const settings = normalizeOptions(options);
+  const scan = await scanInputs(settings);
+  const report = newReport(settings);
+  for await (const reduced of reduceWithPool(settings, scan.files, 'values', report)) {
+    for (const index of reduced.kept) yield toMergedRow(reduced, index);
+  }
+  if (report.files.length === 0) throw allSkipped(report);
+  const header = report.union.header([]);
+  return summarize(report, scan.ignored, started, null, header.names);
+}
+
+/** Runs the parse pool for the length of one reduction, and always stops it. */
+async function* reduceWithPool(
+  settings: Settings,
+  files: readonly InputFile[],
+  render: RenderMode,
+  report: ReduceReport,
+): AsyncGenerator<ReducedSheet> {
+  const pool = createParsePool(Math.min(settings.jobs, files.length));
+  // Killing the workers makes every parse in flight fail at once, so a cancelled run ends now.
+  const stop = () => void pool.close(true);
+  settings.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const parse = (file: InputFile) => pool.parse(toTask(file, settings, render));
+    yield* reduceFiles(files, settings, parse, report);
+  } catch (error) {
+    throwIfAborted(settings.signal);
+    throw error;
+  } finally {
+    settings.signal?.removeEventListener('abort', stop);
+    await pool.close(true);
+  }
+}
+
+function toTask(file: InputFile, settings: Settings, render: RenderMode): ParseTask {
+  return {
+    file: file.path,
+    display: file.display,
+    sheet: settings.sheet,
+    headerRow: settings.headerRow,
+    keyColumns: settings.keyColumns,
+    key: settings.key,
+    keep: settings.keep,
+    render,
+    columnOffset: render === 'xlsx' && settings.sourceColumn ? 1 : 0,
+    limits: settings.limits,
+  };
+}
+
+async function writeRows(
+  sheet: SheetWriter,
+  reduced: ReducedSheet,
+  settings: Settings,
+): Promise<void> {
+  const rows = reduced.sheet.xml;
+  if (rows === null) throw new Error('Internal: a worker rendered no XML');
+  const offset = settings.sourceColumn ? 1 : 0;
+  const place = placeRow(reduced.sheet.columns, reduced.outputs, offset);
+  const prefix = settings.sourceColumn ? renderRowCells([sourceLabel(reduced)]) : '';
+  let written = 0;
+  for (const index of reduced.kept) {
+    sheet.writeRenderedRow(prefix + place(rows[index] as string));
+    written += 1;
+    if (written % DRAIN_EVERY === 0) await sheet.drain();
+  }
+  await sheet.drain();
+}
+
+function sourceLabel(reduced: ReducedSheet): string {
+  return reduced.severalSheets ? `${reduced.file.source} [${reduced.sheet.name}]` : reduced.file.source;
+}
+
+function toMergedRow(reduced: ReducedSheet, index: number): MergedRow {
+  const cells = reduced.sheet.values?.[index] ?? [];
+  const values: Record<string, CellValue> = {};
+  for (const column of reduced.sheet.columns) values[column.name] = cells[column.source] ?? null;
+  return {
+    file: reduced.file.display,
+    sheet: reduced.sheet.name,
+    row: reduced.sheet.rowNumbers[index] ?? 0,
+    values,
+  };
+}
+
+function newReport(settings: Settings): ReduceReport {
+  return { union: new ColumnUnion(settings.sourceColumn ? 1 : 0), files: [], skipped: [] };
+}
+
+function summarize(
+  report: ReduceReport,
+  ignored: MergeSummary['ignored'],
+  started: number,
+  output: string | null,
+  columns: readonly string[],
+): MergeSummary {
+  const files = finishFileSummaries(report);
+  const sum = (pick: (file: (typeof files)[number]) => number) =>
+    files.reduce((total, file) => total + pick(file), 0);
+  return {
+    output,
+    columns,
+    files,
+    skipped: report.skipped,
+    ignored,
+    rowsRead: sum((file) => file.rowsRead),
+    rowsKept: sum((file) => file.rowsKept),
+    duplicates: sum((file) => file.duplicatesInFile + file.duplicatesAcrossFiles),
+    seconds: Math.round(performance.now() - started) / 1000,
+  };
+}
+
+/** Refuses to start a run whose output cannot or must not be written. */
+async function checkOutput(settings: Settings): Promise<void> {
+  const target = settings.output;
+  const stat = await fs.stat(target).catch(() => null);
+  if (stat?.isDirectory()) {
+    throw new XlmergeError(ErrorCode.InvalidOption, 'The output path is a folder', {
+      file: target,
+      hint: 'Give a file name, such as -o merged.xlsx',
+    });
+  }
+  if (stat !== null && !settings.force) {
+    throw new XlmergeError(ErrorCode.OutputExists, 'The output file already exists', {
+      file: target,
+      hint: 'Use --force to replace it, or choose another name with -o',
+    });
+  }
+  const folder = await fs.stat(path.dirname(target)).catch(() => null);
+  if (!folder?.isDirectory()) {
+    throw new XlmergeError(ErrorCode.WriteFailed, 'The output folder does not exist', {
+      file: target,
+      hint: `Create ${path.dirname(target)} first`,
+    });
+  }
+}
+
+function allSkipped(report: ReduceReport): XlmergeError {
+  return new XlmergeError(ErrorCode.FilesFailed, 'No file could be merged; nothing was written', {
+    hint: report.skipped.map((skipped) => skipped.reason).join('; '),
+  });
+}
+

@@ -1,0 +1,224 @@
+import os from 'node:os';
+import path from 'node:path';
+import { KEEP_MODES, type KeepMode } from './core/dedupe.js';
+import type { KeyOptions } from './core/key.js';
+import { ErrorCode, XlmergeError } from './errors.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './xlsx/read/types.js';
+
+/** Which sheets of each workbook to read. */
+export type SheetSelector =
+  | { readonly kind: 'first' }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'position'; readonly position: number };
+
+/** Progress of a run, reported through `onProgress`. */
+export interface Progress {
+  readonly filesTotal: number;
+  readonly filesDone: number;
+  /** Data rows read so far (blank rows not counted). */
+  readonly rowsRead: number;
+  /** Rows dropped as duplicates so far. */
+  readonly duplicates: number;
+}
+
+/** Options of {@link merge} and {@link mergeRows}. Every field is optional but `inputs`. */
+export interface MergeOptions {
+  /** Directories, files and glob patterns to read. */
+  inputs: readonly string[];
+  /** The workbook to write. @default 'merged.xlsx' */
+  output?: string;
+  /** Also read workbooks in subfolders of input directories. @default false */
+  recursive?: boolean;
+  /** Glob(s) choosing the files inside input directories. @default ['*.xlsx', '*.xlsm'] */
+  pattern?: string | readonly string[];
+  /**
+   * The sheets to read: a sheet name, a 1-based position, or `'all'`. A value that names a sheet
+   * is taken as a name first. @default the first worksheet
+   */
+  sheet?: string | number;
+  /** 1-based row holding the header. @default the first row that is not empty */
+  headerRow?: number;
+  /** Key columns by header name; `true` means all columns; omitted: no rows are dropped. @default none */
+  dedupe?: readonly string[] | boolean;
+  /** Which row survives among rows with the same key. @default 'first' */
+  keep?: KeepMode;
+  /** Compare key text without regard to case. @default false */
+  ignoreCase?: boolean;
+  /** Ignore whitespace around key text. @default false */
+  trim?: boolean;
+  /** Compare the text form of key values ("123" matches 123; "00123" does not). @default false */
+  keysAsText?: boolean;
+  /** Add a `Source` column naming each row's file (and sheet, when several). @default false */
+  sourceColumn?: boolean;
+  /** Replace an existing output file. @default false */
+  force?: boolean;
+  /** Merge the readable files and report the others instead of failing the run. @default false */
+  skipErrors?: boolean;
+  /** Worker threads parsing files. @default os.availableParallelism() */
+  jobs?: number;
+  /** Folder that relative inputs and output are resolved against. @default process.cwd() */
+  cwd?: string;
+  /** Caps against decompression bombs. @default DEFAULT_READ_LIMITS */
+  limits?: Partial<ReadLimits>;
+  /** Cancels the run; the output is not written. */
+  signal?: AbortSignal;
+  /** Called as files finish. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** The fully defaulted, validated, frozen form of {@link MergeOptions} used inside xlmerge. */
+export interface Settings {
+  readonly inputs: readonly string[];
+  readonly output: string;
+  readonly recursive: boolean;
+  readonly patterns: readonly string[];
+  readonly sheet: SheetSelector;
+  readonly headerRow: number | null;
+  /** `null`: no dedupe; `'all'`: every column; else the key column names. */
+  readonly keyColumns: readonly string[] | 'all' | null;
+  readonly keep: KeepMode;
+  readonly key: KeyOptions;
+  readonly sourceColumn: boolean;
+  readonly force: boolean;
+  readonly skipErrors: boolean;
+  readonly jobs: number;
+  readonly cwd: string;
+  readonly limits: ReadLimits;
+  readonly signal: AbortSignal | undefined;
+  readonly onProgress: ((progress: Progress) => void) | undefined;
+}
+
+export const DEFAULT_OUTPUT = 'merged.xlsx';
+export const DEFAULT_PATTERNS: readonly string[] = ['*.xlsx', '*.xlsm'];
+
+/** Validates `options` and fills in every default, once, at the library's boundary. */
+export function normalizeOptions(options: MergeOptions): Settings {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid('options', 'an object', options);
+  }
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  return Object.freeze({
+    inputs: Object.freeze(validateInputs(options.inputs)),
+    output: path.resolve(cwd, validateText('output', options.output ?? DEFAULT_OUTPUT)),
+    recursive: validateBoolean('recursive', options.recursive),
+    patterns: Object.freeze(validatePatterns(options.pattern)),
+    sheet: Object.freeze(validateSheet(options.sheet)),
+    headerRow: validateHeaderRow(options.headerRow),
+    keyColumns: validateDedupe(options.dedupe),
+    keep: validateKeep(options.keep),
+    key: Object.freeze({
+      ignoreCase: validateBoolean('ignoreCase', options.ignoreCase),
+      trim: validateBoolean('trim', options.trim),
+      keysAsText: validateBoolean('keysAsText', options.keysAsText),
+    }),
+    sourceColumn: validateBoolean('sourceColumn', options.sourceColumn),
+    force: validateBoolean('force', options.force),
+    skipErrors: validateBoolean('skipErrors', options.skipErrors),
+    jobs: validateJobs(options.jobs),
+    cwd,
+    limits: Object.freeze(validateLimits(options.limits)),
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+}
+
+function invalid(name: string, expected: string, got: unknown): XlmergeError {
+  return new XlmergeError(
+    ErrorCode.InvalidOption,
+    `Invalid option ${name}: expected ${expected}, got ${describeValue(got)}`,
+  );
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
+  return String(value);
+}
+
+function validateInputs(inputs: unknown): string[] {
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw invalid('inputs', 'a non-empty list of files, folders or globs', inputs);
+  }
+  return inputs.map((input) => validateText('inputs', input));
+}
+
+function validateText(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(name, 'a non-empty text', value);
+  return value;
+}
+
+function validateBoolean(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw invalid(name, 'true or false', value);
+  return value;
+}
+
+function validatePatterns(pattern: unknown): string[] {
+  if (pattern === undefined) return [...DEFAULT_PATTERNS];
+  const patterns = typeof pattern === 'string' ? [pattern] : pattern;
+  if (!Array.isArray(patterns) || patterns.length === 0) {
+    throw invalid('pattern', 'a glob or a list of globs', pattern);
+  }
+  return patterns.map((item) => validateText('pattern', item));
+}
+
+function validateSheet(sheet: unknown): SheetSelector {
+  if (sheet === undefined) return { kind: 'first' };
+  if (sheet === 'all') return { kind: 'all' };
+  if (typeof sheet === 'number') {
+    if (!Number.isInteger(sheet) || sheet < 1) throw invalid('sheet', 'a position from 1 up', sheet);
+    return { kind: 'position', position: sheet };
+  }
+  return { kind: 'name', name: validateText('sheet', sheet) };
+}
+
+function validateHeaderRow(row: unknown): number | null {
+  if (row === undefined) return null;
+  if (typeof row !== 'number' || !Number.isInteger(row) || row < 1 || row > 1_048_576) {
+    throw invalid('headerRow', 'a row number from 1 to 1048576', row);
+  }
+  return row;
+}
+
+function validateDedupe(dedupe: unknown): readonly string[] | 'all' | null {
+  if (dedupe === undefined || dedupe === false) return null;
+  if (dedupe === true) return 'all';
+  if (!Array.isArray(dedupe)) throw invalid('dedupe', 'a list of column names or true', dedupe);
+  if (dedupe.length === 0) return 'all';
+  const names = dedupe.map((name) => validateText('dedupe', name).trim());
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) throw invalid('dedupe', 'each column once', dedupe);
+  return Object.freeze(names);
+}
+
+function validateKeep(keep: unknown): KeepMode {
+  if (keep === undefined) return 'first';
+  if (!KEEP_MODES.includes(keep as KeepMode)) throw invalid('keep', 'first, last or none', keep);
+  return keep as KeepMode;
+}
+
+function validateJobs(jobs: unknown): number {
+  if (jobs === undefined) return Math.max(1, os.availableParallelism());
+  if (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1 || jobs > 256) {
+    throw invalid('jobs', 'a whole number from 1 to 256', jobs);
+  }
+  return jobs;
+}
+
+function validateLimits(limits: unknown): ReadLimits {
+  if (limits === undefined) return { ...DEFAULT_READ_LIMITS };
+  if (typeof limits !== 'object' || limits === null) throw invalid('limits', 'an object', limits);
+  const result: Record<string, number> = { ...DEFAULT_READ_LIMITS };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!(name in DEFAULT_READ_LIMITS)) {
+      throw invalid('limits', `only ${Object.keys(DEFAULT_READ_LIMITS).join(', ')}`, name);
+    }
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      throw invalid(`limits.${name}`, 'a positive whole number', value);
+    }
+    result[name] = value;
+  }
+  return result as unknown as ReadLimits;
+}

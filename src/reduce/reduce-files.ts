@@ -1,0 +1,160 @@
+import { FirstKeeper, indexesWhere, planSurvivors, splitIndexes } from '../core/dedupe.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import type { Settings } from '../options.js';
+import type { InputFile } from '../scan/scan-inputs.js';
+import type { FileSummary, SkippedFile } from '../summary.js';
+import type { FileResult, SheetResult } from '../worker/protocol.js';
+import { ColumnUnion } from './column-union.js';
+import { type ParsedFile, parseInOrder } from './parse-in-order.js';
+
+/** The surviving rows of one input sheet, ready to be written, in merge order. */
+export interface ReducedSheet {
+  readonly file: InputFile;
+  readonly sheet: SheetResult;
+  /** The file has more than one sheet in the merge. */
+  readonly severalSheets: boolean;
+  /** Output column index of each of the sheet's columns (same order as `sheet.columns`). */
+  readonly outputs: readonly number[];
+  /** Indexes into the sheet's rows (`keys`, `xml`, `values`) of the rows that survive. */
+  readonly kept: readonly number[];
+}
+
+/** What the reducer found, for the summary. */
+export interface ReduceReport {
+  readonly union: ColumnUnion;
+  readonly files: FileSummary[];
+  readonly skipped: SkippedFile[];
+}
+
+/**
+ * Merges per-file results in input order: aligns columns by name, drops rows whose key an
+ * earlier (or, for `last`/`none`, any other) file already has, and yields each sheet's
+ * survivors. With `keep: 'first'` sheets are yielded as soon as their turn comes; `last` and
+ * `none` wait for every file, because a later file can still decide an earlier row's fate.
+ *
+ * A failed file is skipped and reported with `skipErrors`; otherwise nothing more is yielded,
+ * the remaining files are still parsed so every failure can be listed, and the run throws
+ * `FILES_FAILED`.
+ */
+export async function* reduceFiles(
+  files: readonly InputFile[],
+  settings: Settings,
+  parse: (file: InputFile) => Promise<FileResult>,
+  report: ReduceReport,
+): AsyncGenerator<ReducedSheet> {
+  const failures: XlmergeError[] = [];
+  const progress = { filesDone: 0, rowsRead: 0, duplicates: 0 };
+  const window = settings.keep === 'first' ? settings.jobs * 2 : files.length;
+  const delivered: { file: InputFile; result: FileResult }[] = [];
+  const keeper = new FirstKeeper();
+
+  for await (const outcome of parseInOrder(files, parse, window, settings.signal)) {
+    progress.filesDone += 1;
+    if ('error' in outcome) {
+      if (settings.skipErrors) report.skipped.push(toSkipped(outcome));
+      else failures.push(outcome.error);
+    } else {
+      progress.rowsRead += outcome.result.rowsRead;
+      progress.duplicates += outcome.result.duplicatesInFile;
+      if (failures.length === 0) {
+        if (settings.keep === 'first') {
+          const survivors = outcome.result.sheets.map((sheet) =>
+            indexesWhere(sheet.keys, (key) => keeper.accept(key)),
+          );
+          progress.duplicates += countDropped(outcome.result, survivors);
+          yield* emitFile(outcome.file, outcome.result, survivors, report);
+        } else {
+          delivered.push({ file: outcome.file, result: outcome.result });
+        }
+      }
+    }
+    settings.onProgress?.({ filesTotal: files.length, ...progress });
+  }
+
+  if (failures.length > 0) throw filesFailed(failures);
+  if (settings.keep === 'first') return;
+
+  const plan = planSurvivors(
+    delivered.map(({ result }) => ({
+      keys: result.sheets.flatMap((sheet) => sheet.keys),
+      repeatedKeys: result.repeatedKeys,
+    })),
+    settings.keep,
+  );
+  for (const [i, { file, result }] of delivered.entries()) {
+    const survivors = splitIndexes(
+      plan[i] ?? [],
+      result.sheets.map((sheet) => sheet.keys.length),
+    );
+    yield* emitFile(file, result, survivors, report);
+  }
+}
+
+function* emitFile(
+  file: InputFile,
+  result: FileResult,
+  survivors: readonly number[][],
+  report: ReduceReport,
+): Generator<ReducedSheet> {
+  const added: string[] = [];
+  let rowsKept = 0;
+  const severalSheets = result.sheets.length > 1;
+  for (const [i, sheet] of result.sheets.entries()) {
+    const columns = report.union.add(sheet.columns);
+    added.push(...columns.added);
+    columns.outputs.forEach((output, slot) => {
+      report.union.widen(output, sheet.widths[slot] ?? 0);
+    });
+    const kept = survivors[i] ?? [];
+    rowsKept += kept.length;
+    yield { file, sheet, severalSheets, outputs: columns.outputs, kept };
+  }
+  const keptBefore = result.sheets.reduce((sum, sheet) => sum + sheet.keys.length, 0);
+  report.files.push({
+    file: file.display,
+    sheets: result.sheets.map((sheet) => ({
+      name: sheet.name,
+      headerRow: sheet.headerRow,
+      rowsRead: sheet.rowsRead,
+    })),
+    rowsRead: result.rowsRead,
+    rowsKept,
+    duplicatesInFile: result.duplicatesInFile,
+    duplicatesAcrossFiles: keptBefore - rowsKept,
+    blankRows: result.blankRows,
+    formulasWithoutValue: result.formulasWithoutValue,
+    addedColumns: added,
+    // Filled in once the whole union is known.
+    missingColumns: result.sheets.flatMap((sheet) => sheet.columns.map((column) => column.name)),
+  });
+}
+
+/** Replaces each file's column list (stored in `missingColumns` meanwhile) by what it lacks. */
+export function finishFileSummaries(report: ReduceReport): FileSummary[] {
+  const all = report.union.dataNames;
+  return report.files.map((summary) => {
+    const has = new Set(summary.missingColumns);
+    return { ...summary, missingColumns: all.filter((name) => !has.has(name)) };
+  });
+}
+
+function countDropped(result: FileResult, survivors: readonly number[][]): number {
+  return result.sheets.reduce(
+    (sum, sheet, i) => sum + sheet.keys.length - (survivors[i]?.length ?? 0),
+    0,
+  );
+}
+
+
+
+function toSkipped(outcome: ParsedFile & { error: XlmergeError }): SkippedFile {
+  return { file: outcome.file.display, code: outcome.error.code, reason: outcome.error.describe() };
+}
+
+function filesFailed(failures: readonly XlmergeError[]): XlmergeError {
+  const count = failures.length === 1 ? 'A file' : `${failures.length} files`;
+  return new XlmergeError(ErrorCode.FilesFailed, `${count} could not be merged; nothing was written`, {
+    failures,
+    hint: 'Fix or remove the files listed, or use --skip-errors to merge the others',
+  });
+}

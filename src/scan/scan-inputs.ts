@@ -1,0 +1,133 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import type { Settings } from '../options.js';
+import type { IgnoredFile } from '../summary.js';
+
+/** One workbook to merge. */
+export interface InputFile {
+  /** Absolute path. */
+  readonly path: string;
+  /** The path as shown to the user: relative to the working folder when inside it. */
+  readonly display: string;
+  /** The path relative to the input it was found through (the file name for a named file). */
+  readonly source: string;
+}
+
+
+export interface ScanResult {
+  /** Workbooks in merge order: code-point order of their absolute paths. */
+  readonly files: readonly InputFile[];
+  readonly ignored: readonly IgnoredFile[];
+}
+
+const GLOB_CHARS = /[*?[\]{}()!]/;
+
+/**
+ * Finds the workbooks named by `settings.inputs`: directories (their files matching
+ * `settings.patterns`, in subfolders with `recursive`), files, and glob patterns. Lock files
+ * (`~$x.xlsx`, `.~lock.x#`), dot files and the output file are left out. The same file reached
+ * twice is merged once.
+ */
+export async function scanInputs(settings: Settings): Promise<ScanResult> {
+  const found = new Map<string, InputFile>();
+  const ignored: IgnoredFile[] = [];
+  const add = (file: InputFile) => {
+    if (found.has(file.path)) return;
+    if (file.path === settings.output) {
+      ignored.push({ file: file.display, reason: 'it is the output file' });
+      return;
+    }
+    if (isLockFile(path.basename(file.path))) {
+      ignored.push({ file: file.display, reason: 'a lock file of an open workbook' });
+      return;
+    }
+    found.set(file.path, file);
+  };
+
+  await Promise.all(
+    settings.inputs.map(async (input) => {
+      const absolute = path.resolve(settings.cwd, input);
+      const stat = await fs.stat(absolute).catch(() => null);
+      if (stat?.isDirectory()) {
+        for (const relative of await globIn(absolute, settings)) {
+          const file = path.join(absolute, relative);
+          add({ path: file, display: displayPath(file, settings.cwd), source: toPosix(relative) });
+        }
+      } else if (stat?.isFile()) {
+        if (absolute === settings.output) {
+          throw new XlmergeError(ErrorCode.OutputIsInput, 'The output file is also an input', {
+            file: input,
+            hint: 'Choose another output path with -o; xlmerge never overwrites an input',
+          });
+        }
+        add({ path: absolute, display: displayPath(absolute, settings.cwd), source: path.basename(absolute) });
+      } else if (GLOB_CHARS.test(input)) {
+        const matches = await fg(toPosix(input), {
+          cwd: settings.cwd,
+          absolute: true,
+          onlyFiles: true,
+          dot: false,
+          caseSensitiveMatch: false,
+        });
+        for (const match of matches) {
+          const file = path.resolve(match);
+          add({ path: file, display: displayPath(file, settings.cwd), source: path.basename(file) });
+        }
+      } else {
+        throw new XlmergeError(ErrorCode.InputNotFound, 'No such file or folder', {
+          file: input,
+          hint: 'Check the path; to match several files use a folder or a glob such as "data/*.xlsx"',
+        });
+      }
+    }),
+  );
+
+  if (found.size === 0) {
+    throw new XlmergeError(
+      ErrorCode.NoInputs,
+      `No workbooks found in ${settings.inputs.map((input) => JSON.stringify(input)).join(', ')}`,
+      {
+        hint: `Folders are searched for ${settings.patterns.join(', ')}${settings.recursive ? '' : ' (add --recursive for subfolders)'}`,
+      },
+    );
+  }
+  return {
+    files: [...found.values()].sort((a, b) => compareCodePoints(a.path, b.path)),
+    ignored: ignored.sort((a, b) => compareCodePoints(a.file, b.file)),
+  };
+}
+
+async function globIn(directory: string, settings: Settings): Promise<string[]> {
+  const patterns = settings.patterns.map((pattern) =>
+    settings.recursive && !pattern.includes('/') ? `**/${pattern}` : pattern,
+  );
+  return fg(patterns, {
+    cwd: directory,
+    onlyFiles: true,
+    dot: false,
+    caseSensitiveMatch: false,
+    followSymbolicLinks: true,
+    suppressErrors: true,
+  });
+}
+
+/** Excel's `~$name.xlsx` owner files and LibreOffice's `.~lock.name#` files. */
+export function isLockFile(name: string): boolean {
+  return name.startsWith('~$') || (name.startsWith('.~lock.') && name.endsWith('#'));
+}
+
+/** Orders strings by Unicode code point (UTF-8 byte order), not by UTF-16 code unit. */
+export function compareCodePoints(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function displayPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : toPosix(relative);
+}
+
+function toPosix(file: string): string {
+  return file.split(path.sep).join('/');
+}

@@ -1,0 +1,81 @@
+/**
+ * What crosses the thread boundary between the main thread and a parse worker. Both sides
+ * import these types; nothing else is sent.
+ */
+import type { CellValue } from '../core/cell.js';
+import type { KeepMode } from '../core/dedupe.js';
+import type { SourceColumn } from '../core/header.js';
+import type { KeyOptions } from '../core/key.js';
+import type { SerializedError } from '../errors.js';
+import type { SheetSelector } from '../options.js';
+import type { ReadLimits } from '../xlsx/read/types.js';
+
+/** How the worker hands over the surviving rows. */
+export type RenderMode =
+  /** As cell XML for the output sheet (`renderRowCells`), the cheapest form for the writer. */
+  | 'xlsx'
+  /** As cell values, for callers that want the rows themselves. */
+  | 'values';
+
+/** One file to parse and deduplicate. */
+export interface ParseTask {
+  readonly file: string;
+  readonly display: string;
+  readonly sheet: SheetSelector;
+  readonly headerRow: number | null;
+  readonly keyColumns: readonly string[] | 'all' | null;
+  readonly key: KeyOptions;
+  readonly keep: KeepMode;
+  readonly render: RenderMode;
+  /**
+   * Output columns before the file's own (the `Source` column): rendered cell references are
+   * shifted right by this many columns.
+   */
+  readonly columnOffset: number;
+  readonly limits: ReadLimits;
+}
+
+/** The surviving rows of one sheet, after the in-file dedupe. */
+export interface SheetResult {
+  readonly name: string;
+  /** 0-based position among the workbook's worksheets. */
+  readonly index: number;
+  /** 1-based row of the header, or 0 for a sheet with no rows at all. */
+  readonly headerRow: number;
+  /** The sheet's columns in source order. */
+  readonly columns: readonly SourceColumn[];
+  /** Data rows read (blank rows not counted). */
+  readonly rowsRead: number;
+  /** Keys of the surviving rows (`null`: every key cell empty, or no dedupe). */
+  readonly keys: readonly (string | null)[];
+  /** 1-based source row numbers of the surviving rows. */
+  readonly rowNumbers: readonly number[];
+  /**
+   * With render `xlsx`: each surviving row as cell XML whose references use the column letters
+   * of `source + columnOffset` and the row-number placeholder.
+   */
+  readonly xml: readonly string[] | null;
+  /** With render `values`: each surviving row's cells by source column index. */
+  readonly values: readonly CellValue[][] | null;
+  /** Widest text seen per column (same order as `columns`), in characters. */
+  readonly widths: readonly number[];
+}
+
+export interface FileResult {
+  readonly sheets: readonly SheetResult[];
+  /** Data rows read in all sheets (blank rows not counted). */
+  readonly rowsRead: number;
+  /** Blank rows inside the data, left out. */
+  readonly blankRows: number;
+  /** Rows dropped as duplicates of rows in the same file. */
+  readonly duplicatesInFile: number;
+  /** With keep `none`: keys that occurred more than once in this file. */
+  readonly repeatedKeys: readonly string[];
+  /** Formula cells without a cached value (read as empty). */
+  readonly formulasWithoutValue: number;
+}
+
+/** A worker's answer; errors travel as data so their code and context survive the trip. */
+export type ParseResponse =
+  | { readonly ok: true; readonly result: FileResult }
+  | { readonly ok: false; readonly error: SerializedError };

@@ -1,0 +1,191 @@
+import type { CellValue } from '../../core/cell.js';
+import { ErrorCode, XlmergeError } from '../../errors.js';
+import { StyleId } from './styles.js';
+
+/**
+ * Stands for the row number inside rendered cell XML; the sheet writer replaces it. Never
+ * occurs in rendered XML otherwise (NUL is not allowed in XML and is escaped as `_x0000_`).
+ */
+export const ROW_NUMBER_PLACEHOLDER = '\u0000';
+
+/** Columns in an Excel sheet: A … XFD. */
+export const MAX_COLUMNS = 16_384;
+
+/** Characters (UTF-16 code units) an Excel cell can hold. */
+export const MAX_CELL_TEXT = 32_767;
+
+const LETTERS: readonly string[] = buildLetters();
+
+function buildLetters(): string[] {
+  const table: string[] = new Array(MAX_COLUMNS);
+  for (let index = 0; index < MAX_COLUMNS; index++) {
+    let letters = '';
+    let n = index + 1;
+    while (n > 0) {
+      const digit = (n - 1) % 26;
+      letters = String.fromCharCode(65 + digit) + letters;
+      n = (n - 1 - digit) / 26;
+    }
+    table[index] = letters;
+  }
+  return table;
+}
+
+/**
+ * Column letters for a 0-based index: 0 → "A", 25 → "Z", 26 → "AA", 16383 → "XFD". Cached
+ * table. Throws `TOO_MANY_COLUMNS` past XFD.
+ */
+export function columnLetters(index: number): string {
+  const letters = LETTERS[index];
+  if (letters === undefined) {
+    throw new XlmergeError(
+      ErrorCode.TooManyColumns,
+      `Column number ${index + 1} is past the last column Excel allows (XFD, ${MAX_COLUMNS.toLocaleString('en-US')} columns)`,
+    );
+  }
+  return letters;
+}
+
+/**
+ * Anything `escapeXmlText` would change: markup characters, CR (XML parsers turn a raw CR into
+ * LF), characters XML 1.0 forbids, any surrogate (lone ones are forbidden; pairs are checked in
+ * the slow path) and text that a reader would take for an `_xHHHH_` escape.
+ */
+const NEEDS_ESCAPE = /[&<>\u0000-\u0008\u000B-\u001F\uD800-\uDFFF\uFFFE\uFFFF]|_x[0-9A-Fa-f]{4}_/;
+const ESCAPE_LIKE = /^_x[0-9A-Fa-f]{4}_/;
+
+/**
+ * Escapes text for an XML text node of a worksheet.
+ *
+ * - `&`, `<`, `>` become entities;
+ * - CR becomes `&#13;`: a raw CR would reach readers as LF (XML end-of-line normalisation),
+ *   while a character reference is delivered as-is by every XML parser;
+ * - characters XML 1.0 cannot carry (U+0000–U+0008, U+000B, U+000C, U+000E–U+001F, U+FFFE,
+ *   U+FFFF, lone surrogates) become the OOXML escape `_xHHHH_` (ECMA-376 Part 1, 22.4.2.4);
+ * - a literal `_xHHHH_` in the text gets its underscore escaped as `_x005F_`, so readers that
+ *   decode escapes give back the original text.
+ */
+export function escapeXmlText(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  let out = '';
+  let last = 0;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    let replacement: string;
+    if (code === 38) replacement = '&amp;';
+    else if (code === 60) replacement = '&lt;';
+    else if (code === 62) replacement = '&gt;';
+    else if (code === 13) replacement = '&#13;';
+    else if (code < 32) {
+      if (code === 9 || code === 10) continue;
+      replacement = hexEscape(code);
+    } else if (code === 95) {
+      if (!ESCAPE_LIKE.test(text.slice(i, i + 7))) continue;
+      replacement = '_x005F_';
+    } else if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      replacement = hexEscape(code);
+    } else if ((code >= 0xdc00 && code <= 0xdfff) || code === 0xfffe || code === 0xffff) {
+      replacement = hexEscape(code);
+    } else continue;
+    out += text.slice(last, i) + replacement;
+    last = i + 1;
+  }
+  return out + text.slice(last);
+}
+
+function hexEscape(code: number): string {
+  return `_x${code.toString(16).toUpperCase().padStart(4, '0')}_`;
+}
+
+// Pre-built tails of `<c r="A\0"` for each kind of cell.
+const TEXT = `" t="inlineStr"><is><t>`;
+const TEXT_PRESERVE = `" t="inlineStr"><is><t xml:space="preserve">`;
+const TEXT_END = '</t></is></c>';
+const NUMBER = '"><v>';
+const VALUE_END = '</v></c>';
+const TRUE = '" t="b"><v>1</v></c>';
+const FALSE = '" t="b"><v>0</v></c>';
+const ERROR = '" t="e"><v>';
+const NUM_ERROR = '" t="e"><v>#NUM!</v></c>';
+const DATE = `" s="${StyleId.Date}"><v>`;
+const DATE_TIME = `" s="${StyleId.DateTime}"><v>`;
+const TIME = `" s="${StyleId.Time}"><v>`;
+const ELAPSED = `" s="${StyleId.Elapsed}"><v>`;
+
+/**
+ * Renders the non-empty cells of one row:
+ * `<c r="A\0" t="inlineStr"><is><t>x</t></is></c><c r="B\0"><v>1.5</v></c>…`, where `\0` is
+ * {@link ROW_NUMBER_PLACEHOLDER}. `columns[i]` gives the output column letters for `cells[i]`
+ * (default: `columnLetters(i)`). Skips null and "" cells.
+ *
+ * Numbers are written as their shortest round-trip text (`-0` as `0`); NaN and ±Infinity, which
+ * a sheet cannot hold, as the error `#NUM!`. Throws `CELL_TOO_LONG` for text past Excel's
+ * 32,767 characters and `TOO_MANY_COLUMNS` past column XFD.
+ */
+export function renderRowCells(cells: readonly CellValue[], columns?: readonly string[]): string {
+  let xml = '';
+  const count = cells.length;
+  for (let i = 0; i < count; i++) {
+    const cell = cells[i];
+    if (cell === null || cell === undefined || cell === '') continue;
+    let letters: string | undefined;
+    if (columns === undefined) letters = columnLetters(i);
+    else {
+      letters = columns[i];
+      if (letters === undefined) throw missingColumn(i, columns.length);
+    }
+    const start = `<c r="${letters}${ROW_NUMBER_PLACEHOLDER}`;
+    if (typeof cell === 'string') {
+      if (cell.length > MAX_CELL_TEXT) throw cellTooLong(cell.length, letters);
+      const first = cell.charCodeAt(0);
+      const lastChar = cell.charCodeAt(cell.length - 1);
+      // XML whitespace at either end is kept only under xml:space="preserve".
+      const open = first <= 32 || lastChar <= 32 ? TEXT_PRESERVE : TEXT;
+      xml += start + open + escapeXmlText(cell) + TEXT_END;
+    } else if (typeof cell === 'number') {
+      xml += Number.isFinite(cell) ? start + NUMBER + String(cell) + VALUE_END : start + NUM_ERROR;
+    } else if (typeof cell === 'boolean') {
+      xml += start + (cell ? TRUE : FALSE);
+    } else if (cell.kind === 'date') {
+      const serial = cell.serial;
+      if (!Number.isFinite(serial)) xml += start + NUM_ERROR;
+      else {
+        let style: string;
+        if (cell.elapsed === true) style = ELAPSED;
+        else if (serial >= 0 && serial < 1) style = TIME;
+        else if (Number.isInteger(serial)) style = DATE;
+        else style = DATE_TIME;
+        xml += start + style + String(serial) + VALUE_END;
+      }
+    } else if (cell.kind === 'error') {
+      xml += start + ERROR + escapeXmlText(cell.code) + VALUE_END;
+    } else {
+      throw new XlmergeError(
+        ErrorCode.Internal,
+        `Cannot write cell ${letters}: unknown value ${JSON.stringify(cell)}`,
+      );
+    }
+  }
+  return xml;
+}
+
+function cellTooLong(length: number, letters: string): XlmergeError {
+  return new XlmergeError(
+    ErrorCode.CellTooLong,
+    `A text cell has ${length.toLocaleString('en-US')} characters; Excel allows at most ${MAX_CELL_TEXT.toLocaleString('en-US')}`,
+    { column: letters },
+  );
+}
+
+function missingColumn(index: number, mapped: number): XlmergeError {
+  return new XlmergeError(
+    ErrorCode.Internal,
+    `Cannot write the cell at index ${index}: only ${mapped} output columns were given`,
+  );
+}

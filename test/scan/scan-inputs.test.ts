@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../src/errors.js';
+import { normalizeOptions } from '../../src/options.js';
+import { compareCodePoints, isLockFile, scanInputs } from '../../src/scan/scan-inputs.js';
+import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
+
+async function scan(cwd: string, inputs: string[], extra: Record<string, unknown> = {}) {
+  const result = await scanInputs(normalizeOptions({ inputs, cwd, ...extra }));
+  return {
+    files: result.files.map((file) => [file.display, file.source]),
+    ignored: result.ignored.map((file) => `${file.file}: ${file.reason}`),
+  };
+}
+
+describe('scanInputs', () => {
+  it('finds workbooks in a folder, in code-point order, leaving out lock files, dot files and other types', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, {
+      'data/b.xlsx': '',
+      'data/a.XLSX': '',
+      'data/Z.xlsm': '',
+      'data/é.xlsx': '',
+      'data/~$a.xlsx': '',
+      'data/.~lock.a.xlsx#': '',
+      'data/.hidden.xlsx': '',
+      'data/notes.csv': '',
+      'data/old.xls': '',
+      'data/sub/c.xlsx': '',
+    });
+    expect(await scan(cwd, ['data'])).toEqual({
+      files: [
+        ['data/Z.xlsm', 'Z.xlsm'],
+        ['data/a.XLSX', 'a.XLSX'],
+        ['data/b.xlsx', 'b.xlsx'],
+        ['data/é.xlsx', 'é.xlsx'],
+      ],
+      ignored: ['data/~$a.xlsx: a lock file of an open workbook'],
+    });
+  });
+
+  it('descends into subfolders with recursive and honours pattern', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'd/a.xlsx': '', 'd/sub/b.xlsx': '', 'd/sub/c.xlsm': '' });
+    expect((await scan(cwd, ['d'], { recursive: true })).files).toEqual([
+      ['d/a.xlsx', 'a.xlsx'],
+      ['d/sub/b.xlsx', 'sub/b.xlsx'],
+      ['d/sub/c.xlsm', 'sub/c.xlsm'],
+    ]);
+    expect((await scan(cwd, ['d'], { recursive: true, pattern: '*.xlsm' })).files).toEqual([
+      ['d/sub/c.xlsm', 'sub/c.xlsm'],
+    ]);
+  });
+
+  it('takes files and globs, and merges a file reached twice once', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'x/a.xlsx': '', 'x/b.xlsx': '', 'y/c.xlsx': '' });
+    expect((await scan(cwd, ['y/c.xlsx', 'x/*.xlsx', 'x'])).files).toEqual([
+      ['x/a.xlsx', 'a.xlsx'],
+      ['x/b.xlsx', 'b.xlsx'],
+      ['y/c.xlsx', 'c.xlsx'],
+    ]);
+  });
+
+  it('never reads the output file, even inside an input folder', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'd/a.xlsx': '', 'd/merged.xlsx': '' });
+    expect(await scan(cwd, ['d'], { output: 'd/merged.xlsx' })).toEqual({
+      files: [['d/a.xlsx', 'a.xlsx']],
+      ignored: ['d/merged.xlsx: it is the output file'],
+    });
+    await expect(scan(cwd, ['d/merged.xlsx'], { output: 'd/merged.xlsx' })).rejects.toMatchObject({
+      code: ErrorCode.OutputIsInput,
+      file: 'd/merged.xlsx',
+    });
+  });
+
+  it('says which input is missing and when nothing was found', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'empty/readme.txt': '' });
+    await expect(scan(cwd, ['nope'])).rejects.toMatchObject({ code: ErrorCode.InputNotFound, file: 'nope' });
+    await expect(scan(cwd, ['empty'])).rejects.toMatchObject({
+      code: ErrorCode.NoInputs,
+      message: 'No workbooks found in "empty"',
+      hint: 'Folders are searched for *.xlsx, *.xlsm (add --recursive for subfolders)',
+    });
+  });
+
+  it('shows paths outside the working folder as absolute', async () => {
+    const cwd = await makeTempDir();
+    const other = await makeTempDir();
+    await writeFiles(other, { 'a.xlsx': '' });
+    expect((await scan(cwd, [other])).files).toEqual([[path.join(other, 'a.xlsx'), 'a.xlsx']]);
+  });
+});
+
+describe('helpers', () => {
+  it('recognises lock files', () => {
+    expect(['~$a.xlsx', '.~lock.a.xlsx#', 'a.xlsx', '.~lock.a'].map(isLockFile)).toEqual([true, true, false, false]);
+  });
+
+  it('orders by code point, not UTF-16 unit', () => {
+    // U+FF5E (a BMP character) sorts before U+1F600 by code point, but after it by UTF-16 unit.
+    const list = ['\u{1F600}.xlsx', '\uFF5E.xlsx'].sort(compareCodePoints);
+    expect(list).toEqual(['\uFF5E.xlsx', '\u{1F600}.xlsx']);
+  });
+});
