@@ -1,5 +1,7 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
-import { decodeXmlText } from './xml-text.js';
+import { decodeXmlText, type XmlSource } from './xml-text.js';
+
+export type { XmlSource } from './xml-text.js';
 
 /** One start or end tag of a small XML part. */
 export interface XmlTag {
@@ -11,12 +13,6 @@ export interface XmlTag {
   readonly selfClosing: boolean;
   /** Attribute values (entities decoded) by local name: `r:id` → `id`. No `xmlns` ones. */
   readonly attributes: ReadonlyMap<string, string>;
-}
-
-/** Where the XML comes from, for error messages. */
-export interface XmlSource {
-  readonly file: string;
-  readonly part: string;
 }
 
 /**
@@ -84,7 +80,7 @@ export function* scanXmlTags(xml: string, source: XmlSource): Generator<XmlTag> 
       // An unprefixed attribute and a prefixed one with the same local name do not occur in
       // the parts read here; keep the first rather than guess.
       if (!attributes.has(local)) {
-        attributes.set(local, raw.includes('&') ? decodeXmlText(raw) : raw);
+        attributes.set(local, raw.includes('&') ? decodeAttribute(raw, source) : raw);
       }
     }
     i = at;
@@ -107,6 +103,19 @@ const SLASH = 0x2f;
 const EQUALS = 0x3d;
 const GREATER = 0x3e;
 const QUESTION = 0x3f;
+
+function decodeAttribute(raw: string, source: XmlSource): string {
+  try {
+    return decodeXmlText(raw);
+  } catch (error) {
+    if (!(error instanceof XlmergeError)) throw error;
+    throw new XlmergeError(error.code, `${error.message} (in ${source.part})`, {
+      file: source.file,
+      part: source.part,
+      cause: error,
+    });
+  }
+}
 
 function localName(qualified: string): string {
   return qualified.slice(qualified.indexOf(':') + 1);

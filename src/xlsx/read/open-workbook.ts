@@ -1,0 +1,209 @@
+import { ErrorCode, XlmergeError } from '../../errors.js';
+import { parseDateStyles } from './read-styles.js';
+import { SharedStringsScanner } from './shared-strings-scanner.js';
+import { SheetScanner } from './sheet-scanner.js';
+import {
+  DEFAULT_READ_LIMITS,
+  type ReadLimits,
+  type ReadStats,
+  type SheetInfo,
+  type SheetRow,
+} from './types.js';
+import { readWorkbookStructure, type WorkbookStructure } from './workbook-structure.js';
+import { openZipArchive, type ZipArchive } from './zip-archive.js';
+
+/** Options of {@link openWorkbook}. */
+export interface OpenWorkbookOptions {
+  /** The path to show in messages. @default the path opened */
+  readonly displayPath?: string;
+  /** Caps against decompression bombs; missing ones take their default. @default DEFAULT_READ_LIMITS */
+  readonly limits?: Partial<ReadLimits>;
+}
+
+/** Options of {@link WorkbookReader.readRows}. */
+export interface ReadRowsOptions {
+  /** Stops reading with an `ABORTED` error. */
+  readonly signal?: AbortSignal;
+  /** Filled in when the sheet has been read to the end. */
+  readonly stats?: ReadStats;
+}
+
+/** An open .xlsx workbook whose sheets can be read as streams of rows. */
+export interface WorkbookReader {
+  /** The display path given in the options, for messages. */
+  readonly file: string;
+  /** Worksheets only, in workbook order (chart sheets and dialog sheets are skipped). */
+  readonly sheets: readonly SheetInfo[];
+  /** The workbook counts dates from 1904; date cells are converted to the 1900 system anyway. */
+  readonly date1904: boolean;
+  /**
+   * Rows of one sheet, in batches (about one batch per inflated chunk), streaming: memory
+   * holds one chunk and the shared strings, however big the sheet. If reading fails, the
+   * workbook is closed; stopping early only stops this sheet's stream.
+   */
+  readRows(sheet: SheetInfo, options?: ReadRowsOptions): AsyncIterable<SheetRow[]>;
+  /** Closes the file. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens an .xlsx workbook and reads its structure: checks that the file is one, finds the
+ * workbook part and lists the worksheets. Shared strings and styles are read on the first
+ * {@link WorkbookReader.readRows}, before the sheet, wherever they sit in the zip.
+ */
+export async function openWorkbook(
+  path: string,
+  options: OpenWorkbookOptions = {},
+): Promise<WorkbookReader> {
+  const file = options.displayPath ?? path;
+  const limits = normalizeLimits(options.limits);
+  const archive = await openZipArchive(path, { file, limits });
+  try {
+    const structure = await readWorkbookStructure(archive, limits.maxElementChars);
+    return new XlsxWorkbookReader(archive, structure, limits);
+  } catch (error) {
+    await archive.close();
+    throw error;
+  }
+}
+
+/** What every sheet of a workbook is read with, loaded once. */
+interface SharedParts {
+  readonly sharedStrings: readonly string[];
+  readonly dateStyles: Uint8Array;
+}
+
+class XlsxWorkbookReader implements WorkbookReader {
+  readonly file: string;
+  readonly sheets: readonly SheetInfo[];
+  readonly date1904: boolean;
+  private readonly archive: ZipArchive;
+  private readonly structure: WorkbookStructure;
+  private readonly limits: ReadLimits;
+  private sharedParts: Promise<SharedParts> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(archive: ZipArchive, structure: WorkbookStructure, limits: ReadLimits) {
+    this.archive = archive;
+    this.structure = structure;
+    this.limits = limits;
+    this.file = archive.file;
+    this.sheets = Object.freeze([...structure.sheets]);
+    this.date1904 = structure.date1904;
+  }
+
+  readRows(sheet: SheetInfo, options: ReadRowsOptions = {}): AsyncIterable<SheetRow[]> {
+    return this.streamRows(sheet, options);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.archive.close();
+    return this.closing;
+  }
+
+  private async *streamRows(
+    sheet: SheetInfo,
+    options: ReadRowsOptions,
+  ): AsyncGenerator<SheetRow[]> {
+    const { signal, stats } = options;
+    const where = { file: this.file, sheet: sheet.name, part: sheet.part };
+    if (this.closing !== undefined) {
+      throw new XlmergeError(
+        ErrorCode.Internal,
+        'The workbook was read after it was closed',
+        where,
+      );
+    }
+    try {
+      const shared = await this.loadSharedParts(signal);
+      const scanner = new SheetScanner({
+        sharedStrings: shared.sharedStrings,
+        dateStyles: shared.dateStyles,
+        date1904: this.structure.date1904,
+        maxElementChars: this.limits.maxElementChars,
+        ...where,
+      });
+      const partOptions = signal === undefined ? {} : { signal };
+      for await (const text of this.archive.streamPartText(sheet.part, partOptions)) {
+        const rows = scanner.push(text);
+        if (rows.length > 0) yield rows;
+      }
+      const last = scanner.end();
+      if (last.length > 0) yield last;
+      if (stats !== undefined) stats.formulasWithoutValue = scanner.formulasWithoutValue;
+    } catch (error) {
+      // The file has failed; release it now rather than when the caller gets to close().
+      await this.close();
+      throw withContext(error, where);
+    }
+  }
+
+  private loadSharedParts(signal: AbortSignal | undefined): Promise<SharedParts> {
+    this.sharedParts ??= this.readSharedParts(signal);
+    return this.sharedParts;
+  }
+
+  private async readSharedParts(signal: AbortSignal | undefined): Promise<SharedParts> {
+    const { sharedStringsPart, stylesPart } = this.structure;
+    const maxChars = this.limits.maxElementChars;
+    const dateStyles =
+      stylesPart === null
+        ? new Uint8Array(0)
+        : parseDateStyles(await this.archive.readPartText(stylesPart, maxChars), {
+            file: this.file,
+            part: stylesPart,
+          });
+    if (sharedStringsPart === null) return { sharedStrings: [], dateStyles };
+    const scanner = new SharedStringsScanner({
+      maxElementChars: maxChars,
+      file: this.file,
+      part: sharedStringsPart,
+    });
+    const partOptions = signal === undefined ? {} : { signal };
+    for await (const text of this.archive.streamPartText(sharedStringsPart, partOptions)) {
+      scanner.push(text);
+    }
+    return { sharedStrings: scanner.end(), dateStyles };
+  }
+}
+
+function normalizeLimits(limits: Partial<ReadLimits> | undefined): ReadLimits {
+  const result: { -readonly [K in keyof ReadLimits]: number } = { ...DEFAULT_READ_LIMITS };
+  if (limits !== undefined) {
+    for (const key of Object.keys(result) as (keyof ReadLimits)[]) {
+      const value = limits[key];
+      if (value !== undefined) result[key] = value;
+    }
+  }
+  return Object.freeze(result);
+}
+
+/**
+ * The error with the file, sheet and part it happened in. Errors that are not
+ * {@link XlmergeError}s are bugs (the scanners throw only those for bad input).
+ */
+function withContext(
+  error: unknown,
+  where: { file: string; sheet: string; part: string },
+): XlmergeError {
+  if (!(error instanceof XlmergeError)) {
+    return new XlmergeError(ErrorCode.Internal, `Reading the sheet failed: ${String(error)}`, {
+      ...where,
+      cause: error,
+    });
+  }
+  if (error.file !== undefined && error.sheet !== undefined && error.part !== undefined) {
+    return error;
+  }
+  const copy = new XlmergeError(error.code, error.message, {
+    file: error.file ?? where.file,
+    sheet: error.sheet ?? where.sheet,
+    part: error.part ?? where.part,
+    ...(error.row === undefined ? {} : { row: error.row }),
+    ...(error.column === undefined ? {} : { column: error.column }),
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.cause === undefined ? {} : { cause: error.cause }),
+  });
+  if (error.stack !== undefined) copy.stack = error.stack;
+  return copy;
+}

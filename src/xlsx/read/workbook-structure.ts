@@ -1,0 +1,300 @@
+import { ErrorCode, XlmergeError } from '../../errors.js';
+import { ROOT_RELS_PART, relsPartOf, resolveTarget } from './part-paths.js';
+import type { SheetInfo } from './types.js';
+import { rootElementName, scanXmlTags, type XmlSource } from './xml-tags.js';
+import type { ZipArchive } from './zip-archive.js';
+
+/** Where the parts of a workbook are, and what its workbook part says. */
+export interface WorkbookStructure {
+  /** The workbook part, usually `xl/workbook.xml`. */
+  readonly workbookPart: string;
+  /** Worksheets only, in workbook order. */
+  readonly sheets: readonly SheetInfo[];
+  /** The workbook counts dates from 1904-01-01 (old Mac Excel) instead of 1900. */
+  readonly date1904: boolean;
+  /** The shared strings part, or `null` when the workbook has none. */
+  readonly sharedStringsPart: string | null;
+  /** The styles part, or `null` when the workbook has none. */
+  readonly stylesPart: string | null;
+}
+
+/** One `<Relationship>` of a `.rels` part. */
+export interface Relationship {
+  readonly id: string;
+  readonly type: string;
+  readonly target: string;
+  /** `TargetMode="External"`: a URL outside the package, never a part. */
+  readonly external: boolean;
+}
+
+/**
+ * Finds the workbook part and reads its sheet list, date system and related parts.
+ * Small parts are read whole, each capped at `maxChars` characters.
+ */
+export async function readWorkbookStructure(
+  archive: ZipArchive,
+  maxChars: number,
+): Promise<WorkbookStructure> {
+  const located = await locateWorkbookPart(archive, maxChars);
+  if (located === null) throw notWorkbook(archive);
+  const { part: workbookPart, xml } = located;
+  const workbook = parseWorkbookXml(xml, { file: archive.file, part: workbookPart });
+  const rels = await readRelationships(archive, relsPartOf(workbookPart), maxChars);
+  const byId = new Map(rels.map((rel) => [rel.id, rel]));
+
+  const sheets: SheetInfo[] = [];
+  let skipped = 0;
+  for (const entry of workbook.sheets) {
+    const rel = entry.relationshipId === undefined ? undefined : byId.get(entry.relationshipId);
+    if (rel !== undefined && isOtherSheetType(rel.type)) {
+      skipped += 1;
+      continue;
+    }
+    // A sheet without its relationship: try the name every writer uses, and let reading
+    // the sheet report the missing part if that is not there either.
+    const target =
+      rel === undefined || rel.external
+        ? resolveTarget(workbookPart, `worksheets/sheet${entry.sheetId ?? sheets.length + 1}.xml`)
+        : resolveTarget(workbookPart, rel.target);
+    sheets.push(
+      Object.freeze({
+        name: entry.name ?? `Sheet${sheets.length + 1}`,
+        index: sheets.length,
+        part: archive.findPart(target) ?? target,
+        state: entry.state,
+      }),
+    );
+  }
+  if (sheets.length === 0) {
+    throw new XlmergeError(
+      ErrorCode.NoSheets,
+      skipped > 0
+        ? `The workbook has no worksheets, only ${skipped} chart or macro sheet(s)`
+        : 'The workbook has no worksheets',
+      { file: archive.file, part: workbookPart, hint: 'Remove the file from the inputs' },
+    );
+  }
+  return {
+    workbookPart,
+    sheets,
+    date1904: workbook.date1904,
+    sharedStringsPart: findRelatedPart(archive, workbookPart, rels, 'sharedStrings'),
+    stylesPart: findRelatedPart(archive, workbookPart, rels, 'styles'),
+  };
+}
+
+/** The relationships of a `.rels` part, or none when the part is missing. */
+export async function readRelationships(
+  archive: ZipArchive,
+  relsPart: string,
+  maxChars: number,
+): Promise<Relationship[]> {
+  const found = archive.findPart(relsPart);
+  if (found === undefined) return [];
+  const xml = await archive.readPartText(found, maxChars);
+  return parseRelationships(xml, { file: archive.file, part: found });
+}
+
+/** The `<Relationship>` elements of a `.rels` part. */
+export function parseRelationships(xml: string, source: XmlSource): Relationship[] {
+  const rels: Relationship[] = [];
+  for (const tag of scanXmlTags(xml, source)) {
+    if (tag.closing || tag.name !== 'Relationship') continue;
+    const id = tag.attributes.get('Id');
+    const target = tag.attributes.get('Target');
+    if (id === undefined || target === undefined) continue;
+    rels.push({
+      id,
+      type: tag.attributes.get('Type') ?? '',
+      target,
+      external: tag.attributes.get('TargetMode')?.toLowerCase() === 'external',
+    });
+  }
+  return rels;
+}
+
+/** A `<sheet>` of the workbook part, before its relationship is looked up. */
+export interface WorkbookSheetEntry {
+  readonly name: string | undefined;
+  readonly sheetId: string | undefined;
+  readonly relationshipId: string | undefined;
+  readonly state: SheetInfo['state'];
+}
+
+/** What xlmerge needs from the workbook part: the sheet list and the date system. */
+export function parseWorkbookXml(
+  xml: string,
+  source: XmlSource,
+): { sheets: WorkbookSheetEntry[]; date1904: boolean } {
+  const sheets: WorkbookSheetEntry[] = [];
+  let date1904 = false;
+  const open: string[] = [];
+  for (const tag of scanXmlTags(xml, source)) {
+    if (tag.closing) {
+      open.pop();
+      continue;
+    }
+    if (tag.name === 'workbookPr') {
+      date1904 = isTrue(tag.attributes.get('date1904'));
+    } else if (tag.name === 'sheet' && open.at(-1) === 'sheets') {
+      sheets.push({
+        name: tag.attributes.get('name'),
+        sheetId: tag.attributes.get('sheetId'),
+        relationshipId: tag.attributes.get('id'),
+        state: parseState(tag.attributes.get('state')),
+      });
+    }
+    if (!tag.selfClosing) open.push(tag.name);
+  }
+  return { sheets, date1904 };
+}
+
+/** Content types of the workbook part in .xlsx, .xltx, .xlsm, .xltm and .xlam files. */
+const WORKBOOK_CONTENT_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml',
+  'application/vnd.ms-excel.sheet.macroenabled.main+xml',
+  'application/vnd.ms-excel.template.macroenabled.main+xml',
+  'application/vnd.ms-excel.addin.macroenabled.main+xml',
+]);
+
+const CONTENT_TYPES_PART = '[Content_Types].xml';
+
+/**
+ * The workbook part and its text. Looked for, in order: the package's officeDocument
+ * relationship (transitional or strict URI, both end in `/officeDocument`), the part
+ * `[Content_Types].xml` declares as a workbook, then `xl/workbook.xml`. A candidate counts
+ * only if its root element is `<workbook>`: a .docx has an officeDocument too.
+ */
+async function locateWorkbookPart(
+  archive: ZipArchive,
+  maxChars: number,
+): Promise<{ part: string; xml: string } | null> {
+  const contentTypes = await readContentTypes(archive, maxChars);
+  const candidates: string[] = [];
+  for (const rel of await readRelationships(archive, ROOT_RELS_PART, maxChars)) {
+    if (!rel.external && rel.type.endsWith('/officeDocument')) {
+      candidates.push(resolveTarget('', rel.target));
+    }
+  }
+  for (const [part, type] of contentTypes) {
+    if (WORKBOOK_CONTENT_TYPES.has(type)) candidates.push(part);
+  }
+  candidates.push('xl/workbook.xml');
+
+  const tried = new Set<string>();
+  for (const candidate of candidates) {
+    const part = archive.findPart(candidate);
+    if (part === undefined || tried.has(part)) continue;
+    tried.add(part);
+    if (isOtherContentType(contentTypes.get(part.toLowerCase()))) continue;
+    const xml = await archive.readPartText(part, maxChars);
+    if (rootElementName(xml, { file: archive.file, part }) === 'workbook') return { part, xml };
+  }
+  return null;
+}
+
+/**
+ * The content types declare the part as something else than a workbook: the body of a .docx,
+ * the binary workbook of an .xlsb. Such parts are not even read.
+ */
+function isOtherContentType(type: string | undefined): boolean {
+  if (type === undefined || type === 'application/xml') return false;
+  if (!type.endsWith('+xml')) return true;
+  return type.endsWith('.main+xml') && !WORKBOOK_CONTENT_TYPES.has(type);
+}
+
+/** Override content types by lower-cased part name (no leading slash), lower-cased. */
+async function readContentTypes(
+  archive: ZipArchive,
+  maxChars: number,
+): Promise<Map<string, string>> {
+  const types = new Map<string, string>();
+  const part = archive.findPart(CONTENT_TYPES_PART);
+  if (part === undefined) return types;
+  const xml = await archive.readPartText(part, maxChars);
+  for (const tag of scanXmlTags(xml, { file: archive.file, part })) {
+    if (tag.closing || tag.name !== 'Override') continue;
+    const name = tag.attributes.get('PartName');
+    const type = tag.attributes.get('ContentType');
+    if (name === undefined || type === undefined) continue;
+    types.set(resolveTarget('', name).toLowerCase(), type.trim().toLowerCase());
+  }
+  return types;
+}
+
+/**
+ * A part the workbook relates to by type (`…/sharedStrings`, `…/styles`), else the same
+ * name next to the workbook part, else under `xl/`; `null` when there is none.
+ */
+function findRelatedPart(
+  archive: ZipArchive,
+  workbookPart: string,
+  rels: readonly Relationship[],
+  kind: 'sharedStrings' | 'styles',
+): string | null {
+  for (const rel of rels) {
+    if (rel.external || !rel.type.endsWith(`/${kind}`)) continue;
+    const part = archive.findPart(resolveTarget(workbookPart, rel.target));
+    if (part !== undefined) return part;
+  }
+  return (
+    archive.findPart(resolveTarget(workbookPart, `${kind}.xml`)) ??
+    archive.findPart(`xl/${kind}.xml`) ??
+    null
+  );
+}
+
+/** Sheet relationship types that are not worksheets: their cells are not data rows. */
+const OTHER_SHEET_TYPES = ['/chartsheet', '/dialogsheet', '/xlMacrosheet', '/xlIntlMacrosheet'];
+
+function isOtherSheetType(type: string): boolean {
+  return OTHER_SHEET_TYPES.some((suffix) => type.endsWith(suffix));
+}
+
+function parseState(value: string | undefined): SheetInfo['state'] {
+  return value === 'hidden' || value === 'veryHidden' ? value : 'visible';
+}
+
+function isTrue(value: string | undefined): boolean {
+  const normalized = value?.trim().toLowerCase();
+  return normalized === '1' || normalized === 'true';
+}
+
+function notWorkbook(archive: ZipArchive): XlmergeError {
+  const { description, hint } = describeArchive(archive.names);
+  return new XlmergeError(
+    ErrorCode.NotWorkbook,
+    `The file is a zip archive but not an Excel workbook: it is ${description}`,
+    { file: archive.file, hint },
+  );
+}
+
+/** What a zip without a workbook part holds, for the error message. */
+export function describeArchive(names: readonly string[]): { description: string; hint: string } {
+  const lower = new Set(names.map((name) => name.toLowerCase()));
+  const otherFile = 'Remove it from the inputs; only .xlsx and .xlsm workbooks can be merged';
+  if (names.length === 0) return { description: 'an empty zip archive', hint: otherFile };
+  if (lower.has('xl/workbook.bin')) {
+    return {
+      description: 'a binary Excel workbook (.xlsb), which xlmerge does not read',
+      hint: 'Open it in Excel and save it as .xlsx (Excel Workbook)',
+    };
+  }
+  if (lower.has('word/document.xml')) return { description: 'a Word document', hint: otherFile };
+  if (lower.has('ppt/presentation.xml')) {
+    return { description: 'a PowerPoint presentation', hint: otherFile };
+  }
+  if (lower.has('mimetype') && lower.has('content.xml')) {
+    return {
+      description: 'an OpenDocument file (such as .ods)',
+      hint: 'Open it in LibreOffice or Excel and save it as .xlsx (Excel Workbook)',
+    };
+  }
+  const shown = names.slice(0, 5).join(', ');
+  const more = names.length > 5 ? `, and ${names.length - 5} more` : '';
+  return {
+    description: `a zip of ${names.length} file(s) with no workbook part: ${shown}${more}`,
+    hint: otherFile,
+  };
+}

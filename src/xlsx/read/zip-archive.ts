@@ -1,0 +1,364 @@
+import { close, fstat, open } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { promisify } from 'node:util';
+import { type Entry, fromFdPromise, type ZipFile } from 'yauzl';
+import { ErrorCode, XlmergeError } from '../../errors.js';
+import { checkFileSignature } from './check-file.js';
+import type { ReadLimits } from './types.js';
+
+const openAsync = promisify(open);
+const fstatAsync = promisify(fstat);
+const closeAsync = promisify(close);
+
+/** What {@link openZipArchive} needs besides the path. */
+export interface ZipArchiveOptions {
+  /** The path to show in messages. */
+  readonly file: string;
+  readonly limits: ReadLimits;
+}
+
+/**
+ * Random access to the entries of one zip file, so small parts can be read before the sheet
+ * wherever the writer put them. Every byte inflated is counted against {@link ReadLimits}.
+ */
+export class ZipArchive {
+  /** Entry names in zip order (directories left out). */
+  readonly names: readonly string[];
+  readonly file: string;
+  private readonly zip: ZipFile;
+  private readonly entries: ReadonlyMap<string, Entry>;
+  private readonly byLowerName: ReadonlyMap<string, string>;
+  private readonly limits: ReadLimits;
+  private readonly streams = new Set<Readable>();
+  private readonly closed: Promise<void>;
+  /** Inflated bytes read from this file so far, over all entries, for maxFileBytes. */
+  private inflatedBytes = 0;
+  private isClosed = false;
+
+  constructor(zip: ZipFile, entries: ReadonlyMap<string, Entry>, options: ZipArchiveOptions) {
+    this.zip = zip;
+    this.entries = entries;
+    this.names = [...entries.keys()];
+    this.file = options.file;
+    this.limits = options.limits;
+    const byLowerName = new Map<string, string>();
+    for (const name of this.names) {
+      const lower = name.toLowerCase();
+      if (!byLowerName.has(lower)) byLowerName.set(lower, name);
+    }
+    this.byLowerName = byLowerName;
+    // The fd closes when the zip is closed and the last entry stream is done with it.
+    // An error closing the fd arrives as 'error' instead; the file was read already, so
+    // there is nothing to report, only to stop waiting.
+    this.closed = new Promise((resolve) => {
+      zip.once('close', () => resolve());
+      zip.on('error', () => resolve());
+    });
+  }
+
+  /**
+   * The entry name for a part: exact, else ignoring case (writers disagree with their own
+   * relationship targets about case), else with %-escapes of the target URI decoded.
+   */
+  findPart(name: string): string | undefined {
+    if (this.entries.has(name)) return name;
+    const folded = this.byLowerName.get(name.toLowerCase());
+    if (folded !== undefined) return folded;
+    if (!name.includes('%')) return undefined;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(name);
+    } catch {
+      return undefined;
+    }
+    return decoded === name ? undefined : this.findPart(decoded);
+  }
+
+  /** A whole small part as text, refusing parts longer than `maxChars`. */
+  async readPartText(part: string, maxChars: number): Promise<string> {
+    const pieces: string[] = [];
+    let length = 0;
+    for await (const text of this.streamPartText(part)) {
+      length += text.length;
+      if (length > maxChars) {
+        throw sizeLimit(
+          this.file,
+          part,
+          `The part ${part} is longer than the maxElementChars limit of ${maxChars} characters`,
+          'maxElementChars',
+        );
+      }
+      pieces.push(text);
+    }
+    return pieces.join('');
+  }
+
+  /**
+   * The text of one entry, chunk by chunk as it inflates. Decoded with a `StringDecoder` so a
+   * character split between two chunks survives (exceljs #2084, #2316 broke those), with the
+   * UTF-8 byte order mark dropped. The stream is destroyed when iteration stops early.
+   */
+  async *streamPartText(
+    part: string,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<string> {
+    const { signal } = options;
+    const entry = this.entries.get(part);
+    if (entry === undefined) {
+      throw new XlmergeError(ErrorCode.CorruptZip, `The workbook has no part ${part}`, {
+        file: this.file,
+        part,
+        hint: 'The file is damaged; open it in Excel and save it again',
+      });
+    }
+    this.checkDeclaredSize(entry, part);
+    throwIfAborted(signal, this.file, part);
+    const stream = await this.openEntryStream(entry, part);
+    this.streams.add(stream);
+    const onAbort = (): void => {
+      stream.destroy(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const decoder = new StringDecoder('utf8');
+    let entryBytes = 0;
+    let started = false;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        entryBytes += chunk.length;
+        this.inflatedBytes += chunk.length;
+        if (entryBytes > this.limits.maxEntryBytes) {
+          throw sizeLimit(
+            this.file,
+            part,
+            `The part ${part} inflates to more than the maxEntryBytes limit of ${formatBytes(this.limits.maxEntryBytes)}`,
+            'maxEntryBytes',
+          );
+        }
+        if (this.inflatedBytes > this.limits.maxFileBytes) {
+          throw sizeLimit(
+            this.file,
+            part,
+            `Reading the part ${part} takes the file past the maxFileBytes limit of ${formatBytes(this.limits.maxFileBytes)} inflated`,
+            'maxFileBytes',
+          );
+        }
+        if (!started && isUtf16(chunk)) throw utf16Part(this.file, part);
+        let text = decoder.write(chunk);
+        if (!started && text.length > 0) {
+          started = true;
+          if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
+        }
+        if (text.length > 0) yield text;
+        throwIfAborted(signal, this.file, part);
+      }
+      const rest = decoder.end();
+      if (rest.length > 0) yield rest;
+    } catch (error) {
+      if (this.isClosed && !(error instanceof XlmergeError)) {
+        throw aborted(this.file, part, error, 'The workbook was closed while it was being read');
+      }
+      throw toReadError(error, this.file, part, signal);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.streams.delete(stream);
+      stream.destroy();
+    }
+  }
+
+  /** Stops any entry still being read and closes the file; resolves once the fd is closed. */
+  async close(): Promise<void> {
+    this.isClosed = true;
+    for (const stream of this.streams) stream.destroy();
+    this.streams.clear();
+    this.zip.close();
+    await this.closed;
+  }
+
+  private checkDeclaredSize(entry: Entry, part: string): void {
+    // The headers can lie, so the real bytes are counted as they inflate too; this only
+    // fails early on a part that says it is too big.
+    if (entry.uncompressedSize > this.limits.maxEntryBytes) {
+      throw sizeLimit(
+        this.file,
+        part,
+        `The part ${part} inflates to ${formatBytes(entry.uncompressedSize)}, more than the maxEntryBytes limit of ${formatBytes(this.limits.maxEntryBytes)}`,
+        'maxEntryBytes',
+      );
+    }
+    if (entry.isEncrypted()) {
+      throw new XlmergeError(ErrorCode.Encrypted, `The zip entry ${part} is encrypted`, {
+        file: this.file,
+        part,
+        hint: 'Remove the password and save the workbook again as .xlsx',
+      });
+    }
+  }
+
+  private openEntryStream(entry: Entry, part: string): Promise<Readable> {
+    return new Promise((resolve, reject) => {
+      this.zip.openReadStream(entry, (error, stream) => {
+        if (error) {
+          reject(
+            new XlmergeError(
+              ErrorCode.CorruptZip,
+              `The part ${part} cannot be read from the zip: ${error.message}`,
+              { file: this.file, part, cause: error, hint: DAMAGED_HINT },
+            ),
+          );
+        } else {
+          resolve(stream);
+        }
+      });
+    });
+  }
+}
+
+/**
+ * Opens a zip file for random access after checking that it is one (see
+ * {@link checkFileSignature}), and lists its entries.
+ */
+export async function openZipArchive(
+  path: string,
+  options: ZipArchiveOptions,
+): Promise<ZipArchive> {
+  const { file } = options;
+  let fd: number;
+  try {
+    fd = await openAsync(path, 'r');
+  } catch (error) {
+    throw new XlmergeError(
+      ErrorCode.InputNotFound,
+      `The file cannot be opened: ${messageOf(error)}`,
+      {
+        file,
+        cause: error,
+      },
+    );
+  }
+  let zip: ZipFile | undefined;
+  try {
+    const stats = await fstatAsync(fd);
+    if (!stats.isFile()) {
+      throw new XlmergeError(ErrorCode.InputNotFound, 'The path is not a regular file', { file });
+    }
+    await checkFileSignature(fd, stats.size, file);
+    try {
+      zip = await fromFdPromise(fd, {
+        lazyEntries: true,
+        autoClose: false,
+        validateEntrySizes: true,
+        decodeStrings: true,
+        strictFileNames: false,
+      });
+    } catch (error) {
+      throw corruptZip(file, error);
+    }
+    const entries = await listEntries(zip, file);
+    return new ZipArchive(zip, entries, options);
+  } catch (error) {
+    if (zip === undefined) await closeAsync(fd).catch(() => undefined);
+    else zip.close();
+    throw error;
+  }
+}
+
+const BYTE_ORDER_MARK = 0xfeff;
+const DAMAGED_HINT =
+  'The file is truncated or damaged; if it was downloaded or copied, get it again, else open it in Excel and save it again';
+
+async function listEntries(zip: ZipFile, file: string): Promise<Map<string, Entry>> {
+  const entries = new Map<string, Entry>();
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (entry.fileName.endsWith('/')) continue;
+      if (!entries.has(entry.fileName)) entries.set(entry.fileName, entry);
+    }
+  } catch (error) {
+    throw corruptZip(file, error);
+  }
+  return entries;
+}
+
+function corruptZip(file: string, error: unknown): XlmergeError {
+  return new XlmergeError(ErrorCode.CorruptZip, `The zip archive is damaged: ${messageOf(error)}`, {
+    file,
+    cause: error,
+    hint: DAMAGED_HINT,
+  });
+}
+
+function toReadError(
+  error: unknown,
+  file: string,
+  part: string,
+  signal: AbortSignal | undefined,
+): XlmergeError {
+  if (error instanceof XlmergeError) return error;
+  if (signal?.aborted) return aborted(file, part, signal.reason);
+  return new XlmergeError(
+    ErrorCode.CorruptZip,
+    `The part ${part} cannot be decompressed: ${messageOf(error)}`,
+    { file, part, cause: error, hint: DAMAGED_HINT },
+  );
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, file: string, part: string): void {
+  if (signal?.aborted) throw aborted(file, part, signal.reason);
+}
+
+function aborted(
+  file: string,
+  part: string,
+  reason: unknown,
+  message = 'Reading was cancelled',
+): XlmergeError {
+  return new XlmergeError(ErrorCode.Aborted, message, {
+    file,
+    part,
+    cause: reason,
+  });
+}
+
+function sizeLimit(
+  file: string,
+  part: string,
+  message: string,
+  limit: keyof ReadLimits,
+): XlmergeError {
+  return new XlmergeError(ErrorCode.SizeLimit, message, {
+    file,
+    part,
+    hint: `The file may be a decompression bomb; if it is genuine, raise the limit with the limits.${limit} option`,
+  });
+}
+
+/** UTF-16 parts (byte order mark FF FE or FE FF) are legal XML but no Excel writer makes them. */
+function isUtf16(chunk: Buffer): boolean {
+  const first = chunk[0];
+  const second = chunk[1];
+  return (first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff);
+}
+
+function utf16Part(file: string, part: string): XlmergeError {
+  return new XlmergeError(
+    ErrorCode.MalformedXml,
+    `The part ${part} is encoded as UTF-16, which xlmerge does not read`,
+    { file, part, hint: 'Open the workbook in Excel and save it again' },
+  );
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1 && Number.isInteger(value / 1024)) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value} ${units[unit]}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, type XlmergeError } from '../../../src/errors.js';
+import { rootElementName, scanXmlTags } from '../../../src/xlsx/read/xml-tags.js';
+
+const source = { file: 'in.xlsx', part: 'xl/workbook.xml' };
+
+function tags(xml: string) {
+  return [...scanXmlTags(xml, source)].map((tag) => ({
+    name: tag.name,
+    closing: tag.closing,
+    selfClosing: tag.selfClosing,
+    attributes: Object.fromEntries(tag.attributes),
+  }));
+}
+
+function errorOf(run: () => unknown): XlmergeError {
+  try {
+    run();
+  } catch (error) {
+    return error as XlmergeError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('scanXmlTags', () => {
+  it('drops namespace prefixes and xmlns attributes, and decodes values', () => {
+    const xml =
+      '<?xml version="1.0"?>\n<!-- a <comment> --><x:sheets xmlns:x="urn:x" xmlns="urn:y">' +
+      '<x:sheet name="A &amp; B &gt; C" r:id=\'rId1\' state = "hidden" />' +
+      '<![CDATA[<not a tag>]]></x:sheets>';
+    expect(tags(xml)).toEqual([
+      { name: 'sheets', closing: false, selfClosing: false, attributes: {} },
+      {
+        name: 'sheet',
+        closing: false,
+        selfClosing: true,
+        attributes: { name: 'A & B > C', id: 'rId1', state: 'hidden' },
+      },
+      { name: 'sheets', closing: true, selfClosing: false, attributes: {} },
+    ]);
+  });
+
+  it('keeps ">" and "/" inside attribute values', () => {
+    expect(tags('<a b="x>y/" c=\'/>\'/>')).toEqual([
+      { name: 'a', closing: false, selfClosing: true, attributes: { b: 'x>y/', c: '/>' } },
+    ]);
+  });
+
+  it('refuses a DOCTYPE', () => {
+    const error = errorOf(() => tags('<!DOCTYPE x [<!ENTITY a "b">]><x/>'));
+    expect(error.code).toBe(ErrorCode.UnsafeXml);
+    expect(error.part).toBe('xl/workbook.xml');
+    expect(error.file).toBe('in.xlsx');
+  });
+
+  it.each([
+    [
+      '<a b="1"',
+      'The part xl/workbook.xml is not well-formed XML: the tag <a> never ends (at character 0)',
+    ],
+    [
+      '<a b=1/>',
+      'The part xl/workbook.xml is not well-formed XML: the attribute b of <a> is not quoted (at character 0)',
+    ],
+    [
+      '<a b="1/>',
+      'The part xl/workbook.xml is not well-formed XML: the attribute b of <a> never ends (at character 0)',
+    ],
+    [
+      'x < y',
+      'The part xl/workbook.xml is not well-formed XML: a "<" not followed by a tag name (at character 2)',
+    ],
+    [
+      '<a><!-- x',
+      'The part xl/workbook.xml is not well-formed XML: markup that never ends (at character 3)',
+    ],
+  ])('reports %j as malformed', (xml, message) => {
+    const error = errorOf(() => tags(xml));
+    expect(error.code).toBe(ErrorCode.MalformedXml);
+    expect(error.message).toBe(message);
+  });
+
+  it('reports a bad entity with the part', () => {
+    const error = errorOf(() => tags('<a b="&bogus;"/>'));
+    expect(error.code).toBe(ErrorCode.MalformedXml);
+    expect(error.part).toBe('xl/workbook.xml');
+  });
+});
+
+describe('rootElementName', () => {
+  it('is the first element, prefix dropped', () => {
+    expect(rootElementName('<?xml version="1.0"?><x:workbook/>', source)).toBe('workbook');
+    expect(rootElementName('  ', source)).toBe(null);
+  });
+});
