@@ -51,6 +51,7 @@ export function columnLetters(index: number): string {
  * LF), characters XML 1.0 forbids, any surrogate (lone ones are forbidden; pairs are checked in
  * the slow path) and text that a reader would take for an `_xHHHH_` escape.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const NEEDS_ESCAPE = /[&<>\u0000-\u0008\u000B-\u001F\uD800-\uDFFF\uFFFE\uFFFF]|_x[0-9A-Fa-f]{4}_/;
 const ESCAPE_LIKE = /^_x[0-9A-Fa-f]{4}_/;
 
@@ -97,6 +98,11 @@ export function escapeXmlText(text: string): string {
     last = i + 1;
   }
   return out + text.slice(last);
+}
+
+/** XML whitespace: space, tab, LF, CR. */
+export function isXmlSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
 function hexEscape(code: number): string {
@@ -146,7 +152,7 @@ export function renderRowCells(cells: readonly CellValue[], columns?: readonly s
       const first = cell.charCodeAt(0);
       const lastChar = cell.charCodeAt(cell.length - 1);
       // XML whitespace at either end is kept only under xml:space="preserve".
-      const open = first <= 32 || lastChar <= 32 ? TEXT_PRESERVE : TEXT;
+      const open = isXmlSpace(first) || isXmlSpace(lastChar) ? TEXT_PRESERVE : TEXT;
       xml += start + open + escapeXmlText(cell) + TEXT_END;
     } else if (typeof cell === 'number') {
       xml += Number.isFinite(cell) ? start + NUMBER + String(cell) + VALUE_END : start + NUM_ERROR;

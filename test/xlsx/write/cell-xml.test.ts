@@ -1,0 +1,207 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../src/errors.js';
+import {
+  columnLetters,
+  escapeXmlText,
+  MAX_CELL_TEXT,
+  ROW_NUMBER_PLACEHOLDER,
+  renderRowCells,
+} from '../../../src/xlsx/write/cell-xml.js';
+
+const P = ROW_NUMBER_PLACEHOLDER;
+
+/** What a reader that follows ECMA-376 (Excel, LibreOffice) makes of escaped text. */
+function decodeAsExcel(xml: string): string {
+  // The XML parser resolves references first; the _xHHHH_ escapes are decoded from its text.
+  const text = xml
+    .replaceAll('&#13;', '\r')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+}
+
+describe('columnLetters', () => {
+  it('names columns like Excel', () => {
+    expect([0, 1, 25, 26, 27, 51, 52, 701, 702, 16383].map(columnLetters)).toEqual([
+      'A',
+      'B',
+      'Z',
+      'AA',
+      'AB',
+      'AZ',
+      'BA',
+      'ZZ',
+      'AAA',
+      'XFD',
+    ]);
+  });
+
+  it('refuses columns past XFD', () => {
+    expect(() => columnLetters(16384)).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.TooManyColumns,
+        message: 'Column number 16385 is past the last column Excel allows (XFD, 16,384 columns)',
+      }),
+    );
+  });
+});
+
+describe('escapeXmlText', () => {
+  it('returns plain text as is', () => {
+    expect(escapeXmlText('plain text, "quotes" and \'apostrophes\' 😀 é\ttab\nnewline')).toBe(
+      'plain text, "quotes" and \'apostrophes\' 😀 é\ttab\nnewline',
+    );
+  });
+
+  it('escapes markup, CR and characters XML cannot hold', () => {
+    expect(escapeXmlText('a&b<c>d')).toBe('a&amp;b&lt;c&gt;d');
+    expect(escapeXmlText('cr\r\nlf')).toBe('cr&#13;\nlf');
+    expect(escapeXmlText('\u0000\u0001\u0008\u000B\u000C\u000E\u001F')).toBe(
+      '_x0000__x0001__x0008__x000B__x000C__x000E__x001F_',
+    );
+    expect(escapeXmlText('\uFFFE\uFFFF')).toBe('_xFFFE__xFFFF_');
+  });
+
+  it('keeps surrogate pairs and escapes lone surrogates', () => {
+    expect(escapeXmlText('😀&')).toBe('😀&amp;');
+    expect(escapeXmlText('a\uD800b')).toBe('a_xD800_b');
+    expect(escapeXmlText('a\uDC00b')).toBe('a_xDC00_b');
+    expect(escapeXmlText('\uD83D')).toBe('_xD83D_');
+  });
+
+  it('protects text that looks like an escape', () => {
+    expect(escapeXmlText('lit_x000D_')).toBe('lit_x005F_x000D_');
+    expect(escapeXmlText('_xabcd_ and _x12G4_ and _x123_')).toBe(
+      '_x005F_xabcd_ and _x12G4_ and _x123_',
+    );
+    expect(escapeXmlText('__x0041__')).toBe('__x005F_x0041__');
+  });
+
+  it('round-trips any text through an ECMA-376 reader', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        const escaped = escapeXmlText(text);
+        // Nothing XML 1.0 forbids, and no raw CR, is left.
+        expect(escaped).not.toMatch(
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the check
+          /[\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+        );
+        expect(decodeAsExcel(escaped)).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('_', 'x', '0', 'D', 'f', '&', '\r', '\u0001')),
+        (parts) => {
+          const text = parts.join('');
+          expect(decodeAsExcel(escapeXmlText(text))).toBe(text);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('renderRowCells', () => {
+  it('renders every kind of value', () => {
+    expect(renderRowCells(['x'])).toBe(`<c r="A${P}" t="inlineStr"><is><t>x</t></is></c>`);
+    expect(renderRowCells([1.5, 0.1 + 0.2, -0, 2 ** 53 + 2, 1e-300, 1e21, -42])).toBe(
+      `<c r="A${P}"><v>1.5</v></c><c r="B${P}"><v>0.30000000000000004</v></c>` +
+        `<c r="C${P}"><v>0</v></c><c r="D${P}"><v>9007199254740994</v></c>` +
+        `<c r="E${P}"><v>1e-300</v></c><c r="F${P}"><v>1e+21</v></c><c r="G${P}"><v>-42</v></c>`,
+    );
+    expect(renderRowCells([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])).toBe(
+      `<c r="A${P}" t="e"><v>#NUM!</v></c><c r="B${P}" t="e"><v>#NUM!</v></c>` +
+        `<c r="C${P}" t="e"><v>#NUM!</v></c>`,
+    );
+    expect(renderRowCells([true, false])).toBe(
+      `<c r="A${P}" t="b"><v>1</v></c><c r="B${P}" t="b"><v>0</v></c>`,
+    );
+    expect(
+      renderRowCells([
+        { kind: 'error', code: '#N/A' },
+        { kind: 'error', code: '#DIV/0!' },
+      ]),
+    ).toBe(`<c r="A${P}" t="e"><v>#N/A</v></c><c r="B${P}" t="e"><v>#DIV/0!</v></c>`);
+  });
+
+  it('styles dates by what their serial holds', () => {
+    expect(
+      renderRowCells([
+        { kind: 'date', serial: 45000 },
+        { kind: 'date', serial: 45000.75 },
+        { kind: 'date', serial: 0.5 },
+        { kind: 'date', serial: 0 },
+        { kind: 'date', serial: 1.25, elapsed: true },
+        { kind: 'date', serial: 0.5, elapsed: true },
+        { kind: 'date', serial: -1.5 },
+        { kind: 'date', serial: Number.NaN },
+      ]),
+    ).toBe(
+      `<c r="A${P}" s="2"><v>45000</v></c><c r="B${P}" s="3"><v>45000.75</v></c>` +
+        `<c r="C${P}" s="4"><v>0.5</v></c><c r="D${P}" s="4"><v>0</v></c>` +
+        `<c r="E${P}" s="5"><v>1.25</v></c><c r="F${P}" s="5"><v>0.5</v></c>` +
+        `<c r="G${P}" s="3"><v>-1.5</v></c><c r="H${P}" t="e"><v>#NUM!</v></c>`,
+    );
+  });
+
+  it('keeps whitespace at either end with xml:space', () => {
+    expect(renderRowCells([' a', 'b ', '\tc', 'd\n', 'e\r', 'in side', 'x\u0001'])).toBe(
+      `<c r="A${P}" t="inlineStr"><is><t xml:space="preserve"> a</t></is></c>` +
+        `<c r="B${P}" t="inlineStr"><is><t xml:space="preserve">b </t></is></c>` +
+        `<c r="C${P}" t="inlineStr"><is><t xml:space="preserve">\tc</t></is></c>` +
+        `<c r="D${P}" t="inlineStr"><is><t xml:space="preserve">d\n</t></is></c>` +
+        `<c r="E${P}" t="inlineStr"><is><t xml:space="preserve">e&#13;</t></is></c>` +
+        `<c r="F${P}" t="inlineStr"><is><t>in side</t></is></c>` +
+        `<c r="G${P}" t="inlineStr"><is><t>x_x0001_</t></is></c>`,
+    );
+  });
+
+  it('skips empty cells, including holes', () => {
+    const sparse: (string | null)[] = [];
+    sparse[3] = 'd';
+    expect(renderRowCells([null, '', 'c', null])).toBe(
+      `<c r="C${P}" t="inlineStr"><is><t>c</t></is></c>`,
+    );
+    expect(renderRowCells(sparse)).toBe(`<c r="D${P}" t="inlineStr"><is><t>d</t></is></c>`);
+    expect(renderRowCells([])).toBe('');
+  });
+
+  it('places cells in the columns given', () => {
+    expect(renderRowCells([1, null, 3], ['B', 'C', 'AA'])).toBe(
+      `<c r="B${P}"><v>1</v></c><c r="AA${P}"><v>3</v></c>`,
+    );
+    expect(() => renderRowCells([1, 2], ['B'])).toThrow(
+      expect.objectContaining({ code: ErrorCode.Internal }),
+    );
+  });
+
+  it('holds text up to 32,767 characters and refuses longer', () => {
+    const longest = 'y'.repeat(MAX_CELL_TEXT);
+    expect(renderRowCells([longest])).toBe(
+      `<c r="A${P}" t="inlineStr"><is><t>${longest}</t></is></c>`,
+    );
+    expect(() => renderRowCells([null, `${longest}y`])).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.CellTooLong,
+        column: 'B',
+        message: 'A text cell has 32,768 characters; Excel allows at most 32,767',
+      }),
+    );
+  });
+
+  it('refuses cells past column XFD', () => {
+    const cells = new Array<number | null>(16385).fill(null);
+    cells[16383] = 1;
+    expect(renderRowCells(cells)).toBe(`<c r="XFD${P}"><v>1</v></c>`);
+    cells[16384] = 2;
+    expect(() => renderRowCells(cells)).toThrow(
+      expect.objectContaining({ code: ErrorCode.TooManyColumns }),
+    );
+  });
+});
