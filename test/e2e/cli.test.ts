@@ -1,0 +1,120 @@
+/** The built CLI end to end: exit codes, what it prints on a pipe, --json, errors for people. */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
+import { readWorkbook, writeTable } from '../helpers/workbooks.js';
+
+const BIN = fileURLToPath(new URL('../../bin/xlmerge.js', import.meta.url));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function xlmerge(cwd: string, ...args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+    });
+  });
+}
+
+async function inputs(): Promise<string> {
+  const dir = await makeTempDir();
+  await fs.mkdir(path.join(dir, 'in'));
+  await writeTable(path.join(dir, 'in', 'a.xlsx'), [['id', 'email'], [1, 'a@x'], [1, 'a@x']]);
+  await writeTable(path.join(dir, 'in', 'b.xlsx'), [['id', 'email'], [1, 'a@x'], [2, 'b@x']]);
+  return dir;
+}
+
+describe('xlmerge CLI', () => {
+  it('merges quietly on a pipe and exits 0', async () => {
+    const dir = await inputs();
+    const result = await xlmerge(dir, 'in', '--dedupe', 'id,email', '-o', 'out.xlsx');
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await readWorkbook(path.join(dir, 'out.xlsx'))).rows).toEqual([
+      ['id', 'email'],
+      [1, 'a@x'],
+      [2, 'b@x'],
+    ]);
+  });
+
+  it('prints a JSON summary with --json', async () => {
+    const dir = await inputs();
+    const result = await xlmerge(dir, 'in', '--dedupe', 'id,email', '--json', '--jobs', '1');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({
+      ok: true,
+      output: path.join(dir, 'merged.xlsx'),
+      columns: ['id', 'email'],
+      rowsRead: 4,
+      rowsKept: 2,
+      duplicates: 2,
+      skipped: [],
+      ignored: [],
+    });
+    expect(summary.files.map((f: { file: string; duplicatesInFile: number; duplicatesAcrossFiles: number }) => [f.file, f.duplicatesInFile, f.duplicatesAcrossFiles])).toEqual([
+      ['in/a.xlsx', 1, 0],
+      ['in/b.xlsx', 0, 1],
+    ]);
+    expect(typeof summary.seconds).toBe('number');
+  });
+
+  it('exits 2 with a clear message on a usage error', async () => {
+    const dir = await inputs();
+    const bad = await xlmerge(dir, 'in', '--keep', 'frist');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Invalid values:');
+    expect(bad.stderr).toContain('Argument: keep, Given: "frist", Choices: "first", "last", "none"');
+    expect((await xlmerge(dir)).code).toBe(2);
+    expect((await xlmerge(dir, 'in', '--jobs', '0')).stderr).toBe(
+      'xlmerge: Invalid option jobs: expected a whole number from 1 to 256, got 0\n',
+    );
+  });
+
+  it('exits 1 and explains, without a stack trace, when the output exists', async () => {
+    const dir = await inputs();
+    await writeFiles(dir, { 'out.xlsx': 'keep me' });
+    const result = await xlmerge(dir, 'in', '-o', 'out.xlsx');
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `xlmerge: ${path.join(dir, 'out.xlsx')}: The output file already exists. Use --force to replace it, or choose another name with -o\n`,
+    });
+    expect(await fs.readFile(path.join(dir, 'out.xlsx'), 'utf8')).toBe('keep me');
+    expect((await xlmerge(dir, 'in', '-o', 'out.xlsx', '--force')).code).toBe(0);
+  });
+
+  it('lists every failed file, exits 1, and shows stacks only with --verbose', async () => {
+    const dir = await inputs();
+    await writeFiles(dir, { 'in/c.xlsx': '', 'in/d.xlsx': 'not a zip' });
+    const result = await xlmerge(dir, 'in');
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'xlmerge: 2 files could not be merged; nothing was written. Fix or remove the files listed, or use --skip-errors to merge the others',
+    );
+    expect(lines.slice(1).map((line) => line.replace(/:.*\[/, ': … ['))).toEqual([
+      '  in/c.xlsx: … [EMPTY_FILE]',
+      '  in/d.xlsx: … [NOT_ZIP]',
+    ]);
+    expect(result.stderr).not.toContain('    at ');
+    expect((await xlmerge(dir, 'in', '--verbose')).stderr).toContain('    at ');
+    await expect(fs.stat(path.join(dir, 'merged.xlsx'))).rejects.toThrow();
+  });
+
+  it('exits 3 when files were skipped with --skip-errors', async () => {
+    const dir = await inputs();
+    await writeFiles(dir, { 'in/c.xlsx': '' });
+    const result = await xlmerge(dir, 'in', '--skip-errors', '--quiet');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^xlmerge: skipped in\/c\.xlsx: .*\n$/);
+    expect((await readWorkbook(path.join(dir, 'merged.xlsx'))).rows.length).toBe(5);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The README's demo command on the committed demo set must give exactly the rows worked out by
+ * hand in fixtures/demo/EXPECTED.md (both the plain and the --recursive result).
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { readWorkbook, type TestCell } from '../helpers/workbooks.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = path.join(ROOT, 'bin/xlmerge.js');
+const EXPECTED = path.join(ROOT, 'fixtures/demo/EXPECTED.md');
+
+/** The markdown tables of EXPECTED.md, in order, as rows of cell text. */
+async function expectedTables(): Promise<string[][][]> {
+  const text = await fs.readFile(EXPECTED, 'utf8');
+  const tables: string[][][] = [];
+  let current: string[][] | null = null;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('|')) {
+      current = null;
+      continue;
+    }
+    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    if (cells.every((cell) => /^-+$/.test(cell))) continue;
+    if (current === null) {
+      current = [];
+      tables.push(current);
+    }
+    current.push(cells);
+  }
+  return tables;
+}
+
+/** A read-back cell as EXPECTED.md writes it. */
+function asText(cell: TestCell | undefined): string {
+  if (cell === null || cell === undefined) return '';
+  if (cell instanceof Date) return cell.toISOString().slice(0, 10);
+  if (typeof cell === 'object') return cell.error;
+  return String(cell);
+}
+
+function run(args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT }, (error, _stdout, stderr) => {
+      resolve({ code: error === null ? 0 : Number(error.code), stderr });
+    });
+  });
+}
+
+describe('the demo', () => {
+  it.each([
+    ['plain', [], 1],
+    ['recursive', ['--recursive'], 2],
+  ] as const)('merges fixtures/demo (%s) exactly as EXPECTED.md says', async (_name, extra, table) => {
+    const dir = await makeTempDir();
+    const output = path.join(dir, 'demo-merged.xlsx');
+    const result = await run(['fixtures/demo', ...extra, '--dedupe', 'id,email', '-o', output]);
+    expect(result).toEqual({ code: 0, stderr: '' });
+    const expected = (await expectedTables())[table] as string[][];
+    const { rows, worksheet } = await readWorkbook(output);
+    const header = rows[0] as TestCell[];
+    expect(rows.map((row) => header.map((_, i) => asText(row[i])))).toEqual(expected);
+    // Types survive, not only the text: ids and amounts are numbers, dates are dates,
+    // customer codes keep their leading zeros as text.
+    for (const row of rows.slice(1)) {
+      expect([typeof row[0], typeof row[5], row[3] instanceof Date, typeof row[6]]).toEqual([
+        'number',
+        'number',
+        true,
+        'string',
+      ]);
+    }
+    expect(worksheet.getCell('D2').numFmt).toBe('yyyy-mm-dd');
+  });
+});
