@@ -114,7 +114,9 @@ export class XlmergeError extends Error {
     if (this.row !== undefined) where.push(`row ${this.row}`);
     if (this.column !== undefined) where.push(`column ${this.column}`);
     const head = where.length > 0 ? `${where.join(', ')}: ` : '';
-    return this.hint === undefined ? `${head}${this.message}` : `${head}${this.message}. ${this.hint}`;
+    return this.hint === undefined
+      ? `${head}${this.message}`
+      : `${head}${this.message}. ${this.hint}`;
   }
 
   /** A plain object that survives structured cloning (worker → main). */
@@ -153,4 +155,3 @@ const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && CODES.has(value);
 }
-

@@ -16,6 +16,7 @@ import { type InputFile, scanInputs } from './scan/scan-inputs.js';
 import type { MergeSummary } from './summary.js';
 import { createParsePool } from './worker/pool.js';
 import type { ParseTask, RenderMode } from './worker/protocol.js';
+import { decodeRow, rowStart } from './worker/rendered-rows.js';
 import { renderRowCells } from './xlsx/write/cell-xml.js';
 import { createWorkbookWriter, type SheetWriter } from './xlsx/write/workbook-writer.js';
 
@@ -135,10 +136,20 @@ async function writeRows(
   if (rows === null) throw new Error('Internal: a worker rendered no XML');
   const offset = settings.sourceColumn ? 1 : 0;
   const place = placeRow(reduced.sheet.columns, reduced.outputs, offset);
-  const prefix = settings.sourceColumn ? renderRowCells([sourceLabel(reduced)]) : '';
+  const prefixXml = settings.sourceColumn ? renderRowCells([sourceLabel(reduced)]) : '';
+  const prefix = prefixXml === '' ? undefined : Buffer.from(prefixXml, 'utf8');
   let written = 0;
   for (const index of reduced.kept) {
-    sheet.writeRenderedRow(prefix + place(rows[index] as string));
+    if (place === null) {
+      sheet.writeRenderedBytes(
+        rows.bytes,
+        rowStart(rows, index),
+        rows.ends[index] as number,
+        prefix,
+      );
+    } else {
+      sheet.writeRenderedRow(prefixXml + place(decodeRow(rows, index)));
+    }
     written += 1;
     if (written % DRAIN_EVERY === 0) await sheet.drain();
   }
@@ -146,7 +157,9 @@ async function writeRows(
 }
 
 function sourceLabel(reduced: ReducedSheet): string {
-  return reduced.severalSheets ? `${reduced.file.source} [${reduced.sheet.name}]` : reduced.file.source;
+  return reduced.severalSheets
+    ? `${reduced.file.source} [${reduced.sheet.name}]`
+    : reduced.file.source;
 }
 
 function toMergedRow(reduced: ReducedSheet, index: number): MergedRow {
@@ -218,4 +231,3 @@ function allSkipped(report: ReduceReport): XlmergeError {
     hint: report.skipped.map((skipped) => skipped.reason).join('; '),
   });
 }
-

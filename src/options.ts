@@ -144,7 +144,8 @@ function validateInputs(inputs: unknown): string[] {
 }
 
 function validateText(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(name, 'a non-empty text', value);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw invalid(name, 'a non-empty text', value);
   return value;
 }
 
@@ -167,7 +168,8 @@ function validateSheet(sheet: unknown): SheetSelector {
   if (sheet === undefined) return { kind: 'first' };
   if (sheet === 'all') return { kind: 'all' };
   if (typeof sheet === 'number') {
-    if (!Number.isInteger(sheet) || sheet < 1) throw invalid('sheet', 'a position from 1 up', sheet);
+    if (!Number.isInteger(sheet) || sheet < 1)
+      throw invalid('sheet', 'a position from 1 up', sheet);
     return { kind: 'position', position: sheet };
   }
   return { kind: 'name', name: validateText('sheet', sheet) };

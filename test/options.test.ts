@@ -36,7 +36,10 @@ describe('normalizeOptions', () => {
   });
 
   it('reads dedupe lists, true and the empty list', () => {
-    expect(normalizeOptions({ inputs: ['d'], dedupe: [' id', 'email'] }).keyColumns).toEqual(['id', 'email']);
+    expect(normalizeOptions({ inputs: ['d'], dedupe: [' id', 'email'] }).keyColumns).toEqual([
+      'id',
+      'email',
+    ]);
     expect(normalizeOptions({ inputs: ['d'], dedupe: true }).keyColumns).toBe('all');
     expect(normalizeOptions({ inputs: ['d'], dedupe: [] }).keyColumns).toBe('all');
     expect(normalizeOptions({ inputs: ['d'], dedupe: false }).keyColumns).toBeNull();
@@ -44,17 +47,35 @@ describe('normalizeOptions', () => {
 
   it('reads sheet selectors', () => {
     expect(normalizeOptions({ inputs: ['d'], sheet: 'all' }).sheet).toEqual({ kind: 'all' });
-    expect(normalizeOptions({ inputs: ['d'], sheet: 2 }).sheet).toEqual({ kind: 'position', position: 2 });
-    expect(normalizeOptions({ inputs: ['d'], sheet: 'Q1' }).sheet).toEqual({ kind: 'name', name: 'Q1' });
+    expect(normalizeOptions({ inputs: ['d'], sheet: 2 }).sheet).toEqual({
+      kind: 'position',
+      position: 2,
+    });
+    expect(normalizeOptions({ inputs: ['d'], sheet: 'Q1' }).sheet).toEqual({
+      kind: 'name',
+      name: 'Q1',
+    });
   });
 
   it.each([
     [{ keep: 'frist' }, 'Invalid option keep: expected first, last or none, got "frist"'],
     [{ jobs: 0 }, 'Invalid option jobs: expected a whole number from 1 to 256, got 0'],
-    [{ headerRow: 1.5 }, 'Invalid option headerRow: expected a row number from 1 to 1048576, got 1.5'],
-    [{ dedupe: ['id', 'id'] }, 'Invalid option dedupe: expected each column once, got ["id", "id"]'],
-    [{ inputs: [] }, 'Invalid option inputs: expected a non-empty list of files, folders or globs, got []'],
-    [{ limits: { maxFileBytes: -1 } }, 'Invalid option limits.maxFileBytes: expected a positive whole number, got -1'],
+    [
+      { headerRow: 1.5 },
+      'Invalid option headerRow: expected a row number from 1 to 1048576, got 1.5',
+    ],
+    [
+      { dedupe: ['id', 'id'] },
+      'Invalid option dedupe: expected each column once, got ["id", "id"]',
+    ],
+    [
+      { inputs: [] },
+      'Invalid option inputs: expected a non-empty list of files, folders or globs, got []',
+    ],
+    [
+      { limits: { maxFileBytes: -1 } },
+      'Invalid option limits.maxFileBytes: expected a positive whole number, got -1',
+    ],
   ])('rejects %o', (override, message) => {
     const options = { inputs: ['d'], ...override } as Parameters<typeof normalizeOptions>[0];
     expect(() => normalizeOptions(options)).toThrow(message);

@@ -38,15 +38,28 @@ export async function runCli(
     .scriptName('xlmerge')
     .usage('$0 <inputs..> [options]\n\nMerge Excel workbooks into one, without the duplicate rows.')
     .command('$0 <inputs..>', false)
-    .positional('inputs', { describe: 'Folders, files or globs to merge', type: 'string', array: true })
-    .option('output', { alias: 'o', type: 'string', default: DEFAULT_OUTPUT, describe: 'Workbook to write' })
+    .positional('inputs', {
+      describe: 'Folders, files or globs to merge',
+      type: 'string',
+      array: true,
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      default: DEFAULT_OUTPUT,
+      describe: 'Workbook to write',
+    })
     .option('dedupe', {
       alias: 'd',
       type: 'string',
       describe: 'Key columns by header, comma-separated; alone: all columns',
     })
     .option('keep', { choices: KEEP_MODES, default: 'first', describe: 'Which duplicate survives' })
-    .option('ignore-case', { type: 'boolean', default: false, describe: 'Compare key text ignoring case' })
+    .option('ignore-case', {
+      type: 'boolean',
+      default: false,
+      describe: 'Compare key text ignoring case',
+    })
     .option('trim', { type: 'boolean', default: false, describe: 'Ignore spaces around key text' })
     .option('keys-as-text', {
       type: 'boolean',
@@ -54,23 +67,58 @@ export async function runCli(
       describe: 'Compare keys as text ("123" matches 123)',
     })
     .option('sheet', { type: 'string', describe: 'Sheet name, 1-based position, or "all"' })
-    .option('header-row', { type: 'number', describe: 'Row holding the header (default: first non-empty)' })
-    .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'Include subfolders' })
-    .option('pattern', { type: 'string', array: true, describe: 'Globs for files in folders (default *.xlsx *.xlsm)' })
+    .option('header-row', {
+      type: 'number',
+      describe: 'Row holding the header (default: first non-empty)',
+    })
+    .option('recursive', {
+      alias: 'r',
+      type: 'boolean',
+      default: false,
+      describe: 'Include subfolders',
+    })
+    .option('pattern', {
+      type: 'string',
+      array: true,
+      describe: 'Globs for files in folders (default *.xlsx *.xlsm)',
+    })
     .option('source-column', { type: 'boolean', default: false, describe: 'Add a Source column' })
-    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Replace an existing output file' })
-    .option('skip-errors', { type: 'boolean', default: false, describe: 'Merge the readable files, report the rest' })
+    .option('force', {
+      alias: 'f',
+      type: 'boolean',
+      default: false,
+      describe: 'Replace an existing output file',
+    })
+    .option('skip-errors', {
+      type: 'boolean',
+      default: false,
+      describe: 'Merge the readable files, report the rest',
+    })
     .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads (default: CPU cores)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors' })
-    .option('progress', { type: 'boolean', describe: 'Show the progress bar (default: on a terminal)' })
-    .option('verbose', { type: 'boolean', default: false, describe: 'Show stack traces with errors' })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      describe: 'Print nothing but errors',
+    })
+    .option('progress', {
+      type: 'boolean',
+      describe: 'Show the progress bar (default: on a terminal)',
+    })
+    .option('verbose', {
+      type: 'boolean',
+      default: false,
+      describe: 'Show stack traces with errors',
+    })
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
       usageError = message ?? error?.message ?? 'invalid arguments';
     })
-    .epilog('Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 130/143 interrupted.')
+    .epilog(
+      'Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 130/143 interrupted.',
+    )
     .version()
     .help()
     .wrap(Math.min(100, streams.stderr.columns ?? 100));
@@ -117,7 +165,9 @@ export async function runCli(
       streams.stderr.write(formatSummary(summary, process.cwd()));
     }
     if (summary.skipped.length > 0) {
-      if (quiet && !json) for (const skipped of summary.skipped) streams.stderr.write(`xlmerge: skipped ${skipped.reason}\n`);
+      if (quiet && !json)
+        for (const skipped of summary.skipped)
+          streams.stderr.write(`xlmerge: skipped ${skipped.reason}\n`);
       return ExitCode.PartialSuccess;
     }
     return ExitCode.Ok;
@@ -174,8 +224,13 @@ function parseList(value: string): string[] {
 }
 
 function toJsonError(error: unknown): object {
-  if (!(error instanceof XlmergeError)) return { ok: false, error: { code: ErrorCode.Internal, message: String(error) } };
-  const describe = (e: XlmergeError) => ({ ...e.toJSON(), stack: undefined, description: e.describe() });
+  if (!(error instanceof XlmergeError))
+    return { ok: false, error: { code: ErrorCode.Internal, message: String(error) } };
+  const describe = (e: XlmergeError) => ({
+    ...e.toJSON(),
+    stack: undefined,
+    description: e.describe(),
+  });
   return {
     ok: false,
     error: { ...describe(error), failures: (error.failures ?? []).map(describe) },

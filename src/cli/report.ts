@@ -31,7 +31,8 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
     if (file.missingColumns.length > 0) lines.push(`    lacks ${quoteList(file.missingColumns)}`);
   }
   for (const skipped of summary.skipped) lines.push(`  skipped ${skipped.reason}`);
-  for (const ignored of summary.ignored) lines.push(`  ignored ${ignored.file} (${ignored.reason})`);
+  for (const ignored of summary.ignored)
+    lines.push(`  ignored ${ignored.file} (${ignored.reason})`);
   return `${lines.join('\n')}\n`;
 }
 

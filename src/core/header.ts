@@ -1,6 +1,6 @@
+import { columnLetters } from '../xlsx/write/cell-xml.js';
 import type { CellValue } from './cell.js';
 import { formatCellAsText } from './text.js';
-import { columnLetters } from '../xlsx/write/cell-xml.js';
 
 /** A column of one input sheet: where it is in the sheet and what the merge calls it. */
 export interface SourceColumn {

@@ -4,7 +4,7 @@ import type { Settings } from '../options.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import type { FileSummary, SkippedFile } from '../summary.js';
 import type { FileResult, SheetResult } from '../worker/protocol.js';
-import { ColumnUnion } from './column-union.js';
+import type { ColumnUnion } from './column-union.js';
 import { type ParsedFile, parseInOrder } from './parse-in-order.js';
 
 /** The surviving rows of one input sheet, ready to be written, in merge order. */
@@ -145,16 +145,18 @@ function countDropped(result: FileResult, survivors: readonly number[][]): numbe
   );
 }
 
-
-
 function toSkipped(outcome: ParsedFile & { error: XlmergeError }): SkippedFile {
   return { file: outcome.file.display, code: outcome.error.code, reason: outcome.error.describe() };
 }
 
 function filesFailed(failures: readonly XlmergeError[]): XlmergeError {
   const count = failures.length === 1 ? 'A file' : `${failures.length} files`;
-  return new XlmergeError(ErrorCode.FilesFailed, `${count} could not be merged; nothing was written`, {
-    failures,
-    hint: 'Fix or remove the files listed, or use --skip-errors to merge the others',
-  });
+  return new XlmergeError(
+    ErrorCode.FilesFailed,
+    `${count} could not be merged; nothing was written`,
+    {
+      failures,
+      hint: 'Fix or remove the files listed, or use --skip-errors to merge the others',
+    },
+  );
 }

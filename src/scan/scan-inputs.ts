@@ -15,7 +15,6 @@ export interface InputFile {
   readonly source: string;
 }
 
-
 export interface ScanResult {
   /** Workbooks in merge order: code-point order of their absolute paths. */
   readonly files: readonly InputFile[];
@@ -62,7 +61,11 @@ export async function scanInputs(settings: Settings): Promise<ScanResult> {
             hint: 'Choose another output path with -o; xlmerge never overwrites an input',
           });
         }
-        add({ path: absolute, display: displayPath(absolute, settings.cwd), source: path.basename(absolute) });
+        add({
+          path: absolute,
+          display: displayPath(absolute, settings.cwd),
+          source: path.basename(absolute),
+        });
       } else if (GLOB_CHARS.test(input)) {
         const matches = await fg(toPosix(input), {
           cwd: settings.cwd,
@@ -73,7 +76,11 @@ export async function scanInputs(settings: Settings): Promise<ScanResult> {
         });
         for (const match of matches) {
           const file = path.resolve(match);
-          add({ path: file, display: displayPath(file, settings.cwd), source: path.basename(file) });
+          add({
+            path: file,
+            display: displayPath(file, settings.cwd),
+            source: path.basename(file),
+          });
         }
       } else {
         throw new XlmergeError(ErrorCode.InputNotFound, 'No such file or folder', {

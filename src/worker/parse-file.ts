@@ -8,6 +8,7 @@ import { openWorkbook, type WorkbookReader } from '../xlsx/read/open-workbook.js
 import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
 import { columnLetters, renderRowCells } from '../xlsx/write/cell-xml.js';
 import type { FileResult, ParseTask, SheetResult } from './protocol.js';
+import { encodeRows, type RenderedRows } from './rendered-rows.js';
 
 /** One sheet as read, before the in-file dedupe. */
 interface ReadSheet {
@@ -189,7 +190,6 @@ function finishFile(
   };
 }
 
-
 function renderSheet(sheet: ReadSheet, kept: readonly number[], task: ParseTask): SheetResult {
   const widths = sheet.columns.map((column) => column.name.length);
   const widthSlot = new Map(sheet.columns.map((column, slot) => [column.source, slot]));
@@ -200,13 +200,13 @@ function renderSheet(sheet: ReadSheet, kept: readonly number[], task: ParseTask)
       if (slot !== undefined) widths[slot] = Math.max(widths[slot] ?? 0, displayWidth(cell));
     });
   }
-  let xml: string[] | null = null;
+  let xml: RenderedRows | null = null;
   if (task.render === 'xlsx') {
     const last = sheet.columns.at(-1)?.source ?? -1;
     const letters = Array.from({ length: last + 1 }, (_, source) =>
       columnLetters(source + task.columnOffset),
     );
-    xml = rows.map((cells) => renderRowCells(cells, letters));
+    xml = encodeRows(rows.map((cells) => renderRowCells(cells, letters)));
   }
   return {
     name: sheet.info.name,

@@ -9,6 +9,7 @@ import type { KeyOptions } from '../core/key.js';
 import type { SerializedError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
 import type { ReadLimits } from '../xlsx/read/types.js';
+import type { RenderedRows } from './rendered-rows.js';
 
 /** How the worker hands over the surviving rows. */
 export type RenderMode =
@@ -51,10 +52,10 @@ export interface SheetResult {
   /** 1-based source row numbers of the surviving rows. */
   readonly rowNumbers: readonly number[];
   /**
-   * With render `xlsx`: each surviving row as cell XML whose references use the column letters
+   * With render `xlsx`: the surviving rows as cell XML whose references use the column letters
    * of `source + columnOffset` and the row-number placeholder.
    */
-  readonly xml: readonly string[] | null;
+  readonly xml: RenderedRows | null;
   /** With render `values`: each surviving row's cells by source column index. */
   readonly values: readonly CellValue[][] | null;
   /** Widest text seen per column (same order as `columns`), in characters. */

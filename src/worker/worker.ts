@@ -4,9 +4,14 @@ import { ErrorCode, type SerializedError, XlmergeError } from '../errors.js';
 import { parseFile } from './parse-file.js';
 import type { ParseResponse, ParseTask } from './protocol.js';
 
-async function parse(task: ParseTask): Promise<ParseResponse> {
+async function parse(task: ParseTask): Promise<unknown> {
   try {
-    return { ok: true, result: await parseFile(task) };
+    const result = await parseFile(task);
+    // Hand the row buffers over instead of copying them.
+    const buffers = result.sheets.flatMap((sheet) =>
+      sheet.xml === null ? [] : [sheet.xml.bytes.buffer, sheet.xml.ends.buffer],
+    );
+    return new workerpool.Transfer({ ok: true, result } satisfies ParseResponse, buffers);
   } catch (error) {
     return { ok: false, error: serializeError(error, task.display) };
   }

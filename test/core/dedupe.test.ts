@@ -5,15 +5,27 @@ const keys = ['a', 'b', 'a', null, 'c', 'b', null, 'a'];
 
 describe('dedupeKeys', () => {
   it('keeps the first row of each key', () => {
-    expect(dedupeKeys(keys, 'first')).toEqual({ kept: [0, 1, 3, 4, 6], dropped: 3, repeatedKeys: [] });
+    expect(dedupeKeys(keys, 'first')).toEqual({
+      kept: [0, 1, 3, 4, 6],
+      dropped: 3,
+      repeatedKeys: [],
+    });
   });
 
   it('keeps the last row of each key at its own position', () => {
-    expect(dedupeKeys(keys, 'last')).toEqual({ kept: [3, 4, 5, 6, 7], dropped: 3, repeatedKeys: [] });
+    expect(dedupeKeys(keys, 'last')).toEqual({
+      kept: [3, 4, 5, 6, 7],
+      dropped: 3,
+      repeatedKeys: [],
+    });
   });
 
   it('keeps no row whose key repeats', () => {
-    expect(dedupeKeys(keys, 'none')).toEqual({ kept: [3, 4, 6], dropped: 5, repeatedKeys: ['a', 'b'] });
+    expect(dedupeKeys(keys, 'none')).toEqual({
+      kept: [3, 4, 6],
+      dropped: 5,
+      repeatedKeys: ['a', 'b'],
+    });
   });
 
   it('never drops rows with a null key', () => {

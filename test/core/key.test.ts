@@ -5,7 +5,11 @@ import { allColumnsKeyOf, type KeyOptions, keyOf } from '../../src/core/key.js';
 const exact: KeyOptions = { ignoreCase: false, trim: false, keysAsText: false };
 const date = (serial: number): CellValue => ({ kind: 'date', serial });
 const key = (values: CellValue[], options: Partial<KeyOptions> = {}) =>
-  keyOf(values, values.map((_, i) => i), { ...exact, ...options });
+  keyOf(
+    values,
+    values.map((_, i) => i),
+    { ...exact, ...options },
+  );
 
 describe('keyOf', () => {
   it('compares numbers by value', () => {
@@ -26,7 +30,9 @@ describe('keyOf', () => {
   });
 
   it('folds case and trims when asked', () => {
-    expect(key(['ANN@EXAMPLE.COM'], { ignoreCase: true })).toBe(key(['ann@example.com'], { ignoreCase: true }));
+    expect(key(['ANN@EXAMPLE.COM'], { ignoreCase: true })).toBe(
+      key(['ann@example.com'], { ignoreCase: true }),
+    );
     expect(key(['STRASSE'], { ignoreCase: true })).toBe(key(['straße'], { ignoreCase: true }));
     expect(key(['  ann\u00a0'], { trim: true })).toBe(key(['ann'], { trim: true }));
   });
@@ -61,12 +67,23 @@ describe('keyOf', () => {
 
 describe('allColumnsKeyOf', () => {
   it('matches columns by name and treats a missing column as empty', () => {
-    const a = allColumnsKeyOf([1, 'x'], [{ source: 1, name: 'email' }, { source: 0, name: 'id' }], exact);
-    const b = allColumnsKeyOf(['x', null, 1], [
-      { source: 0, name: 'email' },
-      { source: 2, name: 'id' },
-      { source: 1, name: 'phone' },
-    ], exact);
+    const a = allColumnsKeyOf(
+      [1, 'x'],
+      [
+        { source: 1, name: 'email' },
+        { source: 0, name: 'id' },
+      ],
+      exact,
+    );
+    const b = allColumnsKeyOf(
+      ['x', null, 1],
+      [
+        { source: 0, name: 'email' },
+        { source: 2, name: 'id' },
+        { source: 1, name: 'phone' },
+      ],
+      exact,
+    );
     expect(a).toBe(b);
     expect(a).toBe('5:email2:sx2:id2:n1');
   });

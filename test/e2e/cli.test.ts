@@ -26,8 +26,16 @@ function xlmerge(cwd: string, ...args: string[]): Promise<Result> {
 async function inputs(): Promise<string> {
   const dir = await makeTempDir();
   await fs.mkdir(path.join(dir, 'in'));
-  await writeTable(path.join(dir, 'in', 'a.xlsx'), [['id', 'email'], [1, 'a@x'], [1, 'a@x']]);
-  await writeTable(path.join(dir, 'in', 'b.xlsx'), [['id', 'email'], [1, 'a@x'], [2, 'b@x']]);
+  await writeTable(path.join(dir, 'in', 'a.xlsx'), [
+    ['id', 'email'],
+    [1, 'a@x'],
+    [1, 'a@x'],
+  ]);
+  await writeTable(path.join(dir, 'in', 'b.xlsx'), [
+    ['id', 'email'],
+    [1, 'a@x'],
+    [2, 'b@x'],
+  ]);
   return dir;
 }
 
@@ -59,7 +67,15 @@ describe('xlmerge CLI', () => {
       skipped: [],
       ignored: [],
     });
-    expect(summary.files.map((f: { file: string; duplicatesInFile: number; duplicatesAcrossFiles: number }) => [f.file, f.duplicatesInFile, f.duplicatesAcrossFiles])).toEqual([
+    expect(
+      summary.files.map(
+        (f: { file: string; duplicatesInFile: number; duplicatesAcrossFiles: number }) => [
+          f.file,
+          f.duplicatesInFile,
+          f.duplicatesAcrossFiles,
+        ],
+      ),
+    ).toEqual([
       ['in/a.xlsx', 1, 0],
       ['in/b.xlsx', 0, 1],
     ]);
@@ -71,7 +87,9 @@ describe('xlmerge CLI', () => {
     const bad = await xlmerge(dir, 'in', '--keep', 'frist');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Invalid values:');
-    expect(bad.stderr).toContain('Argument: keep, Given: "frist", Choices: "first", "last", "none"');
+    expect(bad.stderr).toContain(
+      'Argument: keep, Given: "frist", Choices: "first", "last", "none"',
+    );
     expect((await xlmerge(dir)).code).toBe(2);
     expect((await xlmerge(dir, 'in', '--jobs', '0')).stderr).toBe(
       'xlmerge: Invalid option jobs: expected a whole number from 1 to 256, got 0\n',

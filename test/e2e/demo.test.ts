@@ -24,7 +24,10 @@ async function expectedTables(): Promise<string[][][]> {
       current = null;
       continue;
     }
-    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     if (cells.every((cell) => /^-+$/.test(cell))) continue;
     if (current === null) {
       current = [];
@@ -55,25 +58,28 @@ describe('the demo', () => {
   it.each([
     ['plain', [], 1],
     ['recursive', ['--recursive'], 2],
-  ] as const)('merges fixtures/demo (%s) exactly as EXPECTED.md says', async (_name, extra, table) => {
-    const dir = await makeTempDir();
-    const output = path.join(dir, 'demo-merged.xlsx');
-    const result = await run(['fixtures/demo', ...extra, '--dedupe', 'id,email', '-o', output]);
-    expect(result).toEqual({ code: 0, stderr: '' });
-    const expected = (await expectedTables())[table] as string[][];
-    const { rows, worksheet } = await readWorkbook(output);
-    const header = rows[0] as TestCell[];
-    expect(rows.map((row) => header.map((_, i) => asText(row[i])))).toEqual(expected);
-    // Types survive, not only the text: ids and amounts are numbers, dates are dates,
-    // customer codes keep their leading zeros as text.
-    for (const row of rows.slice(1)) {
-      expect([typeof row[0], typeof row[5], row[3] instanceof Date, typeof row[6]]).toEqual([
-        'number',
-        'number',
-        true,
-        'string',
-      ]);
-    }
-    expect(worksheet.getCell('D2').numFmt).toBe('yyyy-mm-dd');
-  });
+  ] as const)(
+    'merges fixtures/demo (%s) exactly as EXPECTED.md says',
+    async (_name, extra, table) => {
+      const dir = await makeTempDir();
+      const output = path.join(dir, 'demo-merged.xlsx');
+      const result = await run(['fixtures/demo', ...extra, '--dedupe', 'id,email', '-o', output]);
+      expect(result).toEqual({ code: 0, stderr: '' });
+      const expected = (await expectedTables())[table] as string[][];
+      const { rows, worksheet } = await readWorkbook(output);
+      const header = rows[0] as TestCell[];
+      expect(rows.map((row) => header.map((_, i) => asText(row[i])))).toEqual(expected);
+      // Types survive, not only the text: ids and amounts are numbers, dates are dates,
+      // customer codes keep their leading zeros as text.
+      for (const row of rows.slice(1)) {
+        expect([typeof row[0], typeof row[5], row[3] instanceof Date, typeof row[6]]).toEqual([
+          'number',
+          'number',
+          true,
+          'string',
+        ]);
+      }
+      expect(worksheet.getCell('D2').numFmt).toBe('yyyy-mm-dd');
+    },
+  );
 });

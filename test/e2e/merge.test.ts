@@ -5,11 +5,26 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type MergeOptions, merge, mergeRows, type XlmergeError } from '../../dist/index.js';
+import {
+  ErrorCode,
+  type MergeOptions,
+  merge,
+  mergeRows,
+  type XlmergeError,
+} from '../../dist/index.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
-import { readWorkbook, type TestCell, utc, writeTable, writeWorkbook } from '../helpers/workbooks.js';
+import {
+  readWorkbook,
+  type TestCell,
+  utc,
+  writeTable,
+  writeWorkbook,
+} from '../helpers/workbooks.js';
 
-async function run(files: Record<string, readonly (readonly TestCell[])[]>, options: Partial<MergeOptions> = {}) {
+async function run(
+  files: Record<string, readonly (readonly TestCell[])[]>,
+  options: Partial<MergeOptions> = {},
+) {
   const dir = await makeTempDir();
   for (const [name, rows] of Object.entries(files)) {
     await fs.mkdir(path.dirname(path.join(dir, 'in', name)), { recursive: true });
@@ -25,8 +40,18 @@ const HEADER = ['id', 'email', 'name'];
 
 describe('merge: keys and which row survives', () => {
   const files = {
-    'a.xlsx': [HEADER, [1, 'ann@x.com', 'Ann (a1)'], [2, 'bob@x.com', 'Bob (a2)'], [1, 'ann@x.com', 'Ann (a3)']],
-    'b.xlsx': [HEADER, [2, 'bob@x.com', 'Bob (b1)'], [3, 'cy@x.com', 'Cy (b2)'], [1, 'ANN@x.com', 'Ann (b3)']],
+    'a.xlsx': [
+      HEADER,
+      [1, 'ann@x.com', 'Ann (a1)'],
+      [2, 'bob@x.com', 'Bob (a2)'],
+      [1, 'ann@x.com', 'Ann (a3)'],
+    ],
+    'b.xlsx': [
+      HEADER,
+      [2, 'bob@x.com', 'Bob (b1)'],
+      [3, 'cy@x.com', 'Cy (b2)'],
+      [1, 'ANN@x.com', 'Ann (b3)'],
+    ],
   };
 
   it('drops nothing without dedupe', async () => {
@@ -44,7 +69,15 @@ describe('merge: keys and which row survives', () => {
       [3, 'cy@x.com', 'Cy (b2)'],
       [1, 'ANN@x.com', 'Ann (b3)'],
     ]);
-    expect(summary.files.map((f) => [f.file, f.rowsRead, f.rowsKept, f.duplicatesInFile, f.duplicatesAcrossFiles])).toEqual([
+    expect(
+      summary.files.map((f) => [
+        f.file,
+        f.rowsRead,
+        f.rowsKept,
+        f.duplicatesInFile,
+        f.duplicatesAcrossFiles,
+      ]),
+    ).toEqual([
       ['in/a.xlsx', 3, 2, 1, 0],
       ['in/b.xlsx', 3, 2, 0, 1],
     ]);
@@ -74,25 +107,68 @@ describe('merge: keys and which row survives', () => {
 
   it('uses every column with dedupe true', async () => {
     const { rows } = await run(
-      { 'a.xlsx': [['k', 'v'], [1, 'x'], [1, 'x'], [1, 'y']], 'b.xlsx': [['v', 'k'], ['x', 1]] },
+      {
+        'a.xlsx': [
+          ['k', 'v'],
+          [1, 'x'],
+          [1, 'x'],
+          [1, 'y'],
+        ],
+        'b.xlsx': [
+          ['v', 'k'],
+          ['x', 1],
+        ],
+      },
       { dedupe: true },
     );
-    expect(rows).toEqual([['k', 'v'], [1, 'x'], [1, 'y']]);
+    expect(rows).toEqual([
+      ['k', 'v'],
+      [1, 'x'],
+      [1, 'y'],
+    ]);
   });
 
   it('compares typed values exactly, or as text with keysAsText', async () => {
     const data = { 'a.xlsx': [['id'], [123], ['123'], ['00123'], [123.0], [' 123']] };
-    expect((await run(data, { dedupe: ['id'] })).rows).toEqual([['id'], [123], ['123'], ['00123'], [' 123']]);
-    expect((await run(data, { dedupe: ['id'], keysAsText: true })).rows).toEqual([['id'], [123], ['00123'], [' 123']]);
-    expect((await run(data, { dedupe: ['id'], keysAsText: true, trim: true })).rows).toEqual([['id'], [123], ['00123']]);
+    expect((await run(data, { dedupe: ['id'] })).rows).toEqual([
+      ['id'],
+      [123],
+      ['123'],
+      ['00123'],
+      [' 123'],
+    ]);
+    expect((await run(data, { dedupe: ['id'], keysAsText: true })).rows).toEqual([
+      ['id'],
+      [123],
+      ['00123'],
+      [' 123'],
+    ]);
+    expect((await run(data, { dedupe: ['id'], keysAsText: true, trim: true })).rows).toEqual([
+      ['id'],
+      [123],
+      ['00123'],
+    ]);
   });
 
   it('never treats rows with all key cells empty as duplicates', async () => {
     const { rows, summary } = await run(
-      { 'a.xlsx': [['id', 'v'], [null, 'a'], [null, 'b'], [1, 'c'], [1, 'd']] },
+      {
+        'a.xlsx': [
+          ['id', 'v'],
+          [null, 'a'],
+          [null, 'b'],
+          [1, 'c'],
+          [1, 'd'],
+        ],
+      },
       { dedupe: ['id'] },
     );
-    expect(rows).toEqual([['id', 'v'], [null, 'a'], [null, 'b'], [1, 'c']]);
+    expect(rows).toEqual([
+      ['id', 'v'],
+      [null, 'a'],
+      [null, 'b'],
+      [1, 'c'],
+    ]);
     expect(summary.duplicates).toBe(1);
   });
 
@@ -105,9 +181,18 @@ describe('merge: keys and which row survives', () => {
   });
 
   it('fails naming the file and its headers when a key column is missing', async () => {
-    const error = (await run({ 'a.xlsx': [HEADER, [1, 'a', 'b']], 'b.xlsx': [['id', 'mail'], [1, 'a']] }, {
-      dedupe: ['id', 'email'],
-    }).catch((e: unknown) => e)) as XlmergeError;
+    const error = (await run(
+      {
+        'a.xlsx': [HEADER, [1, 'a', 'b']],
+        'b.xlsx': [
+          ['id', 'mail'],
+          [1, 'a'],
+        ],
+      },
+      {
+        dedupe: ['id', 'email'],
+      },
+    ).catch((e: unknown) => e)) as XlmergeError;
     expect(error.code).toBe(ErrorCode.FilesFailed);
     expect(error.failures?.map((f) => [f.code, f.describe()])).toEqual([
       [
@@ -120,7 +205,10 @@ describe('merge: keys and which row survives', () => {
   it('gives the same rows whatever the number of workers', async () => {
     const many: Record<string, TestCell[][]> = {};
     for (let f = 0; f < 9; f += 1) {
-      many[`f${f}.xlsx`] = [['id', 'file'], ...Array.from({ length: 40 }, (_, r) => [(r * 7 + f * 3) % 50, `f${f}r${r}`])];
+      many[`f${f}.xlsx`] = [
+        ['id', 'file'],
+        ...Array.from({ length: 40 }, (_, r) => [(r * 7 + f * 3) % 50, `f${f}r${r}`]),
+      ];
     }
     const one = await run(many, { dedupe: ['id'], jobs: 1 });
     const two = await run(many, { dedupe: ['id'], jobs: 2 });
@@ -135,16 +223,17 @@ describe('merge: keys and which row survives', () => {
 describe('merge: columns, header and sheets', () => {
   it('aligns columns by name in first-seen order and reports what files add or lack', async () => {
     const { rows, summary } = await run({
-      'a.xlsx': [['id', 'name'], [1, 'Ann']],
-      'b.xlsx': [['name', 'phone', 'id'], ['Bob', '555', 2]],
+      'a.xlsx': [
+        ['id', 'name'],
+        [1, 'Ann'],
+      ],
+      'b.xlsx': [
+        ['name', 'phone', 'id'],
+        ['Bob', '555', 2],
+      ],
       'c.xlsx': [['id'], [3]],
     });
-    expect(rows).toEqual([
-      ['id', 'name', 'phone'],
-      [1, 'Ann'],
-      [2, 'Bob', '555'],
-      [3],
-    ]);
+    expect(rows).toEqual([['id', 'name', 'phone'], [1, 'Ann'], [2, 'Bob', '555'], [3]]);
     expect(summary.columns).toEqual(['id', 'name', 'phone']);
     expect(summary.files.map((f) => [f.addedColumns, f.missingColumns])).toEqual([
       [['id', 'name'], ['phone']],
@@ -155,7 +244,13 @@ describe('merge: columns, header and sheets', () => {
 
   it('takes the first non-empty row as header, trims and uniquifies names', async () => {
     const { rows, summary } = await run({
-      'a.xlsx': [[], [null, ' id ', null, 'x', 'x'], [null, 1, 'c', 'd', 'e'], [], [null, 2, null, null, 'f']],
+      'a.xlsx': [
+        [],
+        [null, ' id ', null, 'x', 'x'],
+        [null, 1, 'c', 'd', 'e'],
+        [],
+        [null, 2, null, null, 'f'],
+      ],
     });
     expect(rows).toEqual([
       ['id', 'Column C', 'x', 'x (2)'],
@@ -166,8 +261,14 @@ describe('merge: columns, header and sheets', () => {
   });
 
   it('uses headerRow when given', async () => {
-    const { rows } = await run({ 'a.xlsx': [['Report 2024'], ['id', 'v'], [1, 'a']] }, { headerRow: 2 });
-    expect(rows).toEqual([['id', 'v'], [1, 'a']]);
+    const { rows } = await run(
+      { 'a.xlsx': [['Report 2024'], ['id', 'v'], [1, 'a']] },
+      { headerRow: 2 },
+    );
+    expect(rows).toEqual([
+      ['id', 'v'],
+      [1, 'a'],
+    ]);
   });
 
   it('reads the sheet asked for, or all of them', async () => {
@@ -179,11 +280,23 @@ describe('merge: columns, header and sheets', () => {
     ]);
     const go = async (sheet: string | number) => {
       const output = path.join(dir, `out-${sheet}.xlsx`);
-      const summary = await merge({ inputs: [path.join(dir, 'a.xlsx')], output, sheet, sourceColumn: true, jobs: 1 });
+      const summary = await merge({
+        inputs: [path.join(dir, 'a.xlsx')],
+        output,
+        sheet,
+        sourceColumn: true,
+        jobs: 1,
+      });
       return { rows: (await readWorkbook(output)).rows, summary };
     };
-    expect((await go('Q2')).rows).toEqual([['Source', 'id'], ['a.xlsx', 2]]);
-    expect((await go(2)).rows).toEqual([['Source', 'id'], ['a.xlsx', 1]]);
+    expect((await go('Q2')).rows).toEqual([
+      ['Source', 'id'],
+      ['a.xlsx', 2],
+    ]);
+    expect((await go(2)).rows).toEqual([
+      ['Source', 'id'],
+      ['a.xlsx', 1],
+    ]);
     expect((await go('all')).rows).toEqual([
       ['Source', 'hello', 'id'],
       ['a.xlsx [Q1]', null, 1],
@@ -224,7 +337,11 @@ describe('merge: output safety', () => {
     const dir = await makeTempDir();
     await writeTable(path.join(dir, 'a.xlsx'), [['id'], [1]]);
     await writeFiles(dir, { 'out.xlsx': 'precious' });
-    const options = { inputs: [path.join(dir, 'a.xlsx')], output: path.join(dir, 'out.xlsx'), jobs: 1 };
+    const options = {
+      inputs: [path.join(dir, 'a.xlsx')],
+      output: path.join(dir, 'out.xlsx'),
+      jobs: 1,
+    };
     await expect(merge(options)).rejects.toMatchObject({ code: ErrorCode.OutputExists });
     expect(await fs.readFile(path.join(dir, 'out.xlsx'), 'utf8')).toBe('precious');
     await merge({ ...options, force: true });
@@ -235,9 +352,10 @@ describe('merge: output safety', () => {
     const dir = await makeTempDir();
     await writeFiles(dir, { 'in/bad1.xlsx': 'id,name\n1,Ann\n', 'in/bad2.xlsx': '' });
     await writeTable(path.join(dir, 'in', 'good.xlsx'), [['id'], [1]]);
-    const error = (await merge({ inputs: [path.join(dir, 'in')], output: path.join(dir, 'out.xlsx') }).catch(
-      (e: unknown) => e,
-    )) as XlmergeError;
+    const error = (await merge({
+      inputs: [path.join(dir, 'in')],
+      output: path.join(dir, 'out.xlsx'),
+    }).catch((e: unknown) => e)) as XlmergeError;
     expect(error.code).toBe(ErrorCode.FilesFailed);
     expect(error.failures?.map((f) => [f.file, f.code])).toEqual([
       [path.join(dir, 'in', 'bad1.xlsx'), ErrorCode.NotZip],
@@ -252,7 +370,11 @@ describe('merge: output safety', () => {
     await writeTable(path.join(dir, 'in', 'good.xlsx'), [['id'], [1]]);
     const summary = await merge({ inputs: ['in'], cwd: dir, output: 'out.xlsx', skipErrors: true });
     expect(summary.skipped).toEqual([
-      { file: 'in/bad.xlsx', code: ErrorCode.EmptyFile, reason: expect.stringMatching(/^in\/bad\.xlsx: /) },
+      {
+        file: 'in/bad.xlsx',
+        code: ErrorCode.EmptyFile,
+        reason: expect.stringMatching(/^in\/bad\.xlsx: /),
+      },
     ]);
     expect((await readWorkbook(path.join(dir, 'out.xlsx'))).rows).toEqual([['id'], [1]]);
   });
@@ -261,15 +383,31 @@ describe('merge: output safety', () => {
 describe('library API', () => {
   it('reports progress and yields rows without writing a workbook', async () => {
     const dir = await makeTempDir();
-    await writeTable(path.join(dir, 'a.xlsx'), [['id', 'when'], [1, utc(2024, 1, 2)], [1, utc(2024, 1, 3)]]);
-    await writeTable(path.join(dir, 'b.xlsx'), [['id', 'extra'], [2, 'x']]);
+    await writeTable(path.join(dir, 'a.xlsx'), [
+      ['id', 'when'],
+      [1, utc(2024, 1, 2)],
+      [1, utc(2024, 1, 3)],
+    ]);
+    await writeTable(path.join(dir, 'b.xlsx'), [
+      ['id', 'extra'],
+      [2, 'x'],
+    ]);
     const progress: number[] = [];
     const rows = [];
-    for await (const row of mergeRows({ inputs: [dir], dedupe: ['id'], onProgress: (p) => progress.push(p.filesDone) })) {
+    for await (const row of mergeRows({
+      inputs: [dir],
+      dedupe: ['id'],
+      onProgress: (p) => progress.push(p.filesDone),
+    })) {
       rows.push(row);
     }
     expect(rows).toEqual([
-      { file: path.join(dir, 'a.xlsx'), sheet: 'Sheet1', row: 2, values: { id: 1, when: { kind: 'date', serial: 45293 } } },
+      {
+        file: path.join(dir, 'a.xlsx'),
+        sheet: 'Sheet1',
+        row: 2,
+        values: { id: 1, when: { kind: 'date', serial: 45293 } },
+      },
       { file: path.join(dir, 'b.xlsx'), sheet: 'Sheet1', row: 2, values: { id: 2, extra: 'x' } },
     ]);
     expect(progress).toEqual([1, 2]);

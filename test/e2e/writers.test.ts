@@ -18,7 +18,11 @@ function expectedOutput(rows: Map<number, CellValue[]>): CellValue[][] {
     .map(([, cells]) => cells)
     .filter((cells) => !cells.every(isEmptyCell));
   const used = new Set<number>();
-  for (const cells of nonBlank) cells.forEach((cell, i) => !isEmptyCell(cell) && used.add(i));
+  for (const cells of nonBlank) {
+    cells.forEach((cell, i) => {
+      if (!isEmptyCell(cell)) used.add(i);
+    });
+  }
   const columns = [...used].sort((a, b) => a - b);
   return nonBlank.slice(1).map((cells) => trimRow(columns.map((i) => cells[i] ?? null)));
 }
@@ -30,7 +34,8 @@ async function readOutput(file: string): Promise<CellValue[][]> {
     const sheet = reader.sheets[0];
     if (sheet === undefined) throw new Error('no sheet');
     for await (const batch of reader.readRows(sheet)) {
-      for (const row of batch) rows.push(trimRow(row.cells.map((cell) => (cell === '' ? null : cell))));
+      for (const row of batch)
+        rows.push(trimRow(row.cells.map((cell) => (cell === '' ? null : cell))));
     }
   } finally {
     await reader.close();
@@ -41,12 +46,15 @@ async function readOutput(file: string): Promise<CellValue[][]> {
 describe('workbooks from other writers, merged', async () => {
   const fixtures = await loadWriterFixtures();
 
-  it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))('%s', async (_name, fixture) => {
-    const dir = await makeTempDir();
-    const output = path.join(dir, 'out.xlsx');
-    const first = fixture.expected.sheets[0];
-    if (first === undefined) throw new Error('fixture without sheets');
-    await merge({ inputs: [fixture.path], output, jobs: 1 });
-    expect(await readOutput(output)).toEqual(expectedOutput(expectedRows(first)));
-  });
+  it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))(
+    '%s',
+    async (_name, fixture) => {
+      const dir = await makeTempDir();
+      const output = path.join(dir, 'out.xlsx');
+      const first = fixture.expected.sheets[0];
+      if (first === undefined) throw new Error('fixture without sheets');
+      await merge({ inputs: [fixture.path], output, jobs: 1 });
+      expect(await readOutput(output)).toEqual(expectedOutput(expectedRows(first)));
+    },
+  );
 });

@@ -13,7 +13,10 @@ export async function makeTempDir(prefix = 'xlmerge-test-'): Promise<string> {
 }
 
 /** Creates files (with parent folders) under `dir`; content defaults to empty. */
-export async function writeFiles(dir: string, files: Record<string, string | Buffer>): Promise<void> {
+export async function writeFiles(
+  dir: string,
+  files: Record<string, string | Buffer>,
+): Promise<void> {
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(dir, name);
     await fs.mkdir(path.dirname(file), { recursive: true });

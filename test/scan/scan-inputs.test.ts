@@ -78,7 +78,10 @@ describe('scanInputs', () => {
   it('says which input is missing and when nothing was found', async () => {
     const cwd = await makeTempDir();
     await writeFiles(cwd, { 'empty/readme.txt': '' });
-    await expect(scan(cwd, ['nope'])).rejects.toMatchObject({ code: ErrorCode.InputNotFound, file: 'nope' });
+    await expect(scan(cwd, ['nope'])).rejects.toMatchObject({
+      code: ErrorCode.InputNotFound,
+      file: 'nope',
+    });
     await expect(scan(cwd, ['empty'])).rejects.toMatchObject({
       code: ErrorCode.NoInputs,
       message: 'No workbooks found in "empty"',
@@ -96,7 +99,12 @@ describe('scanInputs', () => {
 
 describe('helpers', () => {
   it('recognises lock files', () => {
-    expect(['~$a.xlsx', '.~lock.a.xlsx#', 'a.xlsx', '.~lock.a'].map(isLockFile)).toEqual([true, true, false, false]);
+    expect(['~$a.xlsx', '.~lock.a.xlsx#', 'a.xlsx', '.~lock.a'].map(isLockFile)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('orders by code point, not UTF-16 unit', () => {

@@ -2,12 +2,20 @@ import { close, fstat, open } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
+import { createInflateRaw } from 'node:zlib';
 import { type Entry, fromFdPromise, type ZipFile } from 'yauzl';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { checkFileSignature } from './check-file.js';
 import type { ReadLimits } from './types.js';
 
 const openAsync = promisify(open);
+/**
+ * Inflated bytes per chunk. zlib's default (16 KiB) means thousands of stream callbacks per
+ * sheet; large chunks cut that overhead to almost nothing.
+ */
+const INFLATE_CHUNK = 512 * 1024;
+/** Zip compression method 8: deflate. */
+const DEFLATED = 8;
 const fstatAsync = promisify(fstat);
 const closeAsync = promisify(close);
 
@@ -127,6 +135,10 @@ export class ZipArchive {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         entryBytes += chunk.length;
         this.inflatedBytes += chunk.length;
+        // We inflate deflated entries ourselves (see openEntryStream), so yauzl cannot check
+        // the size the header declares; more bytes than declared means a damaged or forged entry.
+        if (entryBytes > entry.uncompressedSize)
+          throw sizeMismatch(this.file, part, entry, entryBytes, false);
         if (entryBytes > this.limits.maxEntryBytes) {
           throw sizeLimit(
             this.file,
@@ -154,6 +166,9 @@ export class ZipArchive {
       }
       const rest = decoder.end();
       if (rest.length > 0) yield rest;
+      if (entryBytes !== entry.uncompressedSize) {
+        throw sizeMismatch(this.file, part, entry, entryBytes, true);
+      }
     } catch (error) {
       if (this.isClosed && !(error instanceof XlmergeError)) {
         throw aborted(this.file, part, error, 'The workbook was closed while it was being read');
@@ -196,8 +211,9 @@ export class ZipArchive {
   }
 
   private openEntryStream(entry: Entry, part: string): Promise<Readable> {
+    const deflated = entry.compressionMethod === DEFLATED;
     return new Promise((resolve, reject) => {
-      this.zip.openReadStream(entry, (error, stream) => {
+      this.zip.openReadStream(entry, { decompress: deflated ? false : null }, (error, stream) => {
         if (error) {
           reject(
             new XlmergeError(
@@ -206,6 +222,11 @@ export class ZipArchive {
               { file: this.file, part, cause: error, hint: DAMAGED_HINT },
             ),
           );
+        } else if (deflated) {
+          const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK });
+          stream.on('error', (cause) => inflate.destroy(cause));
+          inflate.on('close', () => stream.destroy());
+          resolve(stream.pipe(inflate));
         } else {
           resolve(stream);
         }
@@ -300,6 +321,22 @@ function toReadError(
     ErrorCode.CorruptZip,
     `The part ${part} cannot be decompressed: ${messageOf(error)}`,
     { file, part, cause: error, hint: DAMAGED_HINT },
+  );
+}
+
+/** A part whose inflated size differs from the size its zip header declares. */
+function sizeMismatch(
+  file: string,
+  part: string,
+  entry: Entry,
+  got: number,
+  ended: boolean,
+): XlmergeError {
+  const which = got > entry.uncompressedSize ? 'many' : 'few';
+  return new XlmergeError(
+    ErrorCode.CorruptZip,
+    `The part ${part} cannot be decompressed: too ${which} bytes in the stream. expected ${entry.uncompressedSize}. got ${ended ? '' : 'at least '}${got}`,
+    { file, part, hint: DAMAGED_HINT },
   );
 }
 

@@ -26,8 +26,13 @@ export const MAX_COLUMN_WIDTH = 60;
 /** Extra width for the autofilter drop-down button, which covers the header's last characters. */
 const FILTER_BUTTON_WIDTH = 2;
 
-/** Text gathered before one write to the compressor: few large writes beat many small ones. */
-const BATCH_CHARS = 256 * 1024;
+/** Bytes gathered before one write to the compressor: few large writes beat many small ones. */
+const BATCH_BYTES = 256 * 1024;
+/** The most bytes a row number can add in place of one placeholder byte ("1048576"). */
+const MAX_DIGITS = 7;
+const ROW_OPEN = Buffer.from('<row r="');
+const ROW_OPEN_END = Buffer.from('">');
+const ROW_CLOSE = Buffer.from('</row>');
 /** Level 1: the output is rewritten by users anyway; speed matters more than a few percent. */
 const DEFLATE_LEVEL = 1;
 
@@ -55,6 +60,13 @@ export interface SheetWriter {
   readonly rowCount: number;
   /** Appends a row rendered by `renderRowCells` (placeholders replaced by this row's number). */
   writeRenderedRow(cellsXml: string): void;
+  /**
+   * Appends a row rendered by `renderRowCells` and encoded as UTF-8: bytes `start` to `end` of
+   * `source`, after the optional `prefix` (cells for columns before the source's). Every 0 byte
+   * (the UTF-8 of the placeholder) becomes this row's number. This is the hot path: workers
+   * hand over rows as bytes, so the main thread only copies them.
+   */
+  writeRenderedBytes(source: Uint8Array, start: number, end: number, prefix?: Uint8Array): void;
   /** Appends a row of values (renders it with identity columns). */
   writeRow(cells: readonly CellValue[]): void;
   /**
@@ -116,7 +128,8 @@ class StreamingSheetWriter implements SheetWriterHandle {
   /** Settles when the body file is complete and closed; never rejects (see #failure). */
   readonly #settled: Promise<void>;
   #failure: XlmergeError | null = null;
-  #pending = '';
+  #out = Buffer.allocUnsafe(BATCH_BYTES);
+  #used = 0;
   #bodyCrc = 0;
   #bodyLength = 0;
   #rowCount = 0;
@@ -148,18 +161,34 @@ class StreamingSheetWriter implements SheetWriterHandle {
   }
 
   writeRenderedRow(cellsXml: string): void {
-    this.#checkWritable();
-    if (this.#rowCount >= MAX_DATA_ROWS) {
-      throw new XlmergeError(
-        ErrorCode.TooManyRows,
-        `The sheet is full: Excel allows ${MAX_DATA_ROWS.toLocaleString('en-US')} data rows below the header`,
-        { sheet: this.name, file: this.#options.outputPath },
-      );
-    }
+    this.#checkRowFits();
     const number = String(this.#rowCount + 2);
-    this.#pending += `<row r="${number}">${cellsXml.replaceAll(ROW_NUMBER_PLACEHOLDER, number)}</row>`;
+    const xml = `<row r="${number}">${cellsXml.replaceAll(ROW_NUMBER_PLACEHOLDER, number)}</row>`;
+    this.#reserve(xml.length * 3);
+    this.#used += this.#out.write(xml, this.#used);
     this.#rowCount++;
-    if (this.#pending.length >= BATCH_CHARS) this.#flush();
+    if (this.#used >= BATCH_BYTES) this.#flush();
+  }
+
+  writeRenderedBytes(source: Uint8Array, start: number, end: number, prefix?: Uint8Array): void {
+    this.#checkRowFits();
+    const number = this.#rowCount + 2;
+    const length = end - start + (prefix === undefined ? 0 : prefix.length);
+    this.#reserve(length * MAX_DIGITS + 32);
+    const out = this.#out;
+    let at = this.#used;
+    at += ROW_OPEN.copy(out, at);
+    const digitsAt = at;
+    at += out.write(String(number), at, 'latin1');
+    const digitsEnd = at;
+    at += ROW_OPEN_END.copy(out, at);
+    if (prefix !== undefined)
+      at = copyReplacing(prefix, 0, prefix.length, out, at, digitsAt, digitsEnd);
+    at = copyReplacing(source, start, end, out, at, digitsAt, digitsEnd);
+    at += ROW_CLOSE.copy(out, at);
+    this.#used = at;
+    this.#rowCount++;
+    if (at >= BATCH_BYTES) this.#flush();
   }
 
   writeRow(cells: readonly CellValue[]): void {
@@ -195,7 +224,9 @@ class StreamingSheetWriter implements SheetWriterHandle {
     const range = columnCount === 0 && lastRow === 1 ? 'A1' : `A1:${lastColumn}${lastRow}`;
     const filterRange = columnCount === 0 ? null : `$A$1:$${lastColumn}$${lastRow}`;
 
-    this.#pending += `</sheetData>${filterRange === null ? '' : `<autoFilter ref="${range}"/>`}${PAGE_MARGINS}</worksheet>`;
+    const suffix = `</sheetData>${filterRange === null ? '' : `<autoFilter ref="${range}"/>`}${PAGE_MARGINS}</worksheet>`;
+    this.#reserve(suffix.length * 3);
+    this.#used += this.#out.write(suffix, this.#used);
     this.#flush();
     this.#deflate.end();
     await this.#settled;
@@ -245,14 +276,60 @@ class StreamingSheetWriter implements SheetWriterHandle {
     if (this.#failure !== null) throw this.#failure;
   }
 
+  #checkRowFits(): void {
+    this.#checkWritable();
+    if (this.#rowCount >= MAX_DATA_ROWS) {
+      throw new XlmergeError(
+        ErrorCode.TooManyRows,
+        `The sheet is full: Excel allows ${MAX_DATA_ROWS.toLocaleString('en-US')} data rows below the header`,
+        { sheet: this.name, file: this.#options.outputPath },
+      );
+    }
+  }
+
+  /** Makes room for `bytes` more bytes in the batch, flushing it first if needed. */
+  #reserve(bytes: number): void {
+    if (this.#used + bytes <= this.#out.length) return;
+    this.#flush();
+    if (bytes > this.#out.length) this.#out = Buffer.allocUnsafe(bytes);
+  }
+
   #flush(): void {
-    if (this.#pending === '') return;
-    const bytes = Buffer.from(this.#pending, 'utf8');
-    this.#pending = '';
+    if (this.#used === 0) return;
+    const bytes = this.#out.subarray(0, this.#used);
+    // The compressor keeps a reference to what it is given, so the next batch gets a new buffer.
+    this.#out = Buffer.allocUnsafe(BATCH_BYTES);
+    this.#used = 0;
     this.#bodyCrc = computeCrc32(bytes, this.#bodyCrc);
     this.#bodyLength += bytes.length;
     this.#deflate.write(bytes);
   }
+}
+
+/**
+ * Copies `source[start, end)` to `out` at `at`, writing the row number (`out[digitsAt,
+ * digitsEnd)`, already written) in place of each 0 byte. Returns the new end of `out`.
+ * A plain loop: rows are short, and per-segment copies would cost more in calls than in bytes.
+ */
+function copyReplacing(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  out: Buffer,
+  at: number,
+  digitsAt: number,
+  digitsEnd: number,
+): number {
+  let p = at;
+  for (let i = start; i < end; i++) {
+    const byte = source[i] as number;
+    if (byte === 0) {
+      for (let d = digitsAt; d < digitsEnd; d++) out[p++] = out[d] as number;
+    } else {
+      out[p++] = byte;
+    }
+  }
+  return p;
 }
 
 function renderHeaderCells(columns: readonly string[]): string {

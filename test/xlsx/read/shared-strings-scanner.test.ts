@@ -1,0 +1,124 @@
+import { StringDecoder } from 'node:string_decoder';
+import { describe, expect, test } from 'vitest';
+import { ErrorCode, XlmergeError } from '../../../src/errors.js';
+import { SharedStringsScanner } from '../../../src/xlsx/read/shared-strings-scanner.js';
+
+const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const CONTEXT = { maxElementChars: 1_000_000, file: 'in/a.xlsx', part: 'xl/sharedStrings.xml' };
+
+function read(xml: string, pieces = [xml], context = CONTEXT): string[] {
+  const scanner = new SharedStringsScanner(context);
+  for (const piece of pieces) scanner.push(piece);
+  return scanner.end();
+}
+
+function errorOf(run: () => unknown): XlmergeError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof XlmergeError) return error;
+    throw error;
+  }
+  throw new Error('expected an XlmergeError');
+}
+
+const SAMPLE =
+  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="${NS}" count="9" uniqueCount="7">` +
+  '<si><t>..</t></si>' +
+  '<si><r><rPr><b/><sz val="11"/><rFont val="Calibri"/></rPr><t>a</t></r><r><t>b</t></r>' +
+  '<rPh sb="0" eb="1"><t>ふりがな</t></rPh><phoneticPr fontId="1" type="noConversion"/></si>' +
+  '<si/><si><t/></si>' +
+  '<si><t xml:space="preserve">  line1_x000D_\nline2 &amp; &#x1F600; 😀  </t></si>' +
+  '<si><t>_x005F_x000D_</t></si>' +
+  '<si><t><![CDATA[<raw> & ]]>text</t></si>' +
+  '</sst>';
+const SAMPLE_STRINGS = [
+  '..',
+  'ab',
+  '',
+  '',
+  '  line1\r\nline2 & 😀 😀  ',
+  '_x000D_',
+  '<raw> & text',
+];
+
+describe('SharedStringsScanner', () => {
+  test('reads plain, rich, empty and escaped strings in order', () => {
+    expect(read(SAMPLE)).toEqual(SAMPLE_STRINGS);
+  });
+
+  test('handles any namespace prefix', () => {
+    const xml =
+      `<x:sst xmlns:x="${NS}"><x:si><x:t>one</x:t></x:si><x:si><x:r><x:t>t</x:t></x:r>` +
+      '<x:r><x:rPr><x:b/></x:rPr><x:t>wo</x:t></x:r><x:rPh><x:t>no</x:t></x:rPh></x:si></x:sst>';
+    expect(read(xml)).toEqual(['one', 'two']);
+  });
+
+  test('gives the same strings for every split into two pieces and one-character pieces', () => {
+    for (let cut = 1; cut < SAMPLE.length; cut++) {
+      expect(read(SAMPLE, [SAMPLE.slice(0, cut), SAMPLE.slice(cut)])).toEqual(SAMPLE_STRINGS);
+    }
+    expect(read(SAMPLE, [...SAMPLE])).toEqual(SAMPLE_STRINGS);
+  });
+
+  test('gives the same strings from UTF-8 bytes cut at every offset', () => {
+    const bytes = Buffer.from(SAMPLE, 'utf8');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const decoder = new StringDecoder('utf8');
+      const pieces = [
+        decoder.write(bytes.subarray(0, cut)),
+        decoder.write(bytes.subarray(cut)),
+        decoder.end(),
+      ];
+      expect(read(SAMPLE, pieces)).toEqual(SAMPLE_STRINGS);
+    }
+  });
+
+  test('an empty table has no strings', () => {
+    expect(read(`<sst xmlns="${NS}" count="0" uniqueCount="0"/>`)).toEqual([]);
+  });
+
+  test('truncated XML is malformed', () => {
+    const error = errorOf(() => read(SAMPLE.slice(0, SAMPLE.indexOf('<si/>'))));
+    expect([error.code, error.message, error.file, error.part]).toEqual([
+      ErrorCode.MalformedXml,
+      'expected </sst>, found the end of the data (in xl/sharedStrings.xml)',
+      'in/a.xlsx',
+      'xl/sharedStrings.xml',
+    ]);
+    const inside = errorOf(() => read(`<sst xmlns="${NS}"><si><t>abc`));
+    expect(inside.message).toBe(
+      'expected </t>, found the end of the data (in xl/sharedStrings.xml)',
+    );
+  });
+
+  test('a DOCTYPE is unsafe', () => {
+    const error = errorOf(() => read(`<!DOCTYPE sst [<!ENTITY x "y">]><sst xmlns="${NS}"/>`));
+    expect(error.code).toBe(ErrorCode.UnsafeXml);
+  });
+
+  test('a string or string item longer than maxElementChars is a size-limit error', () => {
+    const small = { ...CONTEXT, maxElementChars: 50 };
+    const long = `<sst xmlns="${NS}"><si><t>${'a'.repeat(200)}</t></si></sst>`;
+    const text = errorOf(() => read(long, [long.slice(0, 100), long.slice(100)], small));
+    expect([text.code, text.message]).toEqual([
+      ErrorCode.SizeLimit,
+      'A cell or string is longer than 50 characters (in xl/sharedStrings.xml)',
+    ]);
+    const runs = `<sst xmlns="${NS}"><si>${'<r><rPr><b/></rPr><t>a</t></r>'.repeat(10)}</si></sst>`;
+    const item = errorOf(() => read(runs, [runs.slice(0, 150), runs.slice(150)], small));
+    expect([item.code, item.message]).toEqual([
+      ErrorCode.SizeLimit,
+      'Shared string 0 is longer than 50 characters of XML (in xl/sharedStrings.xml)',
+    ]);
+  });
+
+  test('a huge string in small pieces is read in linear time', () => {
+    const xml = `<sst xmlns="${NS}"><si><r><t>${'xy'.repeat(500_000)}</t></r><r><t>!</t></r></si></sst>`;
+    const pieces: string[] = [];
+    for (let i = 0; i < xml.length; i += 64) pieces.push(xml.slice(i, i + 64));
+    const strings = read(xml, pieces, { ...CONTEXT, maxElementChars: 10_000_000 });
+    expect(strings.length).toBe(1);
+    expect(strings[0]).toBe(`${'xy'.repeat(500_000)}!`);
+  });
+});

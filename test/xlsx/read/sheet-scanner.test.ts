@@ -1,0 +1,787 @@
+import { StringDecoder } from 'node:string_decoder';
+import { describe, expect, test } from 'vitest';
+import type { CellValue } from '../../../src/core/cell.js';
+import { ErrorCode, XlmergeError } from '../../../src/errors.js';
+import { type SheetScanContext, SheetScanner } from '../../../src/xlsx/read/sheet-scanner.js';
+import type { SheetRow } from '../../../src/xlsx/read/types.js';
+
+const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+
+const CONTEXT: SheetScanContext = {
+  sharedStrings: ['zero', 'one', 'two & more'],
+  dateStyles: Uint8Array.from([0, 1, 2, 0]),
+  date1904: false,
+  maxElementChars: 1_000_000,
+  file: 'in/a.xlsx',
+  sheet: 'Data',
+  part: 'xl/worksheets/sheet1.xml',
+};
+
+/** A worksheet whose sheetData holds `rows`, with some of the parts Excel puts around it. */
+function sheet(rows: string): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${NS}">` +
+    '<dimension ref="A1:C3"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>' +
+    `<cols><col min="1" max="1" width="10"/></cols><sheetData>${rows}</sheetData>` +
+    '<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>'
+  );
+}
+
+interface Scanned {
+  rows: SheetRow[];
+  formulasWithoutValue: number;
+}
+
+function scan(xml: string, context: Partial<SheetScanContext> = {}, pieces = [xml]): Scanned {
+  const scanner = new SheetScanner({ ...CONTEXT, ...context });
+  const rows: SheetRow[] = [];
+  for (const piece of pieces) rows.push(...scanner.push(piece));
+  rows.push(...scanner.end());
+  return { rows, formulasWithoutValue: scanner.formulasWithoutValue };
+}
+
+function rowsOf(xml: string, context: Partial<SheetScanContext> = {}): SheetRow[] {
+  return scan(xml, context).rows;
+}
+
+/** The cells of the single row of `<sheetData><row r="1">cells</row></sheetData>`. */
+function cellsOf(cells: string, context: Partial<SheetScanContext> = {}): CellValue[] {
+  const rows = rowsOf(sheet(`<row r="1">${cells}</row>`), context);
+  expect(rows.length).toBe(1);
+  return rows[0]?.cells ?? [];
+}
+
+function errorOf(run: () => unknown): XlmergeError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof XlmergeError) return error;
+    throw error;
+  }
+  throw new Error('expected an XlmergeError');
+}
+
+function scanError(xml: string, context: Partial<SheetScanContext> = {}, pieces = [xml]) {
+  const error = errorOf(() => scan(xml, context, pieces));
+  return {
+    code: error.code,
+    message: error.message,
+    file: error.file,
+    sheet: error.sheet,
+    part: error.part,
+    row: error.row,
+  };
+}
+
+const WHERE = { file: 'in/a.xlsx', sheet: 'Data', part: 'xl/worksheets/sheet1.xml' };
+const IN_PART = '(in xl/worksheets/sheet1.xml)';
+
+describe('SheetScanner: what is read', () => {
+  test('reads only the rows inside sheetData', () => {
+    const xml =
+      `<worksheet xmlns="${NS}"><sheetPr><row r="9"><c><v>9</v></c></row></sheetPr>` +
+      '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>' +
+      '<hyperlinks><hyperlink ref="A1" display="a &gt; b"/></hyperlinks>' +
+      '<extLst><ext uri="x"><row r="7"><c><v>7</v></c></row></ext></extLst></worksheet>';
+    expect(rowsOf(xml)).toEqual([{ number: 1, cells: [1] }]);
+  });
+
+  test('handles any namespace prefix, read from the tags themselves', () => {
+    const xml =
+      `<x:worksheet xmlns:x="${NS}"><x:sheetData><x:row r="1">` +
+      '<x:c r="A1" t="s"><x:v>1</x:v></x:c><x:c r="B1" t="inlineStr"><x:is><x:r><x:t>a</x:t></x:r>' +
+      '<x:r><x:t>b</x:t></x:r></x:is></x:c><x:c r="C1"><x:f>A1</x:f><x:v>3</x:v></x:c>' +
+      '</x:row></x:sheetData></x:worksheet>';
+    expect(rowsOf(xml)).toEqual([{ number: 1, cells: ['one', 'ab', 3] }]);
+  });
+
+  test('an empty sheetData gives no rows', () => {
+    expect(rowsOf(sheet(''))).toEqual([]);
+    expect(rowsOf(`<worksheet xmlns="${NS}"><sheetData/></worksheet>`)).toEqual([]);
+  });
+
+  test('skips comments and processing instructions, and reads CDATA literally', () => {
+    const cells = cellsOf(
+      '<!-- a <c> in a comment --><c r="A1"><?pi <v>9</v>?><v><![CDATA[4]]>2</v></c>' +
+        '<c r="B1" t="inlineStr"><is><t><![CDATA[a&amp;<b>]]>&amp;</t></is></c>',
+    );
+    expect(cells).toEqual([42, 'a&amp;<b>&']);
+  });
+});
+
+describe('SheetScanner: cell types', () => {
+  test('t="s" is an index into the shared strings', () => {
+    expect(cellsOf('<c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>2</v></c>')).toEqual([
+      'zero',
+      'two & more',
+    ]);
+  });
+
+  test('t="inlineStr" with plain text', () => {
+    expect(cellsOf('<c r="A1" t="inlineStr"><is><t>plain &amp; simple</t></is></c>')).toEqual([
+      'plain & simple',
+    ]);
+  });
+
+  test('t="inlineStr" with rich text: all runs, no phonetic runs or properties', () => {
+    const cells = cellsOf(
+      '<c r="A1" t="inlineStr"><is><r><rPr><b/><t>not text</t></rPr><t>東京</t></r>' +
+        '<r><t xml:space="preserve"> is </t></r><r><t>big</t></r>' +
+        '<rPh sb="0" eb="2"><t>トウキョウ</t></rPh><phoneticPr fontId="1"/></is></c>',
+    );
+    expect(cells).toEqual(['東京 is big']);
+  });
+
+  test('t="str" is a formula string, its entities decoded once', () => {
+    expect(cellsOf('<c r="A1" t="str"><f>"&amp;lt;"</f><v>&amp;lt;&lt;</v></c>')).toEqual([
+      '&lt;<',
+    ]);
+  });
+
+  test('t="b" is a boolean, also for a formula', () => {
+    expect(
+      cellsOf(
+        '<c r="A1" t="b"><v>1</v></c><c r="B1" t="b"><v>0</v></c>' +
+          '<c r="C1" t="b"><f>TRUE()</f><v>1</v></c>',
+      ),
+    ).toEqual([true, false, true]);
+  });
+
+  test('t="e" is an error value', () => {
+    expect(
+      cellsOf('<c r="A1" t="e"><v>#N/A</v></c><c r="B1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'),
+    ).toEqual([
+      { kind: 'error', code: '#N/A' },
+      { kind: 'error', code: '#DIV/0!' },
+    ]);
+  });
+
+  test('t="n" or no t is a number, parsed bit-exactly', () => {
+    const texts = [
+      '0.1',
+      '-0',
+      '1234',
+      '123456789012345678',
+      '1.7976931348623157E+308',
+      '4.9406564584124654E-324',
+      '2.2250738585072014e-308',
+      '0.30000000000000004',
+      '9007199254740993',
+      '-12.5e-3',
+      '007',
+    ];
+    const xml = texts
+      .map(
+        (text, i) =>
+          `<c r="${String.fromCharCode(65 + i)}1"${i % 2 ? ' t="n"' : ''}><v>${text}</v></c>`,
+      )
+      .join('');
+    const cells = cellsOf(xml);
+    expect(cells).toEqual(texts.map((text) => Number(text)));
+    expect(Object.is(cells[1], -0)).toBe(true);
+    expect(cells[3]).toBe(123456789012345680);
+    expect(cells[8]).toBe(9007199254740992);
+  });
+
+  test('t="d" is an ISO 8601 date, date-time or time, as a 1900-system serial', () => {
+    const cells = cellsOf(
+      '<c r="A1" t="d"><v>2024-01-15</v></c><c r="B1" t="d"><v>2024-01-15T12:00:00</v></c>' +
+        '<c r="C1" t="d"><v>2024-01-15T06:00:00.000Z</v></c><c r="D1" t="d"><v>1900-01-01</v></c>' +
+        '<c r="E1" t="d"><v>1900-03-01</v></c><c r="F1" t="d"><v>18:00:00</v></c>' +
+        '<c r="G1" t="d"><v>1904-01-01T00:00:00</v></c>',
+      { date1904: true },
+    );
+    expect(cells).toEqual([
+      { kind: 'date', serial: 45306 },
+      { kind: 'date', serial: 45306.5 },
+      { kind: 'date', serial: 45306.25 },
+      { kind: 'date', serial: 1 },
+      { kind: 'date', serial: 61 },
+      { kind: 'date', serial: 0.75 },
+      { kind: 'date', serial: 1462 },
+    ]);
+  });
+
+  test('numbers with a date style are dates, with an elapsed-time style elapsed dates', () => {
+    const cells = cellsOf(
+      '<c r="A1" s="1"><v>45306.5</v></c><c r="B1" s="2"><v>1.25</v></c>' +
+        '<c r="C1" s="3"><v>7</v></c><c r="D1" s="99"><v>8</v></c><c r="E1" s="1" t="s"><v>1</v></c>' +
+        '<c r="F1" s="1"><f>TODAY()</f><v>45000</v></c>',
+    );
+    expect(cells).toEqual([
+      { kind: 'date', serial: 45306.5 },
+      { kind: 'date', serial: 1.25, elapsed: true },
+      7,
+      8,
+      'one',
+      { kind: 'date', serial: 45000 },
+    ]);
+  });
+
+  test('date1904 shifts date serials by 1462 days, not plain numbers or elapsed times', () => {
+    const cells = cellsOf(
+      '<c r="A1" s="1"><v>0</v></c><c r="B1"><v>0</v></c><c r="C1" s="2"><v>1.5</v></c>',
+      { date1904: true },
+    );
+    expect(cells).toEqual([
+      { kind: 'date', serial: 1462 },
+      0,
+      { kind: 'date', serial: 1.5, elapsed: true },
+    ]);
+  });
+});
+
+describe('SheetScanner: formulas and empty cells', () => {
+  test('a formula reads as its cached value; without one as null, and is counted', () => {
+    const result = scan(
+      sheet(
+        '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f t="shared" ref="B1:B2" si="0">A1*2</f></c>' +
+          '<c r="C1" t="str"><f>A1&amp;""</f></c><c r="D1"><f t="shared" si="0"/><v>4</v></c></row>' +
+          '<row r="2"><c r="A2"><f>NOW()</f><v></v></c></row>',
+      ),
+    );
+    expect(result.rows).toEqual([
+      { number: 1, cells: [2, null, null, 4] },
+      { number: 2, cells: [null] },
+    ]);
+    expect(result.formulasWithoutValue).toBe(2);
+  });
+
+  test('<v></v>, <v/> and a cell without a value are null', () => {
+    expect(
+      cellsOf(
+        '<c r="A1"><v></v></c><c r="B1" t="s"><v/></c><c r="C1" s="1"/><c r="D1" t="inlineStr"><is><t/></is></c>',
+      ),
+    ).toEqual([null, null, null, '']);
+  });
+});
+
+describe('SheetScanner: text', () => {
+  test('decodes _xHHHH_ escapes in strings but not in numbers', () => {
+    const cells = cellsOf(
+      '<c r="A1" t="inlineStr"><is><t>a_x000D_b</t></is></c>' +
+        '<c r="B1" t="inlineStr"><is><t>_x005F_x000D_</t></is></c>' +
+        '<c r="C1" t="str"><v>x_x0009_y</v></c>',
+      { sharedStrings: [] },
+    );
+    expect(cells).toEqual(['a\rb', '_x000D_', 'x\ty']);
+  });
+
+  test('decodes entities, keeps characters outside the BMP and all whitespace', () => {
+    const cells = cellsOf(
+      '<c r="A1" t="inlineStr"><is><t xml:space="preserve">  a&#10;b&#x1F600; 😀 \t</t></is></c>' +
+        '<c r="B1" t="inlineStr"><is><t>  keep  </t></is></c>',
+    );
+    expect(cells).toEqual(['  a\nb😀 😀 \t', '  keep  ']);
+  });
+});
+
+describe('SheetScanner: row and column numbers', () => {
+  test('without r, rows count on from the previous row and cells from the previous cell', () => {
+    const rows = rowsOf(
+      sheet(
+        '<row><c><v>1</v></c><c><v>2</v></c></row><row r="5"><c r="C5"><v>3</v></c><c><v>4</v></c></row>' +
+          '<row><c r="B6"><v>5</v></c></row>',
+      ),
+    );
+    expect(rows).toEqual([
+      { number: 1, cells: [1, 2] },
+      { number: 5, cells: [null, null, 3, 4] },
+      { number: 6, cells: [null, 5] },
+    ]);
+  });
+
+  test('reads the last column XFD and the last row 1048576', () => {
+    const rows = rowsOf(sheet('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'));
+    expect(rows.length).toBe(1);
+    expect(rows[0]?.number).toBe(1_048_576);
+    expect(rows[0]?.cells.length).toBe(16_384);
+    expect(rows[0]?.cells[16_383]).toBe(1);
+    expect(rows[0]?.cells.filter((cell) => cell !== null).length).toBe(1);
+  });
+
+  test('rows without cells are not returned; gaps are null', () => {
+    const rows = rowsOf(
+      sheet(
+        '<row r="1"><c r="B1"><v>1</v></c><c r="D1" t="s"><v>0</v></c></row><row r="2" ht="20" customHeight="1"/>' +
+          '<row r="5" ht="20"></row><row r="7" s="1" customFormat="1"><c r="A7" s="1"/></row>',
+      ),
+    );
+    expect(rows).toEqual([
+      { number: 1, cells: [null, 1, null, 'zero'] },
+      { number: 7, cells: [null] },
+    ]);
+  });
+
+  test('a very wide row is read in one pass', () => {
+    let xml = '<row r="1">';
+    for (let column = 0; column < 16_384; column++) xml += `<c t="s"><v>${column % 3}</v></c>`;
+    const rows = rowsOf(sheet(`${xml}</row>`));
+    expect(rows[0]?.cells.length).toBe(16_384);
+    expect(rows[0]?.cells[16_383]).toBe('zero');
+    expect(rows[0]?.cells[16_382]).toBe('two & more');
+  });
+});
+
+describe('SheetScanner: errors', () => {
+  test.each([['<!DOCTYPE worksheet [<!ENTITY a "aaaa">]>'], ['<!ENTITY a "x">']])(
+    'refuses %s as unsafe',
+    (declaration) => {
+      const xml = `<?xml version="1.0"?>${declaration}${sheet('')}`;
+      const snippet = JSON.stringify(`${xml.slice(21, 61)}…`);
+      expect(scanError(xml)).toEqual({
+        code: ErrorCode.UnsafeXml,
+        message: `The XML contains a document type or entity declaration (${snippet}), which workbooks never need ${IN_PART}`,
+        ...WHERE,
+        row: undefined,
+      });
+    },
+  );
+
+  test('a shared string index out of range names the cell', () => {
+    expect(scanError(sheet('<row r="4"><c r="C4" t="s"><v>3</v></c></row>'))).toEqual({
+      code: ErrorCode.MalformedXml,
+      message: `expected a shared string index below 3 in cell C4, found 3 ${IN_PART}`,
+      ...WHERE,
+      row: 4,
+    });
+  });
+
+  test('a number that is not one', () => {
+    expect(scanError(sheet('<row r="2"><c r="B2"><v>12abc</v></c></row>'))).toEqual({
+      code: ErrorCode.MalformedXml,
+      message: `expected a number in cell B2, found "12abc" ${IN_PART}`,
+      ...WHERE,
+      row: 2,
+    });
+  });
+
+  test.each([
+    [
+      'inside a row',
+      `<worksheet xmlns="${NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c>`,
+      'expected </row>, found the end of the data',
+      2,
+    ],
+    [
+      'inside a cell',
+      `<worksheet xmlns="${NS}"><sheetData><row r="3"><c r="A3"><v>1</v>`,
+      'expected </c>, found the end of the data',
+      3,
+    ],
+    [
+      'inside a tag',
+      `<worksheet xmlns="${NS}"><sheetData><row r="3"><c r="A3`,
+      'expected \'>\' closing the tag "<c r=\\"A3", found the end of the data',
+      3,
+    ],
+    [
+      'before </worksheet>',
+      `<worksheet xmlns="${NS}"><sheetData></sheetData>`,
+      'expected </worksheet>, found the end of the data',
+      undefined,
+    ],
+    ['with nothing', '', 'expected an XML element, found the end of the data', undefined],
+  ])('truncated XML %s is malformed', (_, xml, message, row) => {
+    expect(scanError(xml)).toEqual({
+      code: ErrorCode.MalformedXml,
+      message: `${message} ${IN_PART}`,
+      ...WHERE,
+      row,
+    });
+  });
+
+  test.each([
+    [
+      'a mismatched end tag',
+      sheet('<row r="1"><c r="A1"><v>1</c></row>'),
+      'expected </v>, found "</c>"',
+      1,
+    ],
+    [
+      'text where a tag is expected',
+      sheet('<row r="2"><c r="A2"><v>1</v></c>garbage</row>'),
+      'expected a tag, found text "garbage</row></sheetData><mergeCells cou…"',
+      2,
+    ],
+    [
+      'garbage after <',
+      sheet('<row r="1"><c r="A1"><v>1</v></c><1></row>'),
+      'expected a tag name after \'<\', found "<1></row></sheetData><mergeCells count=\\"…"',
+      1,
+    ],
+    [
+      'an unquoted attribute',
+      sheet('<row r="1"><c r=A1><v>1</v></c></row>'),
+      'expected attributes of the form name="value" in "<c r=A1><v>1</v></c></row></sheetData><m…"',
+      1,
+    ],
+    [
+      'a bad cell reference',
+      sheet('<row r="1"><c r="1A"><v>1</v></c></row>'),
+      'expected a cell reference from A1 to XFD1048576 in r, found "1A"',
+      1,
+    ],
+    [
+      'a column past XFD',
+      sheet('<row r="1"><c r="XFE1"><v>1</v></c></row>'),
+      'expected a cell reference from A1 to XFD1048576 in r, found "XFE1"',
+      1,
+    ],
+    [
+      'a row past 1048576',
+      sheet('<row r="1048577"><c><v>1</v></c></row>'),
+      'expected at most 1048576 rows, found row 1048577',
+      undefined,
+    ],
+    [
+      'an unknown cell type',
+      sheet('<row r="1"><c r="A1" t="x"><v>1</v></c></row>'),
+      'expected a cell type (s, str, inlineStr, n, b, e or d) in t, found "x"',
+      1,
+    ],
+    [
+      'a bad boolean',
+      sheet('<row r="1"><c r="A1" t="b"><v>yes</v></c></row>'),
+      'expected 0 or 1 in the boolean cell A1, found "yes"',
+      1,
+    ],
+    [
+      'a bad date',
+      sheet('<row r="1"><c r="A1" t="d"><v>2024-02-30</v></c></row>'),
+      'expected an ISO 8601 date in the date cell A1, found "2024-02-30"',
+      1,
+    ],
+    [
+      'a bad entity',
+      sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>&nbsp;</t></is></c></row>'),
+      'expected an entity such as &amp; &lt; &#10; or &#x1F600;, found "&nbsp;"',
+      1,
+    ],
+    [
+      "a '<' in an attribute value",
+      sheet('<row r="1"><c r="A1><v>1</v></c></row>'),
+      "expected '>' closing the tag \"<c r=\\\"A1><v>1</v></c></row></sheetData><…\", found '<'",
+      1,
+    ],
+    [
+      'a second root element',
+      `${sheet('')}<worksheet/>`,
+      'expected the end of the data after the root element, found "<worksheet/>"',
+      undefined,
+    ],
+    [
+      'no sheetData',
+      `<worksheet xmlns="${NS}"><sheetViews/></worksheet>`,
+      'expected a <sheetData> element in the worksheet, found none',
+      undefined,
+    ],
+  ])('%s is malformed', (_, xml, message, row) => {
+    expect(scanError(xml)).toEqual({
+      code: ErrorCode.MalformedXml,
+      message: `${message} ${IN_PART}`,
+      ...WHERE,
+      row,
+    });
+  });
+
+  test('a tag longer than maxElementChars is a size-limit error', () => {
+    const xml = sheet(`<row r="1"><c r="A1" x="${'y'.repeat(300)}"><v>1</v></c></row>`);
+    const pieces = [xml.slice(0, 200), xml.slice(200, 400), xml.slice(400)];
+    expect(scanError(xml, { maxElementChars: 100 }, pieces)).toEqual({
+      code: ErrorCode.SizeLimit,
+      message: `A single XML tag is longer than 100 characters ${IN_PART}`,
+      ...WHERE,
+      row: 1,
+    });
+  });
+
+  test('a row longer than maxElementChars is a size-limit error', () => {
+    const cells = '<c><v>12345</v></c>'.repeat(20);
+    const xml = sheet(`<row r="3">${cells}</row>`);
+    const cut = xml.indexOf('<row') + 150;
+    expect(scanError(xml, { maxElementChars: 100 }, [xml.slice(0, cut), xml.slice(cut)])).toEqual({
+      code: ErrorCode.SizeLimit,
+      message: `Row 3 is longer than 100 characters of XML ${IN_PART}`,
+      ...WHERE,
+      row: 3,
+    });
+  });
+
+  test('a cell text longer than maxElementChars is a size-limit error', () => {
+    const xml = sheet(`<row r="3"><c t="inlineStr"><is><t>${'z'.repeat(500)}</t></is></c></row>`);
+    expect(scanError(xml, { maxElementChars: 100 })).toEqual({
+      code: ErrorCode.SizeLimit,
+      message: `A cell or string is longer than 100 characters ${IN_PART}`,
+      ...WHERE,
+      row: 3,
+    });
+  });
+});
+
+describe('SheetScanner: pieces', () => {
+  test('a huge cell in small pieces is read in linear time', () => {
+    const text = 'ab&amp;'.repeat(300_000);
+    const xml = sheet(`<row r="1"><c r="A1" t="inlineStr"><is><t>${text}</t></is></c></row>`);
+    const pieces: string[] = [];
+    for (let i = 0; i < xml.length; i += 100) pieces.push(xml.slice(i, i + 100));
+    const rows = scan(xml, { maxElementChars: 10_000_000 }, pieces).rows;
+    expect(rows[0]?.cells[0]).toBe('ab&'.repeat(300_000));
+  });
+
+  test('a huge attribute in small pieces is read in linear time', () => {
+    const xml = sheet(`<row r="1"><c r="A1" x="${'>'.repeat(1_000_000)}"><v>5</v></c></row>`);
+    const pieces: string[] = [];
+    for (let i = 0; i < xml.length; i += 64) pieces.push(xml.slice(i, i + 64));
+    expect(scan(xml, { maxElementChars: 10_000_000 }, pieces).rows).toEqual([
+      { number: 1, cells: [5] },
+    ]);
+  });
+
+  test('every one-character split gives the same rows', () => {
+    const xml = sheet(
+      '<row r="1"><c r="A1" t="s"><v>2</v></c><c r="B1" t="inlineStr"><is><r><t>a&#x1F600;&amp;</t></r>' +
+        '<r><t>_x000D_</t></r><rPh><t>x</t></rPh></is></c><!-- c --><c r="C1"><v><![CDATA[1.5]]></v></c>' +
+        '<c r=\'D1\' s = \'1\' ><v >2</v ></c><c r="E1"><f>1</f></c></row><row r="3" ht="2"/>' +
+        '<row><c t="b"><v>1</v></c></row>',
+    );
+    const whole = scan(xml);
+    expect(whole).toEqual({
+      rows: [
+        { number: 1, cells: ['two & more', 'a😀&\r', 1.5, { kind: 'date', serial: 2 }, null] },
+        { number: 4, cells: [true] },
+      ],
+      formulasWithoutValue: 1,
+    });
+    for (let cut = 1; cut < xml.length; cut++) {
+      expect(scan(xml, {}, [xml.slice(0, cut), xml.slice(cut)])).toEqual(whole);
+    }
+    expect(scan(xml, {}, [...xml])).toEqual(whole);
+  });
+});
+
+/** A small seeded generator (mulberry32), so failures reproduce. */
+function randomSource(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const SHARED = ['s0', 'a & b', '😀', '', 'line\nbreak'];
+const PIECES_OF_TEXT = [
+  'a',
+  'Z',
+  ' ',
+  '&',
+  '<',
+  '>',
+  '"',
+  "'",
+  'é',
+  '😀',
+  '東',
+  '\n',
+  '\t',
+  '\r',
+  '_x000D_',
+  '_',
+  ']]>',
+];
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  0.1,
+  1e-7,
+  123456.789,
+  2 ** 53 + 2,
+  1.7976931348623157e308,
+  5e-324,
+  45306.5,
+];
+
+/** Writes text as XML character data, choosing at random between equivalent spellings. */
+function escapeText(text: string, random: () => number): string {
+  let out = '';
+  let i = 0;
+  for (const ch of text) {
+    const pick = random();
+    // A literal _xHHHH_ in the text has its underscore escaped, as Excel does.
+    if (ch === '_' && /^_x[0-9A-Fa-f]{4}_/.test(text.slice(i))) out += '_x005F_';
+    else if (ch === '&') out += '&amp;';
+    else if (ch === '<') out += pick < 0.5 ? '&lt;' : '&#60;';
+    else if (ch === '>') out += pick < 0.5 ? '&gt;' : '>';
+    else if (ch === '\r') out += pick < 0.5 ? '_x000D_' : '&#13;';
+    else if (ch === '_') out += pick < 0.3 ? '_x005F_' : '_';
+    else if (ch === '😀' && pick < 0.5) out += pick < 0.25 ? '&#x1F600;' : '&#128512;';
+    else if (ch === '\n' && pick < 0.3) out += '&#10;';
+    else out += ch;
+    i += ch.length;
+  }
+  return out;
+}
+
+interface GeneratedSheet {
+  xml: string;
+  rows: SheetRow[];
+  formulasWithoutValue: number;
+}
+
+function generateSheet(random: () => number): GeneratedSheet {
+  const prefix = random() < 0.5 ? 'x:' : '';
+  const tag = (name: string) => `${prefix}${name}`;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const randomText = () => {
+    let text = '';
+    const length = Math.floor(random() * 6);
+    for (let i = 0; i < length; i++) text += pick(PIECES_OF_TEXT);
+    return text;
+  };
+  const rows: SheetRow[] = [];
+  let formulasWithoutValue = 0;
+  let xml = `<?xml version="1.0"?>\n<${tag('worksheet')} xmlns${prefix ? ':x' : ''}="${NS}"><${tag('sheetData')}>`;
+  let rowNumber = 0;
+  const rowCount = Math.floor(random() * 8);
+  for (let r = 0; r < rowCount; r++) {
+    rowNumber += 1 + Math.floor(random() * 3);
+    const writeRowNumber = random() < 0.7 || rowNumber !== (rows.at(-1)?.number ?? 0) + 1;
+    const numbered = writeRowNumber ? ` r="${rowNumber}"` : '';
+    if (!writeRowNumber) rowNumber = (rows.at(-1)?.number ?? 0) + 1;
+    const cellCount = Math.floor(random() * 6);
+    if (cellCount === 0) {
+      xml += `<${tag('row')}${numbered} ht="15"/>`;
+      continue;
+    }
+    xml += `<${tag('row')}${numbered} spans="1:5">`;
+    const cells: CellValue[] = [];
+    let column = -1;
+    for (let c = 0; c < cellCount; c++) {
+      const skipTo = random() < 0.3 ? column + 2 + Math.floor(random() * 3) : column + 1;
+      const written = random() < 0.6 || skipTo !== column + 1;
+      column = skipTo;
+      let ref = '';
+      if (written) {
+        let n = column + 1;
+        let letters = '';
+        while (n > 0) {
+          letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+          n = Math.floor((n - 1) / 26);
+        }
+        ref = ` r="${letters}${rowNumber}"`;
+      }
+      const kind = Math.floor(random() * 9);
+      let value: CellValue;
+      let body: string;
+      let attributes = ref;
+      if (kind === 0) {
+        const number = pick(NUMBERS);
+        value = number;
+        body = `<${tag('v')}>${Object.is(number, -0) ? '-0' : random() < 0.5 ? String(number) : number.toExponential()}</${tag('v')}>`;
+      } else if (kind === 1) {
+        const index = Math.floor(random() * SHARED.length);
+        value = SHARED[index] ?? null;
+        attributes += ' t="s"';
+        body = `<${tag('v')}>${index}</${tag('v')}>`;
+      } else if (kind === 2) {
+        const parts = [randomText(), randomText()];
+        value = parts.join('');
+        attributes += ' t="inlineStr"';
+        body =
+          random() < 0.5
+            ? `<${tag('is')}><${tag('t')} xml:space="preserve">${escapeText(value, random)}</${tag('t')}></${tag('is')}>`
+            : `<${tag('is')}>${parts.map((part) => `<${tag('r')}><${tag('rPr')}><${tag('b')}/></${tag('rPr')}><${tag('t')}>${escapeText(part, random)}</${tag('t')}></${tag('r')}>`).join('')}<${tag('rPh')}><${tag('t')}>ふ</${tag('t')}></${tag('rPh')}></${tag('is')}>`;
+      } else if (kind === 3) {
+        value = randomText();
+        attributes += ' t="str"';
+        body = `<${tag('f')}>A1&amp;"x"</${tag('f')}><${tag('v')}>${escapeText(value, random)}</${tag('v')}>`;
+        if (value === '') value = null;
+      } else if (kind === 4) {
+        value = random() < 0.5;
+        attributes += ' t="b"';
+        body = `<${tag('v')}>${value ? 1 : 0}</${tag('v')}>`;
+      } else if (kind === 5) {
+        value = { kind: 'error', code: '#N/A' };
+        attributes += ' t="e"';
+        body = `<${tag('v')}>#N/A</${tag('v')}>`;
+      } else if (kind === 6) {
+        const serial = Math.floor(random() * 50_000) + 0.25;
+        value = { kind: 'date', serial };
+        attributes += ' s="1"';
+        body = `<${tag('v')}>${serial}</${tag('v')}>`;
+      } else if (kind === 7) {
+        value = null;
+        formulasWithoutValue++;
+        body = `<${tag('f')} t="shared" si="0"/>`;
+      } else {
+        value = null;
+        body = '';
+      }
+      cells.length = column;
+      cells.fill(null, cells.findLastIndex((cell) => cell !== undefined) + 1);
+      cells.push(value);
+      xml +=
+        body === ''
+          ? `<${tag('c')}${attributes}/>`
+          : `<${tag('c')}${attributes}>${body}</${tag('c')}>`;
+      if (random() < 0.1) xml += '<!-- note -->';
+    }
+    rows.push({ number: rowNumber, cells: Array.from(cells, (cell) => cell ?? null) });
+    xml += `</${tag('row')}>`;
+  }
+  xml += `</${tag('sheetData')}><${tag('pageMargins')} left="0.7"/></${tag('worksheet')}>`;
+  return { xml, rows, formulasWithoutValue };
+}
+
+function splitRandomly(xml: string, random: () => number, maxPiece: number): string[] {
+  const pieces: string[] = [];
+  let i = 0;
+  while (i < xml.length) {
+    const size = 1 + Math.floor(random() * maxPiece);
+    pieces.push(xml.slice(i, i + size));
+    i += size;
+  }
+  return pieces;
+}
+
+/** Cuts the UTF-8 bytes anywhere, even inside a character, and decodes them as the reader will. */
+function decodeInRandomBytePieces(xml: string, random: () => number, maxPiece: number): string[] {
+  const bytes = Buffer.from(xml, 'utf8');
+  const decoder = new StringDecoder('utf8');
+  const pieces: string[] = [];
+  let i = 0;
+  while (i < bytes.length) {
+    const size = 1 + Math.floor(random() * maxPiece);
+    pieces.push(decoder.write(bytes.subarray(i, i + size)));
+    i += size;
+  }
+  pieces.push(decoder.end());
+  return pieces;
+}
+
+describe('SheetScanner: random sheets', () => {
+  test('read the same whole, in random pieces and in random UTF-8 byte pieces', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = randomSource(seed);
+      const generated = generateSheet(random);
+      const context = { sharedStrings: SHARED };
+      const whole = scan(generated.xml, context);
+      expect(whole, `seed ${seed}`).toEqual({
+        rows: generated.rows,
+        formulasWithoutValue: generated.formulasWithoutValue,
+      });
+      const maxPiece = seed % 3 === 0 ? 3 : seed % 3 === 1 ? 20 : 200;
+      expect(scan(generated.xml, context, splitRandomly(generated.xml, random, maxPiece))).toEqual(
+        whole,
+      );
+      expect(
+        scan(generated.xml, context, decodeInRandomBytePieces(generated.xml, random, maxPiece)),
+      ).toEqual(whole);
+    }
+  });
+});
