@@ -16,6 +16,9 @@ export function createProgressBar(stream: NodeJS.WriteStream): ProgressBar {
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 20,
+      // Shown on a pipe only when asked for with --progress: then a line every half second.
+      noTTYOutput: true,
+      notTTYSchedule: 500,
     },
     cliProgress.Presets.shades_classic,
   );

@@ -11,14 +11,15 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
   lines.push(`Merged ${plural(summary.files.length, 'file')}${output}:`);
   lines.push(
     `  ${count(summary.rowsRead)} rows read, ${count(summary.rowsKept)} kept, ` +
-      `${count(summary.duplicates)} duplicates dropped (${count(within)} within files, ${count(across)} across files)`,
+      `${plural(summary.duplicates, 'duplicate')} dropped (${count(within)} within files, ${count(across)} across files)`,
   );
   lines.push(`  ${plural(summary.columns.length, 'column')}: ${summary.columns.join(', ')}`);
   for (const file of summary.files) {
     const notes = [`${count(file.rowsRead)} rows`, `${count(file.rowsKept)} kept`];
-    if (file.duplicatesInFile > 0) notes.push(`${count(file.duplicatesInFile)} duplicates in file`);
+    if (file.duplicatesInFile > 0)
+      notes.push(`${plural(file.duplicatesInFile, 'duplicate')} in the file`);
     if (file.duplicatesAcrossFiles > 0) {
-      notes.push(`${count(file.duplicatesAcrossFiles)} duplicates of other files`);
+      notes.push(`${plural(file.duplicatesAcrossFiles, 'duplicate')} of other files`);
     }
     if (file.blankRows > 0) notes.push(`${plural(file.blankRows, 'blank row')} left out`);
     if (file.formulasWithoutValue > 0) {

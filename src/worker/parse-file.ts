@@ -1,53 +1,37 @@
-import { type CellValue, isDateCell, isEmptyCell } from '../core/cell.js';
+import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { dedupeKeys, splitIndexes } from '../core/dedupe.js';
-import { nameColumns, type SourceColumn } from '../core/header.js';
+import { ColumnNamer } from '../core/header.js';
 import { allColumnsKeyOf, keyOf, type NamedColumn } from '../core/key.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
 import { openWorkbook, type WorkbookReader } from '../xlsx/read/open-workbook.js';
 import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
-import { columnLetters, renderRowCells } from '../xlsx/write/cell-xml.js';
+import { columnLetters, renderRowCellsInto, XmlBytes } from '../xlsx/write/cell-xml.js';
 import type { FileResult, ParseTask, SheetResult } from './protocol.js';
-import { encodeRows, type RenderedRows } from './rendered-rows.js';
-
-/** One sheet as read, before the in-file dedupe. */
-interface ReadSheet {
-  readonly info: SheetInfo;
-  readonly headerRow: number;
-  readonly columns: SourceColumn[];
-  readonly rows: CellValue[][];
-  readonly rowNumbers: number[];
-  readonly keys: (string | null)[];
-}
+import { type RenderedRows, rowStart } from './rendered-rows.js';
 
 /**
  * Reads one workbook and drops the duplicates inside it. Runs in a worker thread, but is a
  * plain async function so tests can call it directly.
+ *
+ * Rows stream: each is keyed and, for `keep: 'first'`, kept or dropped on sight, then rendered
+ * straight to output bytes; only the rendered survivors are held, never the parsed rows.
  */
 export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<FileResult> {
   const reader = await openWorkbook(task.file, { displayPath: task.display, limits: task.limits });
   try {
-    const sheets: ReadSheet[] = [];
-    let blankRows = 0;
-    let formulasWithoutValue = 0;
+    const file = new FileParser(task);
     for (const info of selectSheets(reader, task.sheet, task.display)) {
+      const sheet = new SheetParser(info, task, file);
       const stats = { formulasWithoutValue: 0 };
-      const read = await readSheet(reader, info, task, stats, signal);
-      formulasWithoutValue += stats.formulasWithoutValue;
-      if (read === null) {
-        if (task.sheet.kind !== 'all') {
-          throw new XlmergeError(ErrorCode.EmptySheet, 'The sheet is empty: it has no header row', {
-            file: task.display,
-            sheet: info.name,
-            hint: 'Choose another sheet with --sheet, or remove the file from the inputs',
-          });
-        }
-        continue;
+      const options = signal === undefined ? { stats } : { stats, signal };
+      for await (const batch of reader.readRows(info, options)) {
+        for (const row of batch) sheet.add(row);
       }
-      blankRows += read.blank;
-      sheets.push(read.sheet);
+      file.formulasWithoutValue += stats.formulasWithoutValue;
+      file.endSheet(sheet);
     }
-    return finishFile(sheets, task, blankRows, formulasWithoutValue);
+    return file.finish();
   } finally {
     await reader.close();
   }
@@ -77,160 +61,223 @@ function selectSheets(reader: WorkbookReader, selector: SheetSelector, file: str
   });
 }
 
-async function readSheet(
-  reader: WorkbookReader,
-  info: SheetInfo,
-  task: ParseTask,
-  stats: { formulasWithoutValue: number },
-  signal: AbortSignal | undefined,
-): Promise<{ sheet: ReadSheet; blank: number } | null> {
-  let header: CellValue[] | null = null;
-  let headerRow = 0;
-  const rows: CellValue[][] = [];
-  const rowNumbers: number[] = [];
-  const usedColumns = new Set<number>();
-  let blank = 0;
-  const readOptions = signal === undefined ? { stats } : { stats, signal };
+/** What one file's sheets share: the in-file dedupe and the counts. */
+class FileParser {
+  readonly task: ParseTask;
+  /** With keep `first`: keys seen so far in this file, over all its sheets. */
+  readonly seen = new Set<string>();
+  readonly sheets: SheetParser[] = [];
+  duplicates = 0;
+  blankRows = 0;
+  formulasWithoutValue = 0;
 
-  for await (const batch of reader.readRows(info, readOptions)) {
-    for (const row of batch) {
-      if (header === null) {
-        if (task.headerRow !== null) {
-          if (row.number < task.headerRow) continue;
-          headerRow = task.headerRow;
-          header = row.number === task.headerRow ? row.cells : [];
-          markColumns(header, usedColumns);
-          if (row.number === task.headerRow) continue;
-        } else {
-          if (isBlankRow(row)) continue;
-          header = row.cells;
-          headerRow = row.number;
-          markColumns(header, usedColumns);
-          continue;
-        }
+  constructor(task: ParseTask) {
+    this.task = task;
+  }
+
+  endSheet(sheet: SheetParser): void {
+    if (!sheet.hasHeader) {
+      if (this.task.sheet.kind !== 'all') {
+        throw new XlmergeError(ErrorCode.EmptySheet, 'The sheet is empty: it has no header row', {
+          file: this.task.display,
+          sheet: sheet.info.name,
+          hint: 'Choose another sheet with --sheet, or remove the file from the inputs',
+        });
       }
-      if (isBlankRow(row)) {
-        blank += 1;
-        continue;
+      return;
+    }
+    this.blankRows += sheet.blankRows;
+    this.sheets.push(sheet);
+  }
+
+  finish(): FileResult {
+    let repeatedKeys: string[] = [];
+    let results: SheetResult[];
+    if (this.task.keep === 'first') {
+      results = this.sheets.map((sheet) => sheet.result(null));
+    } else {
+      // `last` and `none` can only decide once every row of the file has been seen.
+      const dedupe = dedupeKeys(
+        this.sheets.flatMap((sheet) => sheet.keys),
+        this.task.keep,
+      );
+      this.duplicates = dedupe.dropped;
+      repeatedKeys = dedupe.repeatedKeys;
+      const kept = splitIndexes(
+        dedupe.kept,
+        this.sheets.map((sheet) => sheet.keys.length),
+      );
+      results = this.sheets.map((sheet, i) => sheet.result(kept[i] ?? []));
+    }
+    return {
+      sheets: results,
+      rowsRead: this.sheets.reduce((sum, sheet) => sum + sheet.rowsRead, 0),
+      blankRows: this.blankRows,
+      duplicatesInFile: this.duplicates,
+      repeatedKeys,
+      formulasWithoutValue: this.formulasWithoutValue,
+    };
+  }
+}
+
+/** One sheet being read: finds the header, keys each row, renders the rows it keeps. */
+class SheetParser {
+  readonly info: SheetInfo;
+  readonly #task: ParseTask;
+  readonly #file: FileParser;
+  #namer: ColumnNamer | null = null;
+  #headerRow = 0;
+  /** Key columns by index, or (dedupe on all columns) by name, sorted by name. */
+  #keyIndexes: number[] = [];
+  #keyColumns: NamedColumn[] | null = null;
+  /** Output letters of each source column (`source + columnOffset`), grown on demand. */
+  readonly #letters: string[] = [];
+  readonly #widths: number[] = [];
+  readonly #xml = new XmlBytes(1024 * 1024);
+  readonly #ends: number[] = [];
+  readonly #values: CellValue[][] = [];
+  readonly keys: (string | null)[] = [];
+  readonly #rowNumbers: number[] = [];
+  rowsRead = 0;
+  blankRows = 0;
+
+  constructor(info: SheetInfo, task: ParseTask, file: FileParser) {
+    this.info = info;
+    this.#task = task;
+    this.#file = file;
+  }
+
+  get hasHeader(): boolean {
+    return this.#namer !== null || this.#task.headerRow !== null;
+  }
+
+  add(row: SheetRow): void {
+    const headerRow = this.#task.headerRow;
+    if (this.#namer === null) {
+      if (headerRow !== null) {
+        if (row.number < headerRow) return;
+        this.#startColumns(row.number === headerRow ? row.cells : [], headerRow);
+        if (row.number === headerRow) return;
+      } else {
+        if (isBlank(row.cells)) return;
+        this.#startColumns(row.cells, row.number);
+        return;
       }
-      markColumns(row.cells, usedColumns);
-      rows.push(row.cells);
-      rowNumbers.push(row.number);
+    }
+    const cells = row.cells;
+    if (isBlank(cells)) {
+      this.blankRows += 1;
+      return;
+    }
+    this.rowsRead += 1;
+    const namer = this.#namer as ColumnNamer;
+    if (namer.addCells(cells) && this.#keyColumns !== null) this.#keyColumns = sortedByName(namer);
+    const key = this.#keyOf(cells);
+    if (this.#task.keep === 'first' && key !== null) {
+      if (this.#file.seen.has(key)) {
+        this.#file.duplicates += 1;
+        return;
+      }
+      this.#file.seen.add(key);
+    }
+    this.keys.push(key);
+    this.#rowNumbers.push(row.number);
+    if (this.#task.render === 'values') this.#values.push(cells);
+    else {
+      renderRowCellsInto(this.#xml, cells, this.#lettersFor(cells.length), this.#widths);
+      this.#ends.push(this.#xml.length);
     }
   }
-  if (header === null) {
-    if (task.headerRow === null) return null;
-    header = [];
-    headerRow = task.headerRow;
-  }
-  const columns = nameColumns(header, usedColumns);
-  const keys = keysOf(rows, columns, task, info);
-  return { sheet: { info, headerRow, columns, rows, rowNumbers, keys }, blank };
-}
 
-function isBlankRow(row: SheetRow): boolean {
-  return row.cells.every(isEmptyCell);
-}
-
-function markColumns(cells: readonly CellValue[], used: Set<number>): void {
-  cells.forEach((cell, index) => {
-    if (!isEmptyCell(cell)) used.add(index);
-  });
-}
-
-function keysOf(
-  rows: readonly CellValue[][],
-  columns: readonly SourceColumn[],
-  task: ParseTask,
-  info: SheetInfo,
-): (string | null)[] {
-  if (task.keyColumns === null) return rows.map(() => null);
-  if (task.keyColumns === 'all') {
-    const named: NamedColumn[] = [...columns].sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  /** The sheet's surviving rows; `kept` lists them when the file decided at the end. */
+  result(kept: readonly number[] | null): SheetResult {
+    const namer = this.#namer ?? new ColumnNamer([]);
+    const columns = namer.columns();
+    const widths = columns.map((column) =>
+      Math.max(column.name.length, this.#widths[column.source] ?? 0),
     );
-    return rows.map((cells) => allColumnsKeyOf(cells, named, task.key));
+    const pick = <T>(items: readonly T[]): T[] =>
+      kept === null ? [...items] : kept.map((index) => items[index] as T);
+    let xml: RenderedRows | null = null;
+    if (this.#task.render === 'xlsx') {
+      const all: RenderedRows = { bytes: this.#xml.take(), ends: Uint32Array.from(this.#ends) };
+      xml = kept === null ? all : selectRows(all, kept);
+    }
+    return {
+      name: this.info.name,
+      index: this.info.index,
+      headerRow: this.#headerRow,
+      columns,
+      rowsRead: this.rowsRead,
+      keys: pick(this.keys),
+      rowNumbers: pick(this.#rowNumbers),
+      xml,
+      values: this.#task.render === 'values' ? pick(this.#values) : null,
+      widths,
+    };
   }
-  const byName = new Map(columns.map((column) => [column.name, column.source]));
-  const keyColumns = task.keyColumns.map((name) => {
-    const source = byName.get(name);
-    if (source === undefined) {
-      throw new XlmergeError(ErrorCode.MissingKeyColumn, `The key column "${name}" is missing`, {
-        file: task.display,
-        sheet: info.name,
-        column: name,
-        hint: `The sheet's columns are: ${columns.map((column) => `"${column.name}"`).join(', ') || '(none)'}`,
+
+  #startColumns(header: readonly CellValue[], row: number): void {
+    const namer = new ColumnNamer(header);
+    this.#namer = namer;
+    this.#headerRow = row;
+    const wanted = this.#task.keyColumns;
+    if (wanted === 'all') this.#keyColumns = sortedByName(namer);
+    else if (wanted !== null) {
+      this.#keyIndexes = wanted.map((name) => {
+        const index = namer.indexOf(name);
+        if (index === undefined) throw this.#missingKeyColumn(name, namer);
+        return index;
       });
     }
-    return source;
-  });
-  return rows.map((cells) => keyOf(cells, keyColumns, task.key));
-}
+  }
 
-function finishFile(
-  sheets: readonly ReadSheet[],
-  task: ParseTask,
-  blankRows: number,
-  formulasWithoutValue: number,
-): FileResult {
-  const allKeys = sheets.flatMap((sheet) => sheet.keys);
-  const dedupe = dedupeKeys(allKeys, task.keep);
-  const keptPerSheet = splitIndexes(
-    dedupe.kept,
-    sheets.map((sheet) => sheet.rows.length),
-  );
-  const results = sheets.map((sheet, i) => renderSheet(sheet, keptPerSheet[i] ?? [], task));
-  return {
-    sheets: results,
-    rowsRead: allKeys.length,
-    blankRows,
-    duplicatesInFile: dedupe.dropped,
-    repeatedKeys: dedupe.repeatedKeys,
-    formulasWithoutValue,
-  };
-}
+  #keyOf(cells: readonly CellValue[]): string | null {
+    if (this.#keyColumns !== null) return allColumnsKeyOf(cells, this.#keyColumns, this.#task.key);
+    if (this.#task.keyColumns === null) return null;
+    return keyOf(cells, this.#keyIndexes, this.#task.key);
+  }
 
-function renderSheet(sheet: ReadSheet, kept: readonly number[], task: ParseTask): SheetResult {
-  const widths = sheet.columns.map((column) => column.name.length);
-  const widthSlot = new Map(sheet.columns.map((column, slot) => [column.source, slot]));
-  const rows = kept.map((index) => sheet.rows[index] as CellValue[]);
-  for (const cells of rows) {
-    cells.forEach((cell, source) => {
-      const slot = widthSlot.get(source);
-      if (slot !== undefined) widths[slot] = Math.max(widths[slot] ?? 0, displayWidth(cell));
+  #lettersFor(count: number): string[] {
+    const letters = this.#letters;
+    for (let source = letters.length; source < count; source += 1) {
+      letters.push(columnLetters(source + this.#task.columnOffset));
+    }
+    return letters;
+  }
+
+  #missingKeyColumn(name: string, namer: ColumnNamer): XlmergeError {
+    const names = namer.columns().map((column) => `"${column.name}"`);
+    return new XlmergeError(ErrorCode.MissingKeyColumn, `The key column "${name}" is missing`, {
+      file: this.#task.display,
+      sheet: this.info.name,
+      column: name,
+      hint: `The sheet's columns are: ${names.join(', ') || '(none)'}`,
     });
   }
-  let xml: RenderedRows | null = null;
-  if (task.render === 'xlsx') {
-    const last = sheet.columns.at(-1)?.source ?? -1;
-    const letters = Array.from({ length: last + 1 }, (_, source) =>
-      columnLetters(source + task.columnOffset),
-    );
-    xml = encodeRows(rows.map((cells) => renderRowCells(cells, letters)));
-  }
-  return {
-    name: sheet.info.name,
-    index: sheet.info.index,
-    headerRow: sheet.headerRow,
-    columns: sheet.columns,
-    rowsRead: sheet.rows.length,
-    keys: kept.map((index) => sheet.keys[index] ?? null),
-    rowNumbers: kept.map((index) => sheet.rowNumbers[index] ?? 0),
-    xml,
-    values: task.render === 'values' ? rows : null,
-    widths,
-  };
 }
 
-/** Roughly how many characters a cell shows, for column widths. */
-function displayWidth(cell: CellValue): number {
-  if (cell === null) return 0;
-  if (typeof cell === 'string') {
-    const newline = cell.indexOf('\n');
-    return newline === -1 ? cell.length : newline;
-  }
-  if (typeof cell === 'number') return Math.min(String(cell).length, 15);
-  if (typeof cell === 'boolean') return 5;
-  if (isDateCell(cell)) return Number.isInteger(cell.serial) ? 10 : 19;
-  return cell.code.length;
+function isBlank(cells: readonly CellValue[]): boolean {
+  return cells.every(isEmptyCell);
+}
+
+function sortedByName(namer: ColumnNamer): NamedColumn[] {
+  return namer.columns().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The rows `kept` (ascending indexes) of `rows`, copied into a buffer of their own. */
+function selectRows(rows: RenderedRows, kept: readonly number[]): RenderedRows {
+  let size = 0;
+  for (const index of kept) size += (rows.ends[index] as number) - rowStart(rows, index);
+  const bytes = new Uint8Array(size);
+  const ends = new Uint32Array(kept.length);
+  let at = 0;
+  kept.forEach((index, i) => {
+    const start = rowStart(rows, index);
+    const end = rows.ends[index] as number;
+    bytes.set(rows.bytes.subarray(start, end), at);
+    at += end - start;
+    ends[i] = at;
+  });
+  return { bytes, ends };
 }

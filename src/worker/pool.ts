@@ -18,6 +18,7 @@ export function createParsePool(jobs: number): ParsePool {
     maxWorkers: jobs,
     minWorkers: 'max',
     workerType: 'thread',
+    workerThreadOpts: { resourceLimits: { maxYoungGenerationSizeMb: 64 } },
   });
   return {
     async parse(task) {

@@ -136,3 +136,41 @@ describe('xlmerge CLI', () => {
     expect((await readWorkbook(path.join(dir, 'merged.xlsx'))).rows.length).toBe(5);
   });
 });
+
+describe('xlmerge CLI interrupted', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    'stops on %s, exits %i, and leaves no output or temporary file',
+    async (signal, code) => {
+      const dir = await makeTempDir();
+      await fs.mkdir(path.join(dir, 'in'));
+      const first = path.join(dir, 'in', 'f000.xlsx');
+      await writeTable(first, [['id'], ...Array.from({ length: 2000 }, (_, i) => [i])]);
+      // Enough files that the run is still going when the signal comes.
+      for (let i = 1; i < 150; i += 1) {
+        await fs.link(first, path.join(dir, 'in', `f${String(i).padStart(3, '0')}.xlsx`));
+      }
+      const child = execFile(process.execPath, [BIN, 'in', '--progress', '--jobs', '1'], {
+        cwd: dir,
+      });
+      let stderr = '';
+      const exited = new Promise<number | null>((resolve) =>
+        child.on('exit', (status) => resolve(status)),
+      );
+      // The progress bar's first output shows the run is under way and the handlers are in place.
+      await new Promise<void>((resolve) => {
+        child.stderr?.on('data', (chunk) => {
+          stderr += String(chunk);
+          if (stderr.includes('files')) resolve();
+        });
+      });
+      child.kill(signal);
+      expect(await exited).toBe(code);
+      expect(stderr).toContain('xlmerge: cancelled; no output was written');
+      expect(stderr).not.toContain('f0');
+      expect((await fs.readdir(dir)).sort()).toEqual(['in']);
+    },
+  );
+});

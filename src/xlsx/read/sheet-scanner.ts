@@ -5,6 +5,9 @@ import {
   decodeExcelEscapes,
   ElementKind,
   isBlank,
+  isNameChar,
+  isNameStart,
+  isXmlSpace,
   quoteSnippet,
   RichTextReader,
   TextCollector,
@@ -62,11 +65,27 @@ type CellType = (typeof CellType)[keyof typeof CellType];
 const MAX_COLUMNS = 16_384;
 const MAX_ROWS = 1_048_576;
 
+const CR = 13;
+const QUOT = 34;
+const AMP = 38;
+const APOS = 39;
+const HYPHEN = 45;
+const DOT = 46;
+const SLASH = 47;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
+const LT = 60;
+const EQUALS = 61;
+const GT = 62;
 const UPPER_A = 65;
 const UPPER_Z = 90;
 const LOWER_A = 97;
+const LOWER_C = 99;
+const LOWER_F = 102;
+const LOWER_R = 114;
+const LOWER_S = 115;
+const LOWER_T = 116;
+const LOWER_V = 118;
 const LOWER_Z = 122;
 
 /**
@@ -104,6 +123,20 @@ export class SheetScanner {
   private cellValue: CellValue = null;
 
   private withoutValue = 0;
+
+  /** The namespace prefix (with its colon) of the current row's tag, which its cells share. */
+  private prefix = '';
+  private rowName = '';
+
+  /** The cell {@link readPlainCell} is reading, kept apart until it is known to be plain. */
+  private plainColumn = 0;
+  private plainStyle = 0;
+  private plainType: CellType = CellType.Number;
+  private plainSelfClosing = false;
+  private plainHasValue = false;
+  private plainHasFormula = false;
+  private plainValueStart = 0;
+  private plainValueEnd = 0;
 
   constructor(context: SheetScanContext) {
     this.lexer = new XmlLexer(
@@ -163,6 +196,7 @@ export class SheetScanner {
   private scan(): void {
     const lexer = this.lexer;
     for (;;) {
+      if (this.state === State.Row) this.readPlainCells();
       const token = lexer.next();
       if (token === XmlToken.Start) this.onStart();
       else if (token === XmlToken.End) this.onEnd();
@@ -278,6 +312,235 @@ export class SheetScanner {
     }
   }
 
+  /**
+   * The hot path: reads the cells that follow straight from the lexer's buffer, with no token per
+   * tag, as long as they are complete and plain (see {@link readPlainCell}). It stops at anything
+   * else, which the lexer then reads token by token: so the result is the same wherever the XML
+   * is cut, and every error is reported by the general path.
+   */
+  private readPlainCells(): void {
+    const lexer = this.lexer;
+    if (!lexer.atMarkup) return;
+    const buf = lexer.buf;
+    const start = lexer.cursor;
+    let pos = start;
+    for (;;) {
+      const end = this.readPlainCell(buf, pos);
+      if (end < 0) break;
+      pos = end;
+    }
+    if (pos !== start) lexer.skipTo(pos);
+  }
+
+  /**
+   * Reads the cell at `at` (after optional whitespace) when all of it is buffered and it is plain:
+   * `<c …/>` or `<c …>` holding only `<f …>…</f>` or `<f …/>` and at most one `<v>…</v>` or
+   * `<v/>`, tags written simply (no spaces around `=`, none before `>`) with the row's prefix,
+   * no inline string, and no entity or carriage return in a value it has to decode. Returns the
+   * position after the cell, or -1 having changed nothing.
+   */
+  private readPlainCell(buf: string, at: number): number {
+    const lt = skipSpaces(buf, at);
+    if (buf.charCodeAt(lt) !== LT) return -1;
+    const nameEnd = this.matchTagName(buf, lt + 1, LOWER_C);
+    if (nameEnd < 0) return -1;
+    const gt = this.readCellTag(buf, nameEnd);
+    if (gt < 0) return -1;
+    let end = gt + 1;
+    this.plainHasValue = false;
+    this.plainHasFormula = false;
+    if (!this.plainSelfClosing) {
+      end = this.readCellContent(buf, end);
+      if (end < 0) return -1;
+    }
+    // Leave an oversized cell to the general path, which reports the size limit.
+    if (end - lt > this.maxElementChars) return -1;
+    return this.storePlainCell(buf) ? end : -1;
+  }
+
+  /**
+   * The position right after the tag name `prefix` + `local` (one letter) starting at `i`, or -1
+   * when the name there is another one.
+   */
+  private matchTagName(buf: string, i: number, local: number): number {
+    const prefix = this.prefix;
+    let at = i;
+    if (prefix.length > 0) {
+      if (!buf.startsWith(prefix, at)) return -1;
+      at += prefix.length;
+    }
+    if (buf.charCodeAt(at) !== local || isNameChar(buf.charCodeAt(at + 1))) return -1;
+    return at + 1;
+  }
+
+  /**
+   * Reads the attributes of a `<c` tag from `from` (just after its name) into the plain cell;
+   * returns the position of its `>`, or -1 when the tag is cut off, unusual or invalid.
+   */
+  private readCellTag(buf: string, from: number): number {
+    let column = this.column + 1;
+    let style = 0;
+    let type: number = CellType.Number;
+    let i = from;
+    for (;;) {
+      const attribute = skipToAttribute(buf, i);
+      if (attribute < 0) return -1;
+      if (!isNameStart(buf.charCodeAt(attribute))) {
+        i = attribute;
+        break;
+      }
+      const nameEnd = skipName(buf, attribute);
+      if (buf.charCodeAt(nameEnd) !== EQUALS) return -1;
+      const close = findValueEnd(buf, nameEnd + 1);
+      if (close < 0) return -1;
+      if (nameEnd - attribute === 1) {
+        const name = buf.charCodeAt(attribute);
+        if (name === LOWER_R) column = readColumn(buf, nameEnd + 2, close);
+        else if (name === LOWER_S) style = readIndex(buf, nameEnd + 2, close);
+        else if (name === LOWER_T) type = readCellType(buf, nameEnd + 2, close);
+        if (column < 0 || style < 0 || type < 0) return -1;
+      }
+      i = close + 1;
+    }
+    if (type === CellType.InlineString) return -1;
+    const gt = endOfTag(buf, i);
+    if (gt < 0) return -1;
+    this.plainSelfClosing = gt !== i;
+    this.plainColumn = column;
+    this.plainStyle = style;
+    this.plainType = type as CellType;
+    return gt;
+  }
+
+  /**
+   * Reads the content of a plain cell from `from` (just after its start tag) up to its `</c>`;
+   * returns the position after that, or -1.
+   */
+  private readCellContent(buf: string, from: number): number {
+    let i = from;
+    for (;;) {
+      i = skipSpaces(buf, i);
+      if (buf.charCodeAt(i) !== LT) return -1;
+      if (buf.charCodeAt(i + 1) === SLASH) {
+        const nameEnd = this.matchTagName(buf, i + 2, LOWER_C);
+        return nameEnd >= 0 && buf.charCodeAt(nameEnd) === GT ? nameEnd + 1 : -1;
+      }
+      let nameEnd = this.matchTagName(buf, i + 1, LOWER_V);
+      if (nameEnd >= 0) {
+        // A second <v> is left to the general path, which converts each in turn.
+        if (this.plainHasValue) return -1;
+        i = this.readValueElement(buf, nameEnd);
+      } else {
+        nameEnd = this.matchTagName(buf, i + 1, LOWER_F);
+        if (nameEnd < 0) return -1;
+        i = this.skipFormulaElement(buf, nameEnd);
+      }
+      if (i < 0) return -1;
+    }
+  }
+
+  /** Notes where the text of `<v>` (its name ending at `nameEnd`) is; returns the position after it, or -1. */
+  private readValueElement(buf: string, nameEnd: number): number {
+    this.plainHasValue = true;
+    const gt = endOfTag(buf, nameEnd);
+    if (gt < 0) return -1;
+    if (gt !== nameEnd) {
+      // <v/>
+      this.plainValueStart = 0;
+      this.plainValueEnd = 0;
+      return gt + 1;
+    }
+    const lt = buf.indexOf('<', gt + 1);
+    if (lt < 0 || buf.charCodeAt(lt + 1) !== SLASH) return -1;
+    const endName = this.matchTagName(buf, lt + 2, LOWER_V);
+    if (endName < 0 || buf.charCodeAt(endName) !== GT) return -1;
+    this.plainValueStart = gt + 1;
+    this.plainValueEnd = lt;
+    return endName + 1;
+  }
+
+  /** Skips `<f …>…</f>` or `<f …/>` (its name ending at `nameEnd`): only the cached value matters. */
+  private skipFormulaElement(buf: string, nameEnd: number): number {
+    this.plainHasFormula = true;
+    let i = nameEnd;
+    for (;;) {
+      const attribute = skipToAttribute(buf, i);
+      if (attribute < 0) return -1;
+      if (!isNameStart(buf.charCodeAt(attribute))) {
+        i = attribute;
+        break;
+      }
+      const attributeEnd = skipName(buf, attribute);
+      if (buf.charCodeAt(attributeEnd) !== EQUALS) return -1;
+      const close = findValueEnd(buf, attributeEnd + 1);
+      if (close < 0) return -1;
+      i = close + 1;
+    }
+    const gt = endOfTag(buf, i);
+    if (gt < 0) return -1;
+    if (gt !== i) return gt + 1;
+    // The formula text is not read, so its entities need no decoding.
+    const lt = buf.indexOf('<', gt + 1);
+    if (lt < 0 || buf.charCodeAt(lt + 1) !== SLASH) return -1;
+    const endName = this.matchTagName(buf, lt + 2, LOWER_F);
+    return endName >= 0 && buf.charCodeAt(endName) === GT ? endName + 1 : -1;
+  }
+
+  /**
+   * Places the plain cell just read. Returns false, having changed nothing, when its value needs
+   * decoding (an entity or a carriage return), which is left to the general path.
+   */
+  private storePlainCell(buf: string): boolean {
+    let value: CellValue | undefined = null;
+    let text: string | undefined;
+    if (this.plainHasValue) {
+      const start = this.plainValueStart;
+      const end = this.plainValueEnd;
+      value = this.readValueInPlace(buf, start, end);
+      if (value === undefined) {
+        if (!isPlainText(buf, start, end)) return false;
+        text = buf.slice(start, end);
+      }
+    } else if (this.plainHasFormula) {
+      this.withoutValue++;
+    }
+    this.column = this.plainColumn;
+    this.cellStyle = this.plainStyle;
+    this.cellType = this.plainType;
+    this.rowHasCells = true;
+    // Converted only now: its errors name the cell.
+    this.placeCell(text === undefined ? (value ?? null) : this.convertValue(text));
+    return true;
+  }
+
+  /**
+   * The value of the plain cell whose `<v>` text is `buf[start, end)` when it can be read without
+   * making a string: empty, a short decimal number, a shared string index, a boolean. Otherwise
+   * undefined.
+   */
+  private readValueInPlace(buf: string, start: number, end: number): CellValue | undefined {
+    if (start === end) return null;
+    switch (this.plainType) {
+      case CellType.Number: {
+        const number = readSimpleDecimal(buf, start, end);
+        return Number.isNaN(number) ? undefined : this.styleNumber(number, this.plainStyle);
+      }
+      case CellType.SharedString: {
+        const index = readIndex(buf, start, end);
+        return index < 0 ? undefined : this.sharedStrings[index];
+      }
+      case CellType.Boolean:
+        if (end - start === 1) {
+          const digit = buf.charCodeAt(start);
+          if (digit === DIGIT_0) return false;
+          if (digit === DIGIT_0 + 1) return true;
+        }
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
   /** Ignores the element just started and everything in it. */
   private skip(): void {
     if (this.lexer.selfClosing) return;
@@ -302,6 +565,10 @@ export class SheetScanner {
     }
     this.rowNumber = number;
     lexer.row = number;
+    if (lexer.name !== this.rowName) {
+      this.rowName = lexer.name;
+      this.prefix = lexer.name.slice(0, lexer.name.length - 3);
+    }
     if (lexer.selfClosing) {
       // A formatting-only row (height, style) without cells: not data.
       lexer.row = undefined;
@@ -377,19 +644,19 @@ export class SheetScanner {
   private readValue(): CellValue {
     const text = this.text;
     if (text.isRange) {
-      // The common case, read in place without making a string: an integer or a string index.
+      // The common case, read in place without making a string: a number or a string index.
       const buf = this.lexer.buf;
       const start = text.rangeStart;
       const end = text.rangeEnd;
       const type = this.cellType;
       if (type === CellType.Number) {
-        const number = readSimpleInteger(buf, start, end);
+        const number = readSimpleDecimal(buf, start, end);
         if (!Number.isNaN(number)) {
           text.clear();
-          return this.styleNumber(number);
+          return this.styleNumber(number, this.cellStyle);
         }
       } else if (type === CellType.SharedString) {
-        const index = readSimpleInteger(buf, start, end);
+        const index = readIndex(buf, start, end);
         if (index >= 0) {
           const value = this.sharedStrings[index];
           if (value !== undefined) {
@@ -403,8 +670,7 @@ export class SheetScanner {
   }
 
   /** A number, or a date when the cell's style is a date format. */
-  private styleNumber(number: number): CellValue {
-    const style = this.cellStyle;
+  private styleNumber(number: number, style: number): CellValue {
     const flag = style < this.dateStyles.length ? this.dateStyles[style] : 0;
     if (flag === 0) return number;
     // An elapsed time ([h]:mm) is a duration, not a point in time: the date system does not move it.
@@ -417,7 +683,7 @@ export class SheetScanner {
     if (text === '') return null;
     switch (this.cellType) {
       case CellType.Number:
-        return this.styleNumber(this.parseNumber(text));
+        return this.styleNumber(this.parseNumber(text), this.cellStyle);
       case CellType.SharedString:
         return this.lookUpSharedString(text);
       case CellType.FormulaString:
@@ -496,73 +762,35 @@ export class SheetScanner {
   /** The 0-based column of a cell reference such as `BC12` (the row part is not checked against the row). */
   private parseCellColumn(): number {
     const lexer = this.lexer;
-    const buf = lexer.buf;
-    const end = lexer.valueEnd;
-    let i = lexer.valueStart;
-    let column = 0;
-    for (; i < end; i++) {
-      const ch = buf.charCodeAt(i);
-      if (ch >= UPPER_A && ch <= UPPER_Z) column = column * 26 + (ch - UPPER_A + 1);
-      else if (ch >= LOWER_A && ch <= LOWER_Z) column = column * 26 + (ch - LOWER_A + 1);
-      else break;
-      if (column > MAX_COLUMNS) break;
-    }
-    let valid = column > 0 && column <= MAX_COLUMNS;
-    for (; valid && i < end; i++) {
-      const ch = buf.charCodeAt(i);
-      if (ch < DIGIT_0 || ch > DIGIT_9) valid = false;
-    }
-    if (!valid) {
+    const column = readColumn(lexer.buf, lexer.valueStart, lexer.valueEnd);
+    if (column < 0) {
       throw lexer.malformed(
         `expected a cell reference from A1 to XFD${MAX_ROWS} in r, found ${JSON.stringify(lexer.attributeValue())}`,
       );
     }
-    return column - 1;
+    return column;
   }
 
   private parseStyle(): number {
     const lexer = this.lexer;
-    const buf = lexer.buf;
-    const end = lexer.valueEnd;
-    let style = 0;
-    for (let i = lexer.valueStart; i < end; i++) {
-      const ch = buf.charCodeAt(i);
-      if (ch < DIGIT_0 || ch > DIGIT_9 || style > MAX_SAFE_INDEX) {
-        throw lexer.malformed(
-          `expected a style index in s, found ${JSON.stringify(lexer.attributeValue())}`,
-        );
-      }
-      style = style * 10 + (ch - DIGIT_0);
+    const style = readIndex(lexer.buf, lexer.valueStart, lexer.valueEnd);
+    if (style < 0) {
+      throw lexer.malformed(
+        `expected a style index in s, found ${JSON.stringify(lexer.attributeValue())}`,
+      );
     }
     return style;
   }
 
   private parseCellType(): CellType {
     const lexer = this.lexer;
-    const buf = lexer.buf;
-    const start = lexer.valueStart;
-    const length = lexer.valueEnd - start;
-    if (length === 1) {
-      switch (buf.charCodeAt(start)) {
-        case 110: // n
-          return CellType.Number;
-        case 115: // s
-          return CellType.SharedString;
-        case 98: // b
-          return CellType.Boolean;
-        case 101: // e
-          return CellType.Error;
-        case 100: // d
-          return CellType.Date;
-      }
-    } else if (length === 3 && buf.startsWith('str', start)) {
-      return CellType.FormulaString;
-    } else if (length === 9 && buf.startsWith('inlineStr', start)) {
-      return CellType.InlineString;
+    const type = readCellType(lexer.buf, lexer.valueStart, lexer.valueEnd);
+    if (type < 0) {
+      throw lexer.malformed(
+        `expected a cell type (s, str, inlineStr, n, b, e or d) in t, found ${JSON.stringify(lexer.attributeValue())}`,
+      );
     }
-    throw lexer.malformed(
-      `expected a cell type (s, str, inlineStr, n, b, e or d) in t, found ${JSON.stringify(lexer.attributeValue())}`,
-    );
+    return type as CellType;
   }
 
   private cellName(): string {
@@ -572,21 +800,152 @@ export class SheetScanner {
 
 const MAX_SAFE_INDEX = 0x7fffffff;
 
+/** The first position from `i` that is not XML whitespace. */
+function skipSpaces(buf: string, i: number): number {
+  let at = i;
+  while (isXmlSpace(buf.charCodeAt(at))) at++;
+  return at;
+}
+
+/** The position after the XML name starting at `i` (whose first character the caller checked). */
+function skipName(buf: string, i: number): number {
+  let at = i + 1;
+  while (isNameChar(buf.charCodeAt(at))) at++;
+  return at;
+}
+
 /**
- * The value of an optionally negative decimal integer of at most 15 digits in `buf[start, end)`
- * (exact in a double, so the same as Number() gives), or NaN for anything else.
+ * In a tag, from `i` just after its name or an attribute value: the start of the next attribute
+ * (after the whitespace that must come before it), or of the `>` or `/>` that ends the tag; -1
+ * for anything else.
  */
-function readSimpleInteger(buf: string, start: number, end: number): number {
-  let i = start;
-  const negative = buf.charCodeAt(i) === 45;
-  if (negative) i++;
-  if (i === end || end - i > 15) return Number.NaN;
-  let value = 0;
-  for (; i < end; i++) {
-    const digit = buf.charCodeAt(i) - DIGIT_0;
-    if (digit < 0 || digit > 9) return Number.NaN;
-    value = value * 10 + digit;
+function skipToAttribute(buf: string, i: number): number {
+  const ch = buf.charCodeAt(i);
+  if (ch === GT || ch === SLASH) return i;
+  if (!isXmlSpace(ch)) return -1;
+  return skipSpaces(buf, i + 1);
+}
+
+/** The position of the `>` of a tag's `>` or `/>` at `i`, or -1. */
+function endOfTag(buf: string, i: number): number {
+  const ch = buf.charCodeAt(i);
+  if (ch === GT) return i;
+  return ch === SLASH && buf.charCodeAt(i + 1) === GT ? i + 1 : -1;
+}
+
+/**
+ * The position of the quote closing the attribute value whose opening quote is at `i`, or -1 when
+ * there is no quote, the value is cut off, or it holds a '<' (which the general path reports).
+ */
+function findValueEnd(buf: string, i: number): number {
+  const quote = buf.charCodeAt(i);
+  if (quote !== QUOT && quote !== APOS) return -1;
+  const length = buf.length;
+  for (let at = i + 1; at < length; at++) {
+    const ch = buf.charCodeAt(at);
+    if (ch === quote) return at;
+    if (ch === LT) return -1;
   }
+  return -1;
+}
+
+/** True when `buf[start, end)` reads the same decoded: no entity, no carriage return. */
+function isPlainText(buf: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const ch = buf.charCodeAt(i);
+    if (ch === AMP || ch === CR) return false;
+  }
+  return true;
+}
+
+/**
+ * The 0-based column of the cell reference `buf[start, end)` such as `BC12` (the row part is only
+ * checked to be digits), or -1 when it is not one.
+ */
+function readColumn(buf: string, start: number, end: number): number {
+  let i = start;
+  let column = 0;
+  for (; i < end; i++) {
+    const ch = buf.charCodeAt(i);
+    if (ch >= UPPER_A && ch <= UPPER_Z) column = column * 26 + (ch - UPPER_A + 1);
+    else if (ch >= LOWER_A && ch <= LOWER_Z) column = column * 26 + (ch - LOWER_A + 1);
+    else break;
+    if (column > MAX_COLUMNS) return -1;
+  }
+  if (column === 0) return -1;
+  for (; i < end; i++) {
+    const ch = buf.charCodeAt(i);
+    if (ch < DIGIT_0 || ch > DIGIT_9) return -1;
+  }
+  return column - 1;
+}
+
+/** The unsigned decimal `buf[start, end)` (0 when empty), or -1 when it is not one or too big. */
+function readIndex(buf: string, start: number, end: number): number {
+  let index = 0;
+  for (let i = start; i < end; i++) {
+    const ch = buf.charCodeAt(i);
+    if (ch < DIGIT_0 || ch > DIGIT_9 || index > MAX_SAFE_INDEX) return -1;
+    index = index * 10 + (ch - DIGIT_0);
+  }
+  return index;
+}
+
+/** The {@link CellType} named by the `t` value `buf[start, end)`, or -1. */
+function readCellType(buf: string, start: number, end: number): number {
+  const length = end - start;
+  if (length === 1) {
+    switch (buf.charCodeAt(start)) {
+      case 110: // n
+        return CellType.Number;
+      case 115: // s
+        return CellType.SharedString;
+      case 98: // b
+        return CellType.Boolean;
+      case 101: // e
+        return CellType.Error;
+      case 100: // d
+        return CellType.Date;
+    }
+  } else if (length === 3 && buf.startsWith('str', start)) {
+    return CellType.FormulaString;
+  } else if (length === 9 && buf.startsWith('inlineStr', start)) {
+    return CellType.InlineString;
+  }
+  return -1;
+}
+
+/** Powers of ten that are exact doubles. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * The value of a decimal `-?digits[.digits]` of at most 15 digits in `buf[start, end)`, or NaN
+ * for anything else (exponents, more digits), which Number() then reads from a string. The digits
+ * make an integer below 2^53 and the scale a power of ten up to 10^22, both exact doubles, so one
+ * division rounds once, correctly: the same double Number() gives (Clinger's fast path).
+ */
+function readSimpleDecimal(buf: string, start: number, end: number): number {
+  let i = start;
+  const negative = buf.charCodeAt(i) === HYPHEN;
+  if (negative) i++;
+  let mantissa = 0;
+  let digits = 0;
+  let dot = -1;
+  for (; i < end; i++) {
+    const ch = buf.charCodeAt(i);
+    const digit = ch - DIGIT_0;
+    if (digit >= 0 && digit <= 9) {
+      mantissa = mantissa * 10 + digit;
+      digits++;
+    } else if (ch === DOT && dot < 0) {
+      dot = i;
+    } else {
+      return Number.NaN;
+    }
+  }
+  if (digits === 0 || digits > 15) return Number.NaN;
+  const scale = dot < 0 ? 1 : (EXACT_POWERS_OF_TEN[end - dot - 1] ?? 1);
+  const value = mantissa / scale;
   return negative ? -value : value;
 }
 

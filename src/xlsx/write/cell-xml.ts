@@ -109,6 +109,9 @@ function hexEscape(code: number): string {
   return `_x${code.toString(16).toUpperCase().padStart(4, '0')}_`;
 }
 
+const CELL_START = '<c r="';
+/** Row offsets travel as 32-bit numbers, so one buffer of rows stays below 4 GiB. */
+const MAX_XML_BYTES = 2 ** 32 - 1;
 // Pre-built tails of `<c r="A\0"` for each kind of cell.
 const TEXT = `" t="inlineStr"><is><t>`;
 const TEXT_PRESERVE = `" t="inlineStr"><is><t xml:space="preserve">`;
@@ -125,6 +128,78 @@ const TIME = `" s="${StyleId.Time}"><v>`;
 const ELAPSED = `" s="${StyleId.Elapsed}"><v>`;
 
 /**
+ * A growable buffer of UTF-8 XML. Cell XML is rendered straight into bytes: building strings
+ * per row and encoding them afterwards made millions of short-lived string pieces, and the
+ * workers spent more time collecting that garbage than parsing.
+ */
+export class XmlBytes {
+  #buffer: Buffer;
+  #length = 0;
+
+  constructor(capacity = 64 * 1024) {
+    this.#buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends text known to be ASCII (markup, numbers, column letters). */
+  ascii(text: string): void {
+    const length = text.length;
+    this.#reserve(length);
+    const buffer = this.#buffer;
+    let at = this.#length;
+    for (let i = 0; i < length; i++) buffer[at++] = text.charCodeAt(i);
+    this.#length = at;
+  }
+
+  /** Appends any text as UTF-8 (already escaped for XML). */
+  utf8(text: string): void {
+    this.#reserve(text.length * 3);
+    this.#length += this.#buffer.write(text, this.#length, 'utf8');
+  }
+
+  /** Appends one byte. */
+  byte(value: number): void {
+    this.#reserve(1);
+    this.#buffer[this.#length++] = value;
+  }
+
+  /** Forgets everything written from `length` on. */
+  truncate(length: number): void {
+    this.#length = Math.min(length, this.#length);
+  }
+
+  /** A copy of the bytes written, in an ArrayBuffer of its own (so it can be transferred). */
+  take(): Uint8Array {
+    const bytes = new Uint8Array(this.#length);
+    bytes.set(this.#buffer.subarray(0, this.#length));
+    return bytes;
+  }
+
+  toString(): string {
+    return this.#buffer.toString('utf8', 0, this.#length);
+  }
+
+  #reserve(extra: number): void {
+    const needed = this.#length + extra;
+    if (needed <= this.#buffer.length) return;
+    if (needed > MAX_XML_BYTES) {
+      throw new XlmergeError(ErrorCode.SizeLimit, 'The rows are too large to handle in one piece', {
+        hint: 'Split the workbook into smaller files',
+      });
+    }
+    const grown = Buffer.allocUnsafe(
+      Math.min(MAX_XML_BYTES, Math.max(needed, this.#buffer.length * 2)),
+    );
+    this.#buffer.copy(grown, 0, 0, this.#length);
+    this.#buffer = grown;
+  }
+}
+
+/**
  * Renders the non-empty cells of one row:
  * `<c r="A\0" t="inlineStr"><is><t>x</t></is></c><c r="B\0"><v>1.5</v></c>…`, where `\0` is
  * {@link ROW_NUMBER_PLACEHOLDER}. `columns[i]` gives the output column letters for `cells[i]`
@@ -135,7 +210,21 @@ const ELAPSED = `" s="${StyleId.Elapsed}"><v>`;
  * 32,767 characters and `TOO_MANY_COLUMNS` past column XFD.
  */
 export function renderRowCells(cells: readonly CellValue[], columns?: readonly string[]): string {
-  let xml = '';
+  const out = new XmlBytes(256);
+  renderRowCellsInto(out, cells, columns);
+  return out.toString();
+}
+
+/**
+ * {@link renderRowCells} into `out`. When `widths` is given, `widths[i]` is raised to the
+ * number of characters cell `i` shows (for column widths).
+ */
+export function renderRowCellsInto(
+  out: XmlBytes,
+  cells: readonly CellValue[],
+  columns?: readonly string[],
+  widths?: number[],
+): void {
   const count = cells.length;
   for (let i = 0; i < count; i++) {
     const cell = cells[i];
@@ -146,39 +235,61 @@ export function renderRowCells(cells: readonly CellValue[], columns?: readonly s
       letters = columns[i];
       if (letters === undefined) throw missingColumn(i, columns.length);
     }
-    const start = `<c r="${letters}${ROW_NUMBER_PLACEHOLDER}`;
+    out.ascii(CELL_START);
+    out.ascii(letters);
+    out.byte(0);
+    let width: number;
     if (typeof cell === 'string') {
       if (cell.length > MAX_CELL_TEXT) throw cellTooLong(cell.length, letters);
       const first = cell.charCodeAt(0);
       const lastChar = cell.charCodeAt(cell.length - 1);
       // XML whitespace at either end is kept only under xml:space="preserve".
-      const open = isXmlSpace(first) || isXmlSpace(lastChar) ? TEXT_PRESERVE : TEXT;
-      xml += start + open + escapeXmlText(cell) + TEXT_END;
+      out.ascii(isXmlSpace(first) || isXmlSpace(lastChar) ? TEXT_PRESERVE : TEXT);
+      out.utf8(escapeXmlText(cell));
+      out.ascii(TEXT_END);
+      const newline = cell.indexOf('\n');
+      width = newline === -1 ? cell.length : newline;
     } else if (typeof cell === 'number') {
-      xml += Number.isFinite(cell) ? start + NUMBER + String(cell) + VALUE_END : start + NUM_ERROR;
+      if (Number.isFinite(cell)) {
+        const text = String(cell);
+        out.ascii(NUMBER);
+        out.ascii(text);
+        out.ascii(VALUE_END);
+        width = Math.min(text.length, 15);
+      } else {
+        out.ascii(NUM_ERROR);
+        width = 6;
+      }
     } else if (typeof cell === 'boolean') {
-      xml += start + (cell ? TRUE : FALSE);
+      out.ascii(cell ? TRUE : FALSE);
+      width = 5;
     } else if (cell.kind === 'date') {
       const serial = cell.serial;
-      if (!Number.isFinite(serial)) xml += start + NUM_ERROR;
+      if (!Number.isFinite(serial)) out.ascii(NUM_ERROR);
       else {
         let style: string;
         if (cell.elapsed === true) style = ELAPSED;
         else if (serial >= 0 && serial < 1) style = TIME;
         else if (Number.isInteger(serial)) style = DATE;
         else style = DATE_TIME;
-        xml += start + style + String(serial) + VALUE_END;
+        out.ascii(style);
+        out.ascii(String(serial));
+        out.ascii(VALUE_END);
       }
+      width = Number.isInteger(serial) ? 10 : 19;
     } else if (cell.kind === 'error') {
-      xml += start + ERROR + escapeXmlText(cell.code) + VALUE_END;
+      out.ascii(ERROR);
+      out.utf8(escapeXmlText(cell.code));
+      out.ascii(VALUE_END);
+      width = cell.code.length;
     } else {
       throw new XlmergeError(
         ErrorCode.Internal,
         `Cannot write cell ${letters}: unknown value ${JSON.stringify(cell)}`,
       );
     }
+    if (widths !== undefined && width > (widths[i] ?? 0)) widths[i] = width;
   }
-  return xml;
 }
 
 function cellTooLong(length: number, letters: string): XlmergeError {

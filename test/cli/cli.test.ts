@@ -1,0 +1,91 @@
+/**
+ * The CLI in-process with fake terminal streams: what a person sees on a terminal (progress
+ * bar, end-of-run summary naming the files that add or lack columns).
+ */
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ExitCode, runCli } from '../../dist/cli/cli.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { writeTable } from '../helpers/workbooks.js';
+
+/** A stream that records what is written and says it is (or is not) a terminal. */
+function fakeStream(isTTY: boolean): NodeJS.WriteStream & { text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(String(chunk));
+      callback();
+    },
+  }) as unknown as NodeJS.WriteStream & { text: () => string };
+  Object.assign(stream, { isTTY, columns: 100, text: () => chunks.join('') });
+  return stream;
+}
+
+async function inputs(): Promise<string> {
+  const dir = await makeTempDir();
+  await writeTable(path.join(dir, 'a.xlsx'), [
+    ['id', 'name'],
+    [1, 'Ann'],
+    [1, 'Ann again'],
+    [2, 'Bob'],
+  ]);
+  await writeTable(path.join(dir, 'b.xlsx'), [
+    ['id', 'phone'],
+    [2, '555'],
+    [3, '556'],
+  ]);
+  return dir;
+}
+
+describe('runCli on a terminal', () => {
+  it('shows a progress bar and a summary that names added and missing columns', async () => {
+    const dir = await inputs();
+    const stdout = fakeStream(true);
+    const stderr = fakeStream(true);
+    const output = path.join(dir, 'out.xlsx');
+    const code = await runCli([dir, '--dedupe', 'id', '-o', output, '--jobs', '1'], {
+      stdout,
+      stderr,
+    });
+    expect(code).toBe(ExitCode.Ok);
+    expect(stdout.text()).toBe('');
+    const text = stderr.text();
+    expect(text).toContain('merging ');
+    expect(text).toContain('2/2 files');
+    const summary = text.slice(text.indexOf('Merged'));
+    const a = path.join(dir, 'a.xlsx');
+    const b = path.join(dir, 'b.xlsx');
+    expect(summary).toBe(
+      [
+        `Merged 2 files into ${output}:`,
+        '  5 rows read, 3 kept, 2 duplicates dropped (1 within files, 1 across files)',
+        '  3 columns: id, name, phone',
+        `  ${a}: 3 rows, 2 kept, 1 duplicate in the file`,
+        '    lacks "phone"',
+        `  ${b}: 2 rows, 1 kept, 1 duplicate of other files`,
+        '    adds "phone"',
+        '    lacks "name"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints nothing with --quiet, even on a terminal', async () => {
+    const dir = await inputs();
+    const stdout = fakeStream(true);
+    const stderr = fakeStream(true);
+    const code = await runCli([dir, '-q', '-o', path.join(dir, 'out.xlsx')], { stdout, stderr });
+    expect([code, stdout.text(), stderr.text()]).toEqual([ExitCode.Ok, '', '']);
+  });
+
+  it('prints the version and the help', async () => {
+    const stdout = fakeStream(false);
+    expect(await runCli(['--version'], { stdout, stderr: fakeStream(false) })).toBe(0);
+    expect(stdout.text()).toBe('0.1.0\n');
+    const help = fakeStream(false);
+    expect(await runCli(['--help'], { stdout: help, stderr: fakeStream(false) })).toBe(0);
+    expect(help.text()).toContain('--dedupe');
+    expect(help.text()).toContain('Exit codes: 0 ok, 1 failed, 2 usage error');
+  });
+});
