@@ -1,0 +1,435 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * The benchmark runner: `node bench/run.js [--set small|medium|medium-double|all] [--runs N]
+ * [--commands xlmerge-j1,xlmerge-j2,baseline] [--check]`.
+ *
+ * Each command runs as a child process under `measure.js`, which reports the child's CPU time
+ * and peak RSS (worker threads included); wall time is taken here, from spawn to exit.
+ * Prints a table per set, checks that xlmerge writes the same bytes with 1 and 2 workers and
+ * that every command keeps the expected number of rows, and writes the results as JSON to
+ * `bench/out/`. Exits non-zero when a command fails, outputs differ or a row count is wrong;
+ * with `--check`, also when a target in `bench/README.md` is missed.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateSet, SETS } from './lib/dataset.js';
+import { countSheetRows, hashFile, readThrough } from './lib/inspect.js';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const rootDir = dirname(benchDir);
+const outDir = join(benchDir, 'out');
+
+/** Targets, as stated in bench/README.md. */
+const TARGETS = Object.freeze({
+  /** medium: baseline wall time / xlmerge --jobs 2 wall time */
+  minSpeedup: 12,
+  /** medium: peak RSS of each xlmerge command */
+  maxRssMiB: 400,
+  /** peak RSS on medium-double / on medium, per xlmerge command */
+  maxDoubleRssRatio: 1.5,
+});
+
+/**
+ * @typedef {object} Command
+ * @property {string} id
+ * @property {string} label shown in the table
+ * @property {string} script relative to the repository root
+ * @property {(input: string, output: string) => string[]} args
+ * @property {() => string | undefined} missing why it cannot run, if it cannot
+ * @property {string} [rowCountCaveat] when set, a wrong row count is reported with this
+ *   explanation instead of failing the run
+ */
+
+/** @param {number} jobs @returns {Command} */
+function xlmergeCommand(jobs) {
+  return {
+    id: `xlmerge-j${jobs}`,
+    label: `xlmerge --jobs ${jobs}`,
+    script: 'bin/xlmerge.js',
+    args: (input, output) => [
+      input,
+      '--dedupe',
+      'id,email',
+      '-o',
+      output,
+      '--jobs',
+      String(jobs),
+      '--force',
+      '--quiet',
+    ],
+    missing: () =>
+      ['bin/xlmerge.js', 'dist/index.js', 'dist/cli/cli.js'].every((path) =>
+        existsSync(join(rootDir, path)),
+      )
+        ? undefined
+        : 'dist/ not built (run npm run build)',
+  };
+}
+
+/** @type {readonly Command[]} */
+const COMMANDS = [
+  xlmergeCommand(1),
+  xlmergeCommand(2),
+  {
+    id: 'baseline',
+    label: 'exceljs baseline',
+    script: 'bench/baseline-exceljs.js',
+    args: (input, output) => [input, '-o', output, '--dedupe', 'id,email'],
+    missing: () => undefined,
+    // exceljs decodes each inflated chunk on its own, so a character split between two chunks
+    // becomes U+FFFD (exceljs issues #2084, #2316); a corrupted key counts as a new key.
+    rowCountCaveat:
+      'exceljs 4.4.0 turns multi-byte characters split across stream chunks into U+FFFD (exceljs#2084), so some keys no longer match',
+  },
+];
+
+/**
+ * @typedef {object} Measurement
+ * @property {number} wallMs spawn to exit, seen from the runner
+ * @property {number} cpuMs user + system CPU of the child
+ * @property {number} userCpuMs
+ * @property {number} systemCpuMs
+ * @property {number} peakRssMiB
+ */
+
+/**
+ * @typedef {object} CommandResult
+ * @property {string} id
+ * @property {string} label
+ * @property {string} [skipped] why the command did not run
+ * @property {string} [failed] exit status and the end of stderr
+ * @property {Measurement[]} runs
+ * @property {Measurement} [median] per field, over the runs
+ * @property {number} [rowsPerSecond] input data rows / median wall time
+ * @property {number} [rowsWritten] data rows in the output
+ * @property {string} [outputSha256]
+ * @property {string} [output]
+ */
+
+/**
+ * Runs one command once under measure.js.
+ * @param {Command} command
+ * @param {string} input
+ * @param {string} output
+ * @returns {Promise<Measurement>}
+ */
+async function runOnce(command, input, output) {
+  const measureFile = join(outDir, `.measure-${process.pid}.json`);
+  await rm(measureFile, { force: true });
+  await rm(output, { force: true });
+  const args = [join(benchDir, 'measure.js'), command.script, ...command.args(input, output)];
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd: rootDir,
+    env: { ...process.env, BENCH_MEASURE_FILE: measureFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stdout.resume();
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const exitCode = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? signal));
+  });
+  const wallMs = performance.now() - started;
+  if (exitCode !== 0) {
+    throw new Error(`exit ${exitCode}\n${stderr.trim()}`);
+  }
+  const usage = JSON.parse(await readFile(measureFile, 'utf8'));
+  await rm(measureFile, { force: true });
+  return {
+    wallMs,
+    cpuMs: usage.userCpuMs + usage.systemCpuMs,
+    userCpuMs: usage.userCpuMs,
+    systemCpuMs: usage.systemCpuMs,
+    peakRssMiB: usage.maxRssKiB / 1024,
+  };
+}
+
+/** @param {number[]} values non-empty */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const upper = sorted[middle] ?? 0;
+  return sorted.length % 2 ? upper : ((sorted[middle - 1] ?? 0) + upper) / 2;
+}
+
+/** @param {Measurement[]} runs non-empty @returns {Measurement} */
+function medianOf(runs) {
+  return {
+    wallMs: median(runs.map((run) => run.wallMs)),
+    cpuMs: median(runs.map((run) => run.cpuMs)),
+    userCpuMs: median(runs.map((run) => run.userCpuMs)),
+    systemCpuMs: median(runs.map((run) => run.systemCpuMs)),
+    peakRssMiB: median(runs.map((run) => run.peakRssMiB)),
+  };
+}
+
+/** @param {string[][]} rows first row is the header; numbers right-aligned */
+function formatTable(rows) {
+  const widths = /** @type {string[]} */ (rows[0]).map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) =>
+          column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+        )
+        .join('  '),
+    )
+    .join('\n');
+}
+
+const { values } = parseArgs({
+  options: {
+    set: { type: 'string', default: 'medium' },
+    runs: { type: 'string', default: '1' },
+    commands: { type: 'string', default: COMMANDS.map((command) => command.id).join(',') },
+    check: { type: 'boolean', default: false },
+  },
+});
+
+const setNames = values.set === 'all' ? Object.keys(SETS) : String(values.set).split(',');
+const runs = Number(values.runs);
+const commandIds = String(values.commands).split(',');
+/** @type {string[]} */
+const usageErrors = [];
+for (const name of setNames) {
+  if (!(name in SETS)) {
+    usageErrors.push(
+      `Invalid --set: expected ${Object.keys(SETS).join(', ')} or all, got "${name}"`,
+    );
+  }
+}
+if (!Number.isInteger(runs) || runs < 1) {
+  usageErrors.push(`Invalid --runs: expected a positive integer, got "${values.runs}"`);
+}
+for (const id of commandIds) {
+  if (!COMMANDS.some((command) => command.id === id)) {
+    usageErrors.push(
+      `Invalid --commands: expected ${COMMANDS.map((command) => command.id).join(', ')}, got "${id}"`,
+    );
+  }
+}
+if (usageErrors.length > 0) {
+  console.error(usageErrors.join('\n'));
+  process.exit(2);
+}
+const commands = COMMANDS.filter((command) => commandIds.includes(command.id));
+
+await mkdir(outDir, { recursive: true });
+/** @type {string[]} */
+const failures = [];
+/** @type {string[]} */
+const missedTargets = [];
+/** @type {string[]} */
+const warnings = [];
+/** @type {Record<string, { rows: number, uniqueKeys: number, bytes: number, files: number, identical?: boolean, commands: CommandResult[] }>} */
+const results = {};
+
+const cpuList = cpus();
+console.log(
+  `node ${process.version}, ${platform()} ${release()}, ${cpuList.length} × ${cpuList[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; ${runs} run(s) per command, median shown`,
+);
+
+for (const name of setNames) {
+  const dataDir = join(benchDir, 'data', name);
+  const { manifest, generated } = await generateSet({ name, dir: dataDir });
+  console.log(
+    `\n== ${name}: ${manifest.files.length} workbooks, ${manifest.rows.toLocaleString('en')} rows, ${manifest.uniqueKeys.toLocaleString('en')} unique keys, ${(manifest.bytes / 2 ** 20).toFixed(1)} MiB${generated ? ' (generated now)' : ''}`,
+  );
+  for (const file of manifest.files) await readThrough(join(dataDir, file.name));
+
+  const setOutDir = join(outDir, name);
+  await mkdir(setOutDir, { recursive: true });
+  /** @type {CommandResult[]} */
+  const commandResults = [];
+  for (const command of commands) {
+    /** @type {CommandResult} */
+    const result = { id: command.id, label: command.label, runs: [] };
+    commandResults.push(result);
+    const missing = command.missing();
+    if (missing) {
+      result.skipped = missing;
+      console.log(`${command.label}: skipped, ${missing}`);
+      continue;
+    }
+    const output = join(setOutDir, `${command.id}.xlsx`);
+    try {
+      for (let run = 0; run < runs; run++) {
+        process.stdout.write(`${command.label}: run ${run + 1}/${runs}… `);
+        const measurement = await runOnce(command, relative(rootDir, dataDir), output);
+        result.runs.push(measurement);
+        console.log(`${(measurement.wallMs / 1000).toFixed(2)} s`);
+      }
+    } catch (error) {
+      result.failed = error instanceof Error ? error.message : String(error);
+      console.log(`FAILED\n${result.failed}`);
+      failures.push(`${name}: ${command.label} failed`);
+      continue;
+    }
+    result.median = medianOf(result.runs);
+    result.rowsPerSecond = manifest.rows / (result.median.wallMs / 1000);
+    result.output = relative(rootDir, output);
+    result.outputSha256 = await hashFile(output);
+    try {
+      result.rowsWritten = (await countSheetRows(output)) - 1;
+    } catch (error) {
+      failures.push(`${name}: ${command.label} wrote an unreadable workbook: ${String(error)}`);
+      continue;
+    }
+    if (result.rowsWritten !== manifest.uniqueKeys && command.rowCountCaveat) {
+      warnings.push(
+        `${name}: ${command.label} wrote ${result.rowsWritten} data rows, expected ${manifest.uniqueKeys}: ${command.rowCountCaveat}`,
+      );
+    } else if (result.rowsWritten !== manifest.uniqueKeys) {
+      failures.push(
+        `${name}: ${command.label} wrote ${result.rowsWritten} data rows, expected ${manifest.uniqueKeys}`,
+      );
+    }
+  }
+
+  const baseline = commandResults.find((result) => result.id === 'baseline')?.median;
+  /** @type {string[][]} */
+  const table = [
+    ['command', 'wall s', 'CPU s', 'peak RSS MiB', 'rows/s', 'baseline/this', 'rows out'],
+  ];
+  for (const result of commandResults) {
+    const m = result.median;
+    if (!m) {
+      table.push([result.label, result.skipped ? 'skipped' : 'FAILED', '', '', '', '', '']);
+      continue;
+    }
+    table.push([
+      result.label,
+      (m.wallMs / 1000).toFixed(2),
+      (m.cpuMs / 1000).toFixed(2),
+      m.peakRssMiB.toFixed(0),
+      Math.round(result.rowsPerSecond ?? 0).toLocaleString('en'),
+      baseline ? `${(baseline.wallMs / m.wallMs).toFixed(1)}×` : '–',
+      result.rowsWritten === undefined
+        ? 'UNREADABLE'
+        : `${result.rowsWritten.toLocaleString('en')}${result.rowsWritten === manifest.uniqueKeys ? '' : ` (expected ${manifest.uniqueKeys.toLocaleString('en')})`}`,
+    ]);
+  }
+  console.log(`\n${formatTable(table)}`);
+
+  const one = commandResults.find((result) => result.id === 'xlmerge-j1');
+  const two = commandResults.find((result) => result.id === 'xlmerge-j2');
+  /** @type {boolean | undefined} */
+  let identical;
+  if (one?.outputSha256 && two?.outputSha256) {
+    identical = one.outputSha256 === two.outputSha256;
+    console.log(
+      `xlmerge output, --jobs 1 vs --jobs 2: ${identical ? 'OK (byte-identical)' : 'DIFFERENT'}`,
+    );
+    if (!identical) failures.push(`${name}: xlmerge outputs differ between --jobs 1 and --jobs 2`);
+  }
+
+  if (name === 'medium') {
+    const speedup = baseline && two?.median ? baseline.wallMs / two.median.wallMs : undefined;
+    if (speedup !== undefined) {
+      const ok = speedup >= TARGETS.minSpeedup;
+      console.log(
+        `target speed-up ≥ ${TARGETS.minSpeedup}× (--jobs 2): ${speedup.toFixed(1)}× ${ok ? 'met' : 'MISSED'}`,
+      );
+      if (!ok)
+        missedTargets.push(`medium speed-up ${speedup.toFixed(1)}× < ${TARGETS.minSpeedup}×`);
+    }
+    for (const result of [one, two]) {
+      if (!result?.median) continue;
+      const ok = result.median.peakRssMiB <= TARGETS.maxRssMiB;
+      console.log(
+        `target peak RSS ≤ ${TARGETS.maxRssMiB} MiB (${result.label}): ${result.median.peakRssMiB.toFixed(0)} MiB ${ok ? 'met' : 'MISSED'}`,
+      );
+      if (!ok)
+        missedTargets.push(
+          `medium ${result.label} peak RSS ${result.median.peakRssMiB.toFixed(0)} MiB`,
+        );
+    }
+  }
+  results[name] = {
+    rows: manifest.rows,
+    uniqueKeys: manifest.uniqueKeys,
+    bytes: manifest.bytes,
+    files: manifest.files.length,
+    identical,
+    commands: commandResults,
+  };
+}
+
+/** @type {Record<string, number>} */
+const doubleRssRatio = {};
+/** @type {Record<string, boolean>} */
+const doubleSameOutput = {};
+const medium = results.medium;
+const double = results['medium-double'];
+if (medium && double) {
+  // With keep-first, repeating every row changes nothing in the result.
+  console.log('\nmedium-double vs medium, same output bytes:');
+  for (const result of double.commands) {
+    const single = medium.commands.find((candidate) => candidate.id === result.id);
+    if (!result.outputSha256 || !single?.outputSha256) continue;
+    doubleSameOutput[result.id] = result.outputSha256 === single.outputSha256;
+    console.log(`  ${result.label}: ${doubleSameOutput[result.id] ? 'yes' : 'no'}`);
+  }
+  console.log('medium-double vs medium, peak RSS:');
+  for (const result of double.commands) {
+    const single = medium.commands.find((candidate) => candidate.id === result.id)?.median;
+    if (!result.median || !single) continue;
+    const ratio = result.median.peakRssMiB / single.peakRssMiB;
+    doubleRssRatio[result.id] = ratio;
+    const verdict = result.id.startsWith('xlmerge')
+      ? ratio <= TARGETS.maxDoubleRssRatio
+        ? ` (target ≤ ${TARGETS.maxDoubleRssRatio}: met)`
+        : ` (target ≤ ${TARGETS.maxDoubleRssRatio}: MISSED)`
+      : '';
+    console.log(
+      `  ${result.label}: ${single.peakRssMiB.toFixed(0)} → ${result.median.peakRssMiB.toFixed(0)} MiB, ×${ratio.toFixed(2)}${verdict}`,
+    );
+    if (result.id.startsWith('xlmerge') && ratio > TARGETS.maxDoubleRssRatio) {
+      missedTargets.push(`medium-double/medium peak RSS ×${ratio.toFixed(2)} for ${result.label}`);
+    }
+  }
+}
+
+const report = {
+  startedAt: new Date().toISOString(),
+  node: process.version,
+  platform: `${platform()} ${release()}`,
+  cpus: cpuList.length,
+  cpuModel: cpuList[0]?.model,
+  totalMemoryGiB: totalmem() / 2 ** 30,
+  runs,
+  targets: TARGETS,
+  sets: results,
+  doubleRssRatio,
+  doubleSameOutput,
+  failures,
+  warnings,
+  missedTargets,
+};
+const stamp = report.startedAt.replace(/[:.]/g, '-');
+const json = `${JSON.stringify(report, null, 2)}\n`;
+await writeFile(join(outDir, `results-${stamp}.json`), json);
+await writeFile(join(outDir, 'latest.json'), json);
+console.log(`\nresults: ${relative(process.cwd(), join(outDir, `results-${stamp}.json`))}`);
+
+if (warnings.length > 0) console.warn(`\nWarnings:\n  ${warnings.join('\n  ')}`);
+if (failures.length > 0) {
+  console.error(`\nFAILED:\n  ${failures.join('\n  ')}`);
+  process.exitCode = 1;
+} else if (values.check && missedTargets.length > 0) {
+  console.error(`\nTargets missed:\n  ${missedTargets.join('\n  ')}`);
+  process.exitCode = 1;
+}
