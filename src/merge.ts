@@ -137,7 +137,8 @@ async function writeRows(
   const offset = settings.sourceColumn ? 1 : 0;
   const place = placeRow(reduced.sheet.columns, reduced.outputs, offset);
   const prefixXml = settings.sourceColumn ? renderRowCells([sourceLabel(reduced)]) : '';
-  const prefix = prefixXml === '' ? undefined : Buffer.from(prefixXml, 'utf8');
+  // A plain Uint8Array like the rows, so the copy loop sees one array type.
+  const prefix = prefixXml === '' ? undefined : new Uint8Array(Buffer.from(prefixXml, 'utf8'));
   let written = 0;
   for (const index of reduced.kept) {
     if (place === null) {

@@ -3,7 +3,8 @@
 /**
  * Micro-benchmark of the reader's hot path: `npm run build && node bench/micro/sheet-scanner.js`.
  * Feeds generated sheet XML to the SheetScanner in 64 KiB pieces and prints the time per row
- * and per cell, then checks that a huge single cell and a very wide row stay linear.
+ * and per cell (for the cells its fast path reads and for those it leaves to the general lexer),
+ * then checks that a huge single cell and a very wide row stay linear.
  */
 import { SharedStringsScanner } from '../../dist/xlsx/read/shared-strings-scanner.js';
 import { SheetScanner } from '../../dist/xlsx/read/sheet-scanner.js';
@@ -107,6 +108,31 @@ console.log(
   `typical sheet: ${result.rows} rows, ${result.cells} cells in ${typicalMs.toFixed(1)} ms ` +
     `(${((typicalMs * 1e6) / result.cells).toFixed(0)} ns/cell, ` +
     `${((typicalMs * 25_000) / result.rows).toFixed(1)} ms per 25,000 rows)`,
+);
+
+// The same kind of data with inline strings, the way xlmerge's own writer writes text.
+const inlineRow = (/** @type {number} */ r) =>
+  `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>customer ${r % 500}</t></is></c>` +
+  `<c r="B${r}" t="inlineStr"><is><t xml:space="preserve"> ${r} &amp; co </t></is></c>` +
+  `<c r="C${r}" s="1"><v>${45000 + (r % 365)}</v></c><c r="D${r}"><v>${(r * 1.37).toFixed(2)}</v></c></row>`;
+const inline = split(sheetXml(Array.from({ length: ROWS }, (_, i) => inlineRow(i + 2))), PIECE);
+const inlineResult = scanSheet(inline);
+const inlineMs = best(() => scanSheet(inline));
+console.log(
+  `inline strings: ${inlineResult.rows} rows, ${inlineResult.cells} cells in ${inlineMs.toFixed(1)} ms ` +
+    `(${((inlineMs * 1e6) / inlineResult.cells).toFixed(0)} ns/cell)`,
+);
+
+// Cells the fast path leaves to the general lexer (rich text, comments): its speed still counts.
+const unusualRow = (/** @type {number} */ r) =>
+  `<row r="${r}"><c r="A${r}" t="inlineStr"><is><r><rPr><b/></rPr><t>rich ${r}</t></r></is></c>` +
+  `<!-- note --><c r="B${r}"><v><![CDATA[${r}]]></v></c><c r="C${r}" t="str"><v>a&amp;b</v></c></row>`;
+const unusual = split(sheetXml(Array.from({ length: ROWS }, (_, i) => unusualRow(i + 2))), PIECE);
+const unusualResult = scanSheet(unusual);
+const unusualMs = best(() => scanSheet(unusual), 5);
+console.log(
+  `unusual cells (general path): ${unusualResult.cells} cells in ${unusualMs.toFixed(1)} ms ` +
+    `(${((unusualMs * 1e6) / unusualResult.cells).toFixed(0)} ns/cell)`,
 );
 
 // A 50 MB cell in 64 KiB pieces: a quadratic carry-over would take minutes here.

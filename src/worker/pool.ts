@@ -18,7 +18,6 @@ export function createParsePool(jobs: number): ParsePool {
     maxWorkers: jobs,
     minWorkers: 'max',
     workerType: 'thread',
-    workerThreadOpts: { resourceLimits: { maxYoungGenerationSizeMb: 64 } },
   });
   return {
     async parse(task) {

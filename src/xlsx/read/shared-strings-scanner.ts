@@ -1,5 +1,16 @@
 import { ErrorCode } from '../../errors.js';
-import { ElementKind, RichTextReader, XmlLexer, XmlToken } from './xml-text.js';
+import {
+  decodePlainText,
+  ElementKind,
+  RichTextReader,
+  skipAttribute,
+  skipSpaces,
+  XmlLexer,
+  XmlToken,
+} from './xml-text.js';
+
+const SPACE = 32;
+const GT = 62;
 
 /** What the shared-strings scanner needs to know besides the XML. */
 export interface SharedStringsScanContext {
@@ -22,6 +33,19 @@ export class SharedStringsScanner {
   private readonly strings: string[] = [];
   private inItem = false;
   private itemStart = 0;
+
+  /**
+   * The tags of a plain item as this file writes them (`<si>`, `<t`, `</t>`, `</si>` with the
+   * prefix of the items), learnt from the first item, which the general path reads.
+   */
+  private itemName = '';
+  private itemOpen = '';
+  private textOpen = '';
+  private textClose = '';
+  private itemClose = '';
+  /** The fast path only starts items before the last `</si>` of `limitedBuf` (see readPlainItems). */
+  private plainLimit = -1;
+  private limitedBuf = '';
 
   constructor(context: SharedStringsScanContext) {
     this.lexer = new XmlLexer({ file: context.file, part: context.part }, context.maxElementChars);
@@ -56,6 +80,7 @@ export class SharedStringsScanner {
     const lexer = this.lexer;
     const rich = this.rich;
     for (;;) {
+      if (!this.inItem && this.itemName !== '') this.readPlainItems();
       const token = lexer.next();
       if (token === XmlToken.NeedMore) return;
       if (this.inItem) {
@@ -71,6 +96,7 @@ export class SharedStringsScanner {
         lexer.depth === 2
       ) {
         rich.begin();
+        if (lexer.name !== this.itemName) this.learnItemTags(lexer.name);
         if (lexer.selfClosing) {
           this.strings.push('');
         } else {
@@ -79,5 +105,75 @@ export class SharedStringsScanner {
         }
       }
     }
+  }
+
+  private learnItemTags(itemName: string): void {
+    const prefix = itemName.slice(0, itemName.length - 2);
+    this.itemName = itemName;
+    this.itemOpen = `<${itemName}>`;
+    this.textOpen = `<${prefix}t`;
+    this.textClose = `</${prefix}t>`;
+    this.itemClose = `</${itemName}>`;
+    this.limitedBuf = '';
+  }
+
+  /**
+   * The hot path: reads the string items that follow straight from the lexer's buffer, with no
+   * token per tag, as long as they are complete and plain (see {@link readPlainItem}). It stops at
+   * anything else, which the lexer then reads token by token, so the result is the same wherever
+   * the XML is cut and every error is reported by the general path.
+   */
+  private readPlainItems(): void {
+    const lexer = this.lexer;
+    // Items count only as children of the root.
+    if (!lexer.atMarkup || lexer.openElements !== 1) return;
+    const buf = lexer.buf;
+    if (buf !== this.limitedBuf) {
+      // Reads stop at the first '<' they do not expect, so below the last `</si>` they never run
+      // past the end of the buffer (V8 makes the code slower once it has read past an end).
+      this.limitedBuf = buf;
+      this.plainLimit = buf.lastIndexOf(this.itemClose);
+    }
+    const limit = this.plainLimit;
+    const start = lexer.cursor;
+    let pos = start;
+    while (pos < limit) {
+      const end = this.readPlainItem(buf, pos);
+      if (end < 0) break;
+      pos = end;
+    }
+    if (pos !== start) lexer.skipTo(pos);
+  }
+
+  /**
+   * Reads the item at `at` (after optional whitespace) when all of it is buffered and it is plain:
+   * `<si><t …>text</t></si>`, the text with valid entities if any. Returns the position after it,
+   * or -1 having changed nothing.
+   */
+  private readPlainItem(buf: string, at: number): number {
+    const lt = skipSpaces(buf, at);
+    if (!buf.startsWith(this.itemOpen, lt)) return -1;
+    let i = lt + this.itemOpen.length;
+    if (!buf.startsWith(this.textOpen, i)) return -1;
+    i += this.textOpen.length;
+    // xml:space="preserve" and the like: the text is kept as written anyway.
+    while (buf.charCodeAt(i) === SPACE) {
+      const close = skipAttribute(buf, i + 1);
+      if (close < 0) return -1;
+      i = close + 1;
+    }
+    if (buf.charCodeAt(i) !== GT) return -1;
+    const textStart = i + 1;
+    const textEnd = buf.indexOf('<', textStart);
+    if (textEnd < 0 || !buf.startsWith(this.textClose, textEnd)) return -1;
+    const itemEnd = textEnd + this.textClose.length;
+    if (!buf.startsWith(this.itemClose, itemEnd)) return -1;
+    const end = itemEnd + this.itemClose.length;
+    // Leave an oversized item to the general path, which reports the size limit.
+    if (end - lt > this.maxElementChars) return -1;
+    const text = decodePlainText(buf.slice(textStart, textEnd));
+    if (text === undefined) return -1;
+    this.strings.push(text);
+    return end;
   }
 }

@@ -3,13 +3,15 @@ import { ErrorCode } from '../../errors.js';
 import type { SheetRow } from './types.js';
 import {
   decodeExcelEscapes,
+  decodePlainText,
   ElementKind,
+  endOfTag,
   isBlank,
-  isNameChar,
-  isNameStart,
   isXmlSpace,
   quoteSnippet,
   RichTextReader,
+  skipAttribute,
+  skipSpaces,
   TextCollector,
   XmlLexer,
   XmlToken,
@@ -66,9 +68,9 @@ const MAX_COLUMNS = 16_384;
 const MAX_ROWS = 1_048_576;
 
 const CR = 13;
+const SPACE = 32;
 const QUOT = 34;
 const AMP = 38;
-const APOS = 39;
 const HYPHEN = 45;
 const DOT = 46;
 const SLASH = 47;
@@ -82,10 +84,13 @@ const UPPER_Z = 90;
 const LOWER_A = 97;
 const LOWER_C = 99;
 const LOWER_F = 102;
+const LOWER_I = 105;
+const LOWER_O = 111;
 const LOWER_R = 114;
 const LOWER_S = 115;
 const LOWER_T = 116;
 const LOWER_V = 118;
+const LOWER_W = 119;
 const LOWER_Z = 122;
 
 /**
@@ -127,6 +132,7 @@ export class SheetScanner {
   /** The namespace prefix (with its colon) of the current row's tag, which its cells share. */
   private prefix = '';
   private rowName = '';
+  private inlineStringEnd = '';
 
   /** The cell {@link readPlainCell} is reading, kept apart until it is known to be plain. */
   private plainColumn = 0;
@@ -135,8 +141,21 @@ export class SheetScanner {
   private plainSelfClosing = false;
   private plainHasValue = false;
   private plainHasFormula = false;
+  /** The decoded text of the cell's plain `<is><t>…</t></is>`, if it has one. */
+  private plainInline: string | undefined = undefined;
   private plainValueStart = 0;
   private plainValueEnd = 0;
+  /** Where the attribute value just read ends (its closing quote). */
+  private attributeEnd = 0;
+  /**
+   * The fast path only starts rows and cells before the last `</c>` of the buffer `limitedBuf`.
+   * It reads without bounds checks, and stops at the first `<` it does not expect, within the
+   * tag that `<` starts, so it never reads past that `</c>`, nor past the end of the buffer. That
+   * matters: a single read past the end gives NaN, after which V8 runs the hot loops a third
+   * slower.
+   */
+  private plainLimit = -1;
+  private limitedBuf = '';
 
   constructor(context: SheetScanContext) {
     this.lexer = new XmlLexer(
@@ -196,7 +215,7 @@ export class SheetScanner {
   private scan(): void {
     const lexer = this.lexer;
     for (;;) {
-      if (this.state === State.Row) this.readPlainCells();
+      if (this.state === State.Row || this.state === State.SheetData) this.readPlainRows();
       const token = lexer.next();
       if (token === XmlToken.Start) this.onStart();
       else if (token === XmlToken.End) this.onEnd();
@@ -313,19 +332,31 @@ export class SheetScanner {
   }
 
   /**
-   * The hot path: reads the cells that follow straight from the lexer's buffer, with no token per
-   * tag, as long as they are complete and plain (see {@link readPlainCell}). It stops at anything
-   * else, which the lexer then reads token by token: so the result is the same wherever the XML
-   * is cut, and every error is reported by the general path.
+   * The hot path: reads the rows and cells that follow straight from the lexer's buffer, with no
+   * token per tag, as long as they are complete and plain (see {@link readPlainCell} and
+   * {@link readPlainRowStart}). It stops at anything else, which the lexer then reads token by
+   * token: so the result is the same wherever the XML is cut, and every error is reported by the
+   * general path. It needs the rows' tag name, so the first row is read by the general path.
    */
-  private readPlainCells(): void {
+  private readPlainRows(): void {
     const lexer = this.lexer;
-    if (!lexer.atMarkup) return;
+    if (!lexer.atMarkup || this.rowName === '') return;
     const buf = lexer.buf;
+    if (buf !== this.limitedBuf) {
+      this.limitedBuf = buf;
+      this.plainLimit = buf.lastIndexOf(`</${this.prefix}c>`);
+    }
+    const limit = this.plainLimit;
     const start = lexer.cursor;
     let pos = start;
-    for (;;) {
-      const end = this.readPlainCell(buf, pos);
+    while (pos < limit) {
+      let end: number;
+      if (this.state === State.Row) {
+        end = this.readPlainCell(buf, pos);
+        if (end < 0) end = this.readPlainRowEnd(buf, pos);
+      } else {
+        end = this.readPlainRowStart(buf, pos);
+      }
       if (end < 0) break;
       pos = end;
     }
@@ -333,76 +364,137 @@ export class SheetScanner {
   }
 
   /**
+   * Reads a row's start tag at `at` (after optional whitespace), written `<row r="12" …>` with
+   * the same prefix as the row before; returns the position after it, or -1 having changed
+   * nothing. Self-closing rows are left to the general path.
+   */
+  private readPlainRowStart(buf: string, at: number): number {
+    const lt = tagStartAt(buf, at);
+    if (lt < 0) return -1;
+    const name = this.localNameAt(buf, lt + 1);
+    if (
+      name < 0 ||
+      buf.charCodeAt(name) !== LOWER_R ||
+      buf.charCodeAt(name + 1) !== LOWER_O ||
+      buf.charCodeAt(name + 2) !== LOWER_W
+    ) {
+      return -1;
+    }
+    let number = this.rowNumber + 1;
+    let i = name + 3;
+    let ch = buf.charCodeAt(i);
+    while (ch === SPACE) {
+      if (buf.charCodeAt(i + 1) === LOWER_R && buf.charCodeAt(i + 2) === EQUALS) {
+        if (buf.charCodeAt(i + 3) !== QUOT) return -1;
+        number = this.readIndexValue(buf, i + 4);
+        if (number < 1 || number > MAX_ROWS) return -1;
+      } else if (!this.skipAttribute(buf, i + 1)) {
+        return -1;
+      }
+      i = this.attributeEnd + 1;
+      ch = buf.charCodeAt(i);
+    }
+    if (ch !== GT || number > MAX_ROWS) return -1;
+    this.lexer.enterElement(this.rowName, ElementKind.Row);
+    this.rowNumber = number;
+    this.lexer.row = number;
+    this.beginRow(lt);
+    return i + 1;
+  }
+
+  /** Reads `</row>` at `at` (after optional whitespace): returns the position after it, or -1. */
+  private readPlainRowEnd(buf: string, at: number): number {
+    const lt = tagStartAt(buf, at);
+    if (lt < 0 || buf.charCodeAt(lt + 1) !== SLASH) return -1;
+    const name = this.localNameAt(buf, lt + 2);
+    if (
+      name < 0 ||
+      buf.charCodeAt(name) !== LOWER_R ||
+      buf.charCodeAt(name + 1) !== LOWER_O ||
+      buf.charCodeAt(name + 2) !== LOWER_W ||
+      buf.charCodeAt(name + 3) !== GT
+    ) {
+      return -1;
+    }
+    this.lexer.leaveElement();
+    this.endRow();
+    return name + 4;
+  }
+
+  /**
    * Reads the cell at `at` (after optional whitespace) when all of it is buffered and it is plain:
-   * `<c …/>` or `<c …>` holding only `<f …>…</f>` or `<f …/>` and at most one `<v>…</v>` or
-   * `<v/>`, tags written simply (no spaces around `=`, none before `>`) with the row's prefix,
-   * no inline string, and no entity or carriage return in a value it has to decode. Returns the
-   * position after the cell, or -1 having changed nothing.
+   * `<c …/>` or `<c …>` holding only `<f …>…</f>` or `<f …/>`, at most one `<v>…</v>` or `<v/>`
+   * and at most one `<is><t …>…</t></is>`, with the row's prefix, attributes written
+   * `name="value"` after one space, and no entity or carriage return in a `<v>` it has to decode.
+   * Returns the position after the cell, or -1 having changed nothing. Each character is read
+   * about once: this is where the time goes.
    */
   private readPlainCell(buf: string, at: number): number {
-    const lt = skipSpaces(buf, at);
-    if (buf.charCodeAt(lt) !== LT) return -1;
-    const nameEnd = this.matchTagName(buf, lt + 1, LOWER_C);
-    if (nameEnd < 0) return -1;
-    const gt = this.readCellTag(buf, nameEnd);
+    const lt = tagStartAt(buf, at);
+    if (lt < 0) return -1;
+    const name = this.localNameAt(buf, lt + 1);
+    if (name < 0 || buf.charCodeAt(name) !== LOWER_C) return -1;
+    const gt = this.readCellTag(buf, name + 1);
     if (gt < 0) return -1;
-    let end = gt + 1;
     this.plainHasValue = false;
     this.plainHasFormula = false;
-    if (!this.plainSelfClosing) {
-      end = this.readCellContent(buf, end);
-      if (end < 0) return -1;
-    }
+    this.plainInline = undefined;
+    const end = this.plainSelfClosing ? gt + 1 : this.readCellContent(buf, gt + 1);
+    if (end < 0) return -1;
     // Leave an oversized cell to the general path, which reports the size limit.
     if (end - lt > this.maxElementChars) return -1;
     return this.storePlainCell(buf) ? end : -1;
   }
 
-  /**
-   * The position right after the tag name `prefix` + `local` (one letter) starting at `i`, or -1
-   * when the name there is another one.
-   */
-  private matchTagName(buf: string, i: number, local: number): number {
+  /** Where the local name of a tag name starting at `i` begins, when its prefix is the row's; else -1. */
+  private localNameAt(buf: string, i: number): number {
     const prefix = this.prefix;
-    let at = i;
-    if (prefix.length > 0) {
-      if (!buf.startsWith(prefix, at)) return -1;
-      at += prefix.length;
-    }
-    if (buf.charCodeAt(at) !== local || isNameChar(buf.charCodeAt(at + 1))) return -1;
-    return at + 1;
+    if (prefix.length === 0) return i;
+    return buf.startsWith(prefix, i) ? i + prefix.length : -1;
+  }
+
+  /** The position after the end tag `</` + prefix + `local>` at `lt`, or -1. */
+  private matchEndTag(buf: string, lt: number, local: number): number {
+    if (buf.charCodeAt(lt) !== LT || buf.charCodeAt(lt + 1) !== SLASH) return -1;
+    return this.matchEndName(buf, lt + 2, local);
+  }
+
+  /** The position after `prefix + local>` at `i` (just after a `</`), or -1. */
+  private matchEndName(buf: string, i: number, local: number): number {
+    const name = this.localNameAt(buf, i);
+    return name >= 0 && buf.charCodeAt(name) === local && buf.charCodeAt(name + 1) === GT
+      ? name + 2
+      : -1;
   }
 
   /**
    * Reads the attributes of a `<c` tag from `from` (just after its name) into the plain cell;
-   * returns the position of its `>`, or -1 when the tag is cut off, unusual or invalid.
+   * returns the position of the `>` ending the tag, or -1 when it is cut off, unusual or invalid.
    */
   private readCellTag(buf: string, from: number): number {
     let column = this.column + 1;
     let style = 0;
     let type: number = CellType.Number;
     let i = from;
-    for (;;) {
-      const attribute = skipToAttribute(buf, i);
-      if (attribute < 0) return -1;
-      if (!isNameStart(buf.charCodeAt(attribute))) {
-        i = attribute;
-        break;
-      }
-      const nameEnd = skipName(buf, attribute);
-      if (buf.charCodeAt(nameEnd) !== EQUALS) return -1;
-      const close = findValueEnd(buf, nameEnd + 1);
-      if (close < 0) return -1;
-      if (nameEnd - attribute === 1) {
-        const name = buf.charCodeAt(attribute);
-        if (name === LOWER_R) column = readColumn(buf, nameEnd + 2, close);
-        else if (name === LOWER_S) style = readIndex(buf, nameEnd + 2, close);
-        else if (name === LOWER_T) type = readCellType(buf, nameEnd + 2, close);
+    let ch = buf.charCodeAt(i);
+    while (ch === SPACE) {
+      const name = buf.charCodeAt(i + 1);
+      if (
+        buf.charCodeAt(i + 2) === EQUALS &&
+        (name === LOWER_R || name === LOWER_S || name === LOWER_T)
+      ) {
+        // Only `r="…"`: other quoting is left to the general path rather than skipped.
+        if (buf.charCodeAt(i + 3) !== QUOT) return -1;
+        if (name === LOWER_R) column = this.readColumnValue(buf, i + 4);
+        else if (name === LOWER_S) style = this.readIndexValue(buf, i + 4);
+        else type = this.readTypeValue(buf, i + 4);
         if (column < 0 || style < 0 || type < 0) return -1;
+      } else if (!this.skipAttribute(buf, i + 1)) {
+        return -1;
       }
-      i = close + 1;
+      i = this.attributeEnd + 1;
+      ch = buf.charCodeAt(i);
     }
-    if (type === CellType.InlineString) return -1;
     const gt = endOfTag(buf, i);
     if (gt < 0) return -1;
     this.plainSelfClosing = gt !== i;
@@ -412,6 +504,55 @@ export class SheetScanner {
     return gt;
   }
 
+  /** Reads `r="BC12"` from the value at `start`: the 0-based column, or -1. */
+  private readColumnValue(buf: string, start: number): number {
+    let i = start;
+    let column = 0;
+    let ch = buf.charCodeAt(i);
+    while (ch >= UPPER_A && ch <= UPPER_Z) {
+      column = column * 26 + (ch - UPPER_A + 1);
+      ch = buf.charCodeAt(++i);
+    }
+    if (column === 0 || column > MAX_COLUMNS) return -1;
+    while (ch >= DIGIT_0 && ch <= DIGIT_9) ch = buf.charCodeAt(++i);
+    if (ch !== QUOT) return -1;
+    this.attributeEnd = i;
+    return column - 1;
+  }
+
+  /** Reads a style index `s="12"` from the value at `start`, or -1. */
+  private readIndexValue(buf: string, start: number): number {
+    let i = start;
+    let index = 0;
+    let ch = buf.charCodeAt(i);
+    while (ch >= DIGIT_0 && ch <= DIGIT_9 && index <= MAX_SAFE_INDEX) {
+      index = index * 10 + (ch - DIGIT_0);
+      ch = buf.charCodeAt(++i);
+    }
+    if (ch !== QUOT) return -1;
+    this.attributeEnd = i;
+    return index;
+  }
+
+  /** Reads a cell type `t="s"` from the value at `start`, or -1. */
+  private readTypeValue(buf: string, start: number): number {
+    let i = start;
+    let ch = buf.charCodeAt(i);
+    while ((ch >= LOWER_A && ch <= LOWER_Z) || (ch >= UPPER_A && ch <= UPPER_Z)) {
+      ch = buf.charCodeAt(++i);
+    }
+    if (ch !== QUOT) return -1;
+    this.attributeEnd = i;
+    return readCellType(buf, start, i);
+  }
+
+  /** Skips any other attribute `name="value"` at `start`: false when it is not written so. */
+  private skipAttribute(buf: string, start: number): boolean {
+    const close = skipAttribute(buf, start);
+    this.attributeEnd = close;
+    return close >= 0;
+  }
+
   /**
    * Reads the content of a plain cell from `from` (just after its start tag) up to its `</c>`;
    * returns the position after that, or -1.
@@ -419,71 +560,94 @@ export class SheetScanner {
   private readCellContent(buf: string, from: number): number {
     let i = from;
     for (;;) {
-      i = skipSpaces(buf, i);
-      if (buf.charCodeAt(i) !== LT) return -1;
-      if (buf.charCodeAt(i + 1) === SLASH) {
-        const nameEnd = this.matchTagName(buf, i + 2, LOWER_C);
-        return nameEnd >= 0 && buf.charCodeAt(nameEnd) === GT ? nameEnd + 1 : -1;
-      }
-      let nameEnd = this.matchTagName(buf, i + 1, LOWER_V);
-      if (nameEnd >= 0) {
-        // A second <v> is left to the general path, which converts each in turn.
-        if (this.plainHasValue) return -1;
-        i = this.readValueElement(buf, nameEnd);
+      i = tagStartAt(buf, i);
+      if (i < 0) return -1;
+      if (buf.charCodeAt(i + 1) === SLASH) return this.matchEndName(buf, i + 2, LOWER_C);
+      const name = this.localNameAt(buf, i + 1);
+      if (name < 0) return -1;
+      const local = buf.charCodeAt(name);
+      const after = buf.charCodeAt(name + 1);
+      // A second <v> is left to the general path, which converts each in turn.
+      if (local === LOWER_V && !this.plainHasValue) {
+        i = this.readValueElement(buf, name + 1, after);
+      } else if (local === LOWER_F && (after === SPACE || after === GT || after === SLASH)) {
+        i = this.skipFormulaElement(buf, name + 1);
+      } else if (
+        local === LOWER_I &&
+        after === LOWER_S &&
+        buf.charCodeAt(name + 2) === GT &&
+        this.plainInline === undefined
+      ) {
+        i = this.readInlineString(buf, name + 3);
       } else {
-        nameEnd = this.matchTagName(buf, i + 1, LOWER_F);
-        if (nameEnd < 0) return -1;
-        i = this.skipFormulaElement(buf, nameEnd);
+        return -1;
       }
       if (i < 0) return -1;
     }
   }
 
-  /** Notes where the text of `<v>` (its name ending at `nameEnd`) is; returns the position after it, or -1. */
-  private readValueElement(buf: string, nameEnd: number): number {
+  /**
+   * Notes where the text of `<v>` is (its name ends at `nameEnd`, where the character `after`
+   * is); returns the position after its end tag, or -1.
+   */
+  private readValueElement(buf: string, nameEnd: number, after: number): number {
     this.plainHasValue = true;
-    const gt = endOfTag(buf, nameEnd);
-    if (gt < 0) return -1;
-    if (gt !== nameEnd) {
+    if (after === SLASH && buf.charCodeAt(nameEnd + 1) === GT) {
       // <v/>
       this.plainValueStart = 0;
       this.plainValueEnd = 0;
-      return gt + 1;
+      return nameEnd + 2;
     }
-    const lt = buf.indexOf('<', gt + 1);
-    if (lt < 0 || buf.charCodeAt(lt + 1) !== SLASH) return -1;
-    const endName = this.matchTagName(buf, lt + 2, LOWER_V);
-    if (endName < 0 || buf.charCodeAt(endName) !== GT) return -1;
-    this.plainValueStart = gt + 1;
+    if (after !== GT) return -1;
+    const start = nameEnd + 1;
+    const length = buf.length;
+    let lt = start;
+    while (lt < length && buf.charCodeAt(lt) !== LT) lt++;
+    this.plainValueStart = start;
     this.plainValueEnd = lt;
-    return endName + 1;
+    return this.matchEndTag(buf, lt, LOWER_V);
   }
 
-  /** Skips `<f …>…</f>` or `<f …/>` (its name ending at `nameEnd`): only the cached value matters. */
+  /**
+   * Reads the plain inline string `<t …>text</t></is>` at `from` (just after `<is>`) into the
+   * plain cell; returns the position after it, or -1. Rich text is left to the general path.
+   */
+  private readInlineString(buf: string, from: number): number {
+    if (buf.charCodeAt(from) !== LT) return -1;
+    const name = this.localNameAt(buf, from + 1);
+    if (name < 0 || buf.charCodeAt(name) !== LOWER_T) return -1;
+    let i = name + 1;
+    // xml:space="preserve" and the like: the text is kept as written anyway.
+    while (buf.charCodeAt(i) === SPACE) {
+      const close = skipAttribute(buf, i + 1);
+      if (close < 0) return -1;
+      i = close + 1;
+    }
+    if (buf.charCodeAt(i) !== GT) return -1;
+    const lt = buf.indexOf('<', i + 1);
+    if (lt < 0) return -1;
+    const textEnd = this.matchEndTag(buf, lt, LOWER_T);
+    if (textEnd < 0 || !buf.startsWith(this.inlineStringEnd, textEnd)) return -1;
+    const text = decodePlainText(buf.slice(i + 1, lt));
+    if (text === undefined) return -1;
+    this.plainInline = text;
+    return textEnd + this.inlineStringEnd.length;
+  }
+
+  /** Skips `<f …>…</f>` or `<f …/>` from just after its name: only the cached value matters. */
   private skipFormulaElement(buf: string, nameEnd: number): number {
     this.plainHasFormula = true;
     let i = nameEnd;
-    for (;;) {
-      const attribute = skipToAttribute(buf, i);
-      if (attribute < 0) return -1;
-      if (!isNameStart(buf.charCodeAt(attribute))) {
-        i = attribute;
-        break;
-      }
-      const attributeEnd = skipName(buf, attribute);
-      if (buf.charCodeAt(attributeEnd) !== EQUALS) return -1;
-      const close = findValueEnd(buf, attributeEnd + 1);
-      if (close < 0) return -1;
-      i = close + 1;
+    while (buf.charCodeAt(i) === SPACE) {
+      if (!this.skipAttribute(buf, i + 1)) return -1;
+      i = this.attributeEnd + 1;
     }
     const gt = endOfTag(buf, i);
     if (gt < 0) return -1;
     if (gt !== i) return gt + 1;
     // The formula text is not read, so its entities need no decoding.
     const lt = buf.indexOf('<', gt + 1);
-    if (lt < 0 || buf.charCodeAt(lt + 1) !== SLASH) return -1;
-    const endName = this.matchTagName(buf, lt + 2, LOWER_F);
-    return endName >= 0 && buf.charCodeAt(endName) === GT ? endName + 1 : -1;
+    return lt < 0 ? -1 : this.matchEndTag(buf, lt, LOWER_F);
   }
 
   /**
@@ -501,15 +665,18 @@ export class SheetScanner {
         if (!isPlainText(buf, start, end)) return false;
         text = buf.slice(start, end);
       }
-    } else if (this.plainHasFormula) {
-      this.withoutValue++;
     }
     this.column = this.plainColumn;
     this.cellStyle = this.plainStyle;
     this.cellType = this.plainType;
     this.rowHasCells = true;
     // Converted only now: its errors name the cell.
-    this.placeCell(text === undefined ? (value ?? null) : this.convertValue(text));
+    if (text !== undefined) value = this.convertValue(text);
+    // As in endCell: an inline string wins over <v>, and a formula without either counts.
+    const inline = this.plainInline;
+    if (inline !== undefined) value = inline;
+    else if (!this.plainHasValue && this.plainHasFormula) this.withoutValue++;
+    this.placeCell(value ?? null);
     return true;
   }
 
@@ -568,14 +735,21 @@ export class SheetScanner {
     if (lexer.name !== this.rowName) {
       this.rowName = lexer.name;
       this.prefix = lexer.name.slice(0, lexer.name.length - 3);
+      this.inlineStringEnd = `</${this.prefix}is>`;
+      this.limitedBuf = '';
     }
     if (lexer.selfClosing) {
       // A formatting-only row (height, style) without cells: not data.
       lexer.row = undefined;
       return;
     }
+    this.beginRow(lexer.tokenStart);
+  }
+
+  /** Enters the row `rowNumber`, whose start tag begins at `tagStart` in the lexer's buffer. */
+  private beginRow(tagStart: number): void {
     this.inRow = true;
-    this.rowStart = lexer.base + lexer.tokenStart;
+    this.rowStart = this.lexer.base + tagStart;
     this.cells = [];
     this.rowHasCells = false;
     this.column = -1;
@@ -800,53 +974,13 @@ export class SheetScanner {
 
 const MAX_SAFE_INDEX = 0x7fffffff;
 
-/** The first position from `i` that is not XML whitespace. */
-function skipSpaces(buf: string, i: number): number {
-  let at = i;
-  while (isXmlSpace(buf.charCodeAt(at))) at++;
-  return at;
-}
-
-/** The position after the XML name starting at `i` (whose first character the caller checked). */
-function skipName(buf: string, i: number): number {
-  let at = i + 1;
-  while (isNameChar(buf.charCodeAt(at))) at++;
-  return at;
-}
-
-/**
- * In a tag, from `i` just after its name or an attribute value: the start of the next attribute
- * (after the whitespace that must come before it), or of the `>` or `/>` that ends the tag; -1
- * for anything else.
- */
-function skipToAttribute(buf: string, i: number): number {
-  const ch = buf.charCodeAt(i);
-  if (ch === GT || ch === SLASH) return i;
+/** The position of the `<` at `at` or after whitespace there, or -1. */
+function tagStartAt(buf: string, at: number): number {
+  const ch = buf.charCodeAt(at);
+  if (ch === LT) return at;
   if (!isXmlSpace(ch)) return -1;
-  return skipSpaces(buf, i + 1);
-}
-
-/** The position of the `>` of a tag's `>` or `/>` at `i`, or -1. */
-function endOfTag(buf: string, i: number): number {
-  const ch = buf.charCodeAt(i);
-  if (ch === GT) return i;
-  return ch === SLASH && buf.charCodeAt(i + 1) === GT ? i + 1 : -1;
-}
-
-/**
- * The position of the quote closing the attribute value whose opening quote is at `i`, or -1 when
- * there is no quote, the value is cut off, or it holds a '<' (which the general path reports).
- */
-function findValueEnd(buf: string, i: number): number {
-  const quote = buf.charCodeAt(i);
-  if (quote !== QUOT && quote !== APOS) return -1;
-  const length = buf.length;
-  for (let at = i + 1; at < length; at++) {
-    const ch = buf.charCodeAt(at);
-    if (ch === quote) return at;
-    if (ch === LT) return -1;
-  }
-  return -1;
+  const lt = skipSpaces(buf, at);
+  return buf.charCodeAt(lt) === LT ? lt : -1;
 }
 
 /** True when `buf[start, end)` reads the same decoded: no entity, no carriage return. */

@@ -36,6 +36,9 @@ const UPPER_Z = 90;
 const UNDERSCORE = 95;
 const LOWER_A = 97;
 const LOWER_F = 102;
+const LOWER_G = 103;
+const LOWER_L = 108;
+const LOWER_T = 116;
 const LOWER_X = 120;
 const LOWER_Z = 122;
 const BOM = 0xfeff;
@@ -182,6 +185,11 @@ export class XmlLexer {
     return this.base + this.pos;
   }
 
+  /** How many elements are open (the depth of the next start tag's parent). */
+  get openElements(): number {
+    return this.open;
+  }
+
   /** Position in `buf` of the next unread character. */
   get cursor(): number {
     return this.pos;
@@ -192,17 +200,34 @@ export class XmlLexer {
    * section or a long unfinished tag: only then may a caller read `buf` from {@link cursor}.
    */
   get atMarkup(): boolean {
-    return this.mode === Mode.Markup;
+    return this.mode === Mode.Markup && this.tagResume === 0;
   }
 
   /**
-   * Moves past `buf[cursor, to)`, which the caller has read and checked itself. It must hold only
-   * whole elements (each closed where it opens), comments or whitespace, so the open elements stay
-   * the same. This is how a scanner reads its most common elements without a token per tag.
+   * Moves past `buf[cursor, to)`, which the caller has read and checked itself: the elements it
+   * opened or closed there it reports with {@link enterElement} and {@link leaveElement}. This is
+   * how a scanner reads its most common elements without a token per tag.
    */
   skipTo(to: number): void {
     this.pos = to;
     this.nextLt = -1;
+  }
+
+  /**
+   * The caller has read a start tag itself (see {@link skipTo}). `name` must be the name exactly
+   * as written, which its end tag is checked against; it cannot be the root element.
+   */
+  enterElement(name: string, kind: ElementKind): void {
+    this.openNames[this.open] = name;
+    this.openKinds[this.open] = kind;
+    this.open++;
+    this.depth = this.open;
+  }
+
+  /** The caller has read the end tag of the innermost open element itself (see {@link skipTo}). */
+  leaveElement(): void {
+    this.depth = this.open;
+    this.open--;
   }
 
   /** Adds the next piece of decoded text after whatever is left unfinished. */
@@ -737,13 +762,68 @@ const ASCII_CLASS = (() => {
 })();
 
 /** Can `ch` start an XML name? NaN (past the end of the buffer) cannot. */
-export function isNameStart(ch: number): boolean {
+function isNameStart(ch: number): boolean {
   return ch < 128 ? ((ASCII_CLASS[ch] ?? 0) & NAME_START) !== 0 : ch >= 128;
 }
 
 /** Can `ch` continue an XML name? NaN (past the end of the buffer) cannot. */
-export function isNameChar(ch: number): boolean {
+function isNameChar(ch: number): boolean {
   return ch < 128 ? ((ASCII_CLASS[ch] ?? 0) & NAME_CHAR) !== 0 : ch >= 128;
+}
+
+/*
+ * Helpers for the scanners' fast paths, which read plain markup straight from the buffer. They
+ * read without bounds checks, returning -1 (or stopping) at anything unexpected; a read past the
+ * end gives NaN, which matches nothing. Their callers keep them from reaching the end (V8 makes
+ * the code slower once it has seen that NaN).
+ */
+
+/** The first position from `i` that is not XML whitespace. */
+export function skipSpaces(buf: string, i: number): number {
+  let at = i;
+  while (isXmlSpace(buf.charCodeAt(at))) at++;
+  return at;
+}
+
+/** The position of the `>` of a tag's `>` or `/>` at `i`, or -1. */
+export function endOfTag(buf: string, i: number): number {
+  const ch = buf.charCodeAt(i);
+  if (ch === GT) return i;
+  return ch === SLASH && buf.charCodeAt(i + 1) === GT ? i + 1 : -1;
+}
+
+/**
+ * Skips the attribute written `name="value"` or `name='value'` at `start`: returns the position
+ * of its closing quote, or -1 when it is written otherwise, cut off, or holds a '<' (which the
+ * general path reports).
+ */
+export function skipAttribute(buf: string, start: number): number {
+  if (!isNameStart(buf.charCodeAt(start))) return -1;
+  let i = start + 1;
+  while (isNameChar(buf.charCodeAt(i))) i++;
+  if (buf.charCodeAt(i) !== EQUALS) return -1;
+  const quote = buf.charCodeAt(i + 1);
+  if (quote !== QUOT && quote !== APOS) return -1;
+  const length = buf.length;
+  for (i += 2; i < length; i++) {
+    const ch = buf.charCodeAt(i);
+    if (ch === quote) return i;
+    if (ch === LT) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The decoded text of a plain `<t>` (no CDATA) written `raw`: entities and then Excel's escapes
+ * decoded, as {@link RichTextReader} gives it; undefined when an entity is bad, which the general
+ * path then reports with its context.
+ */
+export function decodePlainText(raw: string): string | undefined {
+  try {
+    return decodeExcelEscapes(decodeXmlText(raw));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A short quoted excerpt of the input for error messages. */
@@ -929,14 +1009,6 @@ export class RichTextReader {
   }
 }
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-};
-
 /**
  * Decodes XML character data: the five predefined entities and numeric character references
  * (`&#10;`, `&#x1F600;`, the latter becoming a surrogate pair), and normalises line ends the
@@ -981,9 +1053,24 @@ function decodeEntity(raw: string, amp: number, semi: number): string {
     if (code === 0 || code > 0x10ffff) throw badEntity(raw, amp, semi);
     return String.fromCodePoint(code);
   }
-  const decoded = NAMED_ENTITIES[raw.slice(amp + 1, semi)];
+  const decoded = decodeNamedEntity(raw, amp + 1, semi - amp - 1);
   if (decoded === undefined) throw badEntity(raw, amp, semi);
   return decoded;
+}
+
+/** The character of the predefined entity named `raw[start, start + length)`, compared in place. */
+function decodeNamedEntity(raw: string, start: number, length: number): string | undefined {
+  const first = raw.charCodeAt(start);
+  if (length === 2 && raw.charCodeAt(start + 1) === LOWER_T) {
+    if (first === LOWER_L) return '<';
+    if (first === LOWER_G) return '>';
+  } else if (length === 3 && raw.startsWith('amp', start)) {
+    return '&';
+  } else if (length === 4) {
+    if (raw.startsWith('quot', start)) return '"';
+    if (raw.startsWith('apos', start)) return "'";
+  }
+  return undefined;
 }
 
 function badEntity(raw: string, amp: number, semi: number): XlmergeError {

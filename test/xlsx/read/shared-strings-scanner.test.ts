@@ -122,3 +122,32 @@ describe('SharedStringsScanner', () => {
     expect(strings[0]).toBe(`${'xy'.repeat(500_000)}!`);
   });
 });
+
+describe('SharedStringsScanner: the fast path for plain items gives what the general path gives', () => {
+  test('for attributes, entities, escapes and items it leaves to the general path', () => {
+    const xml =
+      `<sst xmlns="${NS}"><si><t>a</t></si><si><t xml:space="preserve"> b </t></si>` +
+      '<si><t>&lt;c&gt; &amp; &#x41;_x000D_&#13;\r\n</t></si><si><t></t></si><si>\n<t>d</t></si>' +
+      '<si><t>e</t><phoneticPr fontId="1"/></si><si><t>f</t>\n</si><si><t/></si>' +
+      `<si><t><![CDATA[g]]></t></si><si a="1"><t>h</t></si><extLst><si><t>no</t></si></extLst>` +
+      '<si><t>i</t></si></sst>';
+    const strings = ['a', ' b ', '<c> & A\r\r\n', '', 'd', 'e', 'f', '', 'g', 'h', 'i'];
+    expect(read(xml)).toEqual(strings);
+    expect(read(xml, [...xml])).toEqual(strings);
+  });
+
+  test('for a bad entity or an oversized item after plain items', () => {
+    const bad = `<sst xmlns="${NS}"><si><t>a</t></si><si><t>&nbsp;</t></si></sst>`;
+    const error = errorOf(() => read(bad));
+    expect([error.code, error.message]).toEqual([
+      ErrorCode.MalformedXml,
+      'expected an entity such as &amp; &lt; &#10; or &#x1F600;, found "&nbsp;" (in xl/sharedStrings.xml)',
+    ]);
+    const long = `<sst xmlns="${NS}"><si><t>a</t></si><si><t>${'a'.repeat(200)}</t></si></sst>`;
+    const size = errorOf(() => read(long, [long], { ...CONTEXT, maxElementChars: 50 }));
+    expect([size.code, size.message]).toEqual([
+      ErrorCode.SizeLimit,
+      'A cell or string is longer than 50 characters (in xl/sharedStrings.xml)',
+    ]);
+  });
+});

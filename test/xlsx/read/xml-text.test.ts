@@ -42,6 +42,15 @@ describe('decodeXmlText', () => {
     ['&#0;', '"&#0;"'],
     ['&#x110000;', '"&#x110000;"'],
     ['&amp', '"&amp"'],
+    ['&am;', '"&am;"'],
+    ['&ampx;', '"&ampx;"'],
+    ['&AMP;', '"&AMP;"'],
+    ['&lt ;', '"&lt ;"'],
+    ['&Lt;', '"&Lt;"'],
+    ['&et;', '"&et;"'],
+    ['&quo;', '"&quo;"'],
+    ['&apost;', '"&apost;"'],
+    ['&;', '"&;"'],
   ])('refuses the malformed entity in %j', (raw, found) => {
     const error = errorOf(() => decodeXmlText(raw));
     expect(error.code).toBe(ErrorCode.MalformedXml);
