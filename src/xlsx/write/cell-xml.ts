@@ -110,6 +110,8 @@ function hexEscape(code: number): string {
 }
 
 const CELL_START = '<c r="';
+/** Enough for `<c r="` + placeholder + the longest fragment and number below (letters apart). */
+const CELL_MARKUP_BYTES = 96;
 /** Row offsets travel as 32-bit numbers, so one buffer of rows stays below 4 GiB. */
 const MAX_XML_BYTES = 2 ** 32 - 1;
 // Pre-built tails of `<c r="A\0"` for each kind of cell.
@@ -145,25 +147,81 @@ export class XmlBytes {
     return this.#length;
   }
 
+  /** Makes room for `bytes` more bytes, so the `put…` methods can skip the check. */
+  reserve(bytes: number): void {
+    if (this.#length + bytes > this.#buffer.length) this.#grow(bytes);
+  }
+
   /** Appends text known to be ASCII (markup, numbers, column letters). */
   ascii(text: string): void {
-    const length = text.length;
-    this.#reserve(length);
+    this.reserve(text.length);
+    this.putAscii(text);
+  }
+
+  /** {@link ascii} without the room check: call {@link reserve} first. */
+  putAscii(text: string): void {
     const buffer = this.#buffer;
     let at = this.#length;
-    for (let i = 0; i < length; i++) buffer[at++] = text.charCodeAt(i);
+    for (let i = 0; i < text.length; i++) buffer[at++] = text.charCodeAt(i);
     this.#length = at;
+  }
+
+  /**
+   * Appends a number's shortest round-trip text (`-0` as `0`) without the room check (reserve
+   * 32 bytes first); returns how many characters it wrote. Whole numbers are written digit by
+   * digit: converting millions of ids and dates with `String()` was a visible cost.
+   */
+  putNumber(value: number): number {
+    if (!Number.isInteger(value) || value <= -1e15 || value >= 1e15) {
+      const text = String(value);
+      this.putAscii(text);
+      return text.length;
+    }
+    const buffer = this.#buffer;
+    const start = this.#length;
+    let at = start;
+    let rest = value;
+    if (rest < 0) {
+      buffer[at++] = 45;
+      rest = -rest;
+    }
+    let digits = 1;
+    for (let scan = rest; scan >= 10; scan = Math.floor(scan / 10)) digits++;
+    for (let i = at + digits - 1; i >= at; i--) {
+      buffer[i] = 48 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.#length = at + digits;
+    return this.#length - start;
   }
 
   /** Appends any text as UTF-8 (already escaped for XML). */
   utf8(text: string): void {
-    this.#reserve(text.length * 3);
-    this.#length += this.#buffer.write(text, this.#length, 'utf8');
+    const length = text.length;
+    this.reserve(length * 3);
+    const buffer = this.#buffer;
+    const start = this.#length;
+    let at = start;
+    // Most text is ASCII: copy it in the loop, and hand the rest to the encoder.
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) {
+        this.#length = start + buffer.write(text, start, 'utf8');
+        return;
+      }
+      buffer[at++] = code;
+    }
+    this.#length = at;
   }
 
   /** Appends one byte. */
   byte(value: number): void {
-    this.#reserve(1);
+    this.reserve(1);
+    this.#buffer[this.#length++] = value;
+  }
+
+  /** {@link byte} without the room check. */
+  putByte(value: number): void {
     this.#buffer[this.#length++] = value;
   }
 
@@ -183,9 +241,8 @@ export class XmlBytes {
     return this.#buffer.toString('utf8', 0, this.#length);
   }
 
-  #reserve(extra: number): void {
+  #grow(extra: number): void {
     const needed = this.#length + extra;
-    if (needed <= this.#buffer.length) return;
     if (needed > MAX_XML_BYTES) {
       throw new XlmergeError(ErrorCode.SizeLimit, 'The rows are too large to handle in one piece', {
         hint: 'Split the workbook into smaller files',
@@ -235,50 +292,50 @@ export function renderRowCellsInto(
       letters = columns[i];
       if (letters === undefined) throw missingColumn(i, columns.length);
     }
-    out.ascii(CELL_START);
-    out.ascii(letters);
-    out.byte(0);
+    // Room for the markup and a number; text reserves its own room.
+    out.reserve(CELL_MARKUP_BYTES + letters.length);
+    out.putAscii(CELL_START);
+    out.putAscii(letters);
+    out.putByte(0);
     let width: number;
     if (typeof cell === 'string') {
       if (cell.length > MAX_CELL_TEXT) throw cellTooLong(cell.length, letters);
       const first = cell.charCodeAt(0);
       const lastChar = cell.charCodeAt(cell.length - 1);
       // XML whitespace at either end is kept only under xml:space="preserve".
-      out.ascii(isXmlSpace(first) || isXmlSpace(lastChar) ? TEXT_PRESERVE : TEXT);
+      out.putAscii(isXmlSpace(first) || isXmlSpace(lastChar) ? TEXT_PRESERVE : TEXT);
       out.utf8(escapeXmlText(cell));
       out.ascii(TEXT_END);
       const newline = cell.indexOf('\n');
       width = newline === -1 ? cell.length : newline;
     } else if (typeof cell === 'number') {
       if (Number.isFinite(cell)) {
-        const text = String(cell);
-        out.ascii(NUMBER);
-        out.ascii(text);
-        out.ascii(VALUE_END);
-        width = Math.min(text.length, 15);
+        out.putAscii(NUMBER);
+        width = Math.min(out.putNumber(cell), 15);
+        out.putAscii(VALUE_END);
       } else {
-        out.ascii(NUM_ERROR);
+        out.putAscii(NUM_ERROR);
         width = 6;
       }
     } else if (typeof cell === 'boolean') {
-      out.ascii(cell ? TRUE : FALSE);
+      out.putAscii(cell ? TRUE : FALSE);
       width = 5;
     } else if (cell.kind === 'date') {
       const serial = cell.serial;
-      if (!Number.isFinite(serial)) out.ascii(NUM_ERROR);
+      if (!Number.isFinite(serial)) out.putAscii(NUM_ERROR);
       else {
         let style: string;
         if (cell.elapsed === true) style = ELAPSED;
         else if (serial >= 0 && serial < 1) style = TIME;
         else if (Number.isInteger(serial)) style = DATE;
         else style = DATE_TIME;
-        out.ascii(style);
-        out.ascii(String(serial));
-        out.ascii(VALUE_END);
+        out.putAscii(style);
+        out.putNumber(serial);
+        out.putAscii(VALUE_END);
       }
       width = Number.isInteger(serial) ? 10 : 19;
     } else if (cell.kind === 'error') {
-      out.ascii(ERROR);
+      out.putAscii(ERROR);
       out.utf8(escapeXmlText(cell.code));
       out.ascii(VALUE_END);
       width = cell.code.length;
