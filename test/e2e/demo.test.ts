@@ -80,6 +80,10 @@ describe('the demo', () => {
         ]);
       }
       expect(worksheet.getCell('D2').numFmt).toBe('yyyy-mm-dd');
+      // A bold, frozen header row with an autofilter over the whole table.
+      expect(worksheet.getCell('A1').font?.bold).toBe(true);
+      expect(worksheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(worksheet.autoFilter).toBe(`A1:H${rows.length}`);
     },
   );
 });

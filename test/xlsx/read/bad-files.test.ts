@@ -2,9 +2,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, XlmergeError } from '../../../src/errors.js';
+import { ErrorCode } from '../../../src/errors.js';
 import { type OpenWorkbookOptions, openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
 import type { SheetInfo } from '../../../src/xlsx/read/types.js';
+import { rejectionOf } from '../../helpers/errors.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import {
   buildZip,
@@ -21,16 +22,6 @@ async function writeBytes(content: Uint8Array | string): Promise<string> {
   const file = path.join(await makeTempDir(), 'input.xlsx');
   await fs.writeFile(file, content);
   return file;
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<XlmergeError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(XlmergeError);
-    return error as XlmergeError;
-  }
-  throw new Error('expected an error');
 }
 
 /** Opens the file and reads every sheet, so errors at any stage surface. */
@@ -61,7 +52,7 @@ function ole2File(encrypted: boolean): Buffer {
 describe('openWorkbook: file checks', () => {
   it('reports a missing file', async () => {
     const dir = await makeTempDir();
-    const error = await errorOf(
+    const error = await rejectionOf(
       openWorkbook(path.join(dir, 'nope.xlsx'), { displayPath: 'nope.xlsx' }),
     );
     expect(error.code).toBe(ErrorCode.InputNotFound);
@@ -70,13 +61,13 @@ describe('openWorkbook: file checks', () => {
 
   it('reports a folder', async () => {
     const dir = await makeTempDir();
-    const error = await errorOf(openWorkbook(dir, { displayPath: 'folder.xlsx' }));
+    const error = await rejectionOf(openWorkbook(dir, { displayPath: 'folder.xlsx' }));
     expect(error.code).toBe(ErrorCode.InputNotFound);
     expect(error.message).toBe('The path is not a regular file');
   });
 
   it('reports an empty file', async () => {
-    const error = await errorOf(readEverything(await writeBytes('')));
+    const error = await rejectionOf(readEverything(await writeBytes('')));
     expect(error.code).toBe(ErrorCode.EmptyFile);
     expect(error.file).toBe('in/input.xlsx');
     expect(error.describe()).toBe(
@@ -85,7 +76,7 @@ describe('openWorkbook: file checks', () => {
   });
 
   it('reports a legacy .xls', async () => {
-    const error = await errorOf(readEverything(await writeBytes(ole2File(false))));
+    const error = await rejectionOf(readEverything(await writeBytes(ole2File(false))));
     expect(error.code).toBe(ErrorCode.LegacyXls);
     expect(error.message).toBe(
       'The file is a legacy binary Excel workbook (.xls, Excel 97-2003), which xlmerge does not read',
@@ -94,7 +85,7 @@ describe('openWorkbook: file checks', () => {
   });
 
   it('reports a password-protected workbook', async () => {
-    const error = await errorOf(readEverything(await writeBytes(ole2File(true))));
+    const error = await rejectionOf(readEverything(await writeBytes(ole2File(true))));
     expect(error.code).toBe(ErrorCode.Encrypted);
     expect(error.message).toBe('The workbook is password-protected (encrypted)');
     expect(error.hint).toBe(
@@ -103,7 +94,7 @@ describe('openWorkbook: file checks', () => {
   });
 
   it('reports a CSV renamed .xlsx', async () => {
-    const error = await errorOf(readEverything(await writeBytes('id,name\n1,Ann\n')));
+    const error = await rejectionOf(readEverything(await writeBytes('id,name\n1,Ann\n')));
     expect(error.code).toBe(ErrorCode.NotZip);
     expect(error.message).toBe(
       'The file is not an .xlsx workbook (an .xlsx is a zip archive): it looks like a text file with comma-separated values (CSV)',
@@ -111,7 +102,7 @@ describe('openWorkbook: file checks', () => {
   });
 
   it('reports an HTML page renamed .xlsx', async () => {
-    const error = await errorOf(
+    const error = await rejectionOf(
       readEverything(await writeBytes('<html><body><table></table></body></html>')),
     );
     expect(error.code).toBe(ErrorCode.NotZip);
@@ -122,7 +113,9 @@ describe('openWorkbook: file checks', () => {
 
   it('reports a truncated zip', async () => {
     const zip = await buildZip(workbookParts({ sheets: [{ name: 'S', xml: SHEET }] }));
-    const error = await errorOf(readEverything(await writeBytes(zip.subarray(0, zip.length - 30))));
+    const error = await rejectionOf(
+      readEverything(await writeBytes(zip.subarray(0, zip.length - 30))),
+    );
     expect(error.code).toBe(ErrorCode.CorruptZip);
     expect(error.message).toBe(
       'The zip archive is damaged: End of central directory record signature not found. Either not a zip file, or file is truncated.',
@@ -134,7 +127,7 @@ describe('openWorkbook: file checks', () => {
     const zip = await buildZip(workbookParts({ sheets: [{ name: 'S', xml: SHEET }] }));
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     zip.writeUInt32LE(0xdeadbeef, central);
-    const error = await errorOf(readEverything(await writeBytes(zip)));
+    const error = await rejectionOf(readEverything(await writeBytes(zip)));
     expect(error.code).toBe(ErrorCode.CorruptZip);
     expect(error.message).toBe(
       'The zip archive is damaged: invalid central directory file header signature: 0xdeadbeef',
@@ -154,7 +147,7 @@ describe('openWorkbook: file checks', () => {
     expect(sheetIndex).toBe(4);
     for (let i = header + 60; i < header + 100; i += 1) zip[i] = 0xff;
     const reader = await openWorkbook(await writeBytes(zip), { displayPath: 'in/input.xlsx' });
-    const error = await errorOf(
+    const error = await rejectionOf(
       (async () => {
         for await (const _batch of reader.readRows(reader.sheets[0] as SheetInfo)) {
           // read to the end
@@ -187,7 +180,7 @@ describe('openWorkbook: file checks', () => {
       },
       { name: 'word/document.xml', content: '<w:document xmlns:w="urn:w"><w:body/></w:document>' },
     ];
-    const error = await errorOf(readEverything(await writeBytes(await buildZip(parts))));
+    const error = await rejectionOf(readEverything(await writeBytes(await buildZip(parts))));
     expect(error.code).toBe(ErrorCode.NotWorkbook);
     expect(error.message).toBe(
       'The file is a zip archive but not an Excel workbook: it is a Word document',
@@ -202,7 +195,7 @@ describe('openWorkbook: file checks', () => {
       name,
       content: 'x',
     }));
-    const error = await errorOf(readEverything(await writeBytes(await buildZip(parts))));
+    const error = await rejectionOf(readEverything(await writeBytes(await buildZip(parts))));
     expect(error.code).toBe(ErrorCode.NotWorkbook);
     expect(error.message).toBe(
       'The file is a zip archive but not an Excel workbook: it is a zip of 6 file(s) with no workbook part: a.txt, b.csv, c/d.png, e, f, and 1 more',
@@ -219,7 +212,7 @@ describe('openWorkbook: file checks', () => {
       },
       { name: 'xl/workbook.bin', content: new Uint8Array([0x83, 0x01, 0x00]) },
     ];
-    const error = await errorOf(readEverything(await writeBytes(await buildZip(parts))));
+    const error = await rejectionOf(readEverything(await writeBytes(await buildZip(parts))));
     expect(error.code).toBe(ErrorCode.NotWorkbook);
     expect(error.message).toBe(
       'The file is a zip archive but not an Excel workbook: it is a binary Excel workbook (.xlsb), which xlmerge does not read',
@@ -240,13 +233,13 @@ describe('openWorkbook: file checks', () => {
           }
         : part,
     );
-    const error = await errorOf(readEverything(await writeBytes(await buildZip(parts))));
+    const error = await rejectionOf(readEverything(await writeBytes(await buildZip(parts))));
     expect(error.code).toBe(ErrorCode.NoSheets);
     expect(error.message).toBe('The workbook has no worksheets, only 1 chart or macro sheet(s)');
   });
 
   it('reports a workbook with no sheets at all', async () => {
-    const error = await errorOf(
+    const error = await rejectionOf(
       readEverything(await writeBytes(await buildZip(workbookParts({ sheets: [] })))),
     );
     expect(error.code).toBe(ErrorCode.NoSheets);
@@ -257,7 +250,7 @@ describe('openWorkbook: file checks', () => {
     const parts = workbookParts({ sheets: [{ name: 'Gone', xml: SHEET }] }).filter(
       (part) => part.name !== 'xl/worksheets/sheet1.xml',
     );
-    const error = await errorOf(readEverything(await writeBytes(await buildZip(parts))));
+    const error = await rejectionOf(readEverything(await writeBytes(await buildZip(parts))));
     expect(error.code).toBe(ErrorCode.CorruptZip);
     expect(error.message).toBe('The workbook has no part xl/worksheets/sheet1.xml');
     expect(error.sheet).toBe('Gone');
@@ -269,7 +262,7 @@ describe('openWorkbook: file checks', () => {
         ? { name: part.name, content: '<workbook><sheets><sheet name="S' }
         : part,
     );
-    const error = await errorOf(readEverything(await writeBytes(await buildZip(malformed))));
+    const error = await rejectionOf(readEverything(await writeBytes(await buildZip(malformed))));
     expect(error.code).toBe(ErrorCode.MalformedXml);
     expect(error.part).toBe('xl/workbook.xml');
 
@@ -281,7 +274,7 @@ describe('openWorkbook: file checks', () => {
           }
         : part,
     );
-    const unsafe = await errorOf(readEverything(await writeBytes(await buildZip(doctype))));
+    const unsafe = await rejectionOf(readEverything(await writeBytes(await buildZip(doctype))));
     expect(unsafe.code).toBe(ErrorCode.UnsafeXml);
   });
 
@@ -294,7 +287,7 @@ describe('openWorkbook: file checks', () => {
           }
         : part,
     );
-    const error = await errorOf(readEverything(await writeBytes(await buildZip(parts))));
+    const error = await rejectionOf(readEverything(await writeBytes(await buildZip(parts))));
     expect(error.code).toBe(ErrorCode.MalformedXml);
     expect(error.message).toBe(
       'The part xl/worksheets/sheet1.xml is encoded as UTF-16, which xlmerge does not read',

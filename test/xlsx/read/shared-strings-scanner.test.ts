@@ -1,7 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, test } from 'vitest';
-import { ErrorCode, XlmergeError } from '../../../src/errors.js';
+import { ErrorCode } from '../../../src/errors.js';
 import { SharedStringsScanner } from '../../../src/xlsx/read/shared-strings-scanner.js';
+import { errorOf } from '../../helpers/errors.js';
 
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const CONTEXT = { maxElementChars: 1_000_000, file: 'in/a.xlsx', part: 'xl/sharedStrings.xml' };
@@ -10,16 +11,6 @@ function read(xml: string, pieces = [xml], context = CONTEXT): string[] {
   const scanner = new SharedStringsScanner(context);
   for (const piece of pieces) scanner.push(piece);
   return scanner.end();
-}
-
-function errorOf(run: () => unknown): XlmergeError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof XlmergeError) return error;
-    throw error;
-  }
-  throw new Error('expected an XlmergeError');
 }
 
 const SAMPLE =

@@ -1,9 +1,10 @@
 import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, test } from 'vitest';
 import type { CellValue } from '../../../src/core/cell.js';
-import { ErrorCode, XlmergeError } from '../../../src/errors.js';
+import { ErrorCode } from '../../../src/errors.js';
 import { type SheetScanContext, SheetScanner } from '../../../src/xlsx/read/sheet-scanner.js';
 import type { SheetRow } from '../../../src/xlsx/read/types.js';
+import { errorOf } from '../../helpers/errors.js';
 
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 
@@ -49,16 +50,6 @@ function cellsOf(cells: string, context: Partial<SheetScanContext> = {}): CellVa
   const rows = rowsOf(sheet(`<row r="1">${cells}</row>`), context);
   expect(rows.length).toBe(1);
   return rows[0]?.cells ?? [];
-}
-
-function errorOf(run: () => unknown): XlmergeError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof XlmergeError) return error;
-    throw error;
-  }
-  throw new Error('expected an XlmergeError');
 }
 
 function scanError(xml: string, context: Partial<SheetScanContext> = {}, pieces = [xml]) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type XlmergeError } from '../../../src/errors.js';
+import { ErrorCode } from '../../../src/errors.js';
 import { rootElementName, scanXmlTags } from '../../../src/xlsx/read/xml-tags.js';
+import { errorOf } from '../../helpers/errors.js';
 
 const source = { file: 'in.xlsx', part: 'xl/workbook.xml' };
 
@@ -11,15 +12,6 @@ function tags(xml: string) {
     selfClosing: tag.selfClosing,
     attributes: Object.fromEntries(tag.attributes),
   }));
-}
-
-function errorOf(run: () => unknown): XlmergeError {
-  try {
-    run();
-  } catch (error) {
-    return error as XlmergeError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('scanXmlTags', () => {

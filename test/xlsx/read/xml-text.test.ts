@@ -1,16 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { ErrorCode, XlmergeError } from '../../../src/errors.js';
+import { ErrorCode } from '../../../src/errors.js';
 import { decodeExcelEscapes, decodeXmlText } from '../../../src/xlsx/read/xml-text.js';
-
-function errorOf(run: () => unknown): XlmergeError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof XlmergeError) return error;
-    throw error;
-  }
-  throw new Error('expected an XlmergeError');
-}
+import { errorOf } from '../../helpers/errors.js';
 
 describe('decodeXmlText', () => {
   test('returns text without entities unchanged', () => {

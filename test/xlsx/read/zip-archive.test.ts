@@ -1,11 +1,12 @@
 import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, XlmergeError } from '../../../src/errors.js';
+import { ErrorCode } from '../../../src/errors.js';
 import { openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
 import type { SheetInfo, SheetRow } from '../../../src/xlsx/read/types.js';
 import { DEFAULT_READ_LIMITS } from '../../../src/xlsx/read/types.js';
 import { openZipArchive } from '../../../src/xlsx/read/zip-archive.js';
+import { rejectionOf } from '../../helpers/errors.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { buildZip, workbookParts, worksheetXml, writeZip } from '../../helpers/xlsx-builder.js';
 
@@ -30,16 +31,6 @@ async function writeBook(sheetXml: string, sharedStrings?: readonly string[]): P
       ...(sharedStrings ? { sharedStrings } : {}),
     }),
   );
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<XlmergeError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(XlmergeError);
-    return error as XlmergeError;
-  }
-  throw new Error('expected an error');
 }
 
 async function drain(rows: AsyncIterable<SheetRow[]>): Promise<number> {
@@ -94,7 +85,7 @@ describe('read limits', () => {
       displayPath: 'book.xlsx',
       limits: { maxEntryBytes: 2000 },
     });
-    const error = await errorOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
+    const error = await rejectionOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
     expect(error.code).toBe(ErrorCode.SizeLimit);
     expect(error.message).toBe(
       `The part ${SHEET_PART} inflates to ${Buffer.byteLength(xml)} bytes, more than the maxEntryBytes limit of 2000 bytes`,
@@ -112,7 +103,7 @@ describe('read limits', () => {
     const xml = numbersSheet(1000);
     const file = await writeBook(xml, strings);
     const reader = await openWorkbook(file, { limits: { maxFileBytes: 40 * 1024 } });
-    const error = await errorOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
+    const error = await rejectionOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
     expect(Buffer.byteLength(xml)).toBeGreaterThan(40 * 1024);
     expect(error.code).toBe(ErrorCode.SizeLimit);
     expect(error.message).toBe(
@@ -141,7 +132,7 @@ describe('read limits', () => {
     const file = path.join(await makeTempDir(), 'lying.xlsx');
     await fs.writeFile(file, zip);
     const reader = await openWorkbook(file);
-    const error = await errorOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
+    const error = await rejectionOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
     expect(error.code).toBe(ErrorCode.CorruptZip);
     expect(
       error.message.startsWith(
@@ -156,7 +147,7 @@ describe('read limits', () => {
     const file = path.join(await makeTempDir(), 'bomb.xlsx');
     await fs.writeFile(file, zip);
     const reader = await openWorkbook(file, { limits: { maxEntryBytes: 1024 ** 3 } });
-    const error = await errorOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
+    const error = await rejectionOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
     expect(error.code).toBe(ErrorCode.SizeLimit);
     expect(error.message).toBe(
       `The part ${SHEET_PART} inflates to 4294967280 bytes, more than the maxEntryBytes limit of 1 GiB`,
@@ -170,12 +161,12 @@ describe('read limits', () => {
       ),
     );
     const reader = await openWorkbook(file, { limits: { maxElementChars: 2000 } });
-    const error = await errorOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
+    const error = await rejectionOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
     expect(error.code).toBe(ErrorCode.SizeLimit);
     expect(error.sheet).toBe('S');
     expect(error.part).toBe(SHEET_PART);
 
-    const tiny = await errorOf(openWorkbook(file, { limits: { maxElementChars: 100 } }));
+    const tiny = await rejectionOf(openWorkbook(file, { limits: { maxElementChars: 100 } }));
     expect(tiny.code).toBe(ErrorCode.SizeLimit);
     expect(tiny.message).toBe(
       'The part [Content_Types].xml is longer than the maxElementChars limit of 100 characters',
@@ -187,7 +178,7 @@ describe('cancelling and closing', () => {
   it('stops with ABORTED when the signal is already aborted', async () => {
     const file = await writeBook(numbersSheet(10));
     const reader = await openWorkbook(file, { displayPath: 'book.xlsx' });
-    const error = await errorOf(
+    const error = await rejectionOf(
       drain(reader.readRows(reader.sheets[0] as SheetInfo, { signal: AbortSignal.abort() })),
     );
     expect(error.code).toBe(ErrorCode.Aborted);
@@ -200,7 +191,7 @@ describe('cancelling and closing', () => {
     const reader = await openWorkbook(file, { displayPath: 'book.xlsx' });
     const controller = new AbortController();
     let rows = 0;
-    const error = await errorOf(
+    const error = await rejectionOf(
       (async () => {
         for await (const batch of reader.readRows(reader.sheets[0] as SheetInfo, {
           signal: controller.signal,
@@ -220,7 +211,7 @@ describe('cancelling and closing', () => {
   it('stops with ABORTED when the workbook is closed mid-sheet', async () => {
     const file = await writeBook(numbersSheet(5000));
     const reader = await openWorkbook(file, { displayPath: 'book.xlsx' });
-    const error = await errorOf(
+    const error = await rejectionOf(
       (async () => {
         for await (const _batch of reader.readRows(reader.sheets[0] as SheetInfo)) {
           await reader.close();
@@ -246,21 +237,23 @@ describe('cancelling and closing', () => {
 
       const failing = await openWorkbook(file);
       expect(openFds()).toBe(before + 1);
-      await errorOf(
+      await rejectionOf(
         drain(failing.readRows(failing.sheets[0] as SheetInfo, { signal: AbortSignal.abort() })),
       );
       expect(openFds()).toBe(before);
-      const closedError = await errorOf(drain(failing.readRows(failing.sheets[0] as SheetInfo)));
+      const closedError = await rejectionOf(
+        drain(failing.readRows(failing.sheets[0] as SheetInfo)),
+      );
       expect(closedError.code).toBe(ErrorCode.Internal);
       expect(closedError.message).toBe('The workbook was read after it was closed');
       await failing.close();
 
-      await errorOf(openWorkbook(path.join(path.dirname(file), 'missing.xlsx')));
+      await rejectionOf(openWorkbook(path.join(path.dirname(file), 'missing.xlsx')));
       const notZip = path.join(path.dirname(file), 'text.xlsx');
       await fs.writeFile(notZip, 'a,b\n');
-      await errorOf(openWorkbook(notZip));
+      await rejectionOf(openWorkbook(notZip));
       await fs.writeFile(notZip, Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100)]));
-      await errorOf(openWorkbook(notZip));
+      await rejectionOf(openWorkbook(notZip));
       expect(openFds()).toBe(before);
     },
   );
