@@ -2,7 +2,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CellValue } from './core/cell.js';
 import { ErrorCode, XlmergeError } from './errors.js';
-import { type MergeOptions, normalizeOptions, type Settings } from './options.js';
+import {
+  type MergeOptions,
+  normalizeOptions,
+  type OverflowMode,
+  type Settings,
+} from './options.js';
 import { ColumnUnion } from './reduce/column-union.js';
 import { throwIfAborted } from './reduce/parse-in-order.js';
 import { placeRow } from './reduce/place-row.js';
@@ -18,7 +23,12 @@ import { createParsePool } from './worker/pool.js';
 import type { ParseTask, RenderMode } from './worker/protocol.js';
 import { decodeRow, rowStart } from './worker/rendered-rows.js';
 import { renderRowCells } from './xlsx/write/cell-xml.js';
-import { createWorkbookWriter, type SheetWriter } from './xlsx/write/workbook-writer.js';
+import { MAX_DATA_ROWS, type SheetHeader } from './xlsx/write/sheet-writer.js';
+import {
+  createWorkbookWriter,
+  type SheetWriter,
+  type WorkbookWriter,
+} from './xlsx/write/workbook-writer.js';
 
 /** The name of the output sheet. */
 export const OUTPUT_SHEET = 'Merged';
@@ -53,17 +63,17 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   throwIfAborted(settings.signal);
   const report = newReport(settings);
   const writer = createWorkbookWriter({ path: settings.output });
-  const sheet = writer.addSheet(OUTPUT_SHEET);
+  const sheets = new OutputSheets(writer, settings.overflow);
   try {
     for await (const reduced of reduceWithPool(settings, scan.files, 'xlsx', report)) {
-      await writeRows(sheet, reduced, settings);
+      await writeRows(sheets, reduced, settings);
     }
     if (report.files.length === 0) throw allSkipped(report);
     const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
-    await sheet.end({ columns: header.names, widths: header.widths });
+    await sheets.end({ columns: header.names, widths: header.widths });
     throwIfAborted(settings.signal);
     await writer.commit();
-    return summarize(report, scan.ignored, started, settings.output, header.names);
+    return summarize(report, scan.ignored, started, settings.output, header.names, sheets.names);
   } catch (error) {
     await writer.abort();
     throw error;
@@ -86,7 +96,7 @@ export async function* mergeRows(
   }
   if (report.files.length === 0) throw allSkipped(report);
   const header = report.union.header([]);
-  return summarize(report, scan.ignored, started, null, header.names);
+  return summarize(report, scan.ignored, started, null, header.names, []);
 }
 
 /** Runs the parse pool for the length of one reduction, and always stops it. */
@@ -96,7 +106,7 @@ async function* reduceWithPool(
   render: RenderMode,
   report: ReduceReport,
 ): AsyncGenerator<ReducedSheet> {
-  const pool = createParsePool(Math.min(settings.jobs, files.length));
+  const pool = createParsePool(Math.min(settings.jobs, files.length), settings);
   // Killing the workers makes every parse in flight fail at once, so a cancelled run ends now.
   const stop = () => void pool.close(true);
   settings.signal?.addEventListener('abort', stop, { once: true });
@@ -124,11 +134,64 @@ function toTask(file: InputFile, settings: Settings, render: RenderMode): ParseT
     render,
     columnOffset: render === 'xlsx' && settings.sourceColumn ? 1 : 0,
     limits: settings.limits,
+    truncateLong: settings.truncateLong,
   };
 }
 
+/**
+ * The output sheets: `Merged`, then with `overflow: 'split'` `Merged (2)`, … as each fills up
+ * to Excel's row limit. With `overflow: 'error'` a full sheet fails the run (before anything
+ * reaches the output path).
+ */
+class OutputSheets {
+  readonly #writer: WorkbookWriter;
+  readonly #overflow: OverflowMode;
+  readonly #sheets: SheetWriter[] = [];
+  readonly names: string[] = [];
+  #rows = 0;
+
+  constructor(writer: WorkbookWriter, overflow: OverflowMode) {
+    this.#writer = writer;
+    this.#overflow = overflow;
+    this.#add();
+  }
+
+  /** The sheet the next row goes to. */
+  current(): SheetWriter {
+    const sheet = this.#sheets.at(-1) as SheetWriter;
+    if (sheet.rowCount < MAX_DATA_ROWS) return sheet;
+    if (this.#overflow === 'error') {
+      throw new XlmergeError(
+        ErrorCode.TooManyRows,
+        `The merge has more than ${MAX_DATA_ROWS.toLocaleString('en-US')} rows, the most an Excel sheet holds below its header; nothing was written`,
+        { hint: 'Use --overflow split to continue in more sheets, or merge fewer files' },
+      );
+    }
+    return this.#add();
+  }
+
+  /** Rows written to every sheet so far. */
+  get rows(): number {
+    return this.#rows + (this.#sheets.at(-1)?.rowCount ?? 0);
+  }
+
+  async end(header: SheetHeader): Promise<void> {
+    for (const sheet of this.#sheets) await sheet.end(header);
+  }
+
+  #add(): SheetWriter {
+    this.#rows += this.#sheets.at(-1)?.rowCount ?? 0;
+    const name =
+      this.#sheets.length === 0 ? OUTPUT_SHEET : `${OUTPUT_SHEET} (${this.#sheets.length + 1})`;
+    const sheet = this.#writer.addSheet(name);
+    this.#sheets.push(sheet);
+    this.names.push(name);
+    return sheet;
+  }
+}
+
 async function writeRows(
-  sheet: SheetWriter,
+  sheets: OutputSheets,
   reduced: ReducedSheet,
   settings: Settings,
 ): Promise<void> {
@@ -137,17 +200,18 @@ async function writeRows(
   const offset = settings.sourceColumn ? 1 : 0;
   const place = placeRow(reduced.sheet.columns, reduced.outputs, offset);
   const prefixXml = settings.sourceColumn ? renderRowCells([sourceLabel(reduced)]) : '';
-  // A plain Uint8Array like the rows, so the copy loop sees one array type.
-  const prefix = prefixXml === '' ? undefined : new Uint8Array(Buffer.from(prefixXml, 'utf8'));
+  const prefix = prefixXml === '' ? undefined : Buffer.from(prefixXml, 'utf8');
+  // A Buffer view (no copy) of the transferred bytes, for Buffer's fast indexOf.
+  const bytes = Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.length);
+  let sheet = sheets.current();
   let written = 0;
   for (const index of reduced.kept) {
+    if (sheet.rowCount >= MAX_DATA_ROWS) {
+      await sheet.drain();
+      sheet = sheets.current();
+    }
     if (place === null) {
-      sheet.writeRenderedBytes(
-        rows.bytes,
-        rowStart(rows, index),
-        rows.ends[index] as number,
-        prefix,
-      );
+      sheet.writeRenderedBytes(bytes, rowStart(rows, index), rows.ends[index] as number, prefix);
     } else {
       sheet.writeRenderedRow(prefixXml + place(decodeRow(rows, index)));
     }
@@ -185,12 +249,14 @@ function summarize(
   started: number,
   output: string | null,
   columns: readonly string[],
+  sheets: readonly string[],
 ): MergeSummary {
   const files = finishFileSummaries(report);
   const sum = (pick: (file: (typeof files)[number]) => number) =>
     files.reduce((total, file) => total + pick(file), 0);
   return {
     output,
+    sheets,
     columns,
     files,
     skipped: report.skipped,
@@ -198,6 +264,7 @@ function summarize(
     rowsRead: sum((file) => file.rowsRead),
     rowsKept: sum((file) => file.rowsKept),
     duplicates: sum((file) => file.duplicatesInFile + file.duplicatesAcrossFiles),
+    truncatedCells: sum((file) => file.truncatedCells),
     seconds: Math.round(performance.now() - started) / 1000,
   };
 }

@@ -12,6 +12,11 @@ export type SheetSelector =
   | { readonly kind: 'name'; readonly name: string }
   | { readonly kind: 'position'; readonly position: number };
 
+/** What to do with more rows than one sheet holds. */
+export type OverflowMode = 'error' | 'split';
+
+export const OVERFLOW_MODES: readonly OverflowMode[] = ['error', 'split'];
+
 /** Progress of a run, reported through `onProgress`. */
 export interface Progress {
   readonly filesTotal: number;
@@ -55,8 +60,29 @@ export interface MergeOptions {
   force?: boolean;
   /** Merge the readable files and report the others instead of failing the run. @default false */
   skipErrors?: boolean;
+  /**
+   * What to do when the merge has more data rows than one Excel sheet holds (1,048,575):
+   * `'error'` fails the run without writing anything; `'split'` goes on in new sheets
+   * `Merged (2)`, `Merged (3)`, … each with the header. @default 'error'
+   */
+  overflow?: OverflowMode;
+  /**
+   * Cut text longer than Excel's 32,767 characters to that length (and count the cells)
+   * instead of failing. @default false
+   */
+  truncateLong?: boolean;
   /** Worker threads parsing files. @default os.availableParallelism() */
   jobs?: number;
+  /**
+   * Heap limit of each worker thread in MB (V8's old generation, 64 to 65536). A file that needs
+   * more fails with `WORKER_CRASHED` instead of exhausting the machine. @default V8's own limit
+   */
+  workerMemoryMb?: number;
+  /**
+   * Seconds one file may take to parse; a slower file fails with `TIMEOUT` and its worker is
+   * replaced. @default no limit
+   */
+  fileTimeout?: number;
   /** Folder that relative inputs and output are resolved against. @default process.cwd() */
   cwd?: string;
   /** Caps against decompression bombs. @default DEFAULT_READ_LIMITS */
@@ -82,7 +108,13 @@ export interface Settings {
   readonly sourceColumn: boolean;
   readonly force: boolean;
   readonly skipErrors: boolean;
+  readonly overflow: OverflowMode;
+  readonly truncateLong: boolean;
   readonly jobs: number;
+  /** `null`: V8's default heap limit. */
+  readonly workerMemoryMb: number | null;
+  /** Seconds; `null`: no limit. */
+  readonly fileTimeout: number | null;
   readonly cwd: string;
   readonly limits: ReadLimits;
   readonly signal: AbortSignal | undefined;
@@ -115,7 +147,11 @@ export function normalizeOptions(options: MergeOptions): Settings {
     sourceColumn: validateBoolean('sourceColumn', options.sourceColumn),
     force: validateBoolean('force', options.force),
     skipErrors: validateBoolean('skipErrors', options.skipErrors),
+    overflow: validateOverflow(options.overflow),
+    truncateLong: validateBoolean('truncateLong', options.truncateLong),
     jobs: validateJobs(options.jobs),
+    workerMemoryMb: validateWorkerMemory(options.workerMemoryMb),
+    fileTimeout: validateFileTimeout(options.fileTimeout),
     cwd,
     limits: Object.freeze(validateLimits(options.limits)),
     signal: options.signal,
@@ -200,12 +236,48 @@ function validateKeep(keep: unknown): KeepMode {
   return keep as KeepMode;
 }
 
+function validateOverflow(overflow: unknown): OverflowMode {
+  if (overflow === undefined) return 'error';
+  if (!OVERFLOW_MODES.includes(overflow as OverflowMode)) {
+    throw invalid('overflow', 'error or split', overflow);
+  }
+  return overflow as OverflowMode;
+}
+
 function validateJobs(jobs: unknown): number {
   if (jobs === undefined) return Math.max(1, os.availableParallelism());
   if (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1 || jobs > 256) {
     throw invalid('jobs', 'a whole number from 1 to 256', jobs);
   }
   return jobs;
+}
+
+function validateWorkerMemory(megabytes: unknown): number | null {
+  if (megabytes === undefined) return null;
+  if (
+    typeof megabytes !== 'number' ||
+    !Number.isInteger(megabytes) ||
+    megabytes < 64 ||
+    megabytes > 65_536
+  ) {
+    throw invalid('workerMemoryMb', 'a whole number of MB from 64 to 65536', megabytes);
+  }
+  return megabytes;
+}
+
+/** The longest delay a timer takes (2^31 - 1 ms), in seconds. */
+const MAX_TIMEOUT_SECONDS = 2_147_483;
+
+function validateFileTimeout(seconds: unknown): number | null {
+  if (seconds === undefined) return null;
+  if (typeof seconds !== 'number' || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
+    throw invalid(
+      'fileTimeout',
+      `a number of seconds above 0, at most ${MAX_TIMEOUT_SECONDS}`,
+      seconds,
+    );
+  }
+  return seconds;
 }
 
 function validateLimits(limits: unknown): ReadLimits {

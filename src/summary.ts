@@ -18,6 +18,8 @@ export interface FileSummary {
   readonly blankRows: number;
   /** Formula cells without a cached value (written as empty). */
   readonly formulasWithoutValue: number;
+  /** Text cells cut to Excel's 32,767 characters (`truncateLong`). */
+  readonly truncatedCells: number;
   /** Columns this file brought into the merge first. */
   readonly addedColumns: readonly string[];
   /** Columns of the merge this file does not have (its rows are empty there). */
@@ -49,6 +51,8 @@ export interface IgnoredFile {
 export interface MergeSummary {
   /** Absolute path of the written workbook, or `null` when nothing was written. */
   readonly output: string | null;
+  /** The output's sheets: `Merged`, then `Merged (2)`, … with `overflow: 'split'`. */
+  readonly sheets: readonly string[];
   /** The merged header, in output order. */
   readonly columns: readonly string[];
   /** Every merged file, in merge order. */
@@ -59,6 +63,8 @@ export interface MergeSummary {
   readonly rowsKept: number;
   /** Rows dropped as duplicates, in and across files. */
   readonly duplicates: number;
+  /** Text cells cut to Excel's 32,767 characters (`truncateLong`). */
+  readonly truncatedCells: number;
   /** Wall-clock duration of the run. */
   readonly seconds: number;
 }

@@ -21,7 +21,11 @@ describe('normalizeOptions', () => {
       sourceColumn: false,
       force: false,
       skipErrors: false,
+      overflow: 'error',
+      truncateLong: false,
       jobs: os.availableParallelism(),
+      workerMemoryMb: null,
+      fileTimeout: null,
       cwd: process.cwd(),
       limits: DEFAULT_READ_LIMITS,
       signal: undefined,
@@ -59,6 +63,7 @@ describe('normalizeOptions', () => {
 
   it.each([
     [{ keep: 'frist' }, 'Invalid option keep: expected first, last or none, got "frist"'],
+    [{ overflow: 'wrap' }, 'Invalid option overflow: expected error or split, got "wrap"'],
     [{ jobs: 0 }, 'Invalid option jobs: expected a whole number from 1 to 256, got 0'],
     [
       { headerRow: 1.5 },
@@ -71,6 +76,18 @@ describe('normalizeOptions', () => {
     [
       { inputs: [] },
       'Invalid option inputs: expected a non-empty list of files, folders or globs, got []',
+    ],
+    [
+      { workerMemoryMb: 32 },
+      'Invalid option workerMemoryMb: expected a whole number of MB from 64 to 65536, got 32',
+    ],
+    [
+      { fileTimeout: 0 },
+      'Invalid option fileTimeout: expected a number of seconds above 0, at most 2147483, got 0',
+    ],
+    [
+      { fileTimeout: Number.NaN },
+      'Invalid option fileTimeout: expected a number of seconds above 0, at most 2147483, got NaN',
     ],
     [
       { limits: { maxFileBytes: -1 } },

@@ -7,7 +7,12 @@ import { hideBin } from 'yargs/helpers';
 import { KEEP_MODES, type KeepMode } from '../core/dedupe.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import { merge } from '../merge.js';
-import { DEFAULT_OUTPUT, type MergeOptions } from '../options.js';
+import {
+  DEFAULT_OUTPUT,
+  type MergeOptions,
+  OVERFLOW_MODES,
+  type OverflowMode,
+} from '../options.js';
 import type { MergeSummary } from '../summary.js';
 import { createProgressBar } from './progress.js';
 import { formatError, formatSummary } from './report.js';
@@ -94,7 +99,25 @@ export async function runCli(
       default: false,
       describe: 'Merge the readable files, report the rest',
     })
+    .option('overflow', {
+      choices: OVERFLOW_MODES,
+      default: 'error',
+      describe: 'Over 1,048,575 rows: fail, or split into more sheets',
+    })
+    .option('truncate-long', {
+      type: 'boolean',
+      default: false,
+      describe: 'Cut text over 32,767 characters instead of failing',
+    })
     .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads (default: CPU cores)' })
+    .option('worker-memory', {
+      type: 'number',
+      describe: "Heap limit of each worker in MB (default: V8's)",
+    })
+    .option('file-timeout', {
+      type: 'number',
+      describe: 'Seconds one file may take to read (default: no limit)',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout' })
     .option('quiet', {
       alias: 'q',
@@ -206,6 +229,8 @@ function toOptions(
     sourceColumn: args.sourceColumn as boolean,
     force: args.force as boolean,
     skipErrors: args.skipErrors as boolean,
+    overflow: args.overflow as OverflowMode,
+    truncateLong: args.truncateLong as boolean,
     signal,
   };
   if (onProgress !== undefined) options.onProgress = onProgress;
@@ -214,6 +239,8 @@ function toOptions(
   if (args.headerRow !== undefined) options.headerRow = args.headerRow as number;
   if (args.pattern !== undefined) options.pattern = args.pattern as string[];
   if (args.jobs !== undefined) options.jobs = args.jobs as number;
+  if (args.workerMemory !== undefined) options.workerMemoryMb = args.workerMemory as number;
+  if (args.fileTimeout !== undefined) options.fileTimeout = args.fileTimeout as number;
   return options;
 }
 

@@ -8,7 +8,8 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
   const within = summary.files.reduce((sum, file) => sum + file.duplicatesInFile, 0);
   const across = summary.duplicates - within;
   const output = summary.output === null ? '' : ` into ${relative(summary.output, cwd)}`;
-  lines.push(`Merged ${plural(summary.files.length, 'file')}${output}:`);
+  const sheets = summary.sheets.length > 1 ? ` (sheets ${summary.sheets.join(', ')})` : '';
+  lines.push(`Merged ${plural(summary.files.length, 'file')}${output}${sheets}:`);
   lines.push(
     `  ${count(summary.rowsRead)} rows read, ${count(summary.rowsKept)} kept, ` +
       `${plural(summary.duplicates, 'duplicate')} dropped (${count(within)} within files, ${count(across)} across files)`,
@@ -24,6 +25,9 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
     if (file.blankRows > 0) notes.push(`${plural(file.blankRows, 'blank row')} left out`);
     if (file.formulasWithoutValue > 0) {
       notes.push(`${plural(file.formulasWithoutValue, 'formula')} without a saved value (empty)`);
+    }
+    if (file.truncatedCells > 0) {
+      notes.push(`${plural(file.truncatedCells, 'long text')} cut to 32,767 characters`);
     }
     lines.push(`  ${file.file}: ${notes.join(', ')}`);
     if (file.addedColumns.length > 0 && file !== summary.files[0]) {

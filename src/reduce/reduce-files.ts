@@ -4,6 +4,7 @@ import type { Settings } from '../options.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import type { FileSummary, SkippedFile } from '../summary.js';
 import type { FileResult, SheetResult } from '../worker/protocol.js';
+import { MAX_COLUMNS } from '../xlsx/write/cell-xml.js';
 import type { ColumnUnion } from './column-union.js';
 import { type ParsedFile, parseInOrder } from './parse-in-order.js';
 
@@ -101,6 +102,13 @@ function* emitFile(
   const severalSheets = result.sheets.length > 1;
   for (const [i, sheet] of result.sheets.entries()) {
     const columns = report.union.add(sheet.columns);
+    if (report.union.size > MAX_COLUMNS) {
+      throw new XlmergeError(
+        ErrorCode.TooManyColumns,
+        `With this sheet the merged header has ${report.union.size.toLocaleString('en-US')} columns; an Excel sheet holds ${MAX_COLUMNS.toLocaleString('en-US')}`,
+        { file: file.display, sheet: sheet.name, hint: 'Merge files with fewer distinct columns' },
+      );
+    }
     added.push(...columns.added);
     columns.outputs.forEach((output, slot) => {
       report.union.widen(output, sheet.widths[slot] ?? 0);
@@ -123,6 +131,7 @@ function* emitFile(
     duplicatesAcrossFiles: keptBefore - rowsKept,
     blankRows: result.blankRows,
     formulasWithoutValue: result.formulasWithoutValue,
+    truncatedCells: result.truncatedCells,
     addedColumns: added,
     // Filled in once the whole union is known.
     missingColumns: result.sheets.flatMap((sheet) => sheet.columns.map((column) => column.name)),

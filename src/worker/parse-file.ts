@@ -6,7 +6,12 @@ import { ErrorCode, XlmergeError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
 import { openWorkbook, type WorkbookReader } from '../xlsx/read/open-workbook.js';
 import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
-import { columnLetters, renderRowCellsInto, XmlBytes } from '../xlsx/write/cell-xml.js';
+import {
+  columnLetters,
+  MAX_CELL_TEXT,
+  renderRowCellsInto,
+  XmlBytes,
+} from '../xlsx/write/cell-xml.js';
 import type { FileResult, ParseTask, SheetResult } from './protocol.js';
 import { type RenderedRows, rowStart } from './rendered-rows.js';
 
@@ -70,6 +75,7 @@ class FileParser {
   duplicates = 0;
   blankRows = 0;
   formulasWithoutValue = 0;
+  truncatedCells = 0;
 
   constructor(task: ParseTask) {
     this.task = task;
@@ -116,6 +122,7 @@ class FileParser {
       duplicatesInFile: this.duplicates,
       repeatedKeys,
       formulasWithoutValue: this.formulasWithoutValue,
+      truncatedCells: this.truncatedCells,
     };
   }
 }
@@ -164,7 +171,7 @@ class SheetParser {
         return;
       }
     }
-    const cells = row.cells;
+    let cells = row.cells;
     if (isBlank(cells)) {
       this.blankRows += 1;
       return;
@@ -182,11 +189,51 @@ class SheetParser {
     }
     this.keys.push(key);
     this.#rowNumbers.push(row.number);
+    if (this.#task.truncateLong) cells = this.#truncateLong(cells);
     if (this.#task.render === 'values') this.#values.push(cells);
     else {
-      renderRowCellsInto(this.#xml, cells, this.#lettersFor(cells.length), this.#widths);
+      const start = this.#xml.length;
+      try {
+        renderRowCellsInto(this.#xml, cells, this.#lettersFor(cells.length), this.#widths);
+      } catch (error) {
+        this.#xml.truncate(start);
+        throw this.#withPlace(error, row.number, cells);
+      }
       this.#ends.push(this.#xml.length);
     }
+  }
+
+  /** Cuts text past Excel's limit, counting the cells cut. */
+  #truncateLong(cells: CellValue[]): CellValue[] {
+    let result = cells;
+    cells.forEach((cell, index) => {
+      if (typeof cell !== 'string' || cell.length <= MAX_CELL_TEXT) return;
+      if (result === cells) result = [...cells];
+      // Never cut a character in half: drop a lone high surrogate at the end.
+      const end = isHighSurrogate(cell.charCodeAt(MAX_CELL_TEXT - 1))
+        ? MAX_CELL_TEXT - 1
+        : MAX_CELL_TEXT;
+      result[index] = cell.slice(0, end);
+      this.#file.truncatedCells += 1;
+    });
+    return result;
+  }
+
+  /** A render error, told with the file, sheet, row and header of the cell. */
+  #withPlace(error: unknown, row: number, cells: readonly CellValue[]): unknown {
+    if (!(error instanceof XlmergeError) || error.code !== ErrorCode.CellTooLong) return error;
+    const index = cells.findIndex(
+      (cell) => typeof cell === 'string' && cell.length > MAX_CELL_TEXT,
+    );
+    const name = this.#namer?.columns().find((column) => column.source === index)?.name;
+    return new XlmergeError(ErrorCode.CellTooLong, error.message, {
+      file: this.#task.display,
+      sheet: this.info.name,
+      row,
+      column: name === undefined ? columnLetters(index) : `${columnLetters(index)} ("${name}")`,
+      hint: 'Shorten the text, or use --truncate-long to cut it to 32,767 characters',
+      cause: error,
+    });
   }
 
   /** The sheet's surviving rows; `kept` lists them when the file decided at the end. */
@@ -255,6 +302,10 @@ class SheetParser {
       hint: `The sheet's columns are: ${names.join(', ') || '(none)'}`,
     });
   }
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 function isBlank(cells: readonly CellValue[]): boolean {

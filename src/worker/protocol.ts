@@ -34,6 +34,8 @@ export interface ParseTask {
    */
   readonly columnOffset: number;
   readonly limits: ReadLimits;
+  /** Cut text past Excel's 32,767 characters instead of failing. */
+  readonly truncateLong: boolean;
 }
 
 /** The surviving rows of one sheet, after the in-file dedupe. */
@@ -74,9 +76,17 @@ export interface FileResult {
   readonly repeatedKeys: readonly string[];
   /** Formula cells without a cached value (read as empty). */
   readonly formulasWithoutValue: number;
+  /** Text cells cut to 32,767 characters (`truncateLong`). */
+  readonly truncatedCells: number;
 }
 
 /** A worker's answer; errors travel as data so their code and context survive the trip. */
 export type ParseResponse =
   | { readonly ok: true; readonly result: FileResult }
   | { readonly ok: false; readonly error: SerializedError };
+
+/**
+ * What a worker emits (through the pool library's events) when it begins a task: `fileTimeout`
+ * counts from here, so a worker's start-up time is not charged to the file it was given.
+ */
+export const PARSE_STARTED = 'parse-started';

@@ -2,9 +2,10 @@
 import workerpool from 'workerpool';
 import { ErrorCode, type SerializedError, XlmergeError } from '../errors.js';
 import { parseFile } from './parse-file.js';
-import type { ParseResponse, ParseTask } from './protocol.js';
+import { PARSE_STARTED, type ParseResponse, type ParseTask } from './protocol.js';
 
 async function parse(task: ParseTask): Promise<unknown> {
+  workerpool.workerEmit(PARSE_STARTED);
   try {
     const result = await parseFile(task);
     // Hand the row buffers over instead of copying them.

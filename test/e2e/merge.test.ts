@@ -364,6 +364,47 @@ describe('merge: output safety', () => {
     expect((await fs.readdir(dir)).sort()).toEqual(['in']);
   });
 
+  it('keeps an existing output intact when a forced run fails', async () => {
+    const dir = await makeTempDir();
+    await writeFiles(dir, { 'in/bad.xlsx': 'not a workbook', 'out.xlsx': 'previous output' });
+    await writeTable(path.join(dir, 'in', 'good.xlsx'), [['id'], [1]]);
+    const run = merge({ inputs: ['in'], cwd: dir, output: 'out.xlsx', force: true });
+    await expect(run).rejects.toMatchObject({ code: ErrorCode.FilesFailed });
+    expect(await fs.readFile(path.join(dir, 'out.xlsx'), 'utf8')).toBe('previous output');
+    expect((await fs.readdir(dir)).sort()).toEqual(['in', 'out.xlsx']);
+  });
+
+  it('says so when the output folder does not exist', async () => {
+    const dir = await makeTempDir();
+    await writeTable(path.join(dir, 'a.xlsx'), [['id'], [1]]);
+    const error = (await merge({ inputs: ['a.xlsx'], cwd: dir, output: 'nope/out.xlsx' }).catch(
+      (e: unknown) => e,
+    )) as XlmergeError;
+    expect([error.code, error.describe()]).toEqual([
+      ErrorCode.WriteFailed,
+      `${path.join(dir, 'nope/out.xlsx')}: The output folder does not exist. Create ${path.join(dir, 'nope')} first`,
+    ]);
+  });
+
+  it('never reads its own output when it sits in the input folder: two runs give the same bytes', async () => {
+    const dir = await makeTempDir();
+    await writeTable(path.join(dir, 'a.xlsx'), [['id'], [1], [2]]);
+    const options = {
+      inputs: [dir],
+      output: path.join(dir, 'merged.xlsx'),
+      force: true,
+      dedupe: true,
+    };
+    const first = await merge(options);
+    const bytes = await fs.readFile(path.join(dir, 'merged.xlsx'));
+    const second = await merge(options);
+    expect(await fs.readFile(path.join(dir, 'merged.xlsx'))).toEqual(bytes);
+    expect([first.rowsRead, second.rowsRead, second.files.length]).toEqual([2, 2, 1]);
+    expect(second.ignored).toEqual([
+      { file: path.join(dir, 'merged.xlsx'), reason: 'it is the output file' },
+    ]);
+  });
+
   it('merges the rest with skipErrors and reports the skipped files', async () => {
     const dir = await makeTempDir();
     await writeFiles(dir, { 'in/bad.xlsx': '' });

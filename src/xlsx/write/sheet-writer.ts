@@ -66,7 +66,7 @@ export interface SheetWriter {
    * (the UTF-8 of the placeholder) becomes this row's number. This is the hot path: workers
    * hand over rows as bytes, so the main thread only copies them.
    */
-  writeRenderedBytes(source: Uint8Array, start: number, end: number, prefix?: Uint8Array): void;
+  writeRenderedBytes(source: Buffer, start: number, end: number, prefix?: Buffer): void;
   /** Appends a row of values (renders it with identity columns). */
   writeRow(cells: readonly CellValue[]): void;
   /**
@@ -170,7 +170,7 @@ class StreamingSheetWriter implements SheetWriterHandle {
     if (this.#used >= BATCH_BYTES) this.#flush();
   }
 
-  writeRenderedBytes(source: Uint8Array, start: number, end: number, prefix?: Uint8Array): void {
+  writeRenderedBytes(source: Buffer, start: number, end: number, prefix?: Buffer): void {
     this.#checkRowFits();
     const length = end - start + (prefix === undefined ? 0 : prefix.length);
     this.#reserve(length * MAX_DIGITS + 32);
@@ -305,14 +305,14 @@ class StreamingSheetWriter implements SheetWriterHandle {
 }
 
 /** Copies all of `bytes` (a few bytes: a plain loop beats a native call) to `out` at `at`. */
-function copyBytes(bytes: Uint8Array, out: Uint8Array, at: number): number {
+function copyBytes(bytes: Uint8Array, out: Buffer, at: number): number {
   let p = at;
   for (let i = 0; i < bytes.length; i++) out[p++] = bytes[i] as number;
   return p;
 }
 
 /** Writes the decimal digits of a positive whole number to `out` at `at`. */
-function writeDigits(value: number, out: Uint8Array, at: number): number {
+function writeDigits(value: number, out: Buffer, at: number): number {
   let digits = 1;
   for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
   let rest = value;
@@ -326,25 +326,29 @@ function writeDigits(value: number, out: Uint8Array, at: number): number {
 /**
  * Copies `source[start, end)` to `out` at `at`, writing the row number (`out[digitsAt,
  * digitsEnd)`, already written) in place of each 0 byte. Returns the new end of `out`.
- * A plain loop: rows are short, and per-segment copies would cost more in calls than in bytes.
+ * `Buffer.indexOf` finds the placeholders (memchr) and a plain loop copies the short runs
+ * between them: about twice as fast as testing every byte, and faster than a native copy per
+ * run, whose call costs more than the few dozen bytes it moves.
  */
 function copyReplacing(
-  source: Uint8Array,
+  source: Buffer,
   start: number,
   end: number,
-  out: Uint8Array,
+  out: Buffer,
   at: number,
   digitsAt: number,
   digitsEnd: number,
 ): number {
   let p = at;
-  for (let i = start; i < end; i++) {
-    const byte = source[i] as number;
-    if (byte === 0) {
+  let from = start;
+  while (from < end) {
+    let zero = source.indexOf(0, from);
+    if (zero === -1 || zero > end) zero = end;
+    for (let i = from; i < zero; i++) out[p++] = source[i] as number;
+    if (zero < end) {
       for (let d = digitsAt; d < digitsEnd; d++) out[p++] = out[d] as number;
-    } else {
-      out[p++] = byte;
     }
+    from = zero + 1;
   }
   return p;
 }

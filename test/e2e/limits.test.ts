@@ -1,0 +1,107 @@
+/** Excel's limits: rows per sheet (--overflow), characters per cell (--truncate-long). */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode, merge, type XlmergeError } from '../../dist/index.js';
+import { openWorkbook } from '../../src/xlsx/read/open-workbook.js';
+import { createWorkbookWriter } from '../../src/xlsx/write/workbook-writer.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { readWorkbook, writeTable } from '../helpers/workbooks.js';
+
+const SHEET_ROWS = 1_048_575;
+
+/** Row counts and first/last values of each sheet of a workbook, read by xlmerge's reader. */
+async function sheetShapes(file: string) {
+  const reader = await openWorkbook(file);
+  try {
+    const shapes = [];
+    for (const sheet of reader.sheets) {
+      let rows = 0;
+      let first: unknown;
+      let last: unknown;
+      for await (const batch of reader.readRows(sheet)) {
+        for (const row of batch) {
+          rows += 1;
+          if (rows === 2) first = row.cells[0];
+          last = row.cells[0];
+        }
+      }
+      shapes.push({ name: sheet.name, rows, first, last });
+    }
+    return shapes;
+  } finally {
+    await reader.close();
+  }
+}
+
+describe('more rows than a sheet holds', () => {
+  let dir = '';
+  beforeAll(async () => {
+    // Shared by the tests below, so not a per-test temporary folder.
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'xlmerge-limits-'));
+    await fs.mkdir(path.join(dir, 'in'));
+    // A full sheet (written with xlmerge's own writer, which is fast), then one more file.
+    const writer = createWorkbookWriter({ path: path.join(dir, 'in', 'a-full.xlsx') });
+    const sheet = writer.addSheet('Data');
+    for (let i = 1; i <= SHEET_ROWS; i += 1) {
+      sheet.writeRow([i]);
+      if (i % 65_536 === 0) await sheet.drain();
+    }
+    await sheet.end({ columns: ['n'] });
+    await writer.commit();
+    await writeTable(path.join(dir, 'in', 'b-more.xlsx'), [['n'], [-1], [-2]]);
+  }, 120_000);
+  afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+  it('fails by default without writing anything', async () => {
+    const output = path.join(dir, 'error.xlsx');
+    const error = (await merge({ inputs: [path.join(dir, 'in')], output }).catch(
+      (e: unknown) => e,
+    )) as XlmergeError;
+    expect(error.code).toBe(ErrorCode.TooManyRows);
+    expect(error.describe()).toBe(
+      'The merge has more than 1,048,575 rows, the most an Excel sheet holds below its header; nothing was written. Use --overflow split to continue in more sheets, or merge fewer files',
+    );
+    expect((await fs.readdir(dir)).sort()).toEqual(['in']);
+  }, 120_000);
+
+  it('continues in a second sheet with overflow split', async () => {
+    const output = path.join(dir, 'split.xlsx');
+    const summary = await merge({ inputs: [path.join(dir, 'in')], output, overflow: 'split' });
+    expect(summary.sheets).toEqual(['Merged', 'Merged (2)']);
+    expect(summary.rowsKept).toBe(SHEET_ROWS + 2);
+    expect(await sheetShapes(output)).toEqual([
+      { name: 'Merged', rows: SHEET_ROWS + 1, first: 1, last: SHEET_ROWS },
+      { name: 'Merged (2)', rows: 3, first: -1, last: -2 },
+    ]);
+    await fs.rm(output);
+  }, 120_000);
+});
+
+describe('text longer than a cell holds', () => {
+  it('names the cell, or cuts it with truncateLong', async () => {
+    const dir = await makeTempDir();
+    const long = `${'x'.repeat(32_766)}😀tail`;
+    await writeTable(path.join(dir, 'a.xlsx'), [
+      ['id', 'note'],
+      [1, 'short'],
+      [2, long],
+    ]);
+    const inputs = [path.join(dir, 'a.xlsx')];
+    const error = (await merge({ inputs, output: path.join(dir, 'out.xlsx') }).catch(
+      (e: unknown) => e,
+    )) as XlmergeError;
+    expect(error.failures?.map((failure) => [failure.code, failure.describe()])).toEqual([
+      [
+        ErrorCode.CellTooLong,
+        `${inputs[0]}, sheet "Sheet1", row 3, column B ("note"): A text cell has 32,772 characters; Excel allows at most 32,767. Shorten the text, or use --truncate-long to cut it to 32,767 characters`,
+      ],
+    ]);
+    const summary = await merge({ inputs, output: path.join(dir, 'out.xlsx'), truncateLong: true });
+    expect([summary.truncatedCells, summary.files[0]?.truncatedCells]).toEqual([1, 1]);
+    const { rows } = await readWorkbook(path.join(dir, 'out.xlsx'));
+    // The emoji straddles the limit, so it goes whole: 32,766 characters are kept.
+    expect(rows[2]).toEqual([2, 'x'.repeat(32_766)]);
+  });
+});
