@@ -32,6 +32,19 @@ import {
 
 /** The name of the output sheet. */
 export const OUTPUT_SHEET = 'Merged';
+/** The name of the per-file summary sheet (`summarySheet`). */
+export const SUMMARY_SHEET = 'Summary';
+const SUMMARY_COLUMNS = [
+  'File',
+  'Rows read',
+  'Rows kept',
+  'Duplicates in the file',
+  'Duplicates of other files',
+  'Blank rows',
+  'Adds columns',
+  'Lacks columns',
+  'Skipped because',
+];
 /** The wanted name of the provenance column (`sourceColumn`). */
 export const SOURCE_COLUMN = 'Source';
 /** Rows written between waits for the compressor to catch up. */
@@ -58,6 +71,7 @@ export interface MergedRow {
 export async function merge(options: MergeOptions): Promise<MergeSummary> {
   const started = performance.now();
   const settings = normalizeOptions(options);
+  if (settings.dryRun) return dryRun(settings, started);
   await checkOutput(settings);
   const scan = await scanInputs(settings);
   throwIfAborted(settings.signal);
@@ -71,13 +85,55 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
     if (report.files.length === 0) throw allSkipped(report);
     const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
     await sheets.end({ columns: header.names, widths: header.widths });
+    const names = [...sheets.names];
+    if (settings.summarySheet) {
+      names.push(SUMMARY_SHEET);
+      await writeSummarySheet(writer.addSheet(SUMMARY_SHEET), report);
+    }
     throwIfAborted(settings.signal);
     await writer.commit();
-    return summarize(report, scan.ignored, started, settings.output, header.names, sheets.names);
+    return summarize(report, scan.ignored, started, settings.output, header.names, names);
   } catch (error) {
     await writer.abort();
     throw error;
   }
+}
+
+/** A merge that reads, aligns and deduplicates everything but writes nothing. */
+async function dryRun(settings: Settings, started: number): Promise<MergeSummary> {
+  const scan = await scanInputs(settings);
+  const report = newReport(settings);
+  let rows = 0;
+  for await (const reduced of reduceWithPool(settings, scan.files, 'none', report)) {
+    rows += reduced.kept.length;
+  }
+  if (report.files.length === 0) throw allSkipped(report);
+  const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
+  const sheetCount = settings.overflow === 'split' ? Math.max(1, Math.ceil(rows / MAX_DATA_ROWS)) : 1;
+  const names = Array.from({ length: sheetCount }, (_, i) => (i === 0 ? OUTPUT_SHEET : `${OUTPUT_SHEET} (${i + 1})`));
+  if (settings.summarySheet) names.push(SUMMARY_SHEET);
+  return summarize(report, scan.ignored, started, null, header.names, names);
+}
+
+/** The `Summary` sheet: one line per merged file, then one per skipped file. */
+async function writeSummarySheet(sheet: SheetWriter, report: ReduceReport): Promise<void> {
+  for (const file of finishFileSummaries(report)) {
+    sheet.writeRow([
+      file.file,
+      file.rowsRead,
+      file.rowsKept,
+      file.duplicatesInFile,
+      file.duplicatesAcrossFiles,
+      file.blankRows,
+      file.addedColumns.join(', '),
+      file.missingColumns.join(', '),
+      '',
+    ]);
+  }
+  for (const skipped of report.skipped) {
+    sheet.writeRow([skipped.file, null, null, null, null, null, '', '', skipped.reason]);
+  }
+  await sheet.end({ columns: SUMMARY_COLUMNS });
 }
 
 /**

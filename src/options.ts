@@ -58,6 +58,10 @@ export interface MergeOptions {
   sourceColumn?: boolean;
   /** Replace an existing output file. @default false */
   force?: boolean;
+  /** Read, align and deduplicate everything, but write nothing; the summary says what would be written. @default false */
+  dryRun?: boolean;
+  /** Add a `Summary` sheet to the output: one line per input file (and per skipped file). @default false */
+  summarySheet?: boolean;
   /** Merge the readable files and report the others instead of failing the run. @default false */
   skipErrors?: boolean;
   /**
@@ -107,6 +111,8 @@ export interface Settings {
   readonly key: KeyOptions;
   readonly sourceColumn: boolean;
   readonly force: boolean;
+  readonly dryRun: boolean;
+  readonly summarySheet: boolean;
   readonly skipErrors: boolean;
   readonly overflow: OverflowMode;
   readonly truncateLong: boolean;
@@ -146,6 +152,8 @@ export function normalizeOptions(options: MergeOptions): Settings {
     }),
     sourceColumn: validateBoolean('sourceColumn', options.sourceColumn),
     force: validateBoolean('force', options.force),
+    dryRun: validateBoolean('dryRun', options.dryRun),
+    summarySheet: validateBoolean('summarySheet', options.summarySheet),
     skipErrors: validateBoolean('skipErrors', options.skipErrors),
     overflow: validateOverflow(options.overflow),
     truncateLong: validateBoolean('truncateLong', options.truncateLong),

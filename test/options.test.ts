@@ -20,6 +20,8 @@ describe('normalizeOptions', () => {
       key: { ignoreCase: false, trim: false, keysAsText: false },
       sourceColumn: false,
       force: false,
+      dryRun: false,
+      summarySheet: false,
       skipErrors: false,
       overflow: 'error',
       truncateLong: false,

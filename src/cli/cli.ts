@@ -88,6 +88,16 @@ export async function runCli(
       describe: 'Globs for files in folders (default *.xlsx *.xlsm)',
     })
     .option('source-column', { type: 'boolean', default: false, describe: 'Add a Source column' })
+    .option('dry-run', {
+      type: 'boolean',
+      default: false,
+      describe: 'Report what the merge would do; write nothing',
+    })
+    .option('summary', {
+      type: 'boolean',
+      default: false,
+      describe: 'Add a Summary sheet: one line per input file',
+    })
     .option('force', {
       alias: 'f',
       type: 'boolean',
@@ -228,6 +238,8 @@ function toOptions(
     recursive: args.recursive as boolean,
     sourceColumn: args.sourceColumn as boolean,
     force: args.force as boolean,
+    dryRun: args.dryRun as boolean,
+    summarySheet: args.summary as boolean,
     skipErrors: args.skipErrors as boolean,
     overflow: args.overflow as OverflowMode,
     truncateLong: args.truncateLong as boolean,

@@ -7,7 +7,10 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
   const lines: string[] = [];
   const within = summary.files.reduce((sum, file) => sum + file.duplicatesInFile, 0);
   const across = summary.duplicates - within;
-  const output = summary.output === null ? '' : ` into ${relative(summary.output, cwd)}`;
+  const output =
+    summary.output === null
+      ? ' (dry run: nothing written)'
+      : ` into ${relative(summary.output, cwd)}`;
   const sheets = summary.sheets.length > 1 ? ` (sheets ${summary.sheets.join(', ')})` : '';
   lines.push(`Merged ${plural(summary.files.length, 'file')}${output}${sheets}:`);
   lines.push(
@@ -15,25 +18,35 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
       `${plural(summary.duplicates, 'duplicate')} dropped (${count(within)} within files, ${count(across)} across files)`,
   );
   lines.push(`  ${plural(summary.columns.length, 'column')}: ${summary.columns.join(', ')}`);
+  // The same lines as the Summary sheet (--summary), as a table.
+  const table = summary.files.map((file) => [
+    file.file,
+    count(file.rowsRead),
+    count(file.rowsKept),
+    count(file.duplicatesInFile),
+    count(file.duplicatesAcrossFiles),
+    count(file.blankRows),
+    file.addedColumns.join(', '),
+    file.missingColumns.join(', '),
+  ]);
+  lines.push('');
+  lines.push(
+    ...formatTable(
+      ['file', 'read', 'kept', 'dup. in file', 'dup. of others', 'blank', 'adds', 'lacks'],
+      table,
+    ).map((line) => `  ${line}`),
+  );
   for (const file of summary.files) {
-    const notes = [`${count(file.rowsRead)} rows`, `${count(file.rowsKept)} kept`];
-    if (file.duplicatesInFile > 0)
-      notes.push(`${plural(file.duplicatesInFile, 'duplicate')} in the file`);
-    if (file.duplicatesAcrossFiles > 0) {
-      notes.push(`${plural(file.duplicatesAcrossFiles, 'duplicate')} of other files`);
-    }
-    if (file.blankRows > 0) notes.push(`${plural(file.blankRows, 'blank row')} left out`);
     if (file.formulasWithoutValue > 0) {
-      notes.push(`${plural(file.formulasWithoutValue, 'formula')} without a saved value (empty)`);
+      lines.push(
+        `  ${file.file}: ${plural(file.formulasWithoutValue, 'formula')} without a saved value (written empty)`,
+      );
     }
     if (file.truncatedCells > 0) {
-      notes.push(`${plural(file.truncatedCells, 'long text')} cut to 32,767 characters`);
+      lines.push(
+        `  ${file.file}: ${plural(file.truncatedCells, 'long text')} cut to 32,767 characters`,
+      );
     }
-    lines.push(`  ${file.file}: ${notes.join(', ')}`);
-    if (file.addedColumns.length > 0 && file !== summary.files[0]) {
-      lines.push(`    adds ${quoteList(file.addedColumns)}`);
-    }
-    if (file.missingColumns.length > 0) lines.push(`    lacks ${quoteList(file.missingColumns)}`);
   }
   for (const skipped of summary.skipped) lines.push(`  skipped ${skipped.reason}`);
   for (const ignored of summary.ignored)
@@ -56,6 +69,24 @@ export function formatError(error: unknown, verbose: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Columns padded to their widest cell; numbers (all but the first and last two) to the right. */
+function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const all = [header, ...rows];
+  const widths = header.map((_, column) =>
+    Math.max(...all.map((row) => [...(row[column] ?? '')].length)),
+  );
+  const numeric = (column: number) => column > 0 && column < header.length - 2;
+  return all.map((row) =>
+    row
+      .map((cell, column) => {
+        const pad = ' '.repeat((widths[column] ?? 0) - [...cell].length);
+        return numeric(column) ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
 function indent(text: string): string {
   return text
     .split('\n')
@@ -74,8 +105,4 @@ function count(n: number): string {
 
 function plural(n: number, noun: string): string {
   return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function quoteList(names: readonly string[]): string {
-  return names.map((name) => `"${name}"`).join(', ');
 }

@@ -42,7 +42,12 @@ export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<
   }
 }
 
-function selectSheets(reader: WorkbookReader, selector: SheetSelector, file: string): SheetInfo[] {
+/** The sheets `selector` picks, as the merge reads them; `SHEET_NOT_FOUND` when none. */
+export function selectSheets(
+  reader: WorkbookReader,
+  selector: SheetSelector,
+  file: string,
+): SheetInfo[] {
   const { sheets } = reader;
   if (selector.kind === 'all') return [...sheets];
   if (selector.kind === 'first') return sheets.slice(0, 1);
@@ -137,8 +142,18 @@ class SheetParser {
   /** Key columns by index, or (dedupe on all columns) by name, sorted by name. */
   #keyIndexes: number[] = [];
   #keyColumns: NamedColumn[] | null = null;
-  /** Output letters of each source column (`source + columnOffset`), grown on demand. */
+  /**
+   * With `columns`: the source column of each output position (-1: the sheet lacks it), and
+   * the row's cells in those positions (one array, refilled per row).
+   */
+  #slots: number[] | null = null;
+  readonly #slotCells: CellValue[] = [];
+  /**
+   * Output letters of each source column (`source + columnOffset`), or with `columns` of each
+   * output position (`position + columnOffset`), grown on demand.
+   */
   readonly #letters: string[] = [];
+  /** Widest text per source column, or with `columns` per output position. */
   readonly #widths: number[] = [];
   readonly #xml = new XmlBytes(1024 * 1024);
   readonly #ends: number[] = [];
@@ -178,7 +193,7 @@ class SheetParser {
     }
     this.rowsRead += 1;
     const namer = this.#namer as ColumnNamer;
-    if (namer.addCells(cells) && this.#keyColumns !== null) this.#keyColumns = sortedByName(namer);
+    if (namer.addCells(cells)) this.#columnsGrew(namer);
     const key = this.#keyOf(cells);
     if (this.#task.keep === 'first' && key !== null) {
       if (this.#file.seen.has(key)) {
@@ -191,10 +206,20 @@ class SheetParser {
     this.#rowNumbers.push(row.number);
     if (this.#task.truncateLong) cells = this.#truncateLong(cells);
     if (this.#task.render === 'values') this.#values.push(cells);
-    else {
+    else if (this.#task.render === 'xlsx') {
       const start = this.#xml.length;
       try {
-        renderRowCellsInto(this.#xml, cells, this.#lettersFor(cells.length), this.#widths);
+        const slots = this.#slots;
+        if (slots === null) {
+          renderRowCellsInto(this.#xml, cells, this.#lettersFor(cells.length), this.#widths);
+        } else {
+          const placed = this.#slotCells;
+          for (let i = 0; i < slots.length; i += 1) {
+            const source = slots[i] as number;
+            placed[i] = source < 0 ? null : (cells[source] ?? null);
+          }
+          renderRowCellsInto(this.#xml, placed, this.#lettersFor(slots.length), this.#widths);
+        }
       } catch (error) {
         this.#xml.truncate(start);
         throw this.#withPlace(error, row.number, cells);
@@ -238,11 +263,26 @@ class SheetParser {
 
   /** The sheet's surviving rows; `kept` lists them when the file decided at the end. */
   result(kept: readonly number[] | null): SheetResult {
-    const namer = this.#namer ?? new ColumnNamer([]);
-    const columns = namer.columns();
-    const widths = columns.map((column) =>
+    const namer = this.#namer ?? new ColumnNamer([], this.#task.headers);
+    let columns = namer.columns();
+    let widths = columns.map((column) =>
       Math.max(column.name.length, this.#widths[column.source] ?? 0),
     );
+    let otherColumns: string[] = [];
+    const selected = this.#task.columns;
+    if (selected !== null) {
+      const slots = this.#slots ?? [];
+      const chosen = new Set(slots);
+      otherColumns = columns.filter((column) => !chosen.has(column.source)).map((c) => c.name);
+      columns = [];
+      widths = [];
+      slots.forEach((source, position) => {
+        if (source < 0) return;
+        const name = selected[position] as string;
+        columns.push({ source, name });
+        widths.push(Math.max(name.length, this.#widths[position] ?? 0));
+      });
+    }
     const pick = <T>(items: readonly T[]): T[] =>
       kept === null ? [...items] : kept.map((index) => items[index] as T);
     let xml: RenderedRows | null = null;
@@ -255,6 +295,8 @@ class SheetParser {
       index: this.info.index,
       headerRow: this.#headerRow,
       columns,
+      otherColumns,
+      placed: selected !== null,
       rowsRead: this.rowsRead,
       keys: pick(this.keys),
       rowNumbers: pick(this.#rowNumbers),
@@ -265,11 +307,12 @@ class SheetParser {
   }
 
   #startColumns(header: readonly CellValue[], row: number): void {
-    const namer = new ColumnNamer(header);
+    const namer = new ColumnNamer(header, this.#task.headers);
     this.#namer = namer;
     this.#headerRow = row;
+    if (this.#task.columns !== null) this.#slots = this.#slotsOf(namer, this.#task.columns);
     const wanted = this.#task.keyColumns;
-    if (wanted === 'all') this.#keyColumns = sortedByName(namer);
+    if (wanted === 'all') this.#keyColumns = this.#allKeyColumns(namer);
     else if (wanted !== null) {
       this.#keyIndexes = wanted.map((name) => {
         const index = namer.indexOf(name);
@@ -277,6 +320,36 @@ class SheetParser {
         return index;
       });
     }
+  }
+
+  /** A column first reached by data: it may be a key column or a selected one. */
+  #columnsGrew(namer: ColumnNamer): void {
+    if (this.#task.columns !== null) this.#slots = this.#slotsOf(namer, this.#task.columns);
+    if (this.#keyColumns !== null) this.#keyColumns = this.#allKeyColumns(namer);
+  }
+
+  /** The source column of each selected output column; -1 where the sheet lacks it. */
+  #slotsOf(namer: ColumnNamer, selected: readonly string[]): number[] {
+    const positions = new Map(selected.map((name, position) => [namer.keyOf(name), position]));
+    const slots = selected.map(() => -1);
+    for (const column of namer.columns()) {
+      const position = positions.get(namer.keyOf(column.name));
+      if (position !== undefined) slots[position] = column.source;
+    }
+    return slots;
+  }
+
+  /**
+   * Dedupe on all columns: every column (with `columns`, every selected one), by name in its
+   * compared form, so loosely equal names in two files key alike; sorted by that name.
+   */
+  #allKeyColumns(namer: ColumnNamer): NamedColumn[] {
+    const slots = this.#slots === null ? null : new Set(this.#slots);
+    return namer
+      .columns()
+      .filter((column) => slots === null || slots.has(column.source))
+      .map((column) => ({ source: column.source, name: namer.keyOf(column.name) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   #keyOf(cells: readonly CellValue[]): string | null {
@@ -310,10 +383,6 @@ function isHighSurrogate(code: number): boolean {
 
 function isBlank(cells: readonly CellValue[]): boolean {
   return cells.every(isEmptyCell);
-}
-
-function sortedByName(namer: ColumnNamer): NamedColumn[] {
-  return namer.columns().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The rows `kept` (ascending indexes) of `rows`, copied into a buffer of their own. */

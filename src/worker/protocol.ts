@@ -4,7 +4,7 @@
  */
 import type { CellValue } from '../core/cell.js';
 import type { KeepMode } from '../core/dedupe.js';
-import type { SourceColumn } from '../core/header.js';
+import type { HeaderRules, SourceColumn } from '../core/header.js';
 import type { KeyOptions } from '../core/key.js';
 import type { SerializedError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
@@ -16,7 +16,9 @@ export type RenderMode =
   /** As cell XML for the output sheet (`renderRowCells`), the cheapest form for the writer. */
   | 'xlsx'
   /** As cell values, for callers that want the rows themselves. */
-  | 'values';
+  | 'values'
+  /** Not at all: only counts and keys (a dry run). */
+  | 'none';
 
 /** One file to parse and deduplicate. */
 export interface ParseTask {
@@ -24,6 +26,14 @@ export interface ParseTask {
   readonly display: string;
   readonly sheet: SheetSelector;
   readonly headerRow: number | null;
+  /** Renames and how names are compared (`rename`, `matchHeaders`). */
+  readonly headers: HeaderRules;
+  /**
+   * The output's columns (`columns`), in order: the sheet's other columns are left out, and
+   * rendered cells go straight to their output columns (`columnOffset + position`), so the
+   * main thread copies rows as bytes. `null`: every column, rendered at `source + offset`.
+   */
+  readonly columns: readonly string[] | null;
   readonly keyColumns: readonly string[] | 'all' | null;
   readonly key: KeyOptions;
   readonly keep: KeepMode;
@@ -45,8 +55,18 @@ export interface SheetResult {
   readonly index: number;
   /** 1-based row of the header, or 0 for a sheet with no rows at all. */
   readonly headerRow: number;
-  /** The sheet's columns in source order. */
+  /**
+   * The sheet's columns in source order; with the task's `columns`, only the selected ones,
+   * in output order and named as listed.
+   */
   readonly columns: readonly SourceColumn[];
+  /** With the task's `columns`: names of the sheet's columns left out. */
+  readonly otherColumns: readonly string[];
+  /**
+   * The `xml` cells are at their output columns already (the task listed the columns), so
+   * rows are copied as they are.
+   */
+  readonly placed: boolean;
   /** Data rows read (blank rows not counted). */
   readonly rowsRead: number;
   /** Keys of the surviving rows (`null`: every key cell empty, or no dedupe). */
@@ -55,7 +75,8 @@ export interface SheetResult {
   readonly rowNumbers: readonly number[];
   /**
    * With render `xlsx`: the surviving rows as cell XML whose references use the column letters
-   * of `source + columnOffset` and the row-number placeholder.
+   * of `source + columnOffset` (or, when `placed`, of the output column) and the row-number
+   * placeholder.
    */
   readonly xml: RenderedRows | null;
   /** With render `values`: each surviving row's cells by source column index. */

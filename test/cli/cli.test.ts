@@ -39,7 +39,7 @@ async function inputs(): Promise<string> {
 }
 
 describe('runCli on a terminal', () => {
-  it('shows a progress bar and a summary that names added and missing columns', async () => {
+  it('shows a progress bar and a summary table that names added and missing columns', async () => {
     const dir = await inputs();
     const stdout = fakeStream(true);
     const stderr = fakeStream(true);
@@ -56,16 +56,17 @@ describe('runCli on a terminal', () => {
     const summary = text.slice(text.indexOf('Merged'));
     const a = path.join(dir, 'a.xlsx');
     const b = path.join(dir, 'b.xlsx');
+    const width = Math.max(a.length, b.length);
+    const pad = (text: string) => text.padEnd(width);
     expect(summary).toBe(
       [
         `Merged 2 files into ${output}:`,
         '  5 rows read, 3 kept, 2 duplicates dropped (1 within files, 1 across files)',
         '  3 columns: id, name, phone',
-        `  ${a}: 3 rows, 2 kept, 1 duplicate in the file`,
-        '    lacks "phone"',
-        `  ${b}: 2 rows, 1 kept, 1 duplicate of other files`,
-        '    adds "phone"',
-        '    lacks "name"',
+        '',
+        `  ${pad('file')}  read  kept  dup. in file  dup. of others  blank  adds      lacks`,
+        `  ${pad(a)}     3     2             1               0      0  id, name  phone`,
+        `  ${pad(b)}     2     1             0               1      0  phone     name`,
         '',
       ].join('\n'),
     );
