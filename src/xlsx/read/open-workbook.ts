@@ -37,7 +37,8 @@ export interface WorkbookReader {
   /** The workbook counts dates from 1904; date cells are converted to the 1900 system anyway. */
   readonly date1904: boolean;
   /**
-   * Rows of one sheet, in batches (about one batch per inflated chunk), streaming: memory
+   * Rows of one sheet, in batches (about one batch per inflated chunk, cut at about a million
+   * cells counting the empty ones before a row's last cell), streaming: memory
    * holds one chunk and the shared strings, however big the sheet. If reading fails, the
    * workbook is closed; stopping early only stops this sheet's stream.
    */
@@ -125,8 +126,8 @@ class XlsxWorkbookReader implements WorkbookReader {
       });
       const partOptions = signal === undefined ? {} : { signal };
       for await (const text of this.archive.streamPartText(sheet.part, partOptions)) {
-        const rows = scanner.push(text);
-        if (rows.length > 0) yield rows;
+        // Batches are cut by cells (see MAX_BATCH_CELLS), so one chunk may give several.
+        for (let rows = scanner.push(text); rows.length > 0; rows = scanner.drain()) yield rows;
       }
       const last = scanner.end();
       if (last.length > 0) yield last;

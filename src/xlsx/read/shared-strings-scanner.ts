@@ -12,10 +12,19 @@ import {
 const SPACE = 32;
 const GT = 62;
 
+/**
+ * Most shared strings a workbook may have. Far more than any real workbook (Excel needs a cell
+ * per unique string), and below what V8 can hold in one array: past ~112 million elements it
+ * aborts the whole process ("Fatal JavaScript invalid size error"), and `<si/>` is 5 characters.
+ */
+export const MAX_SHARED_STRINGS = 2 ** 26;
+
 /** What the shared-strings scanner needs to know besides the XML. */
 export interface SharedStringsScanContext {
   /** Longest unfinished string item (or tag) held in memory, in characters. */
   readonly maxElementChars: number;
+  /** Most strings the table may have. @default MAX_SHARED_STRINGS */
+  readonly maxStrings?: number;
   /** For error messages. */
   readonly file: string;
   readonly part: string;
@@ -30,6 +39,7 @@ export class SharedStringsScanner {
   private readonly lexer: XmlLexer;
   private readonly rich: RichTextReader;
   private readonly maxElementChars: number;
+  private readonly maxStrings: number;
   private readonly strings: string[] = [];
   private inItem = false;
   private itemStart = 0;
@@ -51,6 +61,7 @@ export class SharedStringsScanner {
     this.lexer = new XmlLexer({ file: context.file, part: context.part }, context.maxElementChars);
     this.rich = new RichTextReader(this.lexer);
     this.maxElementChars = context.maxElementChars;
+    this.maxStrings = context.maxStrings ?? MAX_SHARED_STRINGS;
   }
 
   /** Feeds the next piece of decoded XML. */
@@ -87,7 +98,7 @@ export class SharedStringsScanner {
         if (token === XmlToken.Start) rich.onStart();
         else if (token === XmlToken.Text) rich.onText();
         else if (rich.onEnd()) {
-          this.strings.push(rich.value);
+          this.addString(rich.value);
           this.inItem = false;
         }
       } else if (
@@ -98,13 +109,23 @@ export class SharedStringsScanner {
         rich.begin();
         if (lexer.name !== this.itemName) this.learnItemTags(lexer.name);
         if (lexer.selfClosing) {
-          this.strings.push('');
+          this.addString('');
         } else {
           this.inItem = true;
           this.itemStart = lexer.base + lexer.tokenStart;
         }
       }
     }
+  }
+
+  private addString(text: string): void {
+    if (this.strings.length >= this.maxStrings) {
+      throw this.lexer.fail(
+        ErrorCode.SizeLimit,
+        `The shared strings table has more than ${this.maxStrings} strings`,
+      );
+    }
+    this.strings.push(text);
   }
 
   private learnItemTags(itemName: string): void {
@@ -173,7 +194,7 @@ export class SharedStringsScanner {
     if (end - lt > this.maxElementChars) return -1;
     const text = decodePlainText(buf.slice(textStart, textEnd));
     if (text === undefined) return -1;
-    this.strings.push(text);
+    this.addString(text);
     return end;
   }
 }

@@ -67,6 +67,14 @@ type CellType = (typeof CellType)[keyof typeof CellType];
 const MAX_COLUMNS = 16_384;
 const MAX_ROWS = 1_048_576;
 
+/**
+ * Most cells (counting the empty ones before a row's last cell) one batch of rows holds.
+ * `<row><c r="XFD1"/></row>` is 24 characters of XML but 16,384 cells, so a 512 KiB chunk of
+ * such rows would make 350 million of them (gigabytes, from a zip of a few KB): batches are cut
+ * by cells, not by XML. About 8 MB of array slots.
+ */
+export const MAX_BATCH_CELLS = 1_048_576;
+
 const CR = 13;
 const SPACE = 32;
 const QUOT = 34;
@@ -112,6 +120,11 @@ export class SheetScanner {
   private skipReturn: State = State.Outside;
   private sheetDataDone = false;
   private rows: SheetRow[] = [];
+  /** Cells in {@link rows}, against {@link MAX_BATCH_CELLS}. */
+  private batchCells = 0;
+  private batchLimit = MAX_BATCH_CELLS;
+  /** The scan stopped at a full batch, before the end of the text pushed so far. */
+  private full = false;
 
   private inRow = false;
   private rowNumber = 0;
@@ -175,11 +188,39 @@ export class SheetScanner {
     return this.withoutValue;
   }
 
-  /** Feeds the next piece of decoded sheet XML; returns the rows completed by it (possibly none). */
+  /**
+   * Feeds the next piece of decoded sheet XML; returns the rows completed by it (possibly none).
+   * A batch holds at most about {@link MAX_BATCH_CELLS} cells: when it is full, the rest of the
+   * text waits for {@link drain}, which the caller should call until it returns no rows.
+   */
   push(text: string): SheetRow[] {
     this.text.detach();
     this.rich.detach();
     this.lexer.feed(text);
+    return this.scanBatch();
+  }
+
+  /** The next batch of rows from text already pushed, when the last batch was full; else none. */
+  drain(): SheetRow[] {
+    return this.full ? this.scanBatch() : [];
+  }
+
+  /**
+   * No more input: returns the last rows; throws XlmergeError(MalformedXml) if the XML ended
+   * early (no `</sheetData>` / `</worksheet>`) or is malformed.
+   */
+  end(): SheetRow[] {
+    // Whatever a caller left undrained comes out here, in one batch.
+    this.batchLimit = Number.POSITIVE_INFINITY;
+    this.scan();
+    this.lexer.finish();
+    if (!this.sheetDataDone) {
+      throw this.lexer.malformed('expected a <sheetData> element in the worksheet, found none');
+    }
+    return this.takeRows();
+  }
+
+  private scanBatch(): SheetRow[] {
     this.scan();
     if (
       this.inRow &&
@@ -193,29 +234,22 @@ export class SheetScanner {
     return this.takeRows();
   }
 
-  /**
-   * No more input: returns the last rows; throws XlmergeError(MalformedXml) if the XML ended
-   * early (no `</sheetData>` / `</worksheet>`) or is malformed.
-   */
-  end(): SheetRow[] {
-    this.scan();
-    this.lexer.finish();
-    if (!this.sheetDataDone) {
-      throw this.lexer.malformed('expected a <sheetData> element in the worksheet, found none');
-    }
-    return this.takeRows();
-  }
-
   private takeRows(): SheetRow[] {
     const rows = this.rows;
     if (rows.length > 0) this.rows = [];
+    this.batchCells = 0;
     return rows;
   }
 
   private scan(): void {
     const lexer = this.lexer;
+    this.full = false;
     for (;;) {
       if (this.state === State.Row || this.state === State.SheetData) this.readPlainRows();
+      if (this.batchCells >= this.batchLimit) {
+        this.full = true;
+        return;
+      }
       const token = lexer.next();
       if (token === XmlToken.Start) this.onStart();
       else if (token === XmlToken.End) this.onEnd();
@@ -359,6 +393,7 @@ export class SheetScanner {
       }
       if (end < 0) break;
       pos = end;
+      if (this.batchCells >= this.batchLimit) break;
     }
     if (pos !== start) lexer.skipTo(pos);
   }
@@ -757,7 +792,10 @@ export class SheetScanner {
   }
 
   private endRow(): void {
-    if (this.rowHasCells) this.rows.push({ number: this.rowNumber, cells: this.cells });
+    if (this.rowHasCells) {
+      this.rows.push({ number: this.rowNumber, cells: this.cells });
+      this.batchCells += this.cells.length;
+    }
     this.inRow = false;
     this.lexer.row = undefined;
     this.state = State.SheetData;

@@ -1,5 +1,5 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
-import { decodeXmlText, type XmlSource } from './xml-text.js';
+import { decodeXmlText, MAX_XML_DEPTH, type XmlSource } from './xml-text.js';
 
 export type { XmlSource } from './xml-text.js';
 
@@ -24,6 +24,8 @@ export interface XmlTag {
 export function* scanXmlTags(xml: string, source: XmlSource): Generator<XmlTag> {
   let i = 0;
   const length = xml.length;
+  // Callers keep a stack of open elements: cap it as the streaming lexer does.
+  let depth = 0;
   while (i < length) {
     const open = xml.indexOf('<', i);
     if (open === -1) return;
@@ -84,6 +86,10 @@ export function* scanXmlTags(xml: string, source: XmlSource): Generator<XmlTag> 
       }
     }
     i = at;
+    if (closing) depth -= 1;
+    else if (!selfClosing && ++depth > MAX_XML_DEPTH) {
+      throw malformed(source, `elements nested more than ${MAX_XML_DEPTH} deep`, open);
+    }
     yield { name, closing, selfClosing, attributes };
   }
 }

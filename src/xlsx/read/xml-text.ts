@@ -108,6 +108,14 @@ export interface XmlSource {
 const Mode = { Markup: 0, Comment: 1, ProcessingInstruction: 2, CData: 3, LongTag: 4 } as const;
 type Mode = (typeof Mode)[keyof typeof Mode];
 
+/**
+ * Deepest element nesting accepted. Workbook parts nest a dozen levels at most; without a cap,
+ * a sheet of `<a><a><a>…` (3 characters each, streamed, so no element limit applies) grows the
+ * stack of open elements until V8 aborts the whole process (arrays past ~112 million elements,
+ * "Fatal JavaScript invalid size error"), from a zip of a few hundred KB.
+ */
+export const MAX_XML_DEPTH = 1000;
+
 const NAME_CACHE_SIZE = 256;
 /** Unfinished tags longer than this are scanned incrementally instead of parsed again. */
 const LONG_TAG = 4096;
@@ -368,7 +376,7 @@ export class XmlLexer {
   }
 
   /** An error about this part, carrying file, sheet, part and the current row. */
-  fail(code: ErrorCode, message: string, cause?: unknown): XlmergeError {
+  fail(code: ErrorCode, message: string, cause?: unknown, hint?: string): XlmergeError {
     const { file, part, sheet } = this.source;
     return new XlmergeError(code, `${message} (in ${part})`, {
       file,
@@ -376,6 +384,7 @@ export class XmlLexer {
       ...(sheet === undefined ? {} : { sheet }),
       ...(this.row === undefined ? {} : { row: this.row }),
       ...(cause === undefined ? {} : { cause }),
+      ...(hint === undefined ? {} : { hint }),
     });
   }
 
@@ -595,6 +604,11 @@ export class XmlLexer {
       this.depth = this.open + 1;
       if (this.open === 0) this.rootClosed = true;
     } else {
+      if (this.open >= MAX_XML_DEPTH) {
+        throw this.malformed(
+          `expected elements nested at most ${MAX_XML_DEPTH} deep, found ${quoteSnippet(buf, lt)} deeper`,
+        );
+      }
       this.openNames[this.open] = this.name;
       this.openKinds[this.open] = this.kind;
       this.open++;
@@ -682,6 +696,9 @@ export class XmlLexer {
       throw this.fail(
         ErrorCode.UnsafeXml,
         `The XML contains a document type or entity declaration (${quoteSnippet(buf, pos)}), which workbooks never need`,
+        undefined,
+        // The same hint as the small parts' reader (xml-tags.ts) gives.
+        'The file may have been crafted to attack XML readers; open it in Excel and save it again if you trust it',
       );
     }
     throw this.malformed(`expected a comment or CDATA section, found ${quoteSnippet(buf, pos)}`);

@@ -1,7 +1,10 @@
 import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../../src/errors.js';
-import { SharedStringsScanner } from '../../../src/xlsx/read/shared-strings-scanner.js';
+import {
+  MAX_SHARED_STRINGS,
+  SharedStringsScanner,
+} from '../../../src/xlsx/read/shared-strings-scanner.js';
 import { errorOf } from '../../helpers/errors.js';
 
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -111,6 +114,31 @@ describe('SharedStringsScanner', () => {
     const strings = read(xml, pieces, { ...CONTEXT, maxElementChars: 10_000_000 });
     expect(strings.length).toBe(1);
     expect(strings[0]).toBe(`${'xy'.repeat(500_000)}!`);
+  });
+});
+
+describe('SharedStringsScanner: how many strings', () => {
+  // Found by the decompression-bomb tests: 113 million `<si/>` (565 MB of XML, 600 KB zipped)
+  // made V8 abort the whole process growing the array of strings.
+  test('more strings than maxStrings is a size-limit error, on every path', () => {
+    const context = { ...CONTEXT, maxStrings: 3 };
+    const items = ['<si><t>a</t></si>', '<si/>', '<si><r><t>b</t></r></si>'];
+    for (const item of items) {
+      const xml = `<sst xmlns="${NS}">${item.repeat(3)}</sst>`;
+      expect(read(xml, [xml], context)).toEqual(read(xml));
+      const error = errorOf(() =>
+        read(`<sst xmlns="${NS}">${item.repeat(4)}</sst>`, undefined, context),
+      );
+      expect({ code: error.code, message: error.message, part: error.part }).toEqual({
+        code: ErrorCode.SizeLimit,
+        message: 'The shared strings table has more than 3 strings (in xl/sharedStrings.xml)',
+        part: 'xl/sharedStrings.xml',
+      });
+    }
+  });
+
+  test('the default stays below the ~112 million elements where V8 aborts', () => {
+    expect(MAX_SHARED_STRINGS).toBe(67_108_864);
   });
 });
 

@@ -2,7 +2,11 @@ import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, test } from 'vitest';
 import type { CellValue } from '../../../src/core/cell.js';
 import { ErrorCode } from '../../../src/errors.js';
-import { type SheetScanContext, SheetScanner } from '../../../src/xlsx/read/sheet-scanner.js';
+import {
+  MAX_BATCH_CELLS,
+  type SheetScanContext,
+  SheetScanner,
+} from '../../../src/xlsx/read/sheet-scanner.js';
 import type { SheetRow } from '../../../src/xlsx/read/types.js';
 import { errorOf } from '../../helpers/errors.js';
 
@@ -754,6 +758,97 @@ function decodeInRandomBytePieces(xml: string, random: () => number, maxPiece: n
   pieces.push(decoder.end());
   return pieces;
 }
+
+describe('SheetScanner: nesting', () => {
+  // Found by the decompression-bomb tests: `<a><a><a>…` grew the stack of open elements until V8
+  // aborted the process.
+  const nested = (depth: number) =>
+    `<worksheet xmlns="${NS}">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}<sheetData/></worksheet>`;
+
+  test('accepts elements nested 1000 deep', () => {
+    expect(rowsOf(nested(999))).toEqual([]);
+  });
+
+  test('refuses elements nested deeper, in pieces too', () => {
+    const xml = nested(1000);
+    const snippet = JSON.stringify(`<a>${'</a>'.repeat(9)}<…`);
+    const expected = {
+      code: ErrorCode.MalformedXml,
+      message: `expected elements nested at most 1000 deep, found ${snippet} deeper ${IN_PART}`,
+      ...WHERE,
+      row: undefined,
+    };
+    expect(scanError(xml)).toEqual(expected);
+    // In pieces, the excerpt holds what is buffered.
+    expect(scanError(xml, {}, xml.match(/[\s\S]{1,7}/g) ?? [])).toEqual({
+      ...expected,
+      message: `expected elements nested at most 1000 deep, found "<a></a" deeper ${IN_PART}`,
+    });
+  });
+});
+
+describe('SheetScanner: batches are cut by cells', () => {
+  // Found by the decompression-bomb tests: 24 characters of XML make 16,384 cells, so one
+  // 512 KiB chunk of such rows held gigabytes of nulls before batches were cut by cells.
+  const wideRow = (n: number) => `<row r="${n}"><c r="XFD${n}"/></row>`;
+  const wideRows = (count: number) =>
+    sheet(Array.from({ length: count }, (_, i) => wideRow(i + 1)).join(''));
+
+  test('a full batch leaves the rest of the text to drain()', () => {
+    const scanner = new SheetScanner(CONTEXT);
+    const sizes = [scanner.push(wideRows(150)).length];
+    for (let rows = scanner.drain(); rows.length > 0; rows = scanner.drain()) {
+      sizes.push(rows.length);
+    }
+    expect(MAX_BATCH_CELLS / 16_384).toBe(64);
+    expect(sizes).toEqual([64, 64, 22]);
+    expect(scanner.end()).toEqual([]);
+  });
+
+  test('the rows come out the same, in order, in pieces of any size', () => {
+    const scanner = new SheetScanner(CONTEXT);
+    const numbers: number[] = [];
+    const xml = wideRows(150);
+    for (let at = 0; at < xml.length; at += 1000) {
+      for (let rows = scanner.push(xml.slice(at, at + 1000)); rows.length > 0; ) {
+        numbers.push(...rows.map((row) => row.number));
+        expect(rows.length).toBeLessThanOrEqual(64);
+        rows = scanner.drain();
+      }
+    }
+    numbers.push(...scanner.end().map((row) => row.number));
+    expect(numbers).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+  });
+
+  test('end() returns whatever a caller left undrained, in one batch', () => {
+    const scanner = new SheetScanner(CONTEXT);
+    expect(scanner.push(wideRows(100)).length).toBe(64);
+    const last = scanner.end();
+    expect(last.map((row) => row.number)).toEqual(Array.from({ length: 36 }, (_, i) => i + 65));
+    expect(last[0]?.cells.length).toBe(16_384);
+  });
+
+  test('the general path cuts batches too', () => {
+    // Comments between the cells keep the fast path out.
+    const rows = Array.from(
+      { length: 70 },
+      (_, i) => `<row r="${i + 1}"><!-- --><c r="XFD${i + 1}"><v>1</v></c></row>`,
+    );
+    const scanner = new SheetScanner(CONTEXT);
+    expect(scanner.push(sheet(rows.join(''))).length).toBe(64);
+    expect(scanner.drain().length).toBe(6);
+    expect(scanner.drain()).toEqual([]);
+  });
+
+  test('a drain() with no full batch before it returns no rows', () => {
+    const scanner = new SheetScanner(CONTEXT);
+    expect(scanner.drain()).toEqual([]);
+    expect(scanner.push(sheet('<row r="1"><c><v>1</v></c></row>'))).toEqual([
+      { number: 1, cells: [1] },
+    ]);
+    expect(scanner.drain()).toEqual([]);
+  });
+});
 
 describe('SheetScanner: random sheets', () => {
   test('read the same whole, in random pieces and in random UTF-8 byte pieces', () => {

@@ -85,3 +85,22 @@ describe('rootElementName', () => {
     expect(rootElementName('  ', source)).toBe(null);
   });
 });
+
+describe('scanXmlTags: nesting', () => {
+  // Found by the decompression-bomb tests: callers keep a stack of open elements.
+  it('accepts 1000 levels and refuses 1001', () => {
+    const nested = (depth: number) => `${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}`;
+    expect(tags(nested(1000)).length).toBe(2000);
+    const error = errorOf(() => tags(nested(1001)));
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: ErrorCode.MalformedXml,
+      message:
+        'The part xl/workbook.xml is not well-formed XML: elements nested more than 1000 deep (at character 3000)',
+    });
+  });
+
+  it('counts self-closing and closed elements out', () => {
+    const xml = `<r>${'<a/><b></b>'.repeat(2000)}</r>`;
+    expect(tags(xml).length).toBe(6002);
+  });
+});

@@ -1,0 +1,248 @@
+/**
+ * Fuzzes the reader with mutants of valid workbooks: every mutant must read fully or fail with
+ * an XlmergeError of a known code, quickly, and never with another exception. A modest count runs
+ * in the normal suite; `FUZZ_RUNS=5000` runs that many cases per strategy, and `FUZZ_SEED=n`
+ * moves to other seeds. A failure names its strategy, seed and source, which reproduce it alone.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode, XlmergeError } from '../../src/errors.js';
+import { openWorkbook } from '../../src/xlsx/read/open-workbook.js';
+import type { ReadLimits } from '../../src/xlsx/read/types.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import {
+  buildZip,
+  sharedStringsXml,
+  stylesXml,
+  workbookParts,
+  worksheetXml,
+  type ZipPart,
+} from '../helpers/xlsx-builder.js';
+import {
+  flipBytes,
+  makeRandom,
+  overwriteRun,
+  pick,
+  type Random,
+  rezipMutated,
+  truncateBytes,
+  unzipParts,
+} from './mutants.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
+const BASE_SEED = Number(process.env.FUZZ_SEED ?? 1);
+/** Each case reads a workbook of a few KB; 2 s means it hangs. */
+const CASE_TIMEOUT_MS = 2000;
+const LIMITS: ReadLimits = {
+  maxEntryBytes: 64 * 1024 ** 2,
+  maxFileBytes: 256 * 1024 ** 2,
+  maxElementChars: 16 * 1024 ** 2,
+};
+const DISPLAY_PATH = 'fuzz/mutant.xlsx';
+
+/** The codes damaged input may end in; anything else (INTERNAL above all) is a bug. */
+const EXPECTED_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.EmptyFile,
+  ErrorCode.NotZip,
+  ErrorCode.CorruptZip,
+  ErrorCode.LegacyXls,
+  ErrorCode.Encrypted,
+  ErrorCode.NotWorkbook,
+  ErrorCode.NoSheets,
+  ErrorCode.MalformedXml,
+  ErrorCode.UnsafeXml,
+  ErrorCode.SizeLimit,
+]);
+
+interface Seed {
+  readonly name: string;
+  readonly bytes: Buffer;
+  readonly parts: readonly ZipPart[];
+}
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
+
+/** Workbooks that reach the scanners' other paths: shared rich strings, inline strings, prefixes. */
+function builtWorkbooks(): Record<string, ZipPart[]> {
+  const styles = stylesXml({
+    numFmts: [
+      { id: 164, code: 'yyyy-mm-dd' },
+      { id: 165, code: '[h]:mm:ss' },
+      { id: 166, code: '0.00" kg"' },
+    ],
+    cellFormatIds: [0, 164, 165, 166, 14],
+  });
+  const shared = worksheetXml(
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>' +
+      '<row r="2"><c r="A2" s="1"><v>45292</v></c><c r="B2" s="2"><v>1.5</v></c><c r="C2" s="3"><v>-2.25</v></c><c r="D2" t="b"><v>1</v></c><c r="E2" t="e"><v>#N/A</v></c></row>' +
+      '<row r="4"><c r="B4" t="str"><f>A1&amp;B1</f><v>idname</v></c><c r="C4"><f>1+1</f></c><c r="F4" t="s"><v>3</v></c></row>',
+  );
+  const richStrings =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4" uniqueCount="4">' +
+    '<si><t>id</t></si><si><t xml:space="preserve"> name &amp; more </t></si>' +
+    '<si><r><rPr><b/></rPr><t>ri</t></r><r><t>ch</t></r><rPh sb="0" eb="1"><t>ル</t></rPh></si>' +
+    '<si><t>line_x000D_break</t></si></sst>';
+  const prefixed =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>' +
+    '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>a&lt;b</x:t></x:is></x:c><x:c r="B1" t="inlineStr"><x:is><x:r><x:t><![CDATA[<c>]]></x:t></x:r><x:r><x:t>d</x:t></x:r></x:is></x:c></x:row>' +
+    '<!-- a comment --><x:row><x:c><x:v>7</x:v></x:c><x:c t="d"><x:v>2024-01-02T03:04:05</x:v></x:c></x:row>' +
+    '</x:sheetData></x:worksheet>';
+  return {
+    'built-shared-strings': workbookParts({
+      sheets: [{ name: 'Data', xml: shared }],
+      sharedStrings: richStrings,
+      styles,
+    }),
+    'built-inline-prefixed': workbookParts({
+      sheets: [
+        { name: 'Inline', xml: prefixed },
+        {
+          name: 'Hidden',
+          state: 'hidden',
+          xml: worksheetXml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+        },
+      ],
+      sharedStrings: sharedStringsXml(['only', 'two']),
+      date1904: true,
+    }),
+  };
+}
+
+async function loadSeeds(): Promise<Seed[]> {
+  const seeds: Seed[] = [];
+  for (const folder of ['writers', 'demo']) {
+    const names = (await fs.readdir(path.join(FIXTURES, folder)))
+      .filter((name) => name.endsWith('.xlsx') && !name.startsWith('~$'))
+      .sort();
+    for (const name of names) {
+      const bytes = await fs.readFile(path.join(FIXTURES, folder, name));
+      seeds.push({ name: `${folder}/${name}`, bytes, parts: await unzipParts(bytes) });
+    }
+  }
+  for (const [name, parts] of Object.entries(builtWorkbooks())) {
+    seeds.push({ name, bytes: await buildZip(parts), parts });
+  }
+  return seeds;
+}
+
+/** Opens the file and reads every sheet to the end; returns the number of rows. */
+async function readEverything(file: string): Promise<number> {
+  const reader = await openWorkbook(file, { displayPath: DISPLAY_PATH, limits: LIMITS });
+  let rows = 0;
+  try {
+    for (const sheet of reader.sheets) {
+      for await (const batch of reader.readRows(sheet)) rows += batch.length;
+    }
+  } finally {
+    await reader.close();
+  }
+  return rows;
+}
+
+/** `ok`, an expected error code, or a problem (a bug) described. */
+type Outcome = { ok: true; result: string } | { ok: false; problem: string };
+
+async function runCase(file: string): Promise<Outcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ok: false, problem: `no result after ${CASE_TIMEOUT_MS} ms` }),
+      CASE_TIMEOUT_MS,
+    );
+  });
+  const read = readEverything(file).then(
+    (): Outcome => ({ ok: true, result: 'ok' }),
+    (error: unknown): Outcome => {
+      if (!(error instanceof XlmergeError)) {
+        return { ok: false, problem: `threw ${String(error)}` };
+      }
+      if (!EXPECTED_CODES.has(error.code)) {
+        return { ok: false, problem: `code ${error.code}: ${error.message}` };
+      }
+      if (error.file !== DISPLAY_PATH) {
+        return { ok: false, problem: `file ${String(error.file)} in ${error.message}` };
+      }
+      return { ok: true, result: error.code };
+    },
+  );
+  try {
+    return await Promise.race([read, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Strategy = (random: Random, seed: Seed) => Buffer | Promise<Buffer>;
+
+const STRATEGIES: Record<string, Strategy> = {
+  truncate: (random, seed) => truncateBytes(random, seed.bytes),
+  'flip bytes': (random, seed) => flipBytes(random, seed.bytes),
+  'overwrite a run': (random, seed) => overwriteRun(random, seed.bytes),
+  'damage the XML of a valid zip': (random, seed) => rezipMutated(random, seed.parts),
+};
+
+/** Outcomes each strategy must produce at least once, so a fuzzer that stopped reaching the XML shows. */
+const STRATEGY_REACHES: Record<string, readonly string[]> = {
+  truncate: [ErrorCode.CorruptZip, ErrorCode.NotZip],
+  'flip bytes': ['ok', ErrorCode.CorruptZip, ErrorCode.MalformedXml],
+  'overwrite a run': ['ok', ErrorCode.CorruptZip, ErrorCode.MalformedXml],
+  'damage the XML of a valid zip': ['ok', ErrorCode.MalformedXml, ErrorCode.UnsafeXml],
+};
+
+describe('reader fuzz: mutants of valid workbooks read fully or fail with a known code', () => {
+  let seeds: Seed[] = [];
+  let dir = '';
+
+  beforeAll(async () => {
+    seeds = await loadSeeds();
+  });
+
+  it('reads every seed as it is', async () => {
+    dir = await makeTempDir('xlmerge-fuzz-');
+    const file = path.join(dir, 'seed.xlsx');
+    const failed: string[] = [];
+    for (const seed of seeds) {
+      await fs.writeFile(file, seed.bytes);
+      const rows = await readEverything(file).catch((error: unknown) => {
+        failed.push(`${seed.name}: ${String(error)}`);
+        return 0;
+      });
+      if (rows === 0) failed.push(`${seed.name}: no rows`);
+    }
+    expect(failed).toEqual([]);
+    expect(seeds.length).toBe(12);
+  });
+
+  Object.entries(STRATEGIES).forEach(([strategyName, strategy], strategyIndex) => {
+    it(`${strategyName}: ${RUNS} cases`, { timeout: 60_000 + RUNS * 100 }, async () => {
+      dir = await makeTempDir('xlmerge-fuzz-');
+      const file = path.join(dir, 'mutant.xlsx');
+      const problems: string[] = [];
+      const results = new Map<string, number>();
+      let slowest = 0;
+      const rssBefore = process.memoryUsage().rss;
+      for (let run = 0; run < RUNS; run++) {
+        const caseSeed = BASE_SEED * 1_000_003 + strategyIndex * 100_000_007 + run;
+        const random = makeRandom(caseSeed);
+        const seed = pick(random, seeds);
+        await fs.writeFile(file, await strategy(random, seed));
+        const started = performance.now();
+        const outcome = await runCase(file);
+        slowest = Math.max(slowest, performance.now() - started);
+        if (outcome.ok) results.set(outcome.result, (results.get(outcome.result) ?? 0) + 1);
+        else problems.push(`seed ${caseSeed} (${seed.name}): ${outcome.problem}`);
+      }
+      if (process.env.FUZZ_RUNS !== undefined) {
+        console.log(strategyName, Object.fromEntries(results), `slowest ${slowest.toFixed(0)} ms`);
+      }
+      expect(problems).toEqual([]);
+      // The mutants reach past the zip layer: some read fine, some fail in the XML.
+      for (const result of STRATEGY_REACHES[strategyName] ?? []) {
+        expect(results.get(result) ?? 0, result).toBeGreaterThan(0);
+      }
+      // Mutants of files of a few KB inflate to little; growth means something is held on to.
+      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 ** 2);
+    });
+  });
+});
