@@ -2,7 +2,7 @@ import { close, fstat, open } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
-import { createInflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw } from 'node:zlib';
 import { type Entry, fromFdPromise, type ZipFile } from 'yauzl';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { checkFileSignature } from './check-file.js';
@@ -130,10 +130,12 @@ export class ZipArchive {
     signal?.addEventListener('abort', onAbort, { once: true });
     const decoder = new StringDecoder('utf8');
     let entryBytes = 0;
+    let entryCrc = 0;
     let started = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         entryBytes += chunk.length;
+        entryCrc = crc32(chunk, entryCrc);
         this.inflatedBytes += chunk.length;
         // We inflate deflated entries ourselves (see openEntryStream), so yauzl cannot check
         // the size the header declares; more bytes than declared means a damaged or forged entry.
@@ -168,6 +170,14 @@ export class ZipArchive {
       if (rest.length > 0) yield rest;
       if (entryBytes !== entry.uncompressedSize) {
         throw sizeMismatch(this.file, part, entry, entryBytes, true);
+      }
+      // Damaged bytes can still inflate to the right length; the CRC-32 catches them.
+      if (entryCrc >>> 0 !== entry.crc32 >>> 0) {
+        throw new XlmergeError(
+          ErrorCode.CorruptZip,
+          `The part ${part} is damaged: its checksum does not match (CRC-32 ${hex(entryCrc)}, the zip says ${hex(entry.crc32)})`,
+          { file: this.file, part, hint: DAMAGED_HINT },
+        );
       }
     } catch (error) {
       if (this.isClosed && !(error instanceof XlmergeError)) {
@@ -322,6 +332,10 @@ function toReadError(
     `The part ${part} cannot be decompressed: ${messageOf(error)}`,
     { file, part, cause: error, hint: DAMAGED_HINT },
   );
+}
+
+function hex(value: number): string {
+  return (value >>> 0).toString(16).padStart(8, '0');
 }
 
 /** A part whose inflated size differs from the size its zip header declares. */

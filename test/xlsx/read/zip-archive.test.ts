@@ -258,3 +258,27 @@ describe('cancelling and closing', () => {
     },
   );
 });
+
+describe('checksums', () => {
+  it('refuses a part whose bytes were damaged without changing its length', async () => {
+    const xml = numbersSheet(50);
+    const zip = await buildZip(workbookParts({ sheets: [{ name: 'S', xml }] }), { compress: false });
+    // Stored (not deflated), so a changed digit still "inflates" to the declared size.
+    const at = zip.indexOf(Buffer.from('<v>25</v>'));
+    zip[at + 3] = '9'.charCodeAt(0);
+    const file = path.join(await makeTempDir(), 'damaged.xlsx');
+    await fs.writeFile(file, zip);
+    const reader = await openWorkbook(file, { displayPath: 'damaged.xlsx' });
+    try {
+      const error = await rejectionOf(drain(reader.readRows(reader.sheets[0] as SheetInfo)));
+      expect(error.code).toBe(ErrorCode.CorruptZip);
+      expect(error.file).toBe('damaged.xlsx');
+      expect(error.part).toBe(SHEET_PART);
+      expect(error.message).toMatch(
+        /^The part xl\/worksheets\/sheet1\.xml is damaged: its checksum does not match \(CRC-32 [0-9a-f]{8}, the zip says [0-9a-f]{8}\)$/,
+      );
+    } finally {
+      await reader.close();
+    }
+  });
+});
