@@ -2,8 +2,17 @@
 export type { CellValue, DateCell, ErrorCell } from './core/cell.js';
 export { dateCellToDate, isDateCell, isErrorCell } from './core/cell.js';
 export type { KeepMode } from './core/dedupe.js';
+export type { HeaderMatch } from './core/header-match.js';
 export type { ErrorContext } from './errors.js';
 export { ErrorCode, XlmergeError } from './errors.js';
+export type {
+  InspectedFile,
+  InspectedSheet,
+  InspectProblem,
+  InspectReport,
+  WorkbookSheet,
+} from './inspect/report.js';
+export { inspect } from './inspect.js';
 export type { MergedRow } from './merge.js';
 export { merge, mergeRows } from './merge.js';
 export type { MergeOptions, Progress } from './options.js';

@@ -109,8 +109,11 @@ async function dryRun(settings: Settings, started: number): Promise<MergeSummary
   }
   if (report.files.length === 0) throw allSkipped(report);
   const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
-  const sheetCount = settings.overflow === 'split' ? Math.max(1, Math.ceil(rows / MAX_DATA_ROWS)) : 1;
-  const names = Array.from({ length: sheetCount }, (_, i) => (i === 0 ? OUTPUT_SHEET : `${OUTPUT_SHEET} (${i + 1})`));
+  const sheetCount =
+    settings.overflow === 'split' ? Math.max(1, Math.ceil(rows / MAX_DATA_ROWS)) : 1;
+  const names = Array.from({ length: sheetCount }, (_, i) =>
+    i === 0 ? OUTPUT_SHEET : `${OUTPUT_SHEET} (${i + 1})`,
+  );
   if (settings.summarySheet) names.push(SUMMARY_SHEET);
   return summarize(report, scan.ignored, started, null, header.names, names);
 }
@@ -148,7 +151,9 @@ export async function* mergeRows(
   const scan = await scanInputs(settings);
   const report = newReport(settings);
   for await (const reduced of reduceWithPool(settings, scan.files, 'values', report)) {
-    for (const index of reduced.kept) yield toMergedRow(reduced, index);
+    // Loosely matched columns go by the merged header's spelling, not the sheet's own.
+    const names = reduced.outputs.map((output) => report.union.nameAt(output));
+    for (const index of reduced.kept) yield toMergedRow(reduced, index, names);
   }
   if (report.files.length === 0) throw allSkipped(report);
   const header = report.union.header([]);
@@ -184,6 +189,8 @@ function toTask(file: InputFile, settings: Settings, render: RenderMode): ParseT
     display: file.display,
     sheet: settings.sheet,
     headerRow: settings.headerRow,
+    headers: { rename: settings.rename, match: settings.matchHeaders },
+    columns: settings.columns,
     keyColumns: settings.keyColumns,
     key: settings.key,
     keep: settings.keep,
@@ -254,7 +261,9 @@ async function writeRows(
   const rows = reduced.sheet.xml;
   if (rows === null) throw new Error('Internal: a worker rendered no XML');
   const offset = settings.sourceColumn ? 1 : 0;
-  const place = placeRow(reduced.sheet.columns, reduced.outputs, offset);
+  const place = reduced.sheet.placed
+    ? null
+    : placeRow(reduced.sheet.columns, reduced.outputs, offset);
   const prefixXml = settings.sourceColumn ? renderRowCells([sourceLabel(reduced)]) : '';
   const prefix = prefixXml === '' ? undefined : Buffer.from(prefixXml, 'utf8');
   // A Buffer view (no copy) of the transferred bytes, for Buffer's fast indexOf.
@@ -283,10 +292,12 @@ function sourceLabel(reduced: ReducedSheet): string {
     : reduced.file.source;
 }
 
-function toMergedRow(reduced: ReducedSheet, index: number): MergedRow {
+function toMergedRow(reduced: ReducedSheet, index: number, names: readonly string[]): MergedRow {
   const cells = reduced.sheet.values?.[index] ?? [];
   const values: Record<string, CellValue> = {};
-  for (const column of reduced.sheet.columns) values[column.name] = cells[column.source] ?? null;
+  reduced.sheet.columns.forEach((column, slot) => {
+    values[names[slot] ?? column.name] = cells[column.source] ?? null;
+  });
   return {
     file: reduced.file.display,
     sheet: reduced.sheet.name,
@@ -296,7 +307,11 @@ function toMergedRow(reduced: ReducedSheet, index: number): MergedRow {
 }
 
 function newReport(settings: Settings): ReduceReport {
-  return { union: new ColumnUnion(settings.sourceColumn ? 1 : 0), files: [], skipped: [] };
+  const union = new ColumnUnion(settings.sourceColumn ? 1 : 0, {
+    match: settings.matchHeaders,
+    selected: settings.columns,
+  });
+  return { union, files: [], skipped: [] };
 }
 
 function summarize(

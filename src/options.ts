@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { KEEP_MODES, type KeepMode } from './core/dedupe.js';
+import { HEADER_MATCHES, type HeaderMatch, headerKeyFor } from './core/header-match.js';
 import type { KeyOptions } from './core/key.js';
 import { ErrorCode, XlmergeError } from './errors.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './xlsx/read/types.js';
@@ -44,6 +45,25 @@ export interface MergeOptions {
   sheet?: string | number;
   /** 1-based row holding the header. @default the first row that is not empty */
   headerRow?: number;
+  /**
+   * New names for header names, before columns are aligned, selected or used as keys:
+   * `{ 'Cust ID': 'customer_id' }` or `[['Cust ID', 'customer_id']]`. Both sides are trimmed;
+   * old names are compared per `matchHeaders`; renames apply once (not one after another); a
+   * name may be renamed only once. @default {} (no renames)
+   */
+  rename?: Readonly<Record<string, string>> | readonly (readonly [string, string])[];
+  /**
+   * How header names are compared: `'exact'`, or `'loose'`: equal after NFKC, case folding and
+   * removing everything but letters and digits (`Customer ID` = `customer_id`). The output
+   * shows the first spelling seen. @default 'exact'
+   */
+  matchHeaders?: HeaderMatch;
+  /**
+   * Keep only these columns (names after `rename`, compared per `matchHeaders`), in this order,
+   * spelled as listed. Key columns need not be among them. A name no file has fails the run.
+   * @default all columns
+   */
+  columns?: readonly string[];
   /** Key columns by header name; `true` means all columns; omitted: no rows are dropped. @default none */
   dedupe?: readonly string[] | boolean;
   /** Which row survives among rows with the same key. @default 'first' */
@@ -105,6 +125,11 @@ export interface Settings {
   readonly patterns: readonly string[];
   readonly sheet: SheetSelector;
   readonly headerRow: number | null;
+  /** Old (trimmed) name → new name. */
+  readonly rename: Readonly<Record<string, string>>;
+  readonly matchHeaders: HeaderMatch;
+  /** `null`: every column. */
+  readonly columns: readonly string[] | null;
   /** `null`: no dedupe; `'all'`: every column; else the key column names. */
   readonly keyColumns: readonly string[] | 'all' | null;
   readonly keep: KeepMode;
@@ -128,6 +153,8 @@ export interface Settings {
 }
 
 export const DEFAULT_OUTPUT = 'merged.xlsx';
+/** V8's longest string (2^29 - 24 characters). */
+const MAX_STRING_LENGTH = 2 ** 29 - 24;
 export const DEFAULT_PATTERNS: readonly string[] = ['*.xlsx', '*.xlsm'];
 
 /** Validates `options` and fills in every default, once, at the library's boundary. */
@@ -136,6 +163,7 @@ export function normalizeOptions(options: MergeOptions): Settings {
     throw invalid('options', 'an object', options);
   }
   const cwd = path.resolve(options.cwd ?? process.cwd());
+  const matchHeaders = validateMatchHeaders(options.matchHeaders);
   return Object.freeze({
     inputs: Object.freeze(validateInputs(options.inputs)),
     output: path.resolve(cwd, validateText('output', options.output ?? DEFAULT_OUTPUT)),
@@ -143,6 +171,9 @@ export function normalizeOptions(options: MergeOptions): Settings {
     patterns: Object.freeze(validatePatterns(options.pattern)),
     sheet: Object.freeze(validateSheet(options.sheet)),
     headerRow: validateHeaderRow(options.headerRow),
+    rename: Object.freeze(validateRename(options.rename, matchHeaders)),
+    matchHeaders,
+    columns: validateColumns(options.columns, matchHeaders),
     keyColumns: validateDedupe(options.dedupe),
     keep: validateKeep(options.keep),
     key: Object.freeze({
@@ -227,6 +258,56 @@ function validateHeaderRow(row: unknown): number | null {
   return row;
 }
 
+function validateMatchHeaders(match: unknown): HeaderMatch {
+  if (match === undefined) return 'exact';
+  if (!HEADER_MATCHES.includes(match as HeaderMatch)) {
+    throw invalid('matchHeaders', 'exact or loose', match);
+  }
+  return match as HeaderMatch;
+}
+
+function validateRename(rename: unknown, match: HeaderMatch): Record<string, string> {
+  if (rename === undefined) return {};
+  if (typeof rename !== 'object' || rename === null) {
+    throw invalid('rename', 'an object of old → new names, or a list of [old, new] pairs', rename);
+  }
+  const pairs: unknown[] = Array.isArray(rename) ? rename : Object.entries(rename);
+  const keyOf = headerKeyFor(match);
+  const result: Record<string, string> = {};
+  const byKey = new Map<string, [string, string]>();
+  for (const pair of pairs) {
+    if (!Array.isArray(pair) || pair.length !== 2) {
+      throw invalid('rename', 'pairs of [old, new] names', pair);
+    }
+    const [from, to] = pair.map((name) => (typeof name === 'string' ? name.trim() : ''));
+    if (!from || !to) throw invalid('rename', 'a non-empty old and new name', pair);
+    const earlier = byKey.get(keyOf(from));
+    if (earlier !== undefined) {
+      const same = earlier[0] === from ? `"${from}"` : `"${earlier[0]}" (as "${from}")`;
+      throw new XlmergeError(
+        ErrorCode.InvalidOption,
+        `Invalid option rename: ${same} is renamed twice, to "${earlier[1]}" and to "${to}"`,
+      );
+    }
+    byKey.set(keyOf(from), [from, to]);
+    result[from] = to;
+  }
+  return result;
+}
+
+function validateColumns(columns: unknown, match: HeaderMatch): readonly string[] | null {
+  if (columns === undefined) return null;
+  if (!Array.isArray(columns) || columns.length === 0) {
+    throw invalid('columns', 'a non-empty list of column names', columns);
+  }
+  const names = columns.map((name) => validateText('columns', name).trim());
+  const keys = names.map(headerKeyFor(match));
+  if (keys.some((key, index) => keys.indexOf(key) !== index)) {
+    throw invalid('columns', 'each column once', columns);
+  }
+  return Object.freeze(names);
+}
+
 function validateDedupe(dedupe: unknown): readonly string[] | 'all' | null {
   if (dedupe === undefined || dedupe === false) return null;
   if (dedupe === true) return 'all';
@@ -299,6 +380,10 @@ function validateLimits(limits: unknown): ReadLimits {
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw invalid(`limits.${name}`, 'a positive whole number', value);
+    }
+    // One element is held as one string, and V8 cannot make longer ones.
+    if (name === 'maxElementChars' && value > MAX_STRING_LENGTH) {
+      throw invalid(`limits.${name}`, `at most ${MAX_STRING_LENGTH}`, value);
     }
     result[name] = value;
   }

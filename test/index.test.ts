@@ -1,6 +1,13 @@
 /** The public entry: what `import … from 'xlmerge'` offers, and its types. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { CellValue, MergedRow, MergeOptions, MergeSummary, Progress } from '../dist/index.js';
+import type {
+  CellValue,
+  InspectReport,
+  MergedRow,
+  MergeOptions,
+  MergeSummary,
+  Progress,
+} from '../dist/index.js';
 import * as xlmerge from '../dist/index.js';
 
 describe('public API', () => {
@@ -10,6 +17,7 @@ describe('public API', () => {
       'ErrorCode',
       'XlmergeError',
       'dateCellToDate',
+      'inspect',
       'isDateCell',
       'isErrorCell',
       'merge',
@@ -20,6 +28,8 @@ describe('public API', () => {
   it('has the documented types', () => {
     expectTypeOf(xlmerge.merge).parameter(0).toEqualTypeOf<MergeOptions>();
     expectTypeOf(xlmerge.merge).returns.toEqualTypeOf<Promise<MergeSummary>>();
+    expectTypeOf(xlmerge.inspect).parameter(0).toEqualTypeOf<MergeOptions>();
+    expectTypeOf(xlmerge.inspect).returns.toEqualTypeOf<Promise<InspectReport>>();
     expectTypeOf(xlmerge.mergeRows).returns.toEqualTypeOf<
       AsyncGenerator<MergedRow, MergeSummary>
     >();

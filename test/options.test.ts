@@ -15,6 +15,9 @@ describe('normalizeOptions', () => {
       patterns: ['*.xlsx', '*.xlsm'],
       sheet: { kind: 'first' },
       headerRow: null,
+      rename: {},
+      matchHeaders: 'exact',
+      columns: null,
       keyColumns: null,
       keep: 'first',
       key: { ignoreCase: false, trim: false, keysAsText: false },
@@ -49,6 +52,29 @@ describe('normalizeOptions', () => {
     expect(normalizeOptions({ inputs: ['d'], dedupe: true }).keyColumns).toBe('all');
     expect(normalizeOptions({ inputs: ['d'], dedupe: [] }).keyColumns).toBe('all');
     expect(normalizeOptions({ inputs: ['d'], dedupe: false }).keyColumns).toBeNull();
+  });
+
+  it('reads renames as an object or as pairs, trimmed, and columns trimmed', () => {
+    expect(
+      normalizeOptions({ inputs: ['d'], rename: { ' Cust ID ': ' customer_id' } }).rename,
+    ).toEqual({ 'Cust ID': 'customer_id' });
+    const settings = normalizeOptions({
+      inputs: ['d'],
+      rename: [
+        ['a', 'b'],
+        ['b', 'c'],
+      ],
+      matchHeaders: 'loose',
+      columns: [' id', 'Email '],
+    });
+    expect(settings.rename).toEqual({ a: 'b', b: 'c' });
+    expect(settings.matchHeaders).toBe('loose');
+    expect(settings.columns).toEqual(['id', 'Email']);
+    // Exact matching: differently spelt names are different columns.
+    expect(normalizeOptions({ inputs: ['d'], columns: ['Email', 'email'] }).columns).toEqual([
+      'Email',
+      'email',
+    ]);
   });
 
   it('reads sheet selectors', () => {
@@ -94,6 +120,41 @@ describe('normalizeOptions', () => {
     [
       { limits: { maxFileBytes: -1 } },
       'Invalid option limits.maxFileBytes: expected a positive whole number, got -1',
+    ],
+    [
+      { limits: { maxElementChars: 2 ** 30 } },
+      'Invalid option limits.maxElementChars: expected at most 536870888, got 1073741824',
+    ],
+    [
+      { matchHeaders: 'fuzzy' },
+      'Invalid option matchHeaders: expected exact or loose, got "fuzzy"',
+    ],
+    [
+      { rename: { 'Cust ID': ' ' } },
+      'Invalid option rename: expected a non-empty old and new name, got ["Cust ID", " "]',
+    ],
+    [
+      { rename: [['', 'id']] },
+      'Invalid option rename: expected a non-empty old and new name, got ["", "id"]',
+    ],
+    [
+      {
+        rename: [
+          ['Cust ID', 'a'],
+          [' Cust ID', 'b'],
+        ],
+      },
+      'Invalid option rename: "Cust ID" is renamed twice, to "a" and to "b"',
+    ],
+    [
+      { rename: { 'Cust ID': 'a', 'cust-id': 'b' }, matchHeaders: 'loose' },
+      'Invalid option rename: "Cust ID" (as "cust-id") is renamed twice, to "a" and to "b"',
+    ],
+    [{ rename: 'a=b' }, 'Invalid option rename: expected an object of old → new names'],
+    [{ columns: [] }, 'Invalid option columns: expected a non-empty list of column names, got []'],
+    [
+      { columns: ['Email', 'e-mail'], matchHeaders: 'loose' },
+      'Invalid option columns: expected each column once, got ["Email", "e-mail"]',
     ],
   ])('rejects %o', (override, message) => {
     const options = { inputs: ['d'], ...override } as Parameters<typeof normalizeOptions>[0];

@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { KEEP_MODES, type KeepMode } from '../core/dedupe.js';
+import { HEADER_MATCHES, type HeaderMatch } from '../core/header-match.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import { merge } from '../merge.js';
 import {
@@ -14,6 +15,7 @@ import {
   type OverflowMode,
 } from '../options.js';
 import type { MergeSummary } from '../summary.js';
+import { runInspectCli } from './inspect-command.js';
 import { createProgressBar } from './progress.js';
 import { formatError, formatSummary } from './report.js';
 
@@ -38,10 +40,16 @@ export async function runCli(
   argv: readonly string[] = hideBin(process.argv),
   streams: Streams = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
+  // `inspect` has a parser of its own, so merge-only options are usage errors there. A file or
+  // folder literally named "inspect" is merged as "./inspect".
+  if (argv[0] === 'inspect') return runInspectCli(argv, streams);
   let usageError: string | null = null;
   const parser = yargs([...argv])
     .scriptName('xlmerge')
-    .usage('$0 <inputs..> [options]\n\nMerge Excel workbooks into one, without the duplicate rows.')
+    .usage(
+      '$0 <inputs..> [options]\n$0 inspect <inputs..> [options]  show what a merge would see\n\n' +
+        'Merge Excel workbooks into one, without the duplicate rows.',
+    )
     .command('$0 <inputs..>', false)
     .positional('inputs', {
       describe: 'Folders, files or globs to merge',
@@ -75,6 +83,19 @@ export async function runCli(
     .option('header-row', {
       type: 'number',
       describe: 'Row holding the header (default: first non-empty)',
+    })
+    .option('rename', {
+      type: 'string',
+      describe: 'Rename a header: "OLD=NEW" (repeatable)',
+    })
+    .option('match-headers', {
+      choices: HEADER_MATCHES,
+      default: 'exact',
+      describe: 'Header names equal exactly, or loosely (case, spaces, punctuation)',
+    })
+    .option('columns', {
+      type: 'string',
+      describe: 'Keep only these columns, in this order, comma-separated',
     })
     .option('recursive', {
       alias: 'r',
@@ -249,6 +270,9 @@ function toOptions(
   if (typeof args.dedupe === 'string') options.dedupe = parseList(args.dedupe);
   if (typeof args.sheet === 'string') options.sheet = args.sheet;
   if (args.headerRow !== undefined) options.headerRow = args.headerRow as number;
+  if (args.rename !== undefined) options.rename = [args.rename].flat().map(parseRename);
+  options.matchHeaders = args.matchHeaders as HeaderMatch;
+  if (typeof args.columns === 'string') options.columns = parseList(args.columns);
   if (args.pattern !== undefined) options.pattern = args.pattern as string[];
   if (args.jobs !== undefined) options.jobs = args.jobs as number;
   if (args.workerMemory !== undefined) options.workerMemoryMb = args.workerMemory as number;
@@ -260,6 +284,19 @@ function toOptions(
 function parseList(value: string): string[] {
   if (value.trim() === '') return [];
   return value.split(',').map((name) => name.trim());
+}
+
+/** `--rename "Cust ID=customer_id"` → ["Cust ID", "customer_id"]: the first `=` separates. */
+function parseRename(value: unknown): [string, string] {
+  const text = String(value);
+  const at = text.indexOf('=');
+  if (at === -1) {
+    throw new XlmergeError(
+      ErrorCode.InvalidOption,
+      `Invalid option --rename: expected OLD=NEW, got ${JSON.stringify(text)}`,
+    );
+  }
+  return [text.slice(0, at), text.slice(at + 1)];
 }
 
 function toJsonError(error: unknown): object {

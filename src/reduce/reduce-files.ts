@@ -73,7 +73,10 @@ export async function* reduceFiles(
   }
 
   if (failures.length > 0) throw filesFailed(failures);
-  if (settings.keep === 'first') return;
+  if (settings.keep === 'first') {
+    checkSelectedColumns(report.union, settings);
+    return;
+  }
 
   const plan = planSurvivors(
     delivered.map(({ result }) => ({
@@ -89,6 +92,31 @@ export async function* reduceFiles(
     );
     yield* emitFile(file, result, survivors, report);
   }
+  checkSelectedColumns(report.union, settings);
+}
+
+/**
+ * Fails the run when a column listed in `columns` was in no sheet: a misspelt name would
+ * otherwise give an empty column without a word. Checked at the end, before the output is
+ * committed, since only then is every file's header known.
+ */
+function checkSelectedColumns(union: ColumnUnion, settings: Settings): void {
+  const unseen = union.unseenNames;
+  if (settings.columns === null || unseen.length === 0) return;
+  const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(', ');
+  const which = unseen.length === 1 ? 'the column' : 'the columns';
+  const existing = union.existingNames;
+  const compared =
+    settings.matchHeaders === 'exact'
+      ? ' (names are compared exactly; --match-headers loose ignores case, spaces and punctuation)'
+      : '';
+  throw new XlmergeError(
+    ErrorCode.InvalidOption,
+    `Invalid option columns: no input file has ${which} ${quoted(unseen)}`,
+    {
+      hint: `The files have the columns ${quoted(existing) || '(none)'}${compared}`,
+    },
+  );
 }
 
 function* emitFile(
@@ -102,6 +130,7 @@ function* emitFile(
   const severalSheets = result.sheets.length > 1;
   for (const [i, sheet] of result.sheets.entries()) {
     const columns = report.union.add(sheet.columns);
+    report.union.noteColumns(sheet.otherColumns);
     if (report.union.size > MAX_COLUMNS) {
       throw new XlmergeError(
         ErrorCode.TooManyColumns,
@@ -140,10 +169,11 @@ function* emitFile(
 
 /** Replaces each file's column list (stored in `missingColumns` meanwhile) by what it lacks. */
 export function finishFileSummaries(report: ReduceReport): FileSummary[] {
-  const all = report.union.dataNames;
+  const { union } = report;
+  const all = union.dataNames;
   return report.files.map((summary) => {
-    const has = new Set(summary.missingColumns);
-    return { ...summary, missingColumns: all.filter((name) => !has.has(name)) };
+    const has = new Set(summary.missingColumns.map(union.keyOf));
+    return { ...summary, missingColumns: all.filter((name) => !has.has(union.keyOf(name))) };
   });
 }
 

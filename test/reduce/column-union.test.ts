@@ -39,3 +39,45 @@ describe('ColumnUnion', () => {
     });
   });
 });
+
+describe('ColumnUnion with loose matching and selected columns', () => {
+  it('aligns loosely equal names under the first spelling seen', () => {
+    const union = new ColumnUnion(0, { match: 'loose', selected: null });
+    expect(union.add([{ source: 0, name: 'Customer ID' }])).toEqual({
+      outputs: [0],
+      added: ['Customer ID'],
+    });
+    expect(
+      union.add([
+        { source: 0, name: 'email' },
+        { source: 1, name: 'customer_id' },
+      ]),
+    ).toEqual({ outputs: [1, 0], added: ['email'] });
+    expect(union.dataNames).toEqual(['Customer ID', 'email']);
+    expect(union.header([]).names).toEqual(['Customer ID', 'email']);
+  });
+
+  it('suffixes a reserved name that loosely equals a real column', () => {
+    const union = new ColumnUnion(1, { match: 'loose', selected: null });
+    union.add([{ source: 0, name: 'source' }]);
+    expect(union.header(['Source']).names).toEqual(['Source (2)', 'source']);
+  });
+
+  it('fixes selected columns up front and reports those no sheet had', () => {
+    const union = new ColumnUnion(1, { match: 'exact', selected: ['name', 'id', 'phone'] });
+    expect(union.size).toBe(4);
+    expect(
+      union.add([
+        { source: 3, name: 'id' },
+        { source: 0, name: 'name' },
+      ]),
+    ).toEqual({ outputs: [2, 1], added: ['id', 'name'] });
+    union.noteColumns(['email', 'city']);
+    expect(union.add([{ source: 0, name: 'id' }])).toEqual({ outputs: [2], added: [] });
+    expect(union.unseenNames).toEqual(['phone']);
+    expect(union.existingNames).toEqual(['id', 'name', 'email', 'city']);
+    expect(() => union.add([{ source: 0, name: 'email' }])).toThrow(
+      'Internal: column "email" is not selected',
+    );
+  });
+});

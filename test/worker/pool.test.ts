@@ -39,6 +39,8 @@ function taskFor(file: string): ParseTask {
     display: path.basename(file),
     sheet: settings.sheet,
     headerRow: settings.headerRow,
+    headers: { rename: settings.rename, match: settings.matchHeaders },
+    columns: settings.columns,
     keyColumns: settings.keyColumns,
     key: settings.key,
     keep: settings.keep,

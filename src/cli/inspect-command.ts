@@ -1,0 +1,171 @@
+/**
+ * `xlmerge inspect <inputs..>`: shows what a merge would see, before merging. Like the merge
+ * command, it only maps argv to library options and prints.
+ */
+import yargs from 'yargs';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import { inspect } from '../inspect.js';
+import { DEFAULT_OUTPUT, type MergeOptions } from '../options.js';
+import { formatInspectReport } from './inspect-table.js';
+import { formatError } from './report.js';
+
+/** Exit codes of `xlmerge inspect`. */
+export const InspectExitCode = {
+  /** Every file can be merged. */
+  Ok: 0,
+  /** Some file has a problem (unreadable, missing key column, empty), or the inputs failed. */
+  Problems: 1,
+  Usage: 2,
+  Interrupted: 130,
+  Terminated: 143,
+} as const;
+
+interface Streams {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+/**
+ * Runs `xlmerge inspect` with `argv` (starting with the word `inspect`) and returns the exit
+ * code. It has its own parser so that merge-only options (`--keep`, `--force`, …) are usage
+ * errors here rather than silently ignored.
+ */
+export async function runInspectCli(argv: readonly string[], streams: Streams): Promise<number> {
+  let usageError: string | null = null;
+  const parser = yargs([...argv])
+    .scriptName('xlmerge')
+    .command(
+      'inspect <inputs..>',
+      // The description, not an epilog: yargs shows no epilog in a command's help.
+      'Show what a merge would see: sheets, header rows, rows and columns of each file.\n\n' +
+        'Exit codes: 0 every file can be merged, 1 some file has a problem, 2 usage error.',
+    )
+    .demandCommand(1)
+    .positional('inputs', {
+      describe: 'Folders, files or globs, as for the merge',
+      type: 'string',
+      array: true,
+    })
+    .option('dedupe', {
+      alias: 'd',
+      type: 'string',
+      describe: 'Key columns to check for, comma-separated',
+    })
+    .option('sheet', { type: 'string', describe: 'Sheet name, 1-based position, or "all"' })
+    .option('header-row', {
+      type: 'number',
+      describe: 'Row holding the header (default: first non-empty)',
+    })
+    .option('recursive', {
+      alias: 'r',
+      type: 'boolean',
+      default: false,
+      describe: 'Include subfolders',
+    })
+    .option('pattern', {
+      type: 'string',
+      array: true,
+      describe: 'Globs for files in folders (default *.xlsx *.xlsm)',
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      default: DEFAULT_OUTPUT,
+      describe: 'The merge output, which the merge leaves out of its inputs',
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
+    .option('verbose', {
+      type: 'boolean',
+      default: false,
+      describe: 'Show stack traces with errors',
+    })
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      usageError = message ?? error?.message ?? 'invalid arguments';
+    })
+    .version(false)
+    .help()
+    .wrap(Math.min(100, streams.stderr.columns ?? 100));
+
+  let args: Awaited<ReturnType<typeof parser.parseAsync>>;
+  let printed = '';
+  try {
+    args = await parser.parseAsync([...argv], {}, (_error, _argv, output) => {
+      printed = output;
+    });
+  } catch (error) {
+    usageError ??= error instanceof Error ? error.message : String(error);
+    args = {} as typeof args;
+  }
+  if (usageError !== null) {
+    streams.stderr.write(
+      `xlmerge inspect: ${usageError}\nRun "xlmerge inspect --help" for usage.\n`,
+    );
+    return InspectExitCode.Usage;
+  }
+  if (args.help === true) {
+    streams.stdout.write(`${printed}\n`);
+    return InspectExitCode.Ok;
+  }
+
+  const json = args.json === true;
+  const controller = new AbortController();
+  let signalExit: number = InspectExitCode.Interrupted;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalExit = signal === 'SIGTERM' ? InspectExitCode.Terminated : InspectExitCode.Interrupted;
+    controller.abort(signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const report = await inspect(toOptions(args, controller.signal));
+    streams.stdout.write(
+      json ? `${JSON.stringify(report, null, 2)}\n` : formatInspectReport(report),
+    );
+    return report.ok ? InspectExitCode.Ok : InspectExitCode.Problems;
+  } catch (error) {
+    if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) {
+      streams.stderr.write('xlmerge inspect: cancelled\n');
+      return signalExit;
+    }
+    if (json) streams.stdout.write(`${JSON.stringify(toJsonError(error), null, 2)}\n`);
+    streams.stderr.write(formatError(error, args.verbose === true));
+    return error instanceof XlmergeError && error.code === ErrorCode.InvalidOption
+      ? InspectExitCode.Usage
+      : InspectExitCode.Problems;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function toOptions(args: Record<string, unknown>, signal: AbortSignal): MergeOptions {
+  const options: MergeOptions = {
+    inputs: (args.inputs as string[]) ?? [],
+    output: args.output as string,
+    recursive: args.recursive as boolean,
+    signal,
+  };
+  if (typeof args.dedupe === 'string') options.dedupe = parseList(args.dedupe);
+  if (typeof args.sheet === 'string') options.sheet = args.sheet;
+  if (args.headerRow !== undefined) options.headerRow = args.headerRow as number;
+  if (args.pattern !== undefined) options.pattern = args.pattern as string[];
+  return options;
+}
+
+/** `--dedupe id,email` → ["id", "email"]; `--dedupe` alone → [] (all columns). */
+function parseList(value: string): string[] {
+  if (value.trim() === '') return [];
+  return value.split(',').map((name) => name.trim());
+}
+
+function toJsonError(error: unknown): object {
+  if (!(error instanceof XlmergeError)) {
+    return { ok: false, error: { code: ErrorCode.Internal, message: String(error) } };
+  }
+  return {
+    ok: false,
+    error: { code: error.code, message: error.message, description: error.describe() },
+  };
+}

@@ -1,0 +1,151 @@
+import type { InspectedFile, InspectProblem, InspectReport } from '../inspect/report.js';
+
+/** Column names in the matrix are cut to this many characters (the full names are listed above it). */
+const MATRIX_NAME_WIDTH = 12;
+
+/**
+ * The inspect report as a person reads it: a line per file and read sheet (header row, data
+ * rows, column count, problems), the problems in words, then the file × column matrix.
+ */
+export function formatInspectReport(report: InspectReport): string {
+  const lines: string[] = [];
+  const rows = report.files.reduce((sum, file) => sum + file.rows, 0);
+  const keys =
+    report.keyColumns === null
+      ? 'no key columns'
+      : report.keyColumns === 'all'
+        ? 'key: all columns'
+        : `key columns ${report.keyColumns.join(', ')}`;
+  lines.push(
+    `${plural(report.files.length, 'file')} in merge order, ${plural(rows, 'data row')}, ` +
+      `${plural(report.columns.length, 'column')}; ${keys}`,
+  );
+  lines.push('');
+  lines.push(
+    ...formatTable(
+      ['file', 'sheet', 'header', 'rows', 'columns', 'problems'],
+      fileRows(report),
+      [2, 3, 4],
+    ),
+  );
+
+  const others = report.files.flatMap((file) => otherSheets(file));
+  if (others.length > 0) {
+    lines.push('', 'Sheets not read:', ...others.map((line) => `  ${line}`));
+  }
+  const problems = report.files.flatMap((file) =>
+    file.problems.map((problem) => `  ${file.file}: ${describeProblem(problem)}`),
+  );
+  if (problems.length > 0) lines.push('', 'Problems:', ...problems);
+  for (const ignored of report.ignored) {
+    lines.push(`ignored ${ignored.file} (${ignored.reason})`);
+  }
+
+  lines.push('', `Columns (✓ has it, · lacks it, - not read): ${report.columns.join(', ')}`, '');
+  lines.push(...formatMatrix(report));
+  lines.push('');
+  const bad = report.files.filter((file) => file.problems.length > 0).length;
+  lines.push(
+    bad === 0
+      ? 'No problems found.'
+      : `${plural(bad, 'file')} with problems: the merge would fail.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** One row per read sheet; a file with no sheet read gets one row of dashes. */
+function fileRows(report: InspectReport): string[][] {
+  return report.files.flatMap((file) => {
+    const summary = problemSummary(file.problems);
+    if (file.read.length === 0) return [[file.file, '-', '-', '-', '-', summary]];
+    return file.read.map((sheet, i) => [
+      i === 0 ? file.file : '',
+      withState(file, sheet.name),
+      sheet.headerRow === null ? '-' : String(sheet.headerRow),
+      count(sheet.rows),
+      String(sheet.columns.length),
+      i === 0 ? summary : '',
+    ]);
+  });
+}
+
+function withState(file: InspectedFile, name: string): string {
+  const state = file.sheets.find((sheet) => sheet.name === name)?.state ?? 'visible';
+  return state === 'visible' ? name : `${name} (${state})`;
+}
+
+function otherSheets(file: InspectedFile): string[] {
+  const read = new Set(file.read.map((sheet) => sheet.name));
+  const others = file.sheets.filter((sheet) => !read.has(sheet.name));
+  if (others.length === 0 || file.read.length === 0) return [];
+  const names = others.map((sheet) =>
+    sheet.state === 'visible' ? `"${sheet.name}"` : `"${sheet.name}" (${sheet.state})`,
+  );
+  return [`${file.file}: ${names.join(', ')}`];
+}
+
+/** The problems' kinds in a few words, for the table. */
+function problemSummary(problems: readonly InspectProblem[]): string {
+  return problems
+    .map((problem) => {
+      if (problem.kind === 'unreadable') return `unreadable (${problem.code})`;
+      if (problem.kind === 'missingKeyColumns') return `lacks ${problem.columns.join(', ')}`;
+      return 'empty';
+    })
+    .join('; ');
+}
+
+function describeProblem(problem: InspectProblem): string {
+  if (problem.kind === 'unreadable') return `[${problem.code}] ${problem.description}`;
+  if (problem.kind === 'missingKeyColumns') {
+    const noun = problem.columns.length === 1 ? 'column' : 'columns';
+    const names = problem.columns.map((name) => `"${name}"`).join(', ');
+    return `sheet "${problem.sheet}" lacks the key ${noun} ${names}`;
+  }
+  const sheets = problem.sheets.map((name) => `"${name}"`).join(', ');
+  return `nothing to merge: sheet ${sheets} ${problem.sheets.length === 1 ? 'is' : 'are'} empty`;
+}
+
+/** Files down, columns across; names longer than {@link MATRIX_NAME_WIDTH} are cut with `…`. */
+function formatMatrix(report: InspectReport): string[] {
+  const header = ['', ...report.columns.map((name) => shorten(name, MATRIX_NAME_WIDTH))];
+  const rows = report.files.map((file) => {
+    if (file.read.length === 0) return [file.file, ...report.columns.map(() => '-')];
+    return [file.file, ...file.hasColumns.map((has) => (has ? '✓' : '·'))];
+  });
+  return formatTable(header, rows, []);
+}
+
+function shorten(text: string, width: number): string {
+  const characters = [...text];
+  return characters.length <= width ? text : `${characters.slice(0, width - 1).join('')}…`;
+}
+
+/** Columns padded to their widest cell, the `right` ones aligned to the right. */
+function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: readonly number[],
+): string[] {
+  const all = [header, ...rows];
+  const widths = header.map((_, column) =>
+    Math.max(...all.map((row) => [...(row[column] ?? '')].length)),
+  );
+  return all.map((row) =>
+    row
+      .map((cell, column) => {
+        const pad = ' '.repeat(Math.max(0, (widths[column] ?? 0) - [...cell].length));
+        return right.includes(column) ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function plural(n: number, noun: string): string {
+  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+}

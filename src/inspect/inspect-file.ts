@@ -1,0 +1,165 @@
+import { type CellValue, isEmptyCell } from '../core/cell.js';
+import { ColumnNamer, type HeaderRules } from '../core/header.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import type { Settings } from '../options.js';
+import { ColumnUnion } from '../reduce/column-union.js';
+import type { InputFile } from '../scan/scan-inputs.js';
+import { selectSheets } from '../worker/parse-file.js';
+import { openWorkbook, type WorkbookReader } from '../xlsx/read/open-workbook.js';
+import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
+import type { InspectedFile, InspectedSheet, InspectProblem, WorkbookSheet } from './report.js';
+
+/** A file's facts before the report's column union is known. */
+export type FileFacts = Omit<InspectedFile, 'hasColumns'>;
+
+/**
+ * Reads one workbook the way the merge would (same sheets, same header, same column names, same
+ * blank-row rule) and says what it holds. A file that cannot be read becomes an `unreadable`
+ * problem, never an exception, so one bad file does not hide the others; only cancellation
+ * (`ABORTED`) is thrown.
+ */
+export async function inspectFile(input: InputFile, settings: Settings): Promise<FileFacts> {
+  const sheets: WorkbookSheet[] = [];
+  const read: InspectedSheet[] = [];
+  const problems: InspectProblem[] = [];
+  let reader: WorkbookReader | null = null;
+  try {
+    reader = await openWorkbook(input.path, {
+      displayPath: input.display,
+      limits: settings.limits,
+    });
+    for (const sheet of reader.sheets) sheets.push({ name: sheet.name, state: sheet.state });
+    for (const info of selectSheets(reader, settings.sheet, input.display)) {
+      read.push(await inspectSheet(reader, info, settings));
+    }
+  } catch (error) {
+    if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) throw error;
+    problems.push(unreadable(error, input.display));
+  } finally {
+    await reader?.close();
+  }
+  for (const sheet of read) {
+    if (sheet.missingKeyColumns.length > 0) {
+      problems.push({
+        kind: 'missingKeyColumns',
+        sheet: sheet.name,
+        columns: sheet.missingKeyColumns,
+      });
+    }
+  }
+  // With `sheet: 'all'` the merge passes over empty sheets; a file is empty only when all are.
+  const empty = read.filter(isEmptySheet);
+  if (empty.length > 0 && empty.length === read.length) {
+    problems.push({ kind: 'empty', sheets: empty.map((sheet) => sheet.name) });
+  }
+  const union = new ColumnUnion(0, { match: settings.matchHeaders, selected: null });
+  for (const sheet of read) union.add(sheet.columns.map((name, source) => ({ source, name })));
+  return {
+    file: input.display,
+    path: input.path,
+    sheets,
+    read,
+    columns: union.dataNames,
+    rows: read.reduce((sum, sheet) => sum + sheet.rows, 0),
+    problems,
+  };
+}
+
+async function inspectSheet(
+  reader: WorkbookReader,
+  info: SheetInfo,
+  settings: Settings,
+): Promise<InspectedSheet> {
+  const counter = new SheetCounter(settings);
+  const options = settings.signal === undefined ? {} : { signal: settings.signal };
+  for await (const batch of reader.readRows(info, options)) {
+    for (const row of batch) counter.add(row);
+  }
+  return counter.result(info.name);
+}
+
+/** A sheet with nothing at or below its header row. */
+function isEmptySheet(sheet: InspectedSheet): boolean {
+  return sheet.columns.length === 0 && sheet.rows === 0;
+}
+
+function unreadable(error: unknown, file: string): InspectProblem {
+  const known =
+    error instanceof XlmergeError
+      ? error
+      : new XlmergeError(ErrorCode.Internal, `Unexpected error: ${String(error)}`, {
+          file,
+          cause: error,
+        });
+  return { kind: 'unreadable', code: known.code, description: known.describe() };
+}
+
+/**
+ * Finds the header and counts the rows of one sheet with the rules of the merge's sheet parser
+ * (src/worker/parse-file.ts): rows above a given header row are passed over; without one, the
+ * first non-empty row is the header; blank rows are counted apart; columns that only data
+ * reaches are named as they appear; key columns are looked up in the header alone.
+ */
+class SheetCounter {
+  readonly #headerRow: number | null;
+  readonly #keyColumns: readonly string[] | 'all' | null;
+  readonly #headers: HeaderRules;
+  #namer: ColumnNamer | null = null;
+  #foundHeaderRow: number | null = null;
+  #missingKeyColumns: string[] = [];
+  #rows = 0;
+  #blankRows = 0;
+
+  constructor(settings: Settings) {
+    this.#headerRow = settings.headerRow;
+    this.#keyColumns = settings.keyColumns;
+    this.#headers = { rename: settings.rename, match: settings.matchHeaders };
+  }
+
+  add(row: SheetRow): void {
+    if (this.#namer === null) {
+      const headerRow = this.#headerRow;
+      if (headerRow !== null) {
+        if (row.number < headerRow) return;
+        // A header row missing from the XML (nothing in it) still is the header.
+        this.#start(row.number === headerRow ? row.cells : [], headerRow);
+        if (row.number === headerRow) return;
+      } else {
+        if (isBlank(row.cells)) return;
+        this.#start(row.cells, row.number);
+        return;
+      }
+    }
+    if (isBlank(row.cells)) {
+      this.#blankRows += 1;
+      return;
+    }
+    this.#rows += 1;
+    (this.#namer as ColumnNamer).addCells(row.cells);
+  }
+
+  result(name: string): InspectedSheet {
+    return {
+      name,
+      headerRow: this.#foundHeaderRow ?? this.#headerRow,
+      rows: this.#rows,
+      blankRows: this.#blankRows,
+      columns: (this.#namer?.columns() ?? []).map((column) => column.name),
+      missingKeyColumns: this.#missingKeyColumns,
+    };
+  }
+
+  #start(header: readonly CellValue[], row: number): void {
+    const namer = new ColumnNamer(header, this.#headers);
+    this.#namer = namer;
+    this.#foundHeaderRow = row;
+    const wanted = this.#keyColumns;
+    if (wanted !== null && wanted !== 'all') {
+      this.#missingKeyColumns = wanted.filter((name) => namer.indexOf(name) === undefined);
+    }
+  }
+}
+
+function isBlank(cells: readonly CellValue[]): boolean {
+  return cells.every(isEmptyCell);
+}

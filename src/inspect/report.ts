@@ -1,0 +1,90 @@
+import type { ErrorCode } from '../errors.js';
+import type { IgnoredFile } from '../summary.js';
+
+/** What {@link inspect} found: what a merge with the same options would see, file by file. */
+export interface InspectReport {
+  /** Every workbook the merge would read, in merge order. */
+  readonly files: readonly InspectedFile[];
+  /**
+   * The union of the column names of every file that could be read, in first-seen order: the
+   * header the merge would write (without a `Source` column).
+   */
+  readonly columns: readonly string[];
+  /** The key columns checked (`dedupe`); `'all'`: every column; `null`: no dedupe. */
+  readonly keyColumns: readonly string[] | 'all' | null;
+  /** Files the scan passed over, such as lock files or the output itself. */
+  readonly ignored: readonly IgnoredFile[];
+  /** True when no file has a problem. */
+  readonly ok: boolean;
+}
+
+/** One input workbook. */
+export interface InspectedFile {
+  /** The file as shown to the user (relative to the working folder when inside it). */
+  readonly file: string;
+  /** Absolute path. */
+  readonly path: string;
+  /** Every worksheet of the workbook, in workbook order; empty when it could not be opened. */
+  readonly sheets: readonly WorkbookSheet[];
+  /**
+   * The sheets the merge would read (`sheet` option), in workbook order. A sheet whose reading
+   * failed is left out (the failure is in `problems`).
+   */
+  readonly read: readonly InspectedSheet[];
+  /** The file's column names over its read sheets, in first-seen order. */
+  readonly columns: readonly string[];
+  /** For each name of {@link InspectReport.columns}, in order: whether this file has it. */
+  readonly hasColumns: readonly boolean[];
+  /** Data rows over its read sheets (blank rows not counted). */
+  readonly rows: number;
+  /** What would make the merge fail on this file, or leave it without data. Empty: fine. */
+  readonly problems: readonly InspectProblem[];
+}
+
+/** A worksheet as the workbook lists it. */
+export interface WorkbookSheet {
+  readonly name: string;
+  readonly state: 'visible' | 'hidden' | 'veryHidden';
+}
+
+/** One sheet the merge would read. */
+export interface InspectedSheet {
+  readonly name: string;
+  /**
+   * 1-based row of the header: the `headerRow` option, else the first non-empty row; `null`
+   * when the sheet has no non-empty row.
+   */
+  readonly headerRow: number | null;
+  /** Data rows below the header (blank rows not counted). */
+  readonly rows: number;
+  /** Blank rows below the header, which the merge leaves out. */
+  readonly blankRows: number;
+  /**
+   * Column names in sheet order, exactly as the merge names them: trimmed header text,
+   * `Column C` for data without a header, ` (2)` for repeats.
+   */
+  readonly columns: readonly string[];
+  /** Key columns (`dedupe`) that the header lacks. */
+  readonly missingKeyColumns: readonly string[];
+}
+
+/** Why a merge would fail on a file, or get nothing from it. */
+export type InspectProblem =
+  /** The file could not be read: not a workbook, damaged, no such sheet, … */
+  | {
+      readonly kind: 'unreadable';
+      readonly code: ErrorCode;
+      /** The error in words, with its place (`XlmergeError.describe()`). */
+      readonly description: string;
+    }
+  /** A sheet lacks key columns, which fails the merge. */
+  | {
+      readonly kind: 'missingKeyColumns';
+      readonly sheet: string;
+      readonly columns: readonly string[];
+    }
+  /**
+   * The file gives no data: its sheet has nothing in it (with `sheet: 'all'`: every sheet has
+   * nothing in it).
+   */
+  | { readonly kind: 'empty'; readonly sheets: readonly string[] };

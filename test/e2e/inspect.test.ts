@@ -1,0 +1,162 @@
+/** `xlmerge inspect` end to end: the built CLI on a pipe, its table, --json and exit codes. */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
+import { writeTable } from '../helpers/workbooks.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = path.join(ROOT, 'bin/xlmerge.js');
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function xlmerge(cwd: string, ...args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+    });
+  });
+}
+
+describe('xlmerge inspect', () => {
+  it('prints the demo set as a table and a column matrix, and exits 0', async () => {
+    const result = await xlmerge(ROOT, 'inspect', 'fixtures/demo', '--dedupe', 'id,email');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        '3 files in merge order, 31 data rows, 8 columns; key columns id, email',
+        '',
+        'file                      sheet     header  rows  columns  problems',
+        'fixtures/demo/north.xlsx  Sign-ups       1    12        7',
+        'fixtures/demo/south.xlsx  Sign-ups       1    10        7',
+        'fixtures/demo/west.xlsx   Sign-ups       1     9        8',
+        'ignored fixtures/demo/~$north.xlsx (a lock file of an open workbook)',
+        '',
+        'Columns (✓ has it, · lacks it, - not read): id, email, name, signup date, plan, amount, customer code, phone',
+        '',
+        '                          id  email  name  signup date  plan  amount  customer co…  phone',
+        'fixtures/demo/north.xlsx  ✓   ✓      ✓     ✓            ✓     ✓       ✓             ·',
+        'fixtures/demo/south.xlsx  ✓   ✓      ✓     ✓            ✓     ✓       ✓             ·',
+        'fixtures/demo/west.xlsx   ✓   ✓      ✓     ✓            ✓     ✓       ✓             ✓',
+        '',
+        'No problems found.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('reports every problem file and exits 1', async () => {
+    const dir = await makeTempDir();
+    await writeTable(path.join(dir, 'a.xlsx'), [
+      ['id', 'email'],
+      [1, 'a@x'],
+    ]);
+    await writeFiles(dir, { 'b.xlsx': '' });
+    await writeTable(path.join(dir, 'c.xlsx'), [['id'], [2], [3]]);
+    await writeTable(path.join(dir, 'd.xlsx'), []);
+    const result = await xlmerge(dir, 'inspect', '.', '-d', 'id,email');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      [
+        '4 files in merge order, 3 data rows, 2 columns; key columns id, email',
+        '',
+        'file    sheet   header  rows  columns  problems',
+        'a.xlsx  Sheet1       1     1        2',
+        'b.xlsx  -            -     -        -  unreadable (EMPTY_FILE)',
+        'c.xlsx  Sheet1       1     2        1  lacks email',
+        'd.xlsx  Sheet1       -     0        0  empty',
+        '',
+        'Problems:',
+        '  b.xlsx: [EMPTY_FILE] b.xlsx: The file is empty (0 bytes). It was probably not saved completely; save it again from Excel or remove it from the inputs',
+        '  c.xlsx: sheet "Sheet1" lacks the key column "email"',
+        '  d.xlsx: nothing to merge: sheet "Sheet1" is empty',
+        '',
+        'Columns (✓ has it, · lacks it, - not read): id, email',
+        '',
+        '        id  email',
+        'a.xlsx  ✓   ✓',
+        'b.xlsx  -   -',
+        'c.xlsx  ✓   ·',
+        'd.xlsx  ·   ·',
+        '',
+        '3 files with problems: the merge would fail.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints the report as JSON with --json', async () => {
+    const dir = await makeTempDir();
+    await writeTable(path.join(dir, 'a.xlsx'), [
+      ['id', 'a very long column name indeed'],
+      [1, 'x'],
+    ]);
+    const result = await xlmerge(dir, 'inspect', 'a.xlsx', '--json', '--sheet', '1');
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(JSON.parse(result.stdout)).toEqual({
+      files: [
+        {
+          file: 'a.xlsx',
+          path: path.join(dir, 'a.xlsx'),
+          sheets: [{ name: 'Sheet1', state: 'visible' }],
+          read: [
+            {
+              name: 'Sheet1',
+              headerRow: 1,
+              rows: 1,
+              blankRows: 0,
+              columns: ['id', 'a very long column name indeed'],
+              missingKeyColumns: [],
+            },
+          ],
+          columns: ['id', 'a very long column name indeed'],
+          hasColumns: [true, true],
+          rows: 1,
+          problems: [],
+        },
+      ],
+      columns: ['id', 'a very long column name indeed'],
+      keyColumns: null,
+      ignored: [],
+      ok: true,
+    });
+    const table = await xlmerge(dir, 'inspect', 'a.xlsx');
+    expect(table.stdout).toContain('\n        id  a very long…\na.xlsx  ✓   ✓\n');
+  });
+
+  it('exits 2 on usage errors and 1 when the inputs name nothing', async () => {
+    const dir = await makeTempDir();
+    expect(await xlmerge(dir, 'inspect')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'xlmerge inspect: Not enough non-option arguments: got 0, need at least 1\nRun "xlmerge inspect --help" for usage.\n',
+    });
+    const keep = await xlmerge(dir, 'inspect', '.', '--keep', 'last');
+    expect([keep.code, keep.stderr]).toEqual([
+      2,
+      'xlmerge inspect: Unknown argument: keep\nRun "xlmerge inspect --help" for usage.\n',
+    ]);
+    const row = await xlmerge(dir, 'inspect', '.', '--header-row', '0');
+    expect([row.code, row.stderr]).toEqual([
+      2,
+      'xlmerge: Invalid option headerRow: expected a row number from 1 to 1048576, got 0\n',
+    ]);
+    const none = await xlmerge(dir, 'inspect', '.');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^xlmerge: No workbooks found in "\."/);
+    const help = await xlmerge(dir, 'inspect', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('xlmerge inspect <inputs..>');
+    expect(help.stdout).toContain(
+      'Exit codes: 0 every file can be merged, 1 some file has a problem',
+    );
+  });
+});
