@@ -9,6 +9,7 @@ import {
   type Settings,
 } from './options.js';
 import { ColumnUnion } from './reduce/column-union.js';
+import { DUPLICATES_COLUMNS, DuplicatesCollector } from './reduce/duplicates-report.js';
 import { throwIfAborted } from './reduce/parse-in-order.js';
 import { placeRow } from './reduce/place-row.js';
 import {
@@ -32,6 +33,8 @@ import {
 
 /** The name of the output sheet. */
 export const OUTPUT_SHEET = 'Merged';
+/** The sheet of the duplicates report (`duplicatesReport`). */
+export const DUPLICATES_SHEET = 'Duplicates';
 /** The name of the per-file summary sheet (`summarySheet`). */
 export const SUMMARY_SHEET = 'Summary';
 const SUMMARY_COLUMNS = [
@@ -78,9 +81,15 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   const report = newReport(settings);
   const writer = createWorkbookWriter({ path: settings.output });
   const sheets = new OutputSheets(writer, settings.overflow);
+  const duplicates = settings.duplicatesReport === null ? null : new DuplicatesCollector();
+  const reportWriter =
+    settings.duplicatesReport === null
+      ? null
+      : createWorkbookWriter({ path: settings.duplicatesReport });
   try {
     for await (const reduced of reduceWithPool(settings, scan.files, 'xlsx', report)) {
       await writeRows(sheets, reduced, settings);
+      duplicates?.add(reduced);
     }
     if (report.files.length === 0) throw allSkipped(report);
     const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
@@ -90,13 +99,44 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
       names.push(SUMMARY_SHEET);
       await writeSummarySheet(writer.addSheet(SUMMARY_SHEET), report);
     }
+    if (duplicates !== null && reportWriter !== null) {
+      await writeDuplicatesReport(reportWriter, duplicates, header.names, settings);
+    }
     throwIfAborted(settings.signal);
     await writer.commit();
-    return summarize(report, scan.ignored, started, settings.output, header.names, names);
+    await reportWriter?.commit();
+    return summarize(
+      report,
+      scan.ignored,
+      started,
+      settings.output,
+      header.names,
+      names,
+      settings.duplicatesReport,
+    );
   } catch (error) {
     await writer.abort();
+    await reportWriter?.abort();
     throw error;
   }
+}
+
+/** The duplicates report: one line per dropped row (see {@link DuplicatesCollector}). */
+async function writeDuplicatesReport(
+  writer: WorkbookWriter,
+  duplicates: DuplicatesCollector,
+  header: readonly string[],
+  settings: Settings,
+): Promise<void> {
+  const sheet = writer.addSheet(DUPLICATES_SHEET);
+  const reserved = settings.sourceColumn ? 1 : 0;
+  let written = 0;
+  for (const row of duplicates.rows(reserved)) {
+    sheet.writeRow(row);
+    written += 1;
+    if (written % DRAIN_EVERY === 0) await sheet.drain();
+  }
+  await sheet.end({ columns: [...DUPLICATES_COLUMNS, ...header.slice(reserved)] });
 }
 
 /** A merge that reads, aligns and deduplicates everything but writes nothing. */
@@ -198,6 +238,7 @@ function toTask(file: InputFile, settings: Settings, render: RenderMode): ParseT
     columnOffset: render === 'xlsx' && settings.sourceColumn ? 1 : 0,
     limits: settings.limits,
     truncateLong: settings.truncateLong,
+    reportDuplicates: render === 'xlsx' && settings.duplicatesReport !== null,
   };
 }
 
@@ -321,12 +362,14 @@ function summarize(
   output: string | null,
   columns: readonly string[],
   sheets: readonly string[],
+  duplicatesReport: string | null = null,
 ): MergeSummary {
   const files = finishFileSummaries(report);
   const sum = (pick: (file: (typeof files)[number]) => number) =>
     files.reduce((total, file) => total + pick(file), 0);
   return {
     output,
+    duplicatesReport,
     sheets,
     columns,
     files,
@@ -342,18 +385,32 @@ function summarize(
 
 /** Refuses to start a run whose output cannot or must not be written. */
 async function checkOutput(settings: Settings): Promise<void> {
-  const target = settings.output;
+  await checkTarget(settings.output, settings.force, '-o');
+  const report = settings.duplicatesReport;
+  if (report === null) return;
+  if (report === settings.output) {
+    throw new XlmergeError(
+      ErrorCode.InvalidOption,
+      'The duplicates report and the output are the same file',
+      { file: report, hint: 'Give --duplicates another file name' },
+    );
+  }
+  await checkTarget(report, settings.force, '--duplicates');
+}
+
+/** Refuses a file to write that is a folder, exists (without `force`), or has no folder. */
+async function checkTarget(target: string, force: boolean, option: string): Promise<void> {
   const stat = await fs.stat(target).catch(() => null);
   if (stat?.isDirectory()) {
     throw new XlmergeError(ErrorCode.InvalidOption, 'The output path is a folder', {
       file: target,
-      hint: 'Give a file name, such as -o merged.xlsx',
+      hint: `Give a file name, such as ${option} merged.xlsx`,
     });
   }
-  if (stat !== null && !settings.force) {
+  if (stat !== null && !force) {
     throw new XlmergeError(ErrorCode.OutputExists, 'The output file already exists', {
       file: target,
-      hint: 'Use --force to replace it, or choose another name with -o',
+      hint: `Use --force to replace it, or choose another name with ${option}`,
     });
   }
   const folder = await fs.stat(path.dirname(target)).catch(() => null);

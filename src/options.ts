@@ -34,6 +34,12 @@ export interface MergeOptions {
   inputs: readonly string[];
   /** The workbook to write. @default 'merged.xlsx' */
   output?: string;
+  /**
+   * Also write a workbook listing every dropped row: its file, sheet and row, the file, sheet
+   * and row of the row kept in its place, and its cells, with a group number per key.
+   * @default none
+   */
+  duplicatesReport?: string;
   /** Also read workbooks in subfolders of input directories. @default false */
   recursive?: boolean;
   /** Glob(s) choosing the files inside input directories. @default ['*.xlsx', '*.xlsm'] */
@@ -121,6 +127,8 @@ export interface MergeOptions {
 export interface Settings {
   readonly inputs: readonly string[];
   readonly output: string;
+  /** Absolute path of the duplicates report, or `null`. */
+  readonly duplicatesReport: string | null;
   readonly recursive: boolean;
   readonly patterns: readonly string[];
   readonly sheet: SheetSelector;
@@ -167,6 +175,10 @@ export function normalizeOptions(options: MergeOptions): Settings {
   return Object.freeze({
     inputs: Object.freeze(validateInputs(options.inputs)),
     output: path.resolve(cwd, validateText('output', options.output ?? DEFAULT_OUTPUT)),
+    duplicatesReport:
+      options.duplicatesReport === undefined
+        ? null
+        : path.resolve(cwd, validateText('duplicatesReport', options.duplicatesReport)),
     recursive: validateBoolean('recursive', options.recursive),
     patterns: Object.freeze(validatePatterns(options.pattern)),
     sheet: Object.freeze(validateSheet(options.sheet)),

@@ -51,6 +51,8 @@ export interface IgnoredFile {
 export interface MergeSummary {
   /** Absolute path of the written workbook, or `null` when nothing was written. */
   readonly output: string | null;
+  /** Absolute path of the written duplicates report, or `null`. */
+  readonly duplicatesReport: string | null;
   /** The output's sheets: `Merged`, then `Merged (2)`, … with `overflow: 'split'`. */
   readonly sheets: readonly string[];
   /** The merged header, in output order. */

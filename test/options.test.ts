@@ -11,6 +11,7 @@ describe('normalizeOptions', () => {
     expect(settings).toEqual({
       inputs: ['data'],
       output: path.resolve('merged.xlsx'),
+      duplicatesReport: null,
       recursive: false,
       patterns: ['*.xlsx', '*.xlsm'],
       sheet: { kind: 'first' },

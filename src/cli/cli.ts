@@ -109,6 +109,10 @@ export async function runCli(
       describe: 'Globs for files in folders (default *.xlsx *.xlsm)',
     })
     .option('source-column', { type: 'boolean', default: false, describe: 'Add a Source column' })
+    .option('duplicates', {
+      type: 'string',
+      describe: 'Also write a workbook of every dropped row and the row kept in its place',
+    })
     .option('dry-run', {
       type: 'boolean',
       default: false,
@@ -269,6 +273,7 @@ function toOptions(
   if (onProgress !== undefined) options.onProgress = onProgress;
   if (typeof args.dedupe === 'string') options.dedupe = parseList(args.dedupe);
   if (typeof args.sheet === 'string') options.sheet = args.sheet;
+  if (typeof args.duplicates === 'string') options.duplicatesReport = args.duplicates;
   if (args.headerRow !== undefined) options.headerRow = args.headerRow as number;
   if (args.rename !== undefined) options.rename = [args.rename].flat().map(parseRename);
   options.matchHeaders = args.matchHeaders as HeaderMatch;

@@ -18,6 +18,9 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
       `${plural(summary.duplicates, 'duplicate')} dropped (${count(within)} within files, ${count(across)} across files)`,
   );
   lines.push(`  ${plural(summary.columns.length, 'column')}: ${summary.columns.join(', ')}`);
+  if (summary.duplicatesReport !== null) {
+    lines.push(`  dropped rows listed in ${relative(summary.duplicatesReport, cwd)}`);
+  }
   // The same lines as the Summary sheet (--summary), as a table.
   const table = summary.files.map((file) => [
     file.file,

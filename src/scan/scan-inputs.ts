@@ -38,6 +38,10 @@ export async function scanInputs(settings: Settings): Promise<ScanResult> {
       ignored.push({ file: file.display, reason: 'it is the output file' });
       return;
     }
+    if (file.path === settings.duplicatesReport) {
+      ignored.push({ file: file.display, reason: 'it is the duplicates report' });
+      return;
+    }
     if (isLockFile(path.basename(file.path))) {
       ignored.push({ file: file.display, reason: 'a lock file of an open workbook' });
       return;
@@ -55,7 +59,7 @@ export async function scanInputs(settings: Settings): Promise<ScanResult> {
           add({ path: file, display: displayPath(file, settings.cwd), source: toPosix(relative) });
         }
       } else if (stat?.isFile()) {
-        if (absolute === settings.output) {
+        if (absolute === settings.output || absolute === settings.duplicatesReport) {
           throw new XlmergeError(ErrorCode.OutputIsInput, 'The output file is also an input', {
             file: input,
             hint: 'Choose another output path with -o; xlmerge never overwrites an input',

@@ -12,7 +12,7 @@ import {
   renderRowCellsInto,
   XmlBytes,
 } from '../xlsx/write/cell-xml.js';
-import type { FileResult, ParseTask, SheetResult } from './protocol.js';
+import type { DroppedRows, FileResult, ParseTask, SheetResult } from './protocol.js';
 import { type RenderedRows, rowStart } from './rendered-rows.js';
 
 /**
@@ -158,6 +158,12 @@ class SheetParser {
   readonly #xml = new XmlBytes(1024 * 1024);
   readonly #ends: number[] = [];
   readonly #values: CellValue[][] = [];
+  /** With keep `first` and `reportDuplicates`: the rows dropped on sight. */
+  readonly #dropped: { keys: string[]; rowNumbers: number[]; values: CellValue[][] } = {
+    keys: [],
+    rowNumbers: [],
+    values: [],
+  };
   readonly keys: (string | null)[] = [];
   readonly #rowNumbers: number[] = [];
   rowsRead = 0;
@@ -198,6 +204,11 @@ class SheetParser {
     if (this.#task.keep === 'first' && key !== null) {
       if (this.#file.seen.has(key)) {
         this.#file.duplicates += 1;
+        if (this.#task.reportDuplicates) {
+          this.#dropped.keys.push(key);
+          this.#dropped.rowNumbers.push(row.number);
+          this.#dropped.values.push(cells);
+        }
         return;
       }
       this.#file.seen.add(key);
@@ -205,8 +216,8 @@ class SheetParser {
     this.keys.push(key);
     this.#rowNumbers.push(row.number);
     if (this.#task.truncateLong) cells = this.#truncateLong(cells);
-    if (this.#task.render === 'values') this.#values.push(cells);
-    else if (this.#task.render === 'xlsx') {
+    if (this.#task.render === 'values' || this.#task.reportDuplicates) this.#values.push(cells);
+    if (this.#task.render === 'xlsx') {
       const start = this.#xml.length;
       try {
         const slots = this.#slots;
@@ -301,9 +312,29 @@ class SheetParser {
       keys: pick(this.keys),
       rowNumbers: pick(this.#rowNumbers),
       xml,
-      values: this.#task.render === 'values' ? pick(this.#values) : null,
+      values:
+        this.#task.render === 'values' || this.#task.reportDuplicates ? pick(this.#values) : null,
+      dropped: this.#task.reportDuplicates ? this.#droppedRows(kept) : null,
       widths,
     };
+  }
+
+  /** The rows dropped inside the file: on sight (keep `first`), or all but `kept`. */
+  #droppedRows(kept: readonly number[] | null): DroppedRows {
+    if (kept === null) return this.#dropped;
+    const survives = new Set(kept);
+    const dropped: { keys: string[]; rowNumbers: number[]; values: CellValue[][] } = {
+      keys: [],
+      rowNumbers: [],
+      values: [],
+    };
+    this.keys.forEach((key, index) => {
+      if (key === null || survives.has(index)) return;
+      dropped.keys.push(key);
+      dropped.rowNumbers.push(this.#rowNumbers[index] as number);
+      dropped.values.push(this.#values[index] as CellValue[]);
+    });
+    return dropped;
   }
 
   #startColumns(header: readonly CellValue[], row: number): void {

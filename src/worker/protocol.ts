@@ -46,6 +46,11 @@ export interface ParseTask {
   readonly limits: ReadLimits;
   /** Cut text past Excel's 32,767 characters instead of failing. */
   readonly truncateLong: boolean;
+  /**
+   * Hand over the rows dropped inside the file, and every surviving row's values, for the
+   * duplicates report.
+   */
+  readonly reportDuplicates: boolean;
 }
 
 /** The surviving rows of one sheet, after the in-file dedupe. */
@@ -79,10 +84,24 @@ export interface SheetResult {
    * placeholder.
    */
   readonly xml: RenderedRows | null;
-  /** With render `values`: each surviving row's cells by source column index. */
+  /**
+   * With render `values` or `reportDuplicates`: each surviving row's cells by source column
+   * index.
+   */
   readonly values: readonly CellValue[][] | null;
+  /** With `reportDuplicates`: the rows dropped inside the file as duplicates. */
+  readonly dropped: DroppedRows | null;
   /** Widest text seen per column (same order as `columns`), in characters. */
   readonly widths: readonly number[];
+}
+
+/** Rows dropped as duplicates inside one sheet, for the duplicates report. */
+export interface DroppedRows {
+  readonly keys: readonly string[];
+  /** 1-based source row numbers. */
+  readonly rowNumbers: readonly number[];
+  /** Cells by source column index. */
+  readonly values: readonly CellValue[][];
 }
 
 export interface FileResult {
