@@ -106,10 +106,13 @@ export class XlmergeError extends Error {
     if (options.failures !== undefined) this.failures = options.failures;
   }
 
-  /** The message with its place in front: `data/a.xlsx, sheet "Q1", row 7: …`. */
-  describe(): string {
+  /**
+   * The message with its place in front: `data/a.xlsx, sheet "Q1", row 7: …`, and the hint
+   * after it. `withFile: false` leaves the file out, for lists already grouped by file.
+   */
+  describe(options: { withFile?: boolean } = {}): string {
     const where: string[] = [];
-    if (this.file !== undefined) where.push(this.file);
+    if (this.file !== undefined && options.withFile !== false) where.push(this.file);
     if (this.sheet !== undefined) where.push(`sheet "${this.sheet}"`);
     if (this.row !== undefined) where.push(`row ${this.row}`);
     if (this.column !== undefined) where.push(`column ${this.column}`);

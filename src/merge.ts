@@ -103,8 +103,16 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
       await writeDuplicatesReport(reportWriter, duplicates, header.names, settings);
     }
     throwIfAborted(settings.signal);
-    await writer.commit();
+    // The report first: if the output then fails, the new report is taken back, so a failed
+    // run never leaves one file of the pair replaced.
     await reportWriter?.commit();
+    try {
+      await writer.commit();
+    } catch (error) {
+      if (settings.duplicatesReport !== null)
+        await fs.rm(settings.duplicatesReport, { force: true });
+      throw error;
+    }
     return summarize(
       report,
       scan.ignored,
@@ -141,6 +149,8 @@ async function writeDuplicatesReport(
 
 /** A merge that reads, aligns and deduplicates everything but writes nothing. */
 async function dryRun(settings: Settings, started: number): Promise<MergeSummary> {
+  // A dry run fails wherever the real run would, short of writing.
+  await checkOutput(settings);
   const scan = await scanInputs(settings);
   const report = newReport(settings);
   let rows = 0;
@@ -149,11 +159,9 @@ async function dryRun(settings: Settings, started: number): Promise<MergeSummary
   }
   if (report.files.length === 0) throw allSkipped(report);
   const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
-  const sheetCount =
-    settings.overflow === 'split' ? Math.max(1, Math.ceil(rows / MAX_DATA_ROWS)) : 1;
-  const names = Array.from({ length: sheetCount }, (_, i) =>
-    i === 0 ? OUTPUT_SHEET : `${OUTPUT_SHEET} (${i + 1})`,
-  );
+  if (rows > MAX_DATA_ROWS && settings.overflow === 'error') throw tooManyRows();
+  const sheetCount = Math.max(1, Math.ceil(rows / MAX_DATA_ROWS));
+  const names = Array.from({ length: sheetCount }, (_, i) => outputSheetName(i));
   if (settings.summarySheet) names.push(SUMMARY_SHEET);
   return summarize(report, scan.ignored, started, null, header.names, names);
 }
@@ -187,8 +195,10 @@ export async function* mergeRows(
   options: Omit<MergeOptions, 'output' | 'force'>,
 ): AsyncGenerator<MergedRow, MergeSummary> {
   const started = performance.now();
-  const settings = normalizeOptions(options);
-  const scan = await scanInputs(settings);
+  // Nothing is written, so no output file is kept out of the inputs, and each row carries its
+  // file and sheet itself (`sourceColumn` adds nothing here).
+  const settings = normalizeOptions({ ...options, sourceColumn: false });
+  const scan = await scanInputs(settings, { output: false });
   const report = newReport(settings);
   for await (const reduced of reduceWithPool(settings, scan.files, 'values', report)) {
     // Loosely matched columns go by the merged header's spelling, not the sheet's own.
@@ -252,7 +262,6 @@ class OutputSheets {
   readonly #overflow: OverflowMode;
   readonly #sheets: SheetWriter[] = [];
   readonly names: string[] = [];
-  #rows = 0;
 
   constructor(writer: WorkbookWriter, overflow: OverflowMode) {
     this.#writer = writer;
@@ -264,19 +273,8 @@ class OutputSheets {
   current(): SheetWriter {
     const sheet = this.#sheets.at(-1) as SheetWriter;
     if (sheet.rowCount < MAX_DATA_ROWS) return sheet;
-    if (this.#overflow === 'error') {
-      throw new XlmergeError(
-        ErrorCode.TooManyRows,
-        `The merge has more than ${MAX_DATA_ROWS.toLocaleString('en-US')} rows, the most an Excel sheet holds below its header; nothing was written`,
-        { hint: 'Use --overflow split to continue in more sheets, or merge fewer files' },
-      );
-    }
+    if (this.#overflow === 'error') throw tooManyRows();
     return this.#add();
-  }
-
-  /** Rows written to every sheet so far. */
-  get rows(): number {
-    return this.#rows + (this.#sheets.at(-1)?.rowCount ?? 0);
   }
 
   async end(header: SheetHeader): Promise<void> {
@@ -284,14 +282,25 @@ class OutputSheets {
   }
 
   #add(): SheetWriter {
-    this.#rows += this.#sheets.at(-1)?.rowCount ?? 0;
-    const name =
-      this.#sheets.length === 0 ? OUTPUT_SHEET : `${OUTPUT_SHEET} (${this.#sheets.length + 1})`;
+    const name = outputSheetName(this.#sheets.length);
     const sheet = this.#writer.addSheet(name);
     this.#sheets.push(sheet);
     this.names.push(name);
     return sheet;
   }
+}
+
+/** `Merged`, then `Merged (2)`, `Merged (3)`, … for the sheets `overflow: 'split'` adds. */
+function outputSheetName(index: number): string {
+  return index === 0 ? OUTPUT_SHEET : `${OUTPUT_SHEET} (${index + 1})`;
+}
+
+function tooManyRows(): XlmergeError {
+  return new XlmergeError(
+    ErrorCode.TooManyRows,
+    `The merge has more than ${MAX_DATA_ROWS.toLocaleString('en-US')} rows, the most an Excel sheet holds below its header; nothing was written`,
+    { hint: 'Use --overflow split to continue in more sheets, or merge fewer files' },
+  );
 }
 
 async function writeRows(
@@ -309,11 +318,13 @@ async function writeRows(
   const prefix = prefixXml === '' ? undefined : Buffer.from(prefixXml, 'utf8');
   // A Buffer view (no copy) of the transferred bytes, for Buffer's fast indexOf.
   const bytes = Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.length);
-  let sheet = sheets.current();
+  // Ask for a sheet only when there is a row for it: a full sheet followed by nothing new
+  // must neither fail (overflow 'error') nor open an empty sheet (overflow 'split').
+  let sheet: SheetWriter | null = null;
   let written = 0;
   for (const index of reduced.kept) {
-    if (sheet.rowCount >= MAX_DATA_ROWS) {
-      await sheet.drain();
+    if (sheet === null || sheet.rowCount >= MAX_DATA_ROWS) {
+      await sheet?.drain();
       sheet = sheets.current();
     }
     if (place === null) {
@@ -324,7 +335,7 @@ async function writeRows(
     written += 1;
     if (written % DRAIN_EVERY === 0) await sheet.drain();
   }
-  await sheet.drain();
+  await sheet?.drain();
 }
 
 function sourceLabel(reduced: ReducedSheet): string {
@@ -335,10 +346,13 @@ function sourceLabel(reduced: ReducedSheet): string {
 
 function toMergedRow(reduced: ReducedSheet, index: number, names: readonly string[]): MergedRow {
   const cells = reduced.sheet.values?.[index] ?? [];
-  const values: Record<string, CellValue> = {};
-  reduced.sheet.columns.forEach((column, slot) => {
-    values[names[slot] ?? column.name] = cells[column.source] ?? null;
-  });
+  // fromEntries defines own properties, so a column called "__proto__" is kept like any other.
+  const values: Record<string, CellValue> = Object.fromEntries(
+    reduced.sheet.columns.map((column, slot) => [
+      names[slot] ?? column.name,
+      cells[column.source] ?? null,
+    ]),
+  );
   return {
     file: reduced.file.display,
     sheet: reduced.sheet.name,

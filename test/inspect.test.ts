@@ -170,7 +170,7 @@ describe('inspect', () => {
             kind: 'unreadable',
             code: 'NOT_ZIP',
             description:
-              'b.xlsx: The file is not an .xlsx workbook (an .xlsx is a zip archive): it looks like a text file with comma-separated values (CSV). If it is a CSV or another spreadsheet, open it in Excel and save it as .xlsx (Excel Workbook)',
+              'The file is not an .xlsx workbook (an .xlsx is a zip archive): it looks like a text file with comma-separated values (CSV). If it is a CSV or another spreadsheet, open it in Excel and save it as .xlsx (Excel Workbook)',
           },
         ],
       ],
@@ -222,7 +222,7 @@ describe('inspect', () => {
       {
         kind: 'unreadable',
         code: 'SHEET_NOT_FOUND',
-        description: `${path.join(dir, 'a.xlsx')}: There is no sheet "Totals". The workbook has 2 sheet(s): "Notes", "Data"`,
+        description: `There is no sheet "Totals". The workbook has 2 sheet(s): "Notes", "Data"`,
       },
     ]);
   });

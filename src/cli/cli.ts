@@ -206,26 +206,31 @@ export async function runCli(
   const verbose = args.verbose === true;
   const controller = new AbortController();
   let signalExit: number = ExitCode.Interrupted;
+  // `on`, not `once`: a second Ctrl-C while the run cleans up must not kill the process with
+  // the default handler and leave temporary files behind.
   const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
     signalExit = signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
     controller.abort(signal);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const bar = showProgress ? createProgressBar(streams.stderr) : null;
 
   try {
     const options = toOptions(args, controller.signal, bar === null ? undefined : bar.update);
     const summary = await merge(options);
     bar?.stop();
+    const showSummary = !quiet && streams.stderr.isTTY === true;
     if (json) streams.stdout.write(`${JSON.stringify({ ok: true, ...summary }, null, 2)}\n`);
-    else if (!quiet && streams.stderr.isTTY === true) {
-      streams.stderr.write(formatSummary(summary, process.cwd()));
-    }
+    else if (showSummary) streams.stderr.write(formatSummary(summary, process.cwd()));
     if (summary.skipped.length > 0) {
-      if (quiet && !json)
-        for (const skipped of summary.skipped)
+      // Skipped files are news even on a pipe: say which, unless the summary or JSON did.
+      if (!json && !showSummary) {
+        for (const skipped of summary.skipped) {
           streams.stderr.write(`xlmerge: skipped ${skipped.reason}\n`);
+        }
+      }
       return ExitCode.PartialSuccess;
     }
     return ExitCode.Ok;

@@ -91,7 +91,7 @@ function unreadable(error: unknown, file: string): InspectProblem {
           file,
           cause: error,
         });
-  return { kind: 'unreadable', code: known.code, description: known.describe() };
+  return { kind: 'unreadable', code: known.code, description: known.describe({ withFile: false }) };
 }
 
 /**

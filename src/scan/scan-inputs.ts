@@ -29,48 +29,60 @@ const GLOB_CHARS = /[*?[\]{}()!]/;
  * (`~$x.xlsx`, `.~lock.x#`), dot files and the output file are left out. The same file reached
  * twice is merged once.
  */
-export async function scanInputs(settings: Settings): Promise<ScanResult> {
+export async function scanInputs(
+  settings: Settings,
+  writes: { output: boolean } = { output: true },
+): Promise<ScanResult> {
   const found = new Map<string, InputFile>();
-  const ignored: IgnoredFile[] = [];
+  const ignored = new Map<string, IgnoredFile>();
+  const ignore = (file: InputFile, reason: string) => {
+    if (!ignored.has(file.path)) ignored.set(file.path, { file: file.display, reason });
+  };
   const add = (file: InputFile) => {
-    if (found.has(file.path)) return;
-    if (file.path === settings.output) {
-      ignored.push({ file: file.display, reason: 'it is the output file' });
-      return;
-    }
-    if (file.path === settings.duplicatesReport) {
-      ignored.push({ file: file.display, reason: 'it is the duplicates report' });
-      return;
-    }
-    if (isLockFile(path.basename(file.path))) {
-      ignored.push({ file: file.display, reason: 'a lock file of an open workbook' });
-      return;
-    }
-    found.set(file.path, file);
+    if (found.has(file.path) || ignored.has(file.path)) return;
+    if (writes.output && file.path === settings.output) ignore(file, 'it is the output file');
+    else if (writes.output && file.path === settings.duplicatesReport) {
+      ignore(file, 'it is the duplicates report');
+    } else if (isLockFile(path.basename(file.path))) {
+      ignore(file, 'a lock file of an open workbook');
+    } else found.set(file.path, file);
   };
 
-  await Promise.all(
-    settings.inputs.map(async (input) => {
+  // Inputs are looked up concurrently but added in the order given, so which spelling of a file
+  // reached twice wins (its display path and Source label) never depends on timing.
+  const perInput = await Promise.all(
+    settings.inputs.map(async (input): Promise<InputFile[]> => {
       const absolute = path.resolve(settings.cwd, input);
       const stat = await fs.stat(absolute).catch(() => null);
       if (stat?.isDirectory()) {
-        for (const relative of await globIn(absolute, settings)) {
+        return (await globIn(absolute, settings)).map((relative) => {
           const file = path.join(absolute, relative);
-          add({ path: file, display: displayPath(file, settings.cwd), source: toPosix(relative) });
-        }
-      } else if (stat?.isFile()) {
-        if (absolute === settings.output || absolute === settings.duplicatesReport) {
+          return {
+            path: file,
+            display: displayPath(file, settings.cwd),
+            source: toPosix(relative),
+          };
+        });
+      }
+      if (stat?.isFile()) {
+        if (
+          writes.output &&
+          (absolute === settings.output || absolute === settings.duplicatesReport)
+        ) {
           throw new XlmergeError(ErrorCode.OutputIsInput, 'The output file is also an input', {
             file: input,
             hint: 'Choose another output path with -o; xlmerge never overwrites an input',
           });
         }
-        add({
-          path: absolute,
-          display: displayPath(absolute, settings.cwd),
-          source: path.basename(absolute),
-        });
-      } else if (GLOB_CHARS.test(input)) {
+        return [
+          {
+            path: absolute,
+            display: displayPath(absolute, settings.cwd),
+            source: path.basename(absolute),
+          },
+        ];
+      }
+      if (GLOB_CHARS.test(input)) {
         const matches = await fg(toPosix(input), {
           cwd: settings.cwd,
           absolute: true,
@@ -78,22 +90,22 @@ export async function scanInputs(settings: Settings): Promise<ScanResult> {
           dot: false,
           caseSensitiveMatch: false,
         });
-        for (const match of matches) {
+        return matches.sort(compareCodePoints).map((match) => {
           const file = path.resolve(match);
-          add({
+          return {
             path: file,
             display: displayPath(file, settings.cwd),
             source: path.basename(file),
-          });
-        }
-      } else {
-        throw new XlmergeError(ErrorCode.InputNotFound, 'No such file or folder', {
-          file: input,
-          hint: 'Check the path; to match several files use a folder or a glob such as "data/*.xlsx"',
+          };
         });
       }
+      throw new XlmergeError(ErrorCode.InputNotFound, 'No such file or folder', {
+        file: input,
+        hint: 'Check the path; to match several files use a folder or a glob such as "data/*.xlsx"',
+      });
     }),
   );
+  for (const files of perInput) for (const file of files) add(file);
 
   if (found.size === 0) {
     throw new XlmergeError(
@@ -106,7 +118,7 @@ export async function scanInputs(settings: Settings): Promise<ScanResult> {
   }
   return {
     files: [...found.values()].sort((a, b) => compareCodePoints(a.path, b.path)),
-    ignored: ignored.sort((a, b) => compareCodePoints(a.file, b.file)),
+    ignored: [...ignored.values()].sort((a, b) => compareCodePoints(a.file, b.file)),
   };
 }
 

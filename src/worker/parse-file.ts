@@ -77,6 +77,8 @@ class FileParser {
   /** With keep `first`: keys seen so far in this file, over all its sheets. */
   readonly seen = new Set<string>();
   readonly sheets: SheetParser[] = [];
+  /** Sheets read that had no header row. */
+  readonly emptySheets: string[] = [];
   duplicates = 0;
   blankRows = 0;
   formulasWithoutValue = 0;
@@ -88,8 +90,14 @@ class FileParser {
 
   endSheet(sheet: SheetParser): void {
     if (!sheet.hasHeader) {
+      this.emptySheets.push(sheet.info.name);
       if (this.task.sheet.kind !== 'all') {
-        throw new XlmergeError(ErrorCode.EmptySheet, 'The sheet is empty: it has no header row', {
+        const headerRow = this.task.headerRow;
+        const message =
+          headerRow === null
+            ? 'The sheet is empty: it has no header row'
+            : `The sheet has no rows from row ${headerRow} (the header row asked for) on`;
+        throw new XlmergeError(ErrorCode.EmptySheet, message, {
           file: this.task.display,
           sheet: sheet.info.name,
           hint: 'Choose another sheet with --sheet, or remove the file from the inputs',
@@ -102,6 +110,14 @@ class FileParser {
   }
 
   finish(): FileResult {
+    if (this.sheets.length === 0 && this.emptySheets.length > 0) {
+      // With --sheet all an empty sheet is passed over, but a file with nothing at all is an error.
+      throw new XlmergeError(
+        ErrorCode.EmptySheet,
+        `Every sheet is empty (${this.emptySheets.map((name) => `"${name}"`).join(', ')})`,
+        { file: this.task.display, hint: 'Remove the file from the inputs' },
+      );
+    }
     let repeatedKeys: string[] = [];
     let results: SheetResult[];
     if (this.task.keep === 'first') {
@@ -176,7 +192,7 @@ class SheetParser {
   }
 
   get hasHeader(): boolean {
-    return this.#namer !== null || this.#task.headerRow !== null;
+    return this.#namer !== null;
   }
 
   add(row: SheetRow): void {
@@ -217,7 +233,16 @@ class SheetParser {
     this.#rowNumbers.push(row.number);
     if (this.#task.truncateLong) cells = this.#truncateLong(cells);
     if (this.#task.render === 'values' || this.#task.reportDuplicates) this.#values.push(cells);
-    if (this.#task.render === 'xlsx') {
+    if (this.#task.render === 'none') {
+      // A dry run renders nothing but must fail where the real run would.
+      if (cells.some((cell) => typeof cell === 'string' && cell.length > MAX_CELL_TEXT)) {
+        throw this.#withPlace(
+          new XlmergeError(ErrorCode.CellTooLong, tooLongMessage(cells)),
+          row.number,
+          cells,
+        );
+      }
+    } else if (this.#task.render === 'xlsx') {
       const start = this.#xml.length;
       try {
         const slots = this.#slots;
@@ -406,6 +431,15 @@ class SheetParser {
       hint: `The sheet's columns are: ${names.join(', ') || '(none)'}`,
     });
   }
+}
+
+/** The writer's message for the first text in `cells` longer than a cell holds. */
+function tooLongMessage(cells: readonly CellValue[]): string {
+  const length = cells.reduce<number>(
+    (longest, cell) => (typeof cell === 'string' ? Math.max(longest, cell.length) : longest),
+    0,
+  );
+  return `A text cell has ${length.toLocaleString('en-US')} characters; Excel allows at most ${MAX_CELL_TEXT.toLocaleString('en-US')}`;
 }
 
 function isHighSurrogate(code: number): boolean {

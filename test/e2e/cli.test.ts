@@ -133,6 +133,10 @@ describe('xlmerge CLI', () => {
     const result = await xlmerge(dir, 'in', '--skip-errors', '--quiet');
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^xlmerge: skipped in\/c\.xlsx: .*\n$/);
+    // On a pipe without --quiet there is no summary, so the skipped files are named too.
+    const piped = await xlmerge(dir, 'in', '--skip-errors', '--force');
+    expect(piped.code).toBe(3);
+    expect(piped.stderr).toMatch(/^xlmerge: skipped in\/c\.xlsx: .*\n$/);
     expect((await readWorkbook(path.join(dir, 'merged.xlsx'))).rows.length).toBe(5);
   });
 });

@@ -74,7 +74,7 @@ describe('xlmerge inspect', () => {
         'd.xlsx  Sheet1       -     0        0  empty',
         '',
         'Problems:',
-        '  b.xlsx: [EMPTY_FILE] b.xlsx: The file is empty (0 bytes). It was probably not saved completely; save it again from Excel or remove it from the inputs',
+        '  b.xlsx: [EMPTY_FILE] The file is empty (0 bytes). It was probably not saved completely; save it again from Excel or remove it from the inputs',
         '  c.xlsx: sheet "Sheet1" lacks the key column "email"',
         '  d.xlsx: nothing to merge: sheet "Sheet1" is empty',
         '',

@@ -54,8 +54,11 @@ describe('more rows than a sheet holds', () => {
   }, 120_000);
   afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
-  it('fails by default without writing anything', async () => {
+  it('fails by default without writing anything, and a dry run says so too', async () => {
     const output = path.join(dir, 'error.xlsx');
+    await expect(
+      merge({ inputs: [path.join(dir, 'in')], output, dryRun: true }),
+    ).rejects.toMatchObject({ code: ErrorCode.TooManyRows });
     const error = (await merge({ inputs: [path.join(dir, 'in')], output }).catch(
       (e: unknown) => e,
     )) as XlmergeError;
@@ -64,6 +67,23 @@ describe('more rows than a sheet holds', () => {
       'The merge has more than 1,048,575 rows, the most an Excel sheet holds below its header; nothing was written. Use --overflow split to continue in more sheets, or merge fewer files',
     );
     expect((await fs.readdir(dir)).sort()).toEqual(['in']);
+  }, 120_000);
+
+  it('does not fail, nor open an empty sheet, when later rows are all duplicates', async () => {
+    const other = path.join(dir, 'dups');
+    await fs.mkdir(other, { recursive: true });
+    await fs.link(path.join(dir, 'in', 'a-full.xlsx'), path.join(other, 'a-full.xlsx'));
+    await writeTable(path.join(other, 'b-dups.xlsx'), [['n'], [1], [SHEET_ROWS]]);
+    for (const overflow of ['error', 'split'] as const) {
+      const output = path.join(dir, `dups-${overflow}.xlsx`);
+      const summary = await merge({ inputs: [other], output, dedupe: ['n'], overflow });
+      expect([summary.sheets, summary.rowsKept, summary.duplicates]).toEqual([
+        ['Merged'],
+        SHEET_ROWS,
+        2,
+      ]);
+      await fs.rm(output);
+    }
   }, 120_000);
 
   it('continues in a second sheet with overflow split', async () => {

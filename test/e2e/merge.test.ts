@@ -309,6 +309,42 @@ describe('merge: columns, header and sheets', () => {
   });
 });
 
+describe('merge: empty sheets', () => {
+  it('fails on a sheet with nothing from the header row asked for on', async () => {
+    const dir = await makeTempDir();
+    await writeTable(path.join(dir, 'a.xlsx'), [['title'], ['id'], [1]]);
+    const error = (await merge({ inputs: ['a.xlsx'], cwd: dir, headerRow: 5 }).catch(
+      (e: unknown) => e,
+    )) as XlmergeError;
+    expect(error.failures?.map((f) => [f.code, f.describe()])).toEqual([
+      [
+        ErrorCode.EmptySheet,
+        'a.xlsx, sheet "Sheet1": The sheet has no rows from row 5 (the header row asked for) on. Choose another sheet with --sheet, or remove the file from the inputs',
+      ],
+    ]);
+  });
+
+  it('passes over empty sheets with sheet all, but fails a file whose sheets are all empty', async () => {
+    const dir = await makeTempDir();
+    await writeWorkbook(path.join(dir, 'a.xlsx'), [
+      { name: 'Empty', rows: [] },
+      { name: 'Data', rows: [['id'], [1]] },
+    ]);
+    await writeWorkbook(path.join(dir, 'b.xlsx'), [
+      { name: 'One', rows: [] },
+      { name: 'Two', rows: [] },
+    ]);
+    const ok = await merge({ inputs: ['a.xlsx'], cwd: dir, sheet: 'all', output: 'ok.xlsx' });
+    expect(ok.files[0]?.sheets).toEqual([{ name: 'Data', headerRow: 1, rowsRead: 1 }]);
+    const error = (await merge({ inputs: ['b.xlsx'], cwd: dir, sheet: 'all' }).catch(
+      (e: unknown) => e,
+    )) as XlmergeError;
+    expect(error.failures?.map((f) => f.describe())).toEqual([
+      'b.xlsx: Every sheet is empty ("One", "Two"). Remove the file from the inputs',
+    ]);
+  });
+});
+
 describe('merge: values are kept exactly', () => {
   it('keeps text, numbers, dates, booleans and errors with their types', async () => {
     const values: TestCell[] = [
@@ -453,6 +489,25 @@ describe('library API', () => {
     ]);
     expect(progress).toEqual([1, 2]);
     expect(await fs.readdir(dir)).toEqual(['a.xlsx', 'b.xlsx']);
+  });
+
+  it('yields rows without leaving out a merged.xlsx input, and keeps any header name', async () => {
+    const dir = await makeTempDir();
+    await writeTable(path.join(dir, 'merged.xlsx'), [
+      ['__proto__', 'constructor'],
+      [1, 2],
+    ]);
+    const rows = [];
+    for await (const row of mergeRows({ inputs: [dir], sourceColumn: true })) rows.push(row);
+    expect(rows.map((row) => [row.file, Object.entries(row.values)])).toEqual([
+      [
+        path.join(dir, 'merged.xlsx'),
+        [
+          ['__proto__', 1],
+          ['constructor', 2],
+        ],
+      ],
+    ]);
   });
 
   it('stops when aborted and writes nothing', async () => {

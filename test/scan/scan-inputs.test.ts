@@ -62,6 +62,20 @@ describe('scanInputs', () => {
     ]);
   });
 
+  it('takes a file reached twice from the first input that names it, whatever the timing', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'd/a.xlsx': '', 'd/sub/b.xlsx': '', 'd/~$a.xlsx': '' });
+    for (let round = 0; round < 5; round += 1) {
+      expect(await scan(cwd, ['d/sub/b.xlsx', 'd', 'd/sub'], { recursive: true })).toEqual({
+        files: [
+          ['d/a.xlsx', 'a.xlsx'],
+          ['d/sub/b.xlsx', 'b.xlsx'],
+        ],
+        ignored: ['d/~$a.xlsx: a lock file of an open workbook'],
+      });
+    }
+  });
+
   it('never reads the output file, even inside an input folder', async () => {
     const cwd = await makeTempDir();
     await writeFiles(cwd, { 'd/a.xlsx': '', 'd/merged.xlsx': '' });

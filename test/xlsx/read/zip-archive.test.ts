@@ -262,7 +262,9 @@ describe('cancelling and closing', () => {
 describe('checksums', () => {
   it('refuses a part whose bytes were damaged without changing its length', async () => {
     const xml = numbersSheet(50);
-    const zip = await buildZip(workbookParts({ sheets: [{ name: 'S', xml }] }), { compress: false });
+    const zip = await buildZip(workbookParts({ sheets: [{ name: 'S', xml }] }), {
+      compress: false,
+    });
     // Stored (not deflated), so a changed digit still "inflates" to the declared size.
     const at = zip.indexOf(Buffer.from('<v>25</v>'));
     zip[at + 3] = '9'.charCodeAt(0);
