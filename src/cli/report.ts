@@ -63,7 +63,7 @@ export function formatError(error: unknown, verbose: boolean): string {
     const text = error instanceof Error ? (verbose ? error.stack : error.message) : String(error);
     return `xlmerge: unexpected error: ${text}\n`;
   }
-  const lines = [`xlmerge: ${error.describe()}`];
+  const lines = [`xlmerge: ${asFlags(error.describe())}`];
   for (const failure of error.failures ?? []) {
     lines.push(`  ${failure.describe()} [${failure.code}]`);
     if (verbose && failure.stack !== undefined) lines.push(indent(failure.stack));
@@ -87,6 +87,30 @@ function formatTable(header: readonly string[], rows: readonly (readonly string[
       })
       .join('  ')
       .trimEnd(),
+  );
+}
+
+/** Library option names that are not their flag's name in camel case. */
+const FLAG_NAMES: Readonly<Record<string, string>> = {
+  inputs: 'inputs',
+  workerMemoryMb: '--worker-memory',
+  summarySheet: '--summary',
+  duplicatesReport: '--duplicates',
+  pattern: '--pattern',
+};
+
+/**
+ * Speaks of options as the command line spells them: `Invalid option --header-row: …`, not
+ * the library's `headerRow`.
+ */
+export function asFlags(message: string): string {
+  return message.replace(
+    /^Invalid option ([A-Za-z]+)(\.[A-Za-z]+)?:/,
+    (_, name: string, sub = '') => {
+      const flag =
+        FLAG_NAMES[name] ?? `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+      return `Invalid option ${flag}${sub}:`;
+    },
   );
 }
 

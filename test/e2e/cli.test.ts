@@ -92,7 +92,7 @@ describe('xlmerge CLI', () => {
     );
     expect((await xlmerge(dir)).code).toBe(2);
     expect((await xlmerge(dir, 'in', '--jobs', '0')).stderr).toBe(
-      'xlmerge: Invalid option jobs: expected a whole number from 1 to 256, got 0\n',
+      'xlmerge: Invalid option --jobs: expected a whole number from 1 to 256, got 0\n',
     );
   });
 

@@ -173,11 +173,11 @@ describe('xlmerge CLI with failing workers', () => {
   it.each([
     [
       ['--worker-memory', '32'],
-      'Invalid option workerMemoryMb: expected a whole number of MB from 64 to 65536, got 32',
+      'Invalid option --worker-memory: expected a whole number of MB from 64 to 65536, got 32',
     ],
     [
       ['--file-timeout', '-1'],
-      'Invalid option fileTimeout: expected a number of seconds above 0, at most 2147483, got -1',
+      'Invalid option --file-timeout: expected a number of seconds above 0, at most 2147483, got -1',
     ],
   ])('rejects %j with exit code 2', async (args, message) => {
     const dir = await inputs({ 'a.xlsx': 'small' });

@@ -334,7 +334,7 @@ describe('CLI: --rename, --match-headers, --columns', () => {
     });
     expect(await xlmerge(dir, 'in', '--rename', 'a=b', '--rename', 'a=c')).toEqual({
       code: 2,
-      stderr: 'xlmerge: Invalid option rename: "a" is renamed twice, to "b" and to "c"\n',
+      stderr: 'xlmerge: Invalid option --rename: "a" is renamed twice, to "b" and to "c"\n',
     });
   });
 });

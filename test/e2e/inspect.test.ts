@@ -147,7 +147,7 @@ describe('xlmerge inspect', () => {
     const row = await xlmerge(dir, 'inspect', '.', '--header-row', '0');
     expect([row.code, row.stderr]).toEqual([
       2,
-      'xlmerge: Invalid option headerRow: expected a row number from 1 to 1048576, got 0\n',
+      'xlmerge: Invalid option --header-row: expected a row number from 1 to 1048576, got 0\n',
     ]);
     const none = await xlmerge(dir, 'inspect', '.');
     expect(none.code).toBe(1);
