@@ -15,6 +15,7 @@ import {
   type OverflowMode,
 } from '../options.js';
 import type { MergeSummary } from '../summary.js';
+import { parseList, parseRename, toJsonError } from './arguments.js';
 import { runInspectCli } from './inspect-command.js';
 import { createProgressBar } from './progress.js';
 import { formatError, formatSummary } from './report.js';
@@ -288,39 +289,6 @@ function toOptions(
   if (args.workerMemory !== undefined) options.workerMemoryMb = args.workerMemory as number;
   if (args.fileTimeout !== undefined) options.fileTimeout = args.fileTimeout as number;
   return options;
-}
-
-/** `--dedupe id,email` → ["id", "email"]; `--dedupe` alone → [] (all columns). */
-function parseList(value: string): string[] {
-  if (value.trim() === '') return [];
-  return value.split(',').map((name) => name.trim());
-}
-
-/** `--rename "Cust ID=customer_id"` → ["Cust ID", "customer_id"]: the first `=` separates. */
-function parseRename(value: unknown): [string, string] {
-  const text = String(value);
-  const at = text.indexOf('=');
-  if (at === -1) {
-    throw new XlmergeError(
-      ErrorCode.InvalidOption,
-      `Invalid option --rename: expected OLD=NEW, got ${JSON.stringify(text)}`,
-    );
-  }
-  return [text.slice(0, at), text.slice(at + 1)];
-}
-
-function toJsonError(error: unknown): object {
-  if (!(error instanceof XlmergeError))
-    return { ok: false, error: { code: ErrorCode.Internal, message: String(error) } };
-  const describe = (e: XlmergeError) => ({
-    ...e.toJSON(),
-    stack: undefined,
-    description: e.describe(),
-  });
-  return {
-    ok: false,
-    error: { ...describe(error), failures: (error.failures ?? []).map(describe) },
-  };
 }
 
 export type { MergeSummary };

@@ -3,9 +3,11 @@
  * command, it only maps argv to library options and prints.
  */
 import yargs from 'yargs';
+import { HEADER_MATCHES, type HeaderMatch } from '../core/header-match.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import { inspect } from '../inspect.js';
 import { DEFAULT_OUTPUT, type MergeOptions } from '../options.js';
+import { parseList, parseRename, toJsonError } from './arguments.js';
 import { formatInspectReport } from './inspect-table.js';
 import { formatError } from './report.js';
 
@@ -72,6 +74,12 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
       type: 'string',
       default: DEFAULT_OUTPUT,
       describe: 'The merge output, which the merge leaves out of its inputs',
+    })
+    .option('rename', { type: 'string', describe: 'Rename a header: "OLD=NEW" (repeatable)' })
+    .option('match-headers', {
+      choices: HEADER_MATCHES,
+      default: 'exact',
+      describe: 'Header names equal exactly, or loosely (case, spaces, punctuation)',
     })
     .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
     .option('verbose', {
@@ -151,21 +159,7 @@ function toOptions(args: Record<string, unknown>, signal: AbortSignal): MergeOpt
   if (typeof args.sheet === 'string') options.sheet = args.sheet;
   if (args.headerRow !== undefined) options.headerRow = args.headerRow as number;
   if (args.pattern !== undefined) options.pattern = args.pattern as string[];
+  if (args.rename !== undefined) options.rename = [args.rename].flat().map(parseRename);
+  options.matchHeaders = args.matchHeaders as HeaderMatch;
   return options;
-}
-
-/** `--dedupe id,email` → ["id", "email"]; `--dedupe` alone → [] (all columns). */
-function parseList(value: string): string[] {
-  if (value.trim() === '') return [];
-  return value.split(',').map((name) => name.trim());
-}
-
-function toJsonError(error: unknown): object {
-  if (!(error instanceof XlmergeError)) {
-    return { ok: false, error: { code: ErrorCode.Internal, message: String(error) } };
-  }
-  return {
-    ok: false,
-    error: { code: error.code, message: error.message, description: error.describe() },
-  };
 }

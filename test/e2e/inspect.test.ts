@@ -92,6 +92,24 @@ describe('xlmerge inspect', () => {
     );
   });
 
+  it('reads headers as the merge would with --rename and --match-headers', async () => {
+    const result = await xlmerge(
+      ROOT,
+      'inspect',
+      'fixtures/demo',
+      '--rename',
+      'id=customer_id',
+      '--match-headers',
+      'loose',
+      '--dedupe',
+      'CUSTOMER-ID,Email',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(
+      '3 files in merge order, 31 data rows, 8 columns; key columns CUSTOMER-ID, Email',
+    );
+  });
+
   it('prints the report as JSON with --json', async () => {
     const dir = await makeTempDir();
     await writeTable(path.join(dir, 'a.xlsx'), [
