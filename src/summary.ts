@@ -20,6 +20,8 @@ export interface FileSummary {
   readonly formulasWithoutValue: number;
   /** Text cells cut to Excel's 32,767 characters (`truncateLong`). */
   readonly truncatedCells: number;
+  /** Bytes the file inflated to as it was read (what `limits.maxRunBytes` counts). */
+  readonly inflatedBytes: number;
   /** Columns this file brought into the merge first. */
   readonly addedColumns: readonly string[];
   /** Columns of the merge this file does not have (its rows are empty there). */

@@ -41,6 +41,7 @@ describe('normalizeOptions', () => {
     expect(DEFAULT_READ_LIMITS).toEqual({
       maxEntryBytes: 4 * 1024 ** 3,
       maxFileBytes: 16 * 1024 ** 3,
+      maxRunBytes: 1024 ** 4,
       maxElementChars: 256 * 1024 ** 2,
     });
   });

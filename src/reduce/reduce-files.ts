@@ -48,6 +48,7 @@ export async function* reduceFiles(
   const window = settings.keep === 'first' ? settings.jobs * 2 : files.length;
   const delivered: { file: InputFile; result: FileResult }[] = [];
   const keeper = new FirstKeeper();
+  let inflated = 0;
 
   for await (const outcome of parseInOrder(files, parse, window, settings.signal)) {
     progress.filesDone += 1;
@@ -55,6 +56,8 @@ export async function* reduceFiles(
       if (settings.skipErrors) report.skipped.push(toSkipped(outcome));
       else failures.push(outcome.error);
     } else {
+      inflated += outcome.result.inflatedBytes;
+      if (inflated > settings.limits.maxRunBytes) throw runTooLarge(outcome.file, settings);
       progress.rowsRead += outcome.result.rowsRead;
       progress.duplicates += outcome.result.duplicatesInFile;
       if (failures.length === 0) {
@@ -161,6 +164,7 @@ function* emitFile(
     blankRows: result.blankRows,
     formulasWithoutValue: result.formulasWithoutValue,
     truncatedCells: result.truncatedCells,
+    inflatedBytes: result.inflatedBytes,
     addedColumns: added,
     // Filled in once the whole union is known.
     missingColumns: result.sheets.flatMap((sheet) => sheet.columns.map((column) => column.name)),
@@ -181,6 +185,18 @@ function countDropped(result: FileResult, survivors: readonly number[][]): numbe
   return result.sheets.reduce(
     (sum, sheet, i) => sum + sheet.keys.length - (survivors[i]?.length ?? 0),
     0,
+  );
+}
+
+function runTooLarge(file: InputFile, settings: Settings): XlmergeError {
+  const limit = settings.limits.maxRunBytes.toLocaleString('en-US');
+  return new XlmergeError(
+    ErrorCode.SizeLimit,
+    `With this file the inputs inflate to more than the maxRunBytes limit of ${limit} bytes; nothing was written`,
+    {
+      file: file.display,
+      hint: 'If the inputs are genuine, raise the limit with the limits.maxRunBytes option',
+    },
   );
 }
 

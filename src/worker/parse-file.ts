@@ -36,7 +36,7 @@ export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<
       file.formulasWithoutValue += stats.formulasWithoutValue;
       file.endSheet(sheet);
     }
-    return file.finish();
+    return { ...file.finish(), inflatedBytes: reader.inflatedBytes };
   } finally {
     await reader.close();
   }
@@ -109,7 +109,7 @@ class FileParser {
     this.sheets.push(sheet);
   }
 
-  finish(): FileResult {
+  finish(): Omit<FileResult, 'inflatedBytes'> {
     if (this.sheets.length === 0 && this.emptySheets.length > 0) {
       // With --sheet all an empty sheet is passed over, but a file with nothing at all is an error.
       throw new XlmergeError(

@@ -118,6 +118,8 @@ export interface FileResult {
   readonly formulasWithoutValue: number;
   /** Text cells cut to 32,767 characters (`truncateLong`). */
   readonly truncatedCells: number;
+  /** Bytes inflated from the file, counted on the real streams. */
+  readonly inflatedBytes: number;
 }
 
 /** A worker's answer; errors travel as data so their code and context survive the trip. */

@@ -309,6 +309,29 @@ describe('merge: columns, header and sheets', () => {
   });
 });
 
+describe('merge: a cap on the whole run', () => {
+  it('stops when the inputs together inflate past limits.maxRunBytes, naming the file', async () => {
+    const dir = await makeTempDir();
+    const rows = [['id', 'text'], ...Array.from({ length: 200 }, (_, i) => [i, `row ${i}`])];
+    await writeTable(path.join(dir, 'a.xlsx'), rows);
+    await writeTable(path.join(dir, 'b.xlsx'), rows);
+    const one = await merge({ inputs: ['a.xlsx'], cwd: dir, output: 'one.xlsx', jobs: 1 });
+    expect(one.rowsRead).toBe(200);
+    // Room for one file's parts but not for two.
+    const bytes = one.files[0]?.inflatedBytes ?? 0;
+    expect(bytes).toBeGreaterThan(5000);
+    const limits = { maxRunBytes: Math.floor(bytes * 1.5) };
+    const error = (await merge({ inputs: ['a.xlsx', 'b.xlsx'], cwd: dir, limits, jobs: 1 }).catch(
+      (e: unknown) => e,
+    )) as XlmergeError;
+    expect([error.code, error.file]).toEqual([ErrorCode.SizeLimit, 'b.xlsx']);
+    expect(error.hint).toBe(
+      'If the inputs are genuine, raise the limit with the limits.maxRunBytes option',
+    );
+    expect((await fs.readdir(dir)).sort()).toEqual(['a.xlsx', 'b.xlsx', 'one.xlsx']);
+  });
+});
+
 describe('merge: empty sheets', () => {
   it('fails on a sheet with nothing from the header row asked for on', async () => {
     const dir = await makeTempDir();

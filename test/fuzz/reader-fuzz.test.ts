@@ -37,6 +37,7 @@ const CASE_TIMEOUT_MS = 2000;
 const LIMITS: ReadLimits = {
   maxEntryBytes: 64 * 1024 ** 2,
   maxFileBytes: 256 * 1024 ** 2,
+  maxRunBytes: 1024 ** 3,
   maxElementChars: 16 * 1024 ** 2,
 };
 const DISPLAY_PATH = 'fuzz/mutant.xlsx';

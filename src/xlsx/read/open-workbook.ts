@@ -43,6 +43,8 @@ export interface WorkbookReader {
    * workbook is closed; stopping early only stops this sheet's stream.
    */
   readRows(sheet: SheetInfo, options?: ReadRowsOptions): AsyncIterable<SheetRow[]>;
+  /** Bytes inflated from the file so far, counted on the real streams (for a per-run cap). */
+  readonly inflatedBytes: number;
   /** Closes the file. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -95,6 +97,10 @@ class XlsxWorkbookReader implements WorkbookReader {
 
   readRows(sheet: SheetInfo, options: ReadRowsOptions = {}): AsyncIterable<SheetRow[]> {
     return this.streamRows(sheet, options);
+  }
+
+  get inflatedBytes(): number {
+    return this.archive.inflatedBytes;
   }
 
   close(): Promise<void> {

@@ -34,6 +34,11 @@ export interface ReadLimits {
   readonly maxEntryBytes: number;
   /** Most inflated bytes all the entries read from one file may produce. @default 16 GiB */
   readonly maxFileBytes: number;
+  /**
+   * Most inflated bytes all the files of one run may produce together. Checked as each file
+   * is done (a single file is held to maxFileBytes as it streams). @default 1 TiB
+   */
+  readonly maxRunBytes: number;
   /** Longest single XML element (such as one row, or one shared string) held in memory. @default 256 MiB (chars) */
   readonly maxElementChars: number;
 }
@@ -41,5 +46,6 @@ export interface ReadLimits {
 export const DEFAULT_READ_LIMITS: ReadLimits = Object.freeze({
   maxEntryBytes: 4 * 1024 ** 3,
   maxFileBytes: 16 * 1024 ** 3,
+  maxRunBytes: 1024 ** 4,
   maxElementChars: 256 * 1024 ** 2,
 });

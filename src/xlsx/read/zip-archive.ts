@@ -41,7 +41,7 @@ export class ZipArchive {
   private readonly streams = new Set<Readable>();
   private readonly closed: Promise<void>;
   /** Inflated bytes read from this file so far, over all entries, for maxFileBytes. */
-  private inflatedBytes = 0;
+  #inflated = 0;
   private isClosed = false;
 
   constructor(zip: ZipFile, entries: ReadonlyMap<string, Entry>, options: ZipArchiveOptions) {
@@ -63,6 +63,10 @@ export class ZipArchive {
       zip.once('close', () => resolve());
       zip.on('error', () => resolve());
     });
+  }
+  /** Bytes inflated from this file so far, over all its entries (counted on the real streams). */
+  get inflatedBytes(): number {
+    return this.#inflated;
   }
 
   /**
@@ -136,7 +140,7 @@ export class ZipArchive {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         entryBytes += chunk.length;
         entryCrc = crc32(chunk, entryCrc);
-        this.inflatedBytes += chunk.length;
+        this.#inflated += chunk.length;
         // We inflate deflated entries ourselves (see openEntryStream), so yauzl cannot check
         // the size the header declares; more bytes than declared means a damaged or forged entry.
         if (entryBytes > entry.uncompressedSize)
@@ -149,7 +153,7 @@ export class ZipArchive {
             'maxEntryBytes',
           );
         }
-        if (this.inflatedBytes > this.limits.maxFileBytes) {
+        if (this.#inflated > this.limits.maxFileBytes) {
           throw sizeLimit(
             this.file,
             part,
