@@ -125,3 +125,43 @@ describe('text longer than a cell holds', () => {
     expect(rows[2]).toEqual([2, 'x'.repeat(32_766)]);
   });
 });
+
+describe('more columns than a sheet holds', () => {
+  it('fails naming the file that takes the merged header past 16,384 columns', async () => {
+    const dir = await makeTempDir();
+    const header = (prefix: string) => Array.from({ length: 9000 }, (_, i) => `${prefix}${i}`);
+    await writeTable(path.join(dir, 'a.xlsx'), [header('a'), [1]]);
+    await writeTable(path.join(dir, 'b.xlsx'), [header('b'), [2]]);
+    const error = (await merge({
+      inputs: [dir],
+      output: path.join(dir, 'out.xlsx'),
+      jobs: 1,
+    }).catch((e: unknown) => e)) as XlmergeError;
+    expect([error.code, error.file, error.message]).toEqual([
+      ErrorCode.TooManyColumns,
+      path.join(dir, 'b.xlsx'),
+      'With this sheet the merged header has 18,000 columns; an Excel sheet holds 16,384',
+    ]);
+    expect((await fs.readdir(dir)).sort()).toEqual(['a.xlsx', 'b.xlsx']);
+  });
+});
+
+describe('a header without rows', () => {
+  it('merges as zero rows, keeping its columns', async () => {
+    const dir = await makeTempDir();
+    await writeTable(path.join(dir, 'a.xlsx'), [['id', 'name']]);
+    await writeTable(path.join(dir, 'b.xlsx'), [
+      ['id', 'phone'],
+      [1, '555'],
+    ]);
+    const summary = await merge({ inputs: [dir], output: path.join(dir, 'out.xlsx') });
+    expect(summary.files.map((file) => [file.rowsRead, file.rowsKept])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+    expect((await readWorkbook(path.join(dir, 'out.xlsx'))).rows).toEqual([
+      ['id', 'name', 'phone'],
+      [1, null, '555'],
+    ]);
+  });
+});

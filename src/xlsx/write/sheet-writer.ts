@@ -28,8 +28,6 @@ const FILTER_BUTTON_WIDTH = 2;
 
 /** Bytes gathered before one write to the compressor: few large writes beat many small ones. */
 const BATCH_BYTES = 256 * 1024;
-/** The most bytes a row number can add in place of one placeholder byte ("1048576"). */
-const MAX_DIGITS = 7;
 const ROW_OPEN = new Uint8Array(Buffer.from('<row r="'));
 const ROW_OPEN_END = new Uint8Array(Buffer.from('">'));
 const ROW_CLOSE = new Uint8Array(Buffer.from('</row>'));
@@ -173,7 +171,10 @@ class StreamingSheetWriter implements SheetWriterHandle {
   writeRenderedBytes(source: Buffer, start: number, end: number, prefix?: Buffer): void {
     this.#checkRowFits();
     const length = end - start + (prefix === undefined ? 0 : prefix.length);
-    this.#reserve(length * MAX_DIGITS + 32);
+    // Each placeholder stands in a cell of at least 20 bytes (`<c r="A\0" t="b"><v>1</v></c>`)
+    // and grows by at most 6 digits, so a third more is always room enough; reserving for the
+    // worst case of every byte made long rows flush the batch one row at a time.
+    this.#reserve(length + Math.ceil(length / 3) + 32);
     const out = this.#out;
     let at = copyBytes(ROW_OPEN, out, this.#used);
     const digitsAt = at;
