@@ -1,5 +1,69 @@
-/** Argument parsing shared by the merge and inspect commands. */
+/** Argument parsing and process plumbing shared by the merge and inspect commands. */
+import type { Argv } from 'yargs';
 import { ErrorCode, XlmergeError } from '../errors.js';
+
+/** What parsing the command line came to. */
+export type Parsed<T> =
+  /** The arguments were wrong: the message says why. */
+  | { readonly usage: string }
+  /** `--help` or `--version`: print this and stop. */
+  | { readonly printed: string }
+  | { readonly args: T };
+
+/** Parses `argv` with `parser`, never letting yargs print or exit by itself. */
+export async function parseArguments<T>(
+  parser: Argv<T>,
+  argv: readonly string[],
+): Promise<Parsed<T>> {
+  let usage: string | null = null;
+  let printed = '';
+  parser.exitProcess(false).fail((message, error) => {
+    usage = message ?? error?.message ?? 'invalid arguments';
+  });
+  try {
+    const args = (await parser.parseAsync([...argv], {}, (_error, _argv, output) => {
+      printed = output;
+    })) as T & { help?: unknown; version?: unknown };
+    if (usage !== null) return { usage };
+    if (args.help === true || args.version === true) return { printed };
+    return { args };
+  } catch (error) {
+    return { usage: usage ?? (error instanceof Error ? error.message : String(error)) };
+  }
+}
+
+/** Exit codes for a run stopped by a signal. */
+export const SignalExit = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Turns Ctrl-C and SIGTERM into an abort of the run for as long as it lasts. `on`, not `once`:
+ * a second Ctrl-C while the run cleans up must not kill the process with the default handler
+ * and leave temporary files behind, so repeats are ignored.
+ */
+export function interruptible(): {
+  readonly signal: AbortSignal;
+  /** 130 or 143, by the signal that stopped the run. */
+  exitCode(): number;
+  dispose(): void;
+} {
+  const controller = new AbortController();
+  let code: number = SignalExit.SIGINT;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    code = signal === 'SIGTERM' ? SignalExit.SIGTERM : SignalExit.SIGINT;
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    exitCode: () => code,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
 
 /** `--dedupe id,email` → ["id", "email"]; `--dedupe` alone → [] (all columns). */
 export function parseList(value: string): string[] {

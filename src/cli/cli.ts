@@ -15,7 +15,14 @@ import {
   type OverflowMode,
 } from '../options.js';
 import type { MergeSummary } from '../summary.js';
-import { parseList, parseRename, toJsonError } from './arguments.js';
+import {
+  interruptible,
+  parseArguments,
+  parseList,
+  parseRename,
+  SignalExit,
+  toJsonError,
+} from './arguments.js';
 import { runInspectCli } from './inspect-command.js';
 import { createProgressBar } from './progress.js';
 import { formatError, formatSummary } from './report.js';
@@ -27,8 +34,8 @@ export const ExitCode = {
   Usage: 2,
   /** The output was written, but some files were skipped (`--skip-errors`). */
   PartialSuccess: 3,
-  Interrupted: 130,
-  Terminated: 143,
+  Interrupted: SignalExit.SIGINT,
+  Terminated: SignalExit.SIGTERM,
 } as const;
 
 interface Streams {
@@ -44,7 +51,6 @@ export async function runCli(
   // `inspect` has a parser of its own, so merge-only options are usage errors there. A file or
   // folder literally named "inspect" is merged as "./inspect".
   if (argv[0] === 'inspect') return runInspectCli(argv, streams);
-  let usageError: string | null = null;
   const parser = yargs([...argv])
     .scriptName('xlmerge')
     .usage(
@@ -171,10 +177,6 @@ export async function runCli(
       describe: 'Show stack traces with errors',
     })
     .strict()
-    .exitProcess(false)
-    .fail((message, error) => {
-      usageError = message ?? error?.message ?? 'invalid arguments';
-    })
     .epilog(
       'Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 130/143 interrupted.',
     )
@@ -182,44 +184,26 @@ export async function runCli(
     .help()
     .wrap(Math.min(100, streams.stderr.columns ?? 100));
 
-  let args: Awaited<ReturnType<typeof parser.parseAsync>>;
-  let printed = '';
-  try {
-    args = await parser.parseAsync([...argv], {}, (_error, _argv, output) => {
-      printed = output;
-    });
-  } catch (error) {
-    usageError ??= error instanceof Error ? error.message : String(error);
-    args = {} as typeof args;
-  }
-  if (usageError !== null) {
-    streams.stderr.write(`xlmerge: ${usageError}\nRun "xlmerge --help" for usage.\n`);
+  const parsed = await parseArguments(parser, argv);
+  if ('usage' in parsed) {
+    streams.stderr.write(`xlmerge: ${parsed.usage}\nRun "xlmerge --help" for usage.\n`);
     return ExitCode.Usage;
   }
-  if (args.help === true || args.version === true) {
-    streams.stdout.write(`${printed}\n`);
+  if ('printed' in parsed) {
+    streams.stdout.write(`${parsed.printed}\n`);
     return ExitCode.Ok;
   }
+  const { args } = parsed;
 
   const json = args.json === true;
   const quiet = args.quiet === true || json;
   const showProgress = args.progress ?? (!quiet && streams.stderr.isTTY === true);
   const verbose = args.verbose === true;
-  const controller = new AbortController();
-  let signalExit: number = ExitCode.Interrupted;
-  // `on`, not `once`: a second Ctrl-C while the run cleans up must not kill the process with
-  // the default handler and leave temporary files behind.
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    signalExit = signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
-    controller.abort(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptible();
   const bar = showProgress ? createProgressBar(streams.stderr) : null;
 
   try {
-    const options = toOptions(args, controller.signal, bar === null ? undefined : bar.update);
+    const options = toOptions(args, interrupt.signal, bar === null ? undefined : bar.update);
     const summary = await merge(options);
     bar?.stop();
     const showSummary = !quiet && streams.stderr.isTTY === true;
@@ -239,7 +223,7 @@ export async function runCli(
     bar?.stop();
     if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) {
       streams.stderr.write('xlmerge: cancelled; no output was written\n');
-      return signalExit;
+      return interrupt.exitCode();
     }
     if (json) streams.stdout.write(`${JSON.stringify(toJsonError(error), null, 2)}\n`);
     streams.stderr.write(formatError(error, verbose));
@@ -247,8 +231,7 @@ export async function runCli(
       ? ExitCode.Usage
       : ExitCode.Failed;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
   }
 }
 

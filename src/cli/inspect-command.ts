@@ -7,7 +7,14 @@ import { HEADER_MATCHES, type HeaderMatch } from '../core/header-match.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import { inspect } from '../inspect.js';
 import { DEFAULT_OUTPUT, type MergeOptions } from '../options.js';
-import { parseList, parseRename, toJsonError } from './arguments.js';
+import {
+  interruptible,
+  parseArguments,
+  parseList,
+  parseRename,
+  SignalExit,
+  toJsonError,
+} from './arguments.js';
 import { formatInspectReport } from './inspect-table.js';
 import { formatError } from './report.js';
 
@@ -18,8 +25,8 @@ export const InspectExitCode = {
   /** Some file has a problem (unreadable, missing key column, empty), or the inputs failed. */
   Problems: 1,
   Usage: 2,
-  Interrupted: 130,
-  Terminated: 143,
+  Interrupted: SignalExit.SIGINT,
+  Terminated: SignalExit.SIGTERM,
 } as const;
 
 interface Streams {
@@ -33,7 +40,6 @@ interface Streams {
  * errors here rather than silently ignored.
  */
 export async function runInspectCli(argv: readonly string[], streams: Streams): Promise<number> {
-  let usageError: string | null = null;
   const parser = yargs([...argv])
     .scriptName('xlmerge')
     .command(
@@ -88,46 +94,27 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
       describe: 'Show stack traces with errors',
     })
     .strict()
-    .exitProcess(false)
-    .fail((message, error) => {
-      usageError = message ?? error?.message ?? 'invalid arguments';
-    })
     .version(false)
     .help()
     .wrap(Math.min(100, streams.stderr.columns ?? 100));
 
-  let args: Awaited<ReturnType<typeof parser.parseAsync>>;
-  let printed = '';
-  try {
-    args = await parser.parseAsync([...argv], {}, (_error, _argv, output) => {
-      printed = output;
-    });
-  } catch (error) {
-    usageError ??= error instanceof Error ? error.message : String(error);
-    args = {} as typeof args;
-  }
-  if (usageError !== null) {
+  const parsed = await parseArguments(parser, argv);
+  if ('usage' in parsed) {
     streams.stderr.write(
-      `xlmerge inspect: ${usageError}\nRun "xlmerge inspect --help" for usage.\n`,
+      `xlmerge inspect: ${parsed.usage}\nRun "xlmerge inspect --help" for usage.\n`,
     );
     return InspectExitCode.Usage;
   }
-  if (args.help === true) {
-    streams.stdout.write(`${printed}\n`);
+  if ('printed' in parsed) {
+    streams.stdout.write(`${parsed.printed}\n`);
     return InspectExitCode.Ok;
   }
+  const { args } = parsed;
 
   const json = args.json === true;
-  const controller = new AbortController();
-  let signalExit: number = InspectExitCode.Interrupted;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signalExit = signal === 'SIGTERM' ? InspectExitCode.Terminated : InspectExitCode.Interrupted;
-    controller.abort(signal);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const interrupt = interruptible();
   try {
-    const report = await inspect(toOptions(args, controller.signal));
+    const report = await inspect(toOptions(args, interrupt.signal));
     streams.stdout.write(
       json ? `${JSON.stringify(report, null, 2)}\n` : formatInspectReport(report),
     );
@@ -135,7 +122,7 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
   } catch (error) {
     if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) {
       streams.stderr.write('xlmerge inspect: cancelled\n');
-      return signalExit;
+      return interrupt.exitCode();
     }
     if (json) streams.stdout.write(`${JSON.stringify(toJsonError(error), null, 2)}\n`);
     streams.stderr.write(formatError(error, args.verbose === true));
@@ -143,8 +130,7 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
       ? InspectExitCode.Usage
       : InspectExitCode.Problems;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
   }
 }
 
