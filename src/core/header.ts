@@ -37,6 +37,8 @@ export interface SourceColumn {
  */
 export class ColumnNamer {
   readonly #names = new Map<number, string>();
+  /** Every column below this index has a name. */
+  #namedPrefix = 0;
   /** Taken names in their compared form (`rules.match`). */
   readonly #taken = new Set<string>();
   readonly #keyOf: (name: string) => string;
@@ -81,10 +83,15 @@ export class ColumnNamer {
     return this.#rename.size === 0 ? name : (this.#rename.get(this.#keyOf(name)) ?? name);
   }
 
-  /** Names every column of `cells` that holds something; returns true when any was new. */
+  /**
+   * Names every column of `cells` that holds something; returns true when any was new. Runs
+   * for every row, so the columns up to the first unnamed one are skipped without a lookup
+   * (usually all of them: the header names every column the rows use).
+   */
   addCells(cells: readonly CellValue[]): boolean {
+    while (this.#names.has(this.#namedPrefix)) this.#namedPrefix += 1;
     let added = false;
-    for (let index = 0; index < cells.length; index += 1) {
+    for (let index = this.#namedPrefix; index < cells.length; index += 1) {
       if (!isEmptyCell(cells[index]) && !this.#names.has(index)) added = this.add(index) || added;
     }
     return added;
