@@ -203,7 +203,7 @@ describe('xlmerge CLI with failing workers', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     // Reading the slow files would take seconds; the process (workers included) is gone sooner.
-    expect(performance.now() - interrupted).toBeLessThan(1500);
+    expect(performance.now() - interrupted).toBeLessThan(3000);
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(stderr).toContain('xlmerge: cancelled; no output was written');
     expect(await fs.readdir(dir)).toEqual(['in']);

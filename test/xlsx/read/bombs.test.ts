@@ -252,7 +252,7 @@ describe('decompression bombs: a header that lies about the size', () => {
       'The part xl/worksheets/sheet1.xml cannot be decompressed: too many bytes in the stream. expected 4194304. got at least 4718592',
     );
     expect(error.hint).toBe(DAMAGED_HINT);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(2500);
     expect(rssMb).toBeLessThan(100);
   });
 
@@ -274,7 +274,7 @@ describe('decompression bombs: a header that lies about the size', () => {
     expect(error.message).toBe(
       'The part xl/worksheets/sheet1.xml cannot be decompressed: too many bytes in the stream. expected 1000000. got at least 1048576',
     );
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(2500);
     expect(rssMb).toBeLessThan(100);
   });
 
@@ -298,7 +298,7 @@ describe('decompression bombs: a header that lies about the size', () => {
       'The part xl/worksheets/sheet1.xml inflates to 3 GiB, more than the maxEntryBytes limit of 8 MiB',
     );
     expect(error.hint).toBe(BOMB_HINT('maxEntryBytes'));
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(1500);
   });
 });
 
@@ -381,7 +381,7 @@ describe('decompression bombs: one giant element', () => {
     expect(error.message).toBe(
       'A cell or string is longer than 8388608 characters (in xl/worksheets/sheet1.xml)',
     );
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(2500);
     expect(rssMb).toBeLessThan(100);
   });
 
@@ -442,7 +442,7 @@ describe('decompression bombs: one giant element', () => {
     expect(error.message).toBe(
       'A cell or string is longer than 8388608 characters (in xl/sharedStrings.xml)',
     );
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(2500);
     expect(rssMb).toBeLessThan(100);
   });
 });
@@ -549,7 +549,7 @@ describe('decompression bombs: many small things', () => {
     expect(error.message).toBe(
       `expected elements nested at most 1000 deep, found ${JSON.stringify(`${'<a>'.repeat(13)}<…`)} deeper (in xl/worksheets/sheet1.xml)`,
     );
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(1500);
     expect(rssMb).toBeLessThan(100);
   });
 });
@@ -609,7 +609,7 @@ describe('hostile XML: DTDs and entities', () => {
           : `The part ${part} has a DOCTYPE or entity declaration, which workbooks never need`,
       );
       expect(error.hint).toBe(UNSAFE_HINT);
-      expect(ms).toBeLessThan(200);
+      expect(ms).toBeLessThan(1000);
       expect(rssMb).toBeLessThan(50);
     });
   }
@@ -654,6 +654,6 @@ describe('styles: absurd number formats parse in linear time', () => {
         ],
       },
     ]);
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(1500);
   });
 });
