@@ -7,6 +7,7 @@ import {
   MAX_CELL_TEXT,
   ROW_NUMBER_PLACEHOLDER,
   renderRowCells,
+  XmlBytes,
 } from '../../../src/xlsx/write/cell-xml.js';
 
 const P = ROW_NUMBER_PLACEHOLDER;
@@ -203,5 +204,47 @@ describe('renderRowCells', () => {
     expect(() => renderRowCells(cells)).toThrow(
       expect.objectContaining({ code: ErrorCode.TooManyColumns }),
     );
+  });
+});
+
+describe('XmlBytes.putNumber', () => {
+  const written = (value: number) => {
+    const out = new XmlBytes(64);
+    out.reserve(64);
+    const length = out.putNumber(value);
+    expect(length).toBe(out.length);
+    return out.toString();
+  };
+
+  it('writes exactly what String() writes, for every kind of double', () => {
+    const expected = (value: number) => (Object.is(value, -0) ? '0' : String(value));
+    const decimals = fc
+      .tuple(fc.integer({ min: -(10 ** 14), max: 10 ** 14 }), fc.integer({ min: 0, max: 8 }))
+      .map(([digits, places]) => digits / 10 ** places);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), decimals),
+        (value) => {
+          expect(written(value)).toBe(expected(value));
+        },
+      ),
+      { numRuns: 20_000, seed: 42 },
+    );
+    for (const value of [
+      0.1,
+      0.5,
+      -0.5,
+      1234.56,
+      -1234.5,
+      0.000001,
+      0.0000015,
+      999999999.999999,
+      1e-7,
+      0.1 + 0.2,
+      45321.541666666664,
+      1e9 + 0.5,
+    ]) {
+      expect(written(value)).toBe(String(value));
+    }
   });
 });
