@@ -278,8 +278,10 @@ describe('merge: columns, header and sheets', () => {
       { name: 'Q1', rows: [['id'], [1]] },
       { name: 'Q2', rows: [['id'], [2]] },
     ]);
+    let run = 0;
     const go = async (sheet: string | number) => {
-      const output = path.join(dir, `out-${sheet}.xlsx`);
+      run += 1;
+      const output = path.join(dir, `out-${run}.xlsx`);
       const summary = await merge({
         inputs: [path.join(dir, 'a.xlsx')],
         output,
@@ -294,6 +296,15 @@ describe('merge: columns, header and sheets', () => {
       ['a.xlsx', 2],
     ]);
     expect((await go(2)).rows).toEqual([
+      ['Source', 'id'],
+      ['a.xlsx', 1],
+    ]);
+    // A name is matched exactly, then ignoring case; a number that names no sheet is a position.
+    expect((await go('q2')).rows).toEqual([
+      ['Source', 'id'],
+      ['a.xlsx', 2],
+    ]);
+    expect((await go('2')).rows).toEqual([
       ['Source', 'id'],
       ['a.xlsx', 1],
     ]);
