@@ -1,5 +1,6 @@
 import type { CellValue } from '../core/cell.js';
 import type { SourceColumn } from '../core/header.js';
+import { unpackKeys } from '../core/packed-keys.js';
 import { compareCodePoints } from '../scan/scan-inputs.js';
 import type { ReducedSheet } from './reduce-files.js';
 
@@ -58,7 +59,7 @@ export class DuplicatesCollector {
     const toOutput = (cells: readonly CellValue[]) =>
       outputCells(cells, sheet.columns, reduced.outputs);
     const kept = new Set(reduced.kept);
-    sheet.keys.forEach((key, index) => {
+    unpackKeys(sheet.keys).forEach((key, index) => {
       if (key === null) return;
       const at = place(sheet.rowNumbers[index] as number);
       if (kept.has(index)) {

@@ -1,4 +1,5 @@
-import { FirstKeeper, indexesWhere, planSurvivors, splitIndexes } from '../core/dedupe.js';
+import { planSurvivors, splitIndexes } from '../core/dedupe.js';
+import { KeySet, keyCount, unpackKeys } from '../core/packed-keys.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { Settings } from '../options.js';
 import type { InputFile } from '../scan/scan-inputs.js';
@@ -47,7 +48,7 @@ export async function* reduceFiles(
   const progress = { filesDone: 0, rowsRead: 0, duplicates: 0 };
   const window = settings.keep === 'first' ? settings.jobs * 2 : files.length;
   const delivered: { file: InputFile; result: FileResult }[] = [];
-  const keeper = new FirstKeeper();
+  const seen = new KeySet();
   let inflated = 0;
 
   for await (const outcome of parseInOrder(files, parse, window, settings.signal)) {
@@ -62,9 +63,13 @@ export async function* reduceFiles(
       progress.duplicates += outcome.result.duplicatesInFile;
       if (failures.length === 0) {
         if (settings.keep === 'first') {
-          const survivors = outcome.result.sheets.map((sheet) =>
-            indexesWhere(sheet.keys, (key) => keeper.accept(key)),
-          );
+          const survivors = outcome.result.sheets.map((sheet) => {
+            const kept: number[] = [];
+            for (let row = 0; row < keyCount(sheet.keys); row++) {
+              if (seen.add(sheet.keys, row)) kept.push(row);
+            }
+            return kept;
+          });
           progress.duplicates += countDropped(outcome.result, survivors);
           yield* emitFile(outcome.file, outcome.result, survivors, report);
         } else {
@@ -83,7 +88,7 @@ export async function* reduceFiles(
 
   const plan = planSurvivors(
     delivered.map(({ result }) => ({
-      keys: result.sheets.flatMap((sheet) => sheet.keys),
+      keys: result.sheets.flatMap((sheet) => unpackKeys(sheet.keys)),
       repeatedKeys: result.repeatedKeys,
     })),
     settings.keep,
@@ -91,7 +96,7 @@ export async function* reduceFiles(
   for (const [i, { file, result }] of delivered.entries()) {
     const survivors = splitIndexes(
       plan[i] ?? [],
-      result.sheets.map((sheet) => sheet.keys.length),
+      result.sheets.map((sheet) => keyCount(sheet.keys)),
     );
     yield* emitFile(file, result, survivors, report);
   }
@@ -149,7 +154,7 @@ function* emitFile(
     rowsKept += kept.length;
     yield { file, sheet, severalSheets, outputs: columns.outputs, kept };
   }
-  const keptBefore = result.sheets.reduce((sum, sheet) => sum + sheet.keys.length, 0);
+  const keptBefore = result.sheets.reduce((sum, sheet) => sum + keyCount(sheet.keys), 0);
   report.files.push({
     file: file.display,
     sheets: result.sheets.map((sheet) => ({
@@ -183,7 +188,7 @@ export function finishFileSummaries(report: ReduceReport): FileSummary[] {
 
 function countDropped(result: FileResult, survivors: readonly number[][]): number {
   return result.sheets.reduce(
-    (sum, sheet, i) => sum + sheet.keys.length - (survivors[i]?.length ?? 0),
+    (sum, sheet, i) => sum + keyCount(sheet.keys) - (survivors[i]?.length ?? 0),
     0,
   );
 }

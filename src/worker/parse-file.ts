@@ -2,6 +2,7 @@ import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { dedupeKeys, splitIndexes } from '../core/dedupe.js';
 import { ColumnNamer } from '../core/header.js';
 import { allColumnsKeyOf, keyOf, type NamedColumn } from '../core/key.js';
+import { keyIdentity, packKeys } from '../core/packed-keys.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
 import { openWorkbook, type WorkbookReader } from '../xlsx/read/open-workbook.js';
@@ -40,6 +41,26 @@ export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * A render buffer to reuse: growing a fresh one for every sheet made ~30 MB of garbage per
+ * medium-sized file in each worker. One buffer is kept at a time (a worker parses one file at
+ * a time; a second parse in the same thread just gets a new one), and not one grown past
+ * {@link KEEP_RENDER_BYTES} by an unusually large sheet.
+ */
+let idleRenderBuffer: XmlBytes | null = null;
+const KEEP_RENDER_BYTES = 64 * 1024 * 1024;
+
+function borrowRenderBuffer(): XmlBytes {
+  const buffer = idleRenderBuffer ?? new XmlBytes(1024 * 1024);
+  idleRenderBuffer = null;
+  buffer.truncate(0);
+  return buffer;
+}
+
+function returnRenderBuffer(buffer: XmlBytes): void {
+  if (buffer.capacity <= KEEP_RENDER_BYTES) idleRenderBuffer = buffer;
 }
 
 /** The sheets `selector` picks, as the merge reads them; `SHEET_NOT_FOUND` when none. */
@@ -89,6 +110,7 @@ class FileParser {
   }
 
   endSheet(sheet: SheetParser): void {
+    sheet.endRendering();
     if (!sheet.hasHeader) {
       this.emptySheets.push(sheet.info.name);
       if (this.task.sheet.kind !== 'all') {
@@ -129,7 +151,7 @@ class FileParser {
         this.task.keep,
       );
       this.duplicates = dedupe.dropped;
-      repeatedKeys = dedupe.repeatedKeys;
+      repeatedKeys = dedupe.repeatedKeys.map(keyIdentity);
       const kept = splitIndexes(
         dedupe.kept,
         this.sheets.map((sheet) => sheet.keys.length),
@@ -171,7 +193,9 @@ class SheetParser {
   readonly #letters: string[] = [];
   /** Widest text per source column, or with `columns` per output position. */
   readonly #widths: number[] = [];
-  readonly #xml = new XmlBytes(1024 * 1024);
+  readonly #xml = borrowRenderBuffer();
+  /** The rendered rows, taken out of the shared buffer when the sheet ends. */
+  #rendered: Uint8Array | null = null;
   readonly #ends: number[] = [];
   readonly #values: CellValue[][] = [];
   /** With keep `first` and `reportDuplicates`: the rows dropped on sight. */
@@ -189,6 +213,12 @@ class SheetParser {
     this.info = info;
     this.#task = task;
     this.#file = file;
+  }
+
+  /** Takes the rendered rows out of the render buffer, and gives the buffer back. */
+  endRendering(): void {
+    this.#rendered = this.#xml.take();
+    returnRenderBuffer(this.#xml);
   }
 
   get hasHeader(): boolean {
@@ -323,7 +353,8 @@ class SheetParser {
       kept === null ? [...items] : kept.map((index) => items[index] as T);
     let xml: RenderedRows | null = null;
     if (this.#task.render === 'xlsx') {
-      const all: RenderedRows = { bytes: this.#xml.take(), ends: Uint32Array.from(this.#ends) };
+      const bytes = this.#rendered ?? new Uint8Array(0);
+      const all: RenderedRows = { bytes, ends: Uint32Array.from(this.#ends) };
       xml = kept === null ? all : selectRows(all, kept);
     }
     return {
@@ -334,7 +365,7 @@ class SheetParser {
       otherColumns,
       placed: selected !== null,
       rowsRead: this.rowsRead,
-      keys: pick(this.keys),
+      keys: packKeys(pick(this.keys)),
       rowNumbers: pick(this.#rowNumbers),
       xml,
       values:
@@ -346,7 +377,7 @@ class SheetParser {
 
   /** The rows dropped inside the file: on sight (keep `first`), or all but `kept`. */
   #droppedRows(kept: readonly number[] | null): DroppedRows {
-    if (kept === null) return this.#dropped;
+    if (kept === null) return { ...this.#dropped, keys: this.#dropped.keys.map(keyIdentity) };
     const survives = new Set(kept);
     const dropped: { keys: string[]; rowNumbers: number[]; values: CellValue[][] } = {
       keys: [],
@@ -355,7 +386,7 @@ class SheetParser {
     };
     this.keys.forEach((key, index) => {
       if (key === null || survives.has(index)) return;
-      dropped.keys.push(key);
+      dropped.keys.push(keyIdentity(key));
       dropped.rowNumbers.push(this.#rowNumbers[index] as number);
       dropped.values.push(this.#values[index] as CellValue[]);
     });

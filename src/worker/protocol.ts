@@ -6,6 +6,7 @@ import type { CellValue } from '../core/cell.js';
 import type { KeepMode } from '../core/dedupe.js';
 import type { HeaderRules, SourceColumn } from '../core/header.js';
 import type { KeyOptions } from '../core/key.js';
+import type { PackedKeys } from '../core/packed-keys.js';
 import type { SerializedError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
 import type { ReadLimits } from '../xlsx/read/types.js';
@@ -74,8 +75,11 @@ export interface SheetResult {
   readonly placed: boolean;
   /** Data rows read (blank rows not counted). */
   readonly rowsRead: number;
-  /** Keys of the surviving rows (`null`: every key cell empty, or no dedupe). */
-  readonly keys: readonly (string | null)[];
+  /**
+   * Keys of the surviving rows, one per row (`null`: every key cell empty, or no dedupe),
+   * packed so they cross the thread boundary as buffers.
+   */
+  readonly keys: PackedKeys;
   /** 1-based source row numbers of the surviving rows. */
   readonly rowNumbers: readonly number[];
   /**
@@ -97,6 +101,7 @@ export interface SheetResult {
 
 /** Rows dropped as duplicates inside one sheet, for the duplicates report. */
 export interface DroppedRows {
+  /** In the form `keyAt` gives (comparable with the packed keys, not for showing). */
   readonly keys: readonly string[];
   /** 1-based source row numbers. */
   readonly rowNumbers: readonly number[];
@@ -112,7 +117,10 @@ export interface FileResult {
   readonly blankRows: number;
   /** Rows dropped as duplicates of rows in the same file. */
   readonly duplicatesInFile: number;
-  /** With keep `none`: keys that occurred more than once in this file. */
+  /**
+   * With keep `none`: keys that occurred more than once in this file, in the form `keyAt`
+   * gives.
+   */
   readonly repeatedKeys: readonly string[];
   /** Formula cells without a cached value (read as empty). */
   readonly formulasWithoutValue: number;

@@ -9,9 +9,12 @@ async function parse(task: ParseTask): Promise<unknown> {
   try {
     const result = await parseFile(task);
     // Hand the row buffers over instead of copying them.
-    const buffers = result.sheets.flatMap((sheet) =>
-      sheet.xml === null ? [] : [sheet.xml.bytes.buffer, sheet.xml.ends.buffer],
-    );
+    const buffers = result.sheets.flatMap((sheet) => [
+      sheet.keys.bytes.buffer,
+      sheet.keys.ends.buffer,
+      sheet.keys.hashes.buffer,
+      ...(sheet.xml === null ? [] : [sheet.xml.bytes.buffer, sheet.xml.ends.buffer]),
+    ]);
     return new workerpool.Transfer({ ok: true, result } satisfies ParseResponse, buffers);
   } catch (error) {
     return { ok: false, error: serializeError(error, task.display) };

@@ -147,6 +147,11 @@ export class XmlBytes {
     return this.#length;
   }
 
+  /** Bytes it can hold before it grows. */
+  get capacity(): number {
+    return this.#buffer.length;
+  }
+
   /** Makes room for `bytes` more bytes, so the `put…` methods can skip the check. */
   reserve(bytes: number): void {
     if (this.#length + bytes > this.#buffer.length) this.#grow(bytes);

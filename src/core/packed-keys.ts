@@ -1,0 +1,224 @@
+/**
+ * Row keys packed for the trip from a worker to the main thread: every key's bytes in one
+ * transferable buffer, with where each ends and a hash of each. The main thread keeps the keys
+ * it has seen as bytes too ({@link KeySet}): as JavaScript strings in a `Set`, the keys of a
+ * large merge took about 90 MB of the main thread's heap, and structured-cloning them from the
+ * workers cost time besides.
+ */
+import { ErrorCode, XlmergeError } from '../errors.js';
+
+export interface PackedKeys {
+  /** The keys' bytes (see {@link packKeys}), concatenated. */
+  readonly bytes: Uint8Array;
+  /** `ends[i]` is the offset just past key `i`. A key of no bytes is `null`: no key. */
+  readonly ends: Uint32Array;
+  /** A 32-bit hash of each key's bytes (0 for `null`). */
+  readonly hashes: Uint32Array;
+}
+
+/** Offsets travel as 32-bit numbers. */
+const MAX_BYTES = 2 ** 32 - 1;
+
+/**
+ * Packs keys (as {@link keyOf} makes them: never `''`). Each key is written as WTF-8: UTF-8,
+ * except that a lone surrogate is written like any other code point instead of being replaced,
+ * so two different strings never give the same bytes.
+ */
+export function packKeys(keys: readonly (string | null)[]): PackedKeys {
+  let capacity = 64;
+  for (const key of keys) if (key !== null) capacity += key.length * 3;
+  if (capacity > MAX_BYTES) throw tooLarge();
+  const bytes = new Uint8Array(capacity);
+  const ends = new Uint32Array(keys.length);
+  const hashes = new Uint32Array(keys.length);
+  let at = 0;
+  keys.forEach((key, index) => {
+    if (key !== null) {
+      const start = at;
+      at = writeWtf8(key, bytes, at);
+      hashes[index] = hashBytes(bytes, start, at);
+    }
+    ends[index] = at;
+  });
+  return { bytes: bytes.slice(0, at), ends, hashes };
+}
+
+/** How many keys (rows) `keys` holds. */
+export function keyCount(keys: PackedKeys): number {
+  return keys.ends.length;
+}
+
+function keyStart(keys: PackedKeys, index: number): number {
+  return index === 0 ? 0 : (keys.ends[index - 1] as number);
+}
+
+/**
+ * Key `index` as a string that is equal for equal keys and different for different ones, for
+ * maps keyed by row key (`keep: 'last'`/`'none'`, the duplicates report). Its characters are the
+ * key's bytes, so it is for comparing, never for showing.
+ */
+export function keyAt(keys: PackedKeys, index: number): string | null {
+  const start = keyStart(keys, index);
+  const end = keys.ends[index] as number;
+  if (start === end) return null;
+  const { bytes } = keys;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}
+
+/** Every key as {@link keyAt} gives it. */
+export function unpackKeys(keys: PackedKeys): (string | null)[] {
+  return Array.from({ length: keyCount(keys) }, (_, index) => keyAt(keys, index));
+}
+
+/** A key string (as {@link keyOf} makes it) in the form {@link keyAt} gives. */
+export function keyIdentity(key: string): string {
+  return keyAt(packKeys([key]), 0) as string;
+}
+
+/** Writes `text` as WTF-8 at `at` (room is the caller's), returning the offset after it. */
+function writeWtf8(text: string, bytes: Uint8Array, at: number): number {
+  let out = at;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      bytes[out++] = code;
+      continue;
+    }
+    if (code < 0x800) {
+      bytes[out++] = 0xc0 | (code >> 6);
+      bytes[out++] = 0x80 | (code & 0x3f);
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+        bytes[out++] = 0xf0 | (code >> 18);
+        bytes[out++] = 0x80 | ((code >> 12) & 0x3f);
+        bytes[out++] = 0x80 | ((code >> 6) & 0x3f);
+        bytes[out++] = 0x80 | (code & 0x3f);
+        continue;
+      }
+    }
+    bytes[out++] = 0xe0 | (code >> 12);
+    bytes[out++] = 0x80 | ((code >> 6) & 0x3f);
+    bytes[out++] = 0x80 | (code & 0x3f);
+  }
+  return out;
+}
+
+/** FNV-1a over the bytes, then MurmurHash3's finaliser so every bit of the result mixes. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
+}
+
+/**
+ * The keys seen so far, kept as bytes in one growing buffer with an open-addressing hash table
+ * over them: a few bytes per key beyond the key itself, where a `Set` of strings needs about
+ * 60 more.
+ */
+export class KeySet {
+  #bytes = new Uint8Array(64 * 1024);
+  #used = 0;
+  /** Per entry: where its bytes start and end, and its hash. */
+  #starts = new Uint32Array(1024);
+  #ends = new Uint32Array(1024);
+  #hashes = new Uint32Array(1024);
+  #count = 0;
+  /** Entry number + 1 per slot; 0 is a free slot. Kept at most half full. */
+  #table = new Int32Array(2048);
+
+  get size(): number {
+    return this.#count;
+  }
+
+  /** Adds key `index` of `keys`; true when it was not in the set. A `null` key is never added. */
+  add(keys: PackedKeys, index: number): boolean {
+    const start = keyStart(keys, index);
+    const end = keys.ends[index] as number;
+    if (start === end) return true;
+    const hash = keys.hashes[index] as number;
+    const source = keys.bytes;
+    const length = end - start;
+    const mask = this.#table.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = (this.#table[slot] as number) - 1;
+      if (entry < 0) break;
+      if (this.#hashes[entry] === hash) {
+        const at = this.#starts[entry] as number;
+        if ((this.#ends[entry] as number) - at === length) {
+          const own = this.#bytes;
+          let same = true;
+          for (let i = 0; i < length; i++) {
+            if (own[at + i] !== source[start + i]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) return false;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    this.#store(source, start, end, hash, slot);
+    return true;
+  }
+
+  #store(source: Uint8Array, start: number, end: number, hash: number, slot: number): void {
+    const length = end - start;
+    if (this.#used + length > this.#bytes.length) {
+      const needed = this.#used + length;
+      if (needed > MAX_BYTES) throw tooLarge();
+      const grown = new Uint8Array(Math.min(MAX_BYTES, Math.max(needed, this.#bytes.length * 2)));
+      grown.set(this.#bytes.subarray(0, this.#used));
+      this.#bytes = grown;
+    }
+    this.#bytes.set(source.subarray(start, end), this.#used);
+    const entry = this.#count;
+    if (entry === this.#starts.length) {
+      this.#starts = growArray(this.#starts);
+      this.#ends = growArray(this.#ends);
+      this.#hashes = growArray(this.#hashes);
+    }
+    this.#starts[entry] = this.#used;
+    this.#used += length;
+    this.#ends[entry] = this.#used;
+    this.#hashes[entry] = hash;
+    this.#count += 1;
+    this.#table[slot] = entry + 1;
+    if (this.#count * 2 > this.#table.length) this.#rehash();
+  }
+
+  #rehash(): void {
+    const table = new Int32Array(this.#table.length * 2);
+    const mask = table.length - 1;
+    for (let entry = 0; entry < this.#count; entry++) {
+      let slot = (this.#hashes[entry] as number) & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = entry + 1;
+    }
+    this.#table = table;
+  }
+}
+
+function growArray(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const grown = new Uint32Array(array.length * 2);
+  grown.set(array);
+  return grown;
+}
+
+function tooLarge(): XlmergeError {
+  return new XlmergeError(ErrorCode.SizeLimit, 'The key columns hold more than 4 GiB of text', {
+    hint: 'Dedupe on fewer or shorter columns, or merge fewer files at once',
+  });
+}
