@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CellValue } from '../../../src/core/cell.js';
+import { type CellValue, serialToEpochMs } from '../../../src/core/cell.js';
 import {
   formatCsvField,
   formatCsvRecord,
@@ -60,6 +60,44 @@ describe('formatCsvField: values', () => {
     ['date of no finite serial', date(Number.NaN), '#NUM!'],
   ])('%s', (_, cell, expected) => {
     expect(formatCsvField(cell)).toBe(expected);
+  });
+});
+
+describe('formatCsvField: dates against a reference built on Date', () => {
+  /** The date and time parts of `toISOString`, as the module comment describes them. */
+  function reference(serial: number): string {
+    const iso = new Date(serialToEpochMs(serial)).toISOString();
+    const [day, rest] = iso.split('T') as [string, string];
+    const clock = rest.slice(0, 8);
+    const millis = rest.slice(9, 12);
+    const time = millis === '000' ? clock : `${clock}.${millis}`;
+    if (serial >= 0 && serial < 1) return time;
+    return time === '00:00:00' ? day : `${day} ${time}`;
+  }
+
+  it('agrees for any serial from year 1 to 9999 (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -693_000, max: 2_958_465, noNaN: true }), (serial) => {
+        expect(formatCsvField(date(serial))).toBe(reference(serial));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('agrees on whole days and on every leap day', () => {
+    for (let serial = -693_000; serial < 2_958_466; serial += 97) {
+      expect(formatCsvField(date(serial))).toBe(reference(serial));
+    }
+    expect(formatCsvField(date(45351))).toBe('2024-02-29');
+    expect(formatCsvField(date(36585))).toBe('2000-02-29');
+    // Serials before 1900-03-01 count Excel's fictitious 1900-02-29, so they are a day later.
+    expect(formatCsvField(date(-109_513))).toBe('1600-02-29');
+  });
+
+  it('writes years past 9999 and before year 1 with their sign and all digits', () => {
+    expect(formatCsvField(date(2_958_465))).toBe('9999-12-31');
+    expect(formatCsvField(date(2_958_466))).toBe('10000-01-01');
+    expect(formatCsvField(date(-693_961))).toBe('-0001-12-31');
   });
 });
 
