@@ -15,7 +15,10 @@ import { type TestCell, utc, writeTable, writeWorkbook } from '../helpers/workbo
 const BIN = fileURLToPath(new URL('../../bin/xlmerge.js', import.meta.url));
 const DEMO = fileURLToPath(new URL('../../fixtures/demo', import.meta.url));
 
-/** Three files: b orders the columns differently, c adds a column at the end. */
+/**
+ * b orders the columns differently, c adds a column at the end, d has fewer columns than the
+ * header has by then.
+ */
 const FILES: Record<string, readonly (readonly TestCell[])[]> = {
   'a.xlsx': [
     ['id', 'name', 'amount', 'when'],
@@ -34,6 +37,7 @@ const FILES: Record<string, readonly (readonly TestCell[])[]> = {
     [6, ' Cy ', 1e21, utc(1999, 12, 31, 23, 59), '+1 555 0101'],
     [7, '@SUM(A1)', false, null, '-5'],
   ],
+  'd.xlsx': [['id'], [8]],
 };
 
 const EXPECTED =
@@ -44,7 +48,8 @@ const EXPECTED =
   '4,"Bob, ""Jr.""",0.1,2024-03-02,\r\n' +
   '5,"multi\nline",-0.25,,\r\n' +
   `6," Cy ",1e+21,1999-12-31 23:59:00,"'+1 555 0101"\r\n` +
-  `7,"'@SUM(A1)",FALSE,,-5\r\n`;
+  `7,"'@SUM(A1)",FALSE,,-5\r\n` +
+  '8,,,,\r\n';
 
 async function inputs(
   files: Record<string, readonly (readonly TestCell[])[]> = FILES,
@@ -81,8 +86,8 @@ describe('merge to CSV', () => {
       output: path.join(dir, 'out.csv'),
       sheets: [],
       columns: ['id', 'name', 'amount', 'when', 'phone'],
-      rowsRead: 8,
-      rowsKept: 7,
+      rowsRead: 9,
+      rowsKept: 8,
       duplicates: 1,
     });
     expect((await fs.readdir(dir)).sort()).toEqual(['in', 'out.csv']);
@@ -106,6 +111,7 @@ describe('merge to CSV', () => {
       ['5', 'multi\nline'],
       ['6', ' Cy '],
       ['7', "'@SUM(A1)"],
+      ['8', ''],
     ]);
   });
 
@@ -145,8 +151,18 @@ describe('merge to CSV', () => {
     const dir = await inputs();
     const { text } = await mergeToCsv(dir, { columns: ['phone', 'id'], dedupe: ['id'] });
     expect(text).toBe(
-      `\uFEFFphone,id\r\n,1\r\n,2\r\n,3\r\n,4\r\n,5\r\n"'+1 555 0101",6\r\n-5,7\r\n`,
+      `\uFEFFphone,id\r\n,1\r\n,2\r\n,3\r\n,4\r\n,5\r\n"'+1 555 0101",6\r\n-5,7\r\n,8\r\n`,
     );
+    const withSource = await mergeToCsv(dir, {
+      columns: ['phone', 'id'],
+      sourceColumn: true,
+      force: true,
+    });
+    expect(withSource.records.slice(0, 2)).toEqual([
+      ['Source', 'phone', 'id'],
+      ['a.xlsx', '', '1'],
+    ]);
+    expect(withSource.records.at(-2)).toEqual(['c.xlsx', '-5', '7']);
   });
 
   it('writes "" for a record of one empty field', async () => {
@@ -383,7 +399,7 @@ describe('xlmerge CLI with a CSV output', () => {
       ok: true,
       output: path.join(dir, 'out.csv'),
       sheets: [],
-      rowsKept: 7,
+      rowsKept: 8,
     });
     expect(await fs.readFile(path.join(dir, 'out.csv'), 'utf8')).toBe(EXPECTED);
   });
