@@ -315,9 +315,11 @@ async function assemble(
   const file = await open(filePath, 'wx');
   let body: FileHandle | null = null;
   try {
-    await file.write(header);
-    body = await open(bodyPath, 'r');
     const out = new FileBatch(file);
+    const headerBytes = Buffer.from(header, 'utf8');
+    out.fits(headerBytes.length);
+    out.put(headerBytes, 0, headerBytes.length);
+    body = await open(bodyPath, 'r');
     const chunk = Buffer.allocUnsafe(ASSEMBLY_CHUNK_BYTES);
     let segment = 0;
     let left = segments[0]?.rows ?? 0;
@@ -398,8 +400,12 @@ class FileBatch {
   }
 
   async flush(): Promise<void> {
-    if (this.#used === 0) return;
-    await this.#file.write(this.#buffer, 0, this.#used);
+    // A write may take only part of the bytes (a disk filling up does that before it refuses).
+    let done = 0;
+    while (done < this.#used) {
+      const { bytesWritten } = await this.#file.write(this.#buffer, done, this.#used - done);
+      done += bytesWritten;
+    }
     this.#used = 0;
   }
 }
