@@ -2,7 +2,7 @@
 // @ts-check
 /**
  * The benchmark runner: `node bench/run.js [--set small|medium|medium-double|all] [--runs N]
- * [--commands xlmerge-j1,xlmerge-j2,baseline] [--check]`.
+ * [--commands xlmerge-j1,xlmerge-j2,baseline,xlmerge-j1-csv,xlmerge-j2-csv] [--check]`.
  *
  * Each command runs as a child process under `measure.js`, which reports the child's CPU time
  * and peak RSS (worker threads included); wall time is taken here, from spawn to exit.
@@ -19,7 +19,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateSet, SETS } from './lib/dataset.js';
-import { countSheetRows, hashFile, readThrough } from './lib/inspect.js';
+import { countCsvRecords, countSheetRows, hashFile, readThrough } from './lib/inspect.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = dirname(benchDir);
@@ -40,18 +40,25 @@ const TARGETS = Object.freeze({
  * @property {string} id
  * @property {string} label shown in the table
  * @property {string} script relative to the repository root
+ * @property {'xlsx' | 'csv'} format what it writes
  * @property {(input: string, output: string) => string[]} args
  * @property {() => string | undefined} missing why it cannot run, if it cannot
  * @property {string} [rowCountCaveat] when set, a wrong row count is reported with this
  *   explanation instead of failing the run
  */
 
-/** @param {number} jobs @returns {Command} */
-function xlmergeCommand(jobs) {
+/**
+ * @param {number} jobs
+ * @param {'xlsx' | 'csv'} format
+ * @returns {Command}
+ */
+function xlmergeCommand(jobs, format = 'xlsx') {
+  const csv = format === 'csv';
   return {
-    id: `xlmerge-j${jobs}`,
-    label: `xlmerge --jobs ${jobs}`,
+    id: `xlmerge-j${jobs}${csv ? '-csv' : ''}`,
+    label: `xlmerge --jobs ${jobs}${csv ? ' to CSV' : ''}`,
     script: 'bin/xlmerge.js',
+    format,
     args: (input, output) => [
       input,
       '--dedupe',
@@ -80,6 +87,7 @@ const COMMANDS = [
     id: 'baseline',
     label: 'exceljs baseline',
     script: 'bench/baseline-exceljs.js',
+    format: 'xlsx',
     args: (input, output) => [input, '-o', output, '--dedupe', 'id,email'],
     missing: () => undefined,
     // exceljs decodes each inflated chunk on its own, so a character split between two chunks
@@ -87,7 +95,11 @@ const COMMANDS = [
     rowCountCaveat:
       'exceljs 4.4.0 turns multi-byte characters split across stream chunks into U+FFFD (exceljs#2084), so some keys no longer match',
   },
+  xlmergeCommand(1, 'csv'),
+  xlmergeCommand(2, 'csv'),
 ];
+/** What runs without --commands: the xlsx merge and its baseline. */
+const DEFAULT_COMMANDS = ['xlmerge-j1', 'xlmerge-j2', 'baseline'];
 
 /**
  * @typedef {object} Measurement
@@ -194,7 +206,7 @@ const { values } = parseArgs({
   options: {
     set: { type: 'string', default: 'medium' },
     runs: { type: 'string', default: '1' },
-    commands: { type: 'string', default: COMMANDS.map((command) => command.id).join(',') },
+    commands: { type: 'string', default: DEFAULT_COMMANDS.join(',') },
     check: { type: 'boolean', default: false },
   },
 });
@@ -264,7 +276,7 @@ for (const name of setNames) {
       console.log(`${command.label}: skipped, ${missing}`);
       continue;
     }
-    const output = join(setOutDir, `${command.id}.xlsx`);
+    const output = join(setOutDir, `${command.id}.${command.format}`);
     try {
       for (let run = 0; run < runs; run++) {
         process.stdout.write(`${command.label}: run ${run + 1}/${runs}… `);
@@ -283,7 +295,9 @@ for (const name of setNames) {
     result.output = relative(rootDir, output);
     result.outputSha256 = await hashFile(output);
     try {
-      result.rowsWritten = (await countSheetRows(output)) - 1;
+      result.rowsWritten =
+        (command.format === 'csv' ? await countCsvRecords(output) : await countSheetRows(output)) -
+        1;
     } catch (error) {
       failures.push(`${name}: ${command.label} wrote an unreadable workbook: ${String(error)}`);
       continue;
@@ -328,12 +342,15 @@ for (const name of setNames) {
   const two = commandResults.find((result) => result.id === 'xlmerge-j2');
   /** @type {boolean | undefined} */
   let identical;
-  if (one?.outputSha256 && two?.outputSha256) {
-    identical = one.outputSha256 === two.outputSha256;
-    console.log(
-      `xlmerge output, --jobs 1 vs --jobs 2: ${identical ? 'OK (byte-identical)' : 'DIFFERENT'}`,
-    );
-    if (!identical) failures.push(`${name}: xlmerge outputs differ between --jobs 1 and --jobs 2`);
+  for (const suffix of ['', '-csv']) {
+    const first = commandResults.find((result) => result.id === `xlmerge-j1${suffix}`);
+    const second = commandResults.find((result) => result.id === `xlmerge-j2${suffix}`);
+    if (!first?.outputSha256 || !second?.outputSha256) continue;
+    const same = first.outputSha256 === second.outputSha256;
+    identical = (identical ?? true) && same;
+    const what = suffix === '' ? 'xlmerge output' : 'xlmerge CSV output';
+    console.log(`${what}, --jobs 1 vs --jobs 2: ${same ? 'OK (byte-identical)' : 'DIFFERENT'}`);
+    if (!same) failures.push(`${name}: ${what}s differ between --jobs 1 and --jobs 2`);
   }
 
   if (name === 'medium') {

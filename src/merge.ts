@@ -1,10 +1,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CellValue } from './core/cell.js';
+import { writeCsvRows } from './csv/write/csv-rows.js';
+import { type CsvWriter, createCsvWriter } from './csv/write/csv-writer.js';
 import { ErrorCode, XlmergeError } from './errors.js';
 import {
   type MergeOptions,
   normalizeOptions,
+  type OutputFormat,
   type OverflowMode,
   type Settings,
 } from './options.js';
@@ -17,6 +20,7 @@ import {
   type ReducedSheet,
   type ReduceReport,
   reduceFiles,
+  sourceLabel,
 } from './reduce/reduce-files.js';
 import { type InputFile, scanInputs } from './scan/scan-inputs.js';
 import type { MergeSummary } from './summary.js';
@@ -50,7 +54,7 @@ const SUMMARY_COLUMNS = [
 ];
 /** The wanted name of the provenance column (`sourceColumn`). */
 export const SOURCE_COLUMN = 'Source';
-/** Rows written between waits for the compressor to catch up. */
+/** Rows written between waits for the compressor (or the file) to catch up. */
 const DRAIN_EVERY = 4096;
 
 /** One merged row, as {@link mergeRows} yields it. */
@@ -79,35 +83,32 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   const scan = await scanInputs(settings);
   throwIfAborted(settings.signal);
   const report = newReport(settings);
-  const writer = createWorkbookWriter({ path: settings.output });
-  const sheets = new OutputSheets(writer, settings.overflow);
+  const output =
+    settings.outputFormat === 'csv'
+      ? csvOutput(settings, report)
+      : workbookOutput(settings, report);
   const duplicates = settings.duplicatesReport === null ? null : new DuplicatesCollector();
-  const reportWriter =
+  const reportFile =
     settings.duplicatesReport === null
       ? null
-      : createWorkbookWriter({ path: settings.duplicatesReport });
+      : createReportFile(settings.duplicatesReport, settings.duplicatesReportFormat);
   try {
-    for await (const reduced of reduceWithPool(settings, scan.files, 'xlsx', report)) {
-      await writeRows(sheets, reduced, settings);
+    for await (const reduced of reduceWithPool(settings, scan.files, output.render, report)) {
+      await output.write(reduced);
       duplicates?.add(reduced);
     }
     if (report.files.length === 0) throw allSkipped(report);
     const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
-    await sheets.end({ columns: header.names, widths: header.widths });
-    const names = [...sheets.names];
-    if (settings.summarySheet) {
-      names.push(SUMMARY_SHEET);
-      await writeSummarySheet(writer.addSheet(SUMMARY_SHEET), report);
-    }
-    if (duplicates !== null && reportWriter !== null) {
-      await writeDuplicatesReport(reportWriter, duplicates, header.names, settings);
+    const names = await output.end(header);
+    if (duplicates !== null && reportFile !== null) {
+      await writeDuplicatesReport(reportFile, duplicates, header.names, settings);
     }
     throwIfAborted(settings.signal);
     // The report first: if the output then fails, the new report is taken back, so a failed
     // run never leaves one file of the pair replaced.
-    await reportWriter?.commit();
+    await reportFile?.commit();
     try {
-      await writer.commit();
+      await output.commit();
     } catch (error) {
       if (settings.duplicatesReport !== null)
         await fs.rm(settings.duplicatesReport, { force: true });
@@ -123,28 +124,129 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
       settings.duplicatesReport,
     );
   } catch (error) {
-    await writer.abort();
-    await reportWriter?.abort();
+    await output.abort();
+    await reportFile?.abort();
     throw error;
   }
 }
 
+/** Where the merged rows go: a workbook or a CSV file. */
+interface MergeOutput {
+  /** How the workers hand rows over for this output. */
+  readonly render: RenderMode;
+  /** Writes a reduced sheet's surviving rows. */
+  write(reduced: ReducedSheet): Promise<void>;
+  /** Ends the output under the final header; returns the output's sheets. */
+  end(header: { names: string[]; widths: number[] }): Promise<string[]>;
+  /** Puts the output in place. */
+  commit(): Promise<void>;
+  /** Removes whatever was written; the target is untouched. */
+  abort(): Promise<void>;
+}
+
+/** The output as a workbook: `Merged` (and more with `overflow: 'split'`), maybe `Summary`. */
+function workbookOutput(settings: Settings, report: ReduceReport): MergeOutput {
+  const writer = createWorkbookWriter({ path: settings.output });
+  const sheets = new OutputSheets(writer, settings.overflow);
+  return {
+    render: 'xlsx',
+    write: (reduced) => writeRows(sheets, reduced, settings),
+    async end(header) {
+      await sheets.end({ columns: header.names, widths: header.widths });
+      const names = [...sheets.names];
+      if (settings.summarySheet) {
+        names.push(SUMMARY_SHEET);
+        await writeSummarySheet(writer.addSheet(SUMMARY_SHEET), report);
+      }
+      return names;
+    },
+    commit: () => writer.commit(),
+    abort: () => writer.abort(),
+  };
+}
+
+/** The output as one CSV file, which has no sheets (and so no row limit). */
+function csvOutput(settings: Settings, report: ReduceReport): MergeOutput {
+  const writer = createCsvWriter({ path: settings.output });
+  return {
+    render: 'csv',
+    write: (reduced) => writeCsvRows(writer, reduced, report.union.size, settings.sourceColumn),
+    async end(header) {
+      await writer.end(header.names);
+      return [];
+    },
+    commit: () => writer.commit(),
+    abort: () => writer.abort(),
+  };
+}
+
+/** The duplicates report's file, a one-sheet workbook or CSV, written at the end of the run. */
+interface ReportFile {
+  /** Writes the header and the rows (each at most as wide as the header). */
+  write(columns: readonly string[], rows: readonly (readonly CellValue[])[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+function createReportFile(file: string, format: OutputFormat): ReportFile {
+  if (format === 'csv') {
+    let writer: CsvWriter | null = null;
+    return {
+      async write(columns, rows) {
+        const csv = createCsvWriter({ path: file });
+        writer = csv;
+        csv.widen(columns.length);
+        await writeAll(
+          rows,
+          (row) => csv.writeRow(row),
+          () => csv.drain(),
+        );
+        await csv.end(columns);
+      },
+      commit: async () => writer?.commit(),
+      abort: async () => writer?.abort(),
+    };
+  }
+  const writer = createWorkbookWriter({ path: file });
+  return {
+    async write(columns, rows) {
+      const sheet = writer.addSheet(DUPLICATES_SHEET);
+      await writeAll(
+        rows,
+        (row) => sheet.writeRow(row),
+        () => sheet.drain(),
+      );
+      await sheet.end({ columns });
+    },
+    commit: () => writer.commit(),
+    abort: () => writer.abort(),
+  };
+}
+
+/** Writes `rows` one by one, waiting for the writer every few thousand. */
+async function writeAll(
+  rows: readonly (readonly CellValue[])[],
+  write: (row: readonly CellValue[]) => void,
+  drain: () => Promise<void>,
+): Promise<void> {
+  let written = 0;
+  for (const row of rows) {
+    write(row);
+    written += 1;
+    if (written % DRAIN_EVERY === 0) await drain();
+  }
+  await drain();
+}
+
 /** The duplicates report: one line per dropped row (see {@link DuplicatesCollector}). */
 async function writeDuplicatesReport(
-  writer: WorkbookWriter,
+  file: ReportFile,
   duplicates: DuplicatesCollector,
   header: readonly string[],
   settings: Settings,
 ): Promise<void> {
-  const sheet = writer.addSheet(DUPLICATES_SHEET);
   const reserved = settings.sourceColumn ? 1 : 0;
-  let written = 0;
-  for (const row of duplicates.rows(reserved)) {
-    sheet.writeRow(row);
-    written += 1;
-    if (written % DRAIN_EVERY === 0) await sheet.drain();
-  }
-  await sheet.end({ columns: [...DUPLICATES_COLUMNS, ...header.slice(reserved)] });
+  await file.write([...DUPLICATES_COLUMNS, ...header.slice(reserved)], duplicates.rows(reserved));
 }
 
 /** A merge that reads, aligns and deduplicates everything but writes nothing. */
@@ -159,10 +261,14 @@ async function dryRun(settings: Settings, started: number): Promise<MergeSummary
   }
   if (report.files.length === 0) throw allSkipped(report);
   const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
-  if (rows > MAX_DATA_ROWS && settings.overflow === 'error') throw tooManyRows();
-  const sheetCount = Math.max(1, Math.ceil(rows / MAX_DATA_ROWS));
-  const names = Array.from({ length: sheetCount }, (_, i) => outputSheetName(i));
-  if (settings.summarySheet) names.push(SUMMARY_SHEET);
+  let names: string[] = [];
+  // A CSV output has no sheets, so no row limit either.
+  if (settings.outputFormat === 'xlsx') {
+    if (rows > MAX_DATA_ROWS && settings.overflow === 'error') throw tooManyRows();
+    const sheetCount = Math.max(1, Math.ceil(rows / MAX_DATA_ROWS));
+    names = Array.from({ length: sheetCount }, (_, i) => outputSheetName(i));
+    if (settings.summarySheet) names.push(SUMMARY_SHEET);
+  }
   return summarize(report, scan.ignored, started, null, header.names, names);
 }
 
@@ -248,7 +354,8 @@ function toTask(file: InputFile, settings: Settings, render: RenderMode): ParseT
     columnOffset: render === 'xlsx' && settings.sourceColumn ? 1 : 0,
     limits: settings.limits,
     truncateLong: settings.truncateLong,
-    reportDuplicates: render === 'xlsx' && settings.duplicatesReport !== null,
+    limitCellText: settings.outputFormat === 'xlsx',
+    reportDuplicates: (render === 'xlsx' || render === 'csv') && settings.duplicatesReport !== null,
   };
 }
 
@@ -336,12 +443,6 @@ async function writeRows(
     if (written % DRAIN_EVERY === 0) await sheet.drain();
   }
   await sheet?.drain();
-}
-
-function sourceLabel(reduced: ReducedSheet): string {
-  return reduced.severalSheets
-    ? `${reduced.file.source} [${reduced.sheet.name}]`
-    : reduced.file.source;
 }
 
 function toMergedRow(reduced: ReducedSheet, index: number, names: readonly string[]): MergedRow {

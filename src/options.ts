@@ -18,6 +18,12 @@ export type OverflowMode = 'error' | 'split';
 
 export const OVERFLOW_MODES: readonly OverflowMode[] = ['error', 'split'];
 
+/**
+ * The kind of file written, chosen by the name: CSV when it ends in `.csv` (any case), else an
+ * xlsx workbook.
+ */
+export type OutputFormat = 'xlsx' | 'csv';
+
 /** Progress of a run, reported through `onProgress`. */
 export interface Progress {
   readonly filesTotal: number;
@@ -32,11 +38,17 @@ export interface Progress {
 export interface MergeOptions {
   /** Directories, files and glob patterns to read. */
   inputs: readonly string[];
-  /** The workbook to write. @default 'merged.xlsx' */
+  /**
+   * The file to write: an xlsx workbook, or a CSV file when the name ends in `.csv` (any case):
+   * UTF-8 with a byte order mark, comma-delimited, CRLF record ends, no row limit, and text
+   * that a spreadsheet would run as a formula written with a leading `'`.
+   * @default 'merged.xlsx'
+   */
   output?: string;
   /**
    * Also write a workbook listing every dropped row: its file, sheet and row, the file, sheet
-   * and row of the row kept in its place, and its cells, with a group number per key.
+   * and row of the row kept in its place, and its cells, with a group number per key. A name
+   * ending in `.csv` writes it as CSV, like `output`.
    * @default none
    */
   duplicatesReport?: string;
@@ -86,14 +98,18 @@ export interface MergeOptions {
   force?: boolean;
   /** Read, align and deduplicate everything, but write nothing; the summary says what would be written. @default false */
   dryRun?: boolean;
-  /** Add a `Summary` sheet to the output: one line per input file (and per skipped file). @default false */
+  /**
+   * Add a `Summary` sheet to the output: one line per input file (and per skipped file). Not
+   * with a CSV output, which has no sheets (`INVALID_OPTION`). @default false
+   */
   summarySheet?: boolean;
   /** Merge the readable files and report the others instead of failing the run. @default false */
   skipErrors?: boolean;
   /**
    * What to do when the merge has more data rows than one Excel sheet holds (1,048,575):
    * `'error'` fails the run without writing anything; `'split'` goes on in new sheets
-   * `Merged (2)`, `Merged (3)`, … each with the header. @default 'error'
+   * `Merged (2)`, `Merged (3)`, … each with the header. A CSV output has no row limit, so
+   * this does not apply to it. @default 'error'
    */
   overflow?: OverflowMode;
   /**
@@ -127,8 +143,12 @@ export interface MergeOptions {
 export interface Settings {
   readonly inputs: readonly string[];
   readonly output: string;
+  /** By the output's name. */
+  readonly outputFormat: OutputFormat;
   /** Absolute path of the duplicates report, or `null`. */
   readonly duplicatesReport: string | null;
+  /** By the report's name (`xlsx` when there is no report). */
+  readonly duplicatesReportFormat: OutputFormat;
   readonly recursive: boolean;
   readonly patterns: readonly string[];
   readonly sheet: SheetSelector;
@@ -172,13 +192,20 @@ export function normalizeOptions(options: MergeOptions): Settings {
   }
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const matchHeaders = validateMatchHeaders(options.matchHeaders);
+  const output = path.resolve(cwd, validateText('output', options.output ?? DEFAULT_OUTPUT));
+  const outputFormat = formatOf(output);
+  const duplicatesReport =
+    options.duplicatesReport === undefined
+      ? null
+      : path.resolve(cwd, validateText('duplicatesReport', options.duplicatesReport));
+  const summarySheet = validateBoolean('summarySheet', options.summarySheet);
+  if (summarySheet && outputFormat === 'csv') throw summaryInCsv(output);
   return Object.freeze({
     inputs: Object.freeze(validateInputs(options.inputs)),
-    output: path.resolve(cwd, validateText('output', options.output ?? DEFAULT_OUTPUT)),
-    duplicatesReport:
-      options.duplicatesReport === undefined
-        ? null
-        : path.resolve(cwd, validateText('duplicatesReport', options.duplicatesReport)),
+    output,
+    outputFormat,
+    duplicatesReport,
+    duplicatesReportFormat: duplicatesReport === null ? 'xlsx' : formatOf(duplicatesReport),
     recursive: validateBoolean('recursive', options.recursive),
     patterns: Object.freeze(validatePatterns(options.pattern)),
     sheet: Object.freeze(validateSheet(options.sheet)),
@@ -196,7 +223,7 @@ export function normalizeOptions(options: MergeOptions): Settings {
     sourceColumn: validateBoolean('sourceColumn', options.sourceColumn),
     force: validateBoolean('force', options.force),
     dryRun: validateBoolean('dryRun', options.dryRun),
-    summarySheet: validateBoolean('summarySheet', options.summarySheet),
+    summarySheet,
     skipErrors: validateBoolean('skipErrors', options.skipErrors),
     overflow: validateOverflow(options.overflow),
     truncateLong: validateBoolean('truncateLong', options.truncateLong),
@@ -208,6 +235,21 @@ export function normalizeOptions(options: MergeOptions): Settings {
     signal: options.signal,
     onProgress: options.onProgress,
   });
+}
+
+/** CSV for a name ending in `.csv`, whatever its case; else xlsx. */
+export function formatOf(file: string): OutputFormat {
+  return file.toLowerCase().endsWith('.csv') ? 'csv' : 'xlsx';
+}
+
+function summaryInCsv(output: string): XlmergeError {
+  return new XlmergeError(
+    ErrorCode.InvalidOption,
+    `Invalid option summarySheet: the output ${path.basename(output)} is a CSV file, which has no sheets to hold the Summary sheet`,
+    {
+      hint: 'Leave out --summary (the terminal summary and --json give the same figures per file), or write the output as .xlsx',
+    },
+  );
 }
 
 function invalid(name: string, expected: string, got: unknown): XlmergeError {

@@ -55,7 +55,10 @@ export interface MergeSummary {
   readonly output: string | null;
   /** Absolute path of the written duplicates report, or `null`. */
   readonly duplicatesReport: string | null;
-  /** The output's sheets: `Merged`, then `Merged (2)`, … with `overflow: 'split'`. */
+  /**
+   * The output's sheets: `Merged`, then `Merged (2)`, … with `overflow: 'split'`, and `Summary`
+   * with `summarySheet`. Empty for a CSV output, which has no sheets.
+   */
   readonly sheets: readonly string[];
   /** The merged header, in output order. */
   readonly columns: readonly string[];

@@ -11,7 +11,9 @@ describe('normalizeOptions', () => {
     expect(settings).toEqual({
       inputs: ['data'],
       output: path.resolve('merged.xlsx'),
+      outputFormat: 'xlsx',
       duplicatesReport: null,
+      duplicatesReportFormat: 'xlsx',
       recursive: false,
       patterns: ['*.xlsx', '*.xlsm'],
       sheet: { kind: 'first' },
@@ -77,6 +79,27 @@ describe('normalizeOptions', () => {
       'Email',
       'email',
     ]);
+  });
+
+  it('picks CSV for output and report names ending in .csv, in any case', () => {
+    const pick = (output: string, duplicatesReport?: string) => {
+      const settings = normalizeOptions(
+        duplicatesReport === undefined
+          ? { inputs: ['d'], output }
+          : { inputs: ['d'], output, duplicatesReport },
+      );
+      return [settings.outputFormat, settings.duplicatesReportFormat];
+    };
+    expect(pick('a.csv')).toEqual(['csv', 'xlsx']);
+    expect(pick('a.CSV', 'd.Csv')).toEqual(['csv', 'csv']);
+    expect(pick('a.xlsx', 'd.csv')).toEqual(['xlsx', 'csv']);
+    expect(pick('a.csv.xlsx', 'csv')).toEqual(['xlsx', 'xlsx']);
+    expect(pick('data.tsv')).toEqual(['xlsx', 'xlsx']);
+    // The Summary sheet needs a workbook; an xlsx output beside a CSV report is fine.
+    expect(
+      normalizeOptions({ inputs: ['d'], duplicatesReport: 'd.csv', summarySheet: true })
+        .summarySheet,
+    ).toBe(true);
   });
 
   it('reads sheet selectors', () => {
@@ -157,6 +180,10 @@ describe('normalizeOptions', () => {
     [
       { columns: ['Email', 'e-mail'], matchHeaders: 'loose' },
       'Invalid option columns: expected each column once, got ["Email", "e-mail"]',
+    ],
+    [
+      { output: 'out/Merged.CSV', summarySheet: true },
+      'Invalid option summarySheet: the output Merged.CSV is a CSV file, which has no sheets to hold the Summary sheet',
     ],
   ])('rejects %o', (override, message) => {
     const options = { inputs: ['d'], ...override } as Parameters<typeof normalizeOptions>[0];

@@ -70,3 +70,23 @@ export function countSheetRows(path) {
     });
   });
 }
+
+/**
+ * Counts the records of a CSV file (header included): line feeds outside quoted fields. Enough
+ * to check that a merge to CSV kept the expected number of rows, line breaks in text included.
+ * @param {string} path
+ * @returns {Promise<number>}
+ */
+export async function countCsvRecords(path) {
+  let records = 0;
+  let quoted = false;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const bytes = /** @type {Buffer} */ (chunk);
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i];
+      if (byte === 34) quoted = !quoted;
+      else if (byte === 10 && !quoted) records++;
+    }
+  }
+  return records;
+}

@@ -67,7 +67,7 @@ export async function runCli(
       alias: 'o',
       type: 'string',
       default: DEFAULT_OUTPUT,
-      describe: 'Workbook to write',
+      describe: 'Workbook to write; a name ending in .csv writes CSV',
     })
     .option('dedupe', {
       alias: 'd',
@@ -118,7 +118,8 @@ export async function runCli(
     .option('source-column', { type: 'boolean', default: false, describe: 'Add a Source column' })
     .option('duplicates', {
       type: 'string',
-      describe: 'Also write a workbook of every dropped row and the row kept in its place',
+      describe:
+        'Also write a workbook (or .csv) of every dropped row and the row kept in its place',
     })
     .option('dry-run', {
       type: 'boolean',
@@ -128,7 +129,7 @@ export async function runCli(
     .option('summary', {
       type: 'boolean',
       default: false,
-      describe: 'Add a Summary sheet: one line per input file',
+      describe: 'Add a Summary sheet: one line per input file (not in a CSV output)',
     })
     .option('force', {
       alias: 'f',
@@ -144,7 +145,7 @@ export async function runCli(
     .option('overflow', {
       choices: OVERFLOW_MODES,
       default: 'error',
-      describe: 'Over 1,048,575 rows: fail, or split into more sheets',
+      describe: 'Over 1,048,575 rows: fail, or split into more sheets (CSV: no limit)',
     })
     .option('truncate-long', {
       type: 'boolean',

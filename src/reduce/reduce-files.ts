@@ -71,7 +71,7 @@ export async function* reduceFiles(
             return kept;
           });
           progress.duplicates += countDropped(outcome.result, survivors);
-          yield* emitFile(outcome.file, outcome.result, survivors, report);
+          yield* emitFile(outcome.file, outcome.result, survivors, report, settings);
         } else {
           delivered.push({ file: outcome.file, result: outcome.result });
         }
@@ -98,7 +98,7 @@ export async function* reduceFiles(
       plan[i] ?? [],
       result.sheets.map((sheet) => keyCount(sheet.keys)),
     );
-    yield* emitFile(file, result, survivors, report);
+    yield* emitFile(file, result, survivors, report, settings);
   }
   checkSelectedColumns(report.union, settings);
 }
@@ -132,6 +132,7 @@ function* emitFile(
   result: FileResult,
   survivors: readonly number[][],
   report: ReduceReport,
+  settings: Settings,
 ): Generator<ReducedSheet> {
   const added: string[] = [];
   let rowsKept = 0;
@@ -139,7 +140,8 @@ function* emitFile(
   for (const [i, sheet] of result.sheets.entries()) {
     const columns = report.union.add(sheet.columns);
     report.union.noteColumns(sheet.otherColumns);
-    if (report.union.size > MAX_COLUMNS) {
+    // A CSV file has no column limit; Excel's sheet has.
+    if (report.union.size > MAX_COLUMNS && settings.outputFormat === 'xlsx') {
       throw new XlmergeError(
         ErrorCode.TooManyColumns,
         `With this sheet the merged header has ${report.union.size.toLocaleString('en-US')} columns; an Excel sheet holds ${MAX_COLUMNS.toLocaleString('en-US')}`,
@@ -174,6 +176,13 @@ function* emitFile(
     // Filled in once the whole union is known.
     missingColumns: result.sheets.flatMap((sheet) => sheet.columns.map((column) => column.name)),
   });
+}
+
+/** The `Source` column's text for a sheet's rows: the file, and the sheet when it has several. */
+export function sourceLabel(reduced: ReducedSheet): string {
+  return reduced.severalSheets
+    ? `${reduced.file.source} [${reduced.sheet.name}]`
+    : reduced.file.source;
 }
 
 /** Replaces each file's column list (stored in `missingColumns` meanwhile) by what it lacks. */

@@ -3,6 +3,7 @@ import { dedupeKeys, splitIndexes } from '../core/dedupe.js';
 import { ColumnNamer } from '../core/header.js';
 import { allColumnsKeyOf, keyOf, type NamedColumn } from '../core/key.js';
 import { keyIdentity, packKeys } from '../core/packed-keys.js';
+import { renderCsvFieldsInto } from '../csv/write/csv-field.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
 import { openWorkbook, type WorkbookReader } from '../xlsx/read/open-workbook.js';
@@ -14,7 +15,7 @@ import {
   XmlBytes,
 } from '../xlsx/write/cell-xml.js';
 import type { DroppedRows, FileResult, ParseTask, SheetResult } from './protocol.js';
-import { type RenderedRows, rowStart } from './rendered-rows.js';
+import { type CsvRows, type RenderedRows, rowStart } from './rendered-rows.js';
 
 /**
  * Reads one workbook and drops the duplicates inside it. Runs in a worker thread, but is a
@@ -193,10 +194,18 @@ class SheetParser {
   readonly #letters: string[] = [];
   /** Widest text per source column, or with `columns` per output position. */
   readonly #widths: number[] = [];
+  /** The rendered rows (cell XML or CSV fields) and the offset where each ends. */
   readonly #xml = borrowRenderBuffer();
-  /** The rendered rows, taken out of the shared buffer when the sheet ends. */
+  /** The rendered rows, taken out of the render buffer when the sheet ends. */
   #rendered: Uint8Array | null = null;
   readonly #ends: number[] = [];
+  /** Render `csv`: fields per row now (see `CsvRows.fields`). */
+  #csvWidth = 0;
+  /**
+   * Render `csv`: each time the width grew under rendered rows, how many rows there were and
+   * their width, so `result` can pad them to the final width.
+   */
+  readonly #csvNarrower: { readonly rows: number; readonly width: number }[] = [];
   readonly #values: CellValue[][] = [];
   /** With keep `first` and `reportDuplicates`: the rows dropped on sight. */
   readonly #dropped: { keys: string[]; rowNumbers: number[]; values: CellValue[][] } = {
@@ -265,7 +274,10 @@ class SheetParser {
     if (this.#task.render === 'values' || this.#task.reportDuplicates) this.#values.push(cells);
     if (this.#task.render === 'none') {
       // A dry run renders nothing but must fail where the real run would.
-      if (cells.some((cell) => typeof cell === 'string' && cell.length > MAX_CELL_TEXT)) {
+      if (
+        this.#task.limitCellText &&
+        cells.some((cell) => typeof cell === 'string' && cell.length > MAX_CELL_TEXT)
+      ) {
         throw this.#withPlace(
           new XlmergeError(ErrorCode.CellTooLong, tooLongMessage(cells)),
           row.number,
@@ -279,11 +291,7 @@ class SheetParser {
         if (slots === null) {
           renderRowCellsInto(this.#xml, cells, this.#lettersFor(cells.length), this.#widths);
         } else {
-          const placed = this.#slotCells;
-          for (let i = 0; i < slots.length; i += 1) {
-            const source = slots[i] as number;
-            placed[i] = source < 0 ? null : (cells[source] ?? null);
-          }
+          const placed = this.#placeCells(slots, cells);
           renderRowCellsInto(this.#xml, placed, this.#lettersFor(slots.length), this.#widths);
         }
       } catch (error) {
@@ -291,7 +299,22 @@ class SheetParser {
         throw this.#withPlace(error, row.number, cells);
       }
       this.#ends.push(this.#xml.length);
+    } else if (this.#task.render === 'csv') {
+      const slots = this.#slots;
+      if (slots === null) renderCsvFieldsInto(this.#xml, cells, this.#csvWidth);
+      else renderCsvFieldsInto(this.#xml, this.#placeCells(slots, cells), slots.length);
+      this.#ends.push(this.#xml.length);
     }
+  }
+
+  /** The row's cells in the selected columns' order (one array, refilled per row). */
+  #placeCells(slots: readonly number[], cells: readonly CellValue[]): CellValue[] {
+    const placed = this.#slotCells;
+    for (let i = 0; i < slots.length; i += 1) {
+      const source = slots[i] as number;
+      placed[i] = source < 0 ? null : (cells[source] ?? null);
+    }
+    return placed;
   }
 
   /** Cuts text past Excel's limit, counting the cells cut. */
@@ -352,10 +375,16 @@ class SheetParser {
     const pick = <T>(items: readonly T[]): T[] =>
       kept === null ? [...items] : kept.map((index) => items[index] as T);
     let xml: RenderedRows | null = null;
-    if (this.#task.render === 'xlsx') {
+    let csv: CsvRows | null = null;
+    if (this.#task.render === 'xlsx' || this.#task.render === 'csv') {
       const bytes = this.#rendered ?? new Uint8Array(0);
-      const all: RenderedRows = { bytes, ends: Uint32Array.from(this.#ends) };
-      xml = kept === null ? all : selectRows(all, kept);
+      let all: RenderedRows = { bytes, ends: Uint32Array.from(this.#ends) };
+      if (this.#task.render === 'xlsx') xml = kept === null ? all : selectRows(all, kept);
+      else {
+        if (this.#csvNarrower.length > 0) all = padCsvRows(all, this.#csvNarrower, this.#csvWidth);
+        const rows = kept === null ? all : selectRows(all, kept);
+        csv = { ...rows, fields: this.#csvWidth };
+      }
     }
     return {
       name: this.info.name,
@@ -368,6 +397,7 @@ class SheetParser {
       keys: packKeys(pick(this.keys)),
       rowNumbers: pick(this.#rowNumbers),
       xml,
+      csv,
       values:
         this.#task.render === 'values' || this.#task.reportDuplicates ? pick(this.#values) : null,
       dropped: this.#task.reportDuplicates ? this.#droppedRows(kept) : null,
@@ -398,6 +428,7 @@ class SheetParser {
     this.#namer = namer;
     this.#headerRow = row;
     if (this.#task.columns !== null) this.#slots = this.#slotsOf(namer, this.#task.columns);
+    this.#csvWidth = this.#csvWidthOf(namer);
     const wanted = this.#task.keyColumns;
     if (wanted === 'all') this.#keyColumns = this.#allKeyColumns(namer);
     else if (wanted !== null) {
@@ -413,6 +444,18 @@ class SheetParser {
   #columnsGrew(namer: ColumnNamer): void {
     if (this.#task.columns !== null) this.#slots = this.#slotsOf(namer, this.#task.columns);
     if (this.#keyColumns !== null) this.#keyColumns = this.#allKeyColumns(namer);
+    const width = this.#csvWidthOf(namer);
+    if (width !== this.#csvWidth && this.#ends.length > 0) {
+      this.#csvNarrower.push({ rows: this.#ends.length, width: this.#csvWidth });
+    }
+    this.#csvWidth = width;
+  }
+
+  /** Fields per CSV row: up to the last named column, or one per selected column. */
+  #csvWidthOf(namer: ColumnNamer): number {
+    if (this.#task.render !== 'csv') return 0;
+    if (this.#slots !== null) return this.#slots.length;
+    return (namer.columns().at(-1)?.source ?? -1) + 1;
   }
 
   /** The source column of each selected output column; -1 where the sheet lacks it. */
@@ -479,6 +522,37 @@ function isHighSurrogate(code: number): boolean {
 
 function isBlank(cells: readonly CellValue[]): boolean {
   return cells.every(isEmptyCell);
+}
+
+/**
+ * `rows` with the rows rendered while the sheet was narrower padded with empty fields to
+ * `width`: `narrower[i]` says that the rows before `narrower[i].rows` (and from the previous
+ * entry's on) have `narrower[i].width` fields.
+ */
+function padCsvRows(
+  rows: RenderedRows,
+  narrower: readonly { readonly rows: number; readonly width: number }[],
+  width: number,
+): RenderedRows {
+  const count = rows.ends.length;
+  const widthOf = (index: number): number =>
+    narrower.find((change) => index < change.rows)?.width ?? width;
+  let extra = 0;
+  for (let index = 0; index < count; index += 1) extra += width - widthOf(index);
+  const bytes = new Uint8Array(rows.bytes.length + extra);
+  const ends = new Uint32Array(count);
+  let at = 0;
+  for (let index = 0; index < count; index += 1) {
+    const start = rowStart(rows, index);
+    const end = rows.ends[index] as number;
+    bytes.set(rows.bytes.subarray(start, end), at);
+    at += end - start;
+    const missing = width - widthOf(index);
+    bytes.fill(44, at, at + missing);
+    at += missing;
+    ends[index] = at;
+  }
+  return { bytes: bytes.subarray(0, at), ends };
 }
 
 /** The rows `kept` (ascending indexes) of `rows`, copied into a buffer of their own. */

@@ -10,12 +10,17 @@ import type { PackedKeys } from '../core/packed-keys.js';
 import type { SerializedError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
 import type { ReadLimits } from '../xlsx/read/types.js';
-import type { RenderedRows } from './rendered-rows.js';
+import type { CsvRows, RenderedRows } from './rendered-rows.js';
 
 /** How the worker hands over the surviving rows. */
 export type RenderMode =
   /** As cell XML for the output sheet (`renderRowCells`), the cheapest form for the writer. */
   | 'xlsx'
+  /**
+   * As CSV fields (`renderCsvFieldsInto`), field `i` for source column `i` (or, with the task's
+   * `columns`, for output position `i`), so the main thread copies them as bytes.
+   */
+  | 'csv'
   /** As cell values, for callers that want the rows themselves. */
   | 'values'
   /** Not at all: only counts and keys (a dry run). */
@@ -41,12 +46,17 @@ export interface ParseTask {
   readonly render: RenderMode;
   /**
    * Output columns before the file's own (the `Source` column): rendered cell references are
-   * shifted right by this many columns.
+   * shifted right by this many columns (render `xlsx` only).
    */
   readonly columnOffset: number;
   readonly limits: ReadLimits;
   /** Cut text past Excel's 32,767 characters instead of failing. */
   readonly truncateLong: boolean;
+  /**
+   * Text past Excel's 32,767 characters fails the file: the output is a workbook. A CSV output
+   * has no such limit. (Render `xlsx` always checks; this tells a dry run what to check.)
+   */
+  readonly limitCellText: boolean;
   /**
    * Hand over the rows dropped inside the file, and every surviving row's values, for the
    * duplicates report.
@@ -88,6 +98,8 @@ export interface SheetResult {
    * placeholder.
    */
   readonly xml: RenderedRows | null;
+  /** With render `csv`: the surviving rows as CSV fields, all of one width. */
+  readonly csv: CsvRows | null;
   /**
    * With render `values` or `reportDuplicates`: each surviving row's cells by source column
    * index.

@@ -12,6 +12,15 @@ export interface RenderedRows {
   readonly ends: Uint32Array;
 }
 
+/** Rows rendered as CSV fields (render `csv`): every row has `fields` fields. */
+export interface CsvRows extends RenderedRows {
+  /**
+   * Fields per row: the sheet's width in source columns (up to its last named column), or with
+   * the task's `columns` the number of columns listed.
+   */
+  readonly fields: number;
+}
+
 const decoder = new TextDecoder();
 
 /** Where row `index` starts in `rows.bytes`. */

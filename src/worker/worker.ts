@@ -14,6 +14,7 @@ async function parse(task: ParseTask): Promise<unknown> {
       sheet.keys.ends.buffer,
       sheet.keys.hashes.buffer,
       ...(sheet.xml === null ? [] : [sheet.xml.bytes.buffer, sheet.xml.ends.buffer]),
+      ...(sheet.csv === null ? [] : [sheet.csv.bytes.buffer, sheet.csv.ends.buffer]),
     ]);
     return new workerpool.Transfer({ ok: true, result } satisfies ParseResponse, buffers);
   } catch (error) {

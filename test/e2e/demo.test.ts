@@ -1,18 +1,21 @@
 /**
  * The README's demo command on the committed demo set must give exactly the rows worked out by
- * hand in fixtures/demo/EXPECTED.md (both the plain and the --recursive result).
+ * hand in fixtures/demo/EXPECTED.md (both the plain and the --recursive result), and its CSV
+ * example exactly the file the README shows.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../helpers/csv.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { readWorkbook, type TestCell } from '../helpers/workbooks.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/xlmerge.js');
 const EXPECTED = path.join(ROOT, 'fixtures/demo/EXPECTED.md');
+const README = path.join(ROOT, 'README.md');
 
 /** The markdown tables of EXPECTED.md, in order, as rows of cell text. */
 async function expectedTables(): Promise<string[][][]> {
@@ -86,4 +89,24 @@ describe('the demo', () => {
       expect(worksheet.autoFilter).toBe(`A1:H${rows.length}`);
     },
   );
+});
+
+describe('the demo merged to CSV', () => {
+  it('gives the file the README shows, with the rows of EXPECTED.md', async () => {
+    const dir = await makeTempDir();
+    const output = path.join(dir, 'merged.csv');
+    const result = await run(['fixtures/demo', '--dedupe', 'id,email', '-o', output]);
+    expect(result).toEqual({ code: 0, stderr: '' });
+    const text = await fs.readFile(output, 'utf8');
+    const readme = await fs.readFile(README, 'utf8');
+    const shown = /\$ cat merged\.csv\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(shown).toBeDefined();
+    expect(text).toBe(`\uFEFF${shown?.split('\n').join('\r\n')}\r\n`);
+    // The same rows as the workbook; phone numbers that begin with + carry an apostrophe.
+    const expected = (await expectedTables())[1] as string[][];
+    const unneutralised = parseCsv(text).map((record) =>
+      record.map((field) => (field.startsWith("'+") ? field.slice(1) : field)),
+    );
+    expect(unneutralised).toEqual(expected);
+  });
 });

@@ -59,4 +59,31 @@ describe.skipIf(!mounted)('a full disk (tmpfs of 64 KiB)', () => {
     expect(await fs.readdir(mountPoint)).toEqual(['merged.xlsx']);
     expect(await fs.readFile(output, 'utf8')).toBe('previous output');
   });
+
+  // 6,000 rows do not fit as the body; 1,400 rows (about 40 KB) do, but not twice, so the
+  // copy behind the header fails instead.
+  it.each([6000, 1400])(
+    'fails a CSV output of %i rows the same way, wherever the disk fills up',
+    async (count) => {
+      const dir = await makeTempDir();
+      const rows = Array.from({ length: count }, (_, i) => [i, `row ${i} ${Math.sin(i)}`]);
+      await writeTable(path.join(dir, 'a.xlsx'), [['id', 'text'], ...rows]);
+      const output = path.join(mountPoint, 'merged.csv');
+      await fs.writeFile(output, 'previous output');
+      const error = (await merge({ inputs: [dir], output, force: true, jobs: 1 }).catch(
+        (e: unknown) => e,
+      )) as XlmergeError;
+      expect([error.code, error.describe()]).toEqual([
+        ErrorCode.WriteFailed,
+        expect.stringMatching(
+          new RegExp(
+            `^${output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: Cannot write the output file: ENOSPC: no space left on device`,
+          ),
+        ),
+      ]);
+      expect((await fs.readdir(mountPoint)).sort()).toEqual(['merged.csv', 'merged.xlsx']);
+      expect(await fs.readFile(output, 'utf8')).toBe('previous output');
+      await fs.rm(output);
+    },
+  );
 });

@@ -48,6 +48,7 @@ function taskFor(file: string): ParseTask {
     columnOffset: 0,
     limits: settings.limits,
     truncateLong: settings.truncateLong,
+    limitCellText: true,
     reportDuplicates: false,
   };
 }

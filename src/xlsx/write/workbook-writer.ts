@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -22,6 +21,7 @@ import {
   type SheetWriterHandle,
 } from './sheet-writer.js';
 import { STYLES_XML } from './styles.js';
+import { syncFolder, tempPathBase } from './temp-files.js';
 import { toWriteFailed } from './write-failed.js';
 
 export { toSheetName } from './sheet-name.js';
@@ -70,8 +70,7 @@ class StreamingWorkbookWriter implements WorkbookWriter {
 
   constructor(target: string) {
     this.#path = target;
-    const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
-    this.#tempBase = path.join(path.dirname(target), `.${path.basename(target)}.${tag}`);
+    this.#tempBase = tempPathBase(target);
   }
 
   addSheet(name: string): SheetWriter {
@@ -198,12 +197,4 @@ async function addXmlEntry(zip: ZipWriter, name: string, xml: string): Promise<v
 
 async function closeQuietly(handle: FileHandle): Promise<void> {
   await handle.close().catch(() => {});
-}
-
-/** Makes the rename durable. Best effort: some file systems refuse to sync a folder. */
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r').catch(() => null);
-  if (handle === null) return;
-  await handle.sync().catch(() => {});
-  await closeQuietly(handle);
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { moveFields } from '../../../src/csv/write/csv-rows.js';
+
+const columns = [
+  { source: 0, name: 'id' },
+  { source: 1, name: 'note' },
+  { source: 3, name: 'n' },
+];
+
+/** A rendered record moved by `moveFields(columns, outputs, offset)`, as text. */
+function moved(record: string, outputs: number[], offset = 0): { text: string; fields: number } {
+  const move = moveFields(columns, outputs, offset);
+  if (move === null) throw new Error('expected a move');
+  const bytes = Buffer.from(`xx${record}yy`);
+  const length = move.place(bytes, 2, bytes.length - 2);
+  return { text: move.scratch().toString('utf8', 0, length), fields: move.fields };
+}
+
+describe('moveFields', () => {
+  it('says when the fields are in place already', () => {
+    expect(moveFields(columns, [0, 1, 3], 0)).toBeNull();
+    expect(moveFields(columns, [1, 2, 4], 1)).toBeNull();
+    expect(moveFields([], [], 1)).toBeNull();
+  });
+
+  it('closes a gap left by a column without a name', () => {
+    expect(moved('1,"a,b",,4', [0, 1, 2])).toEqual({ text: '1,"a,b",4', fields: 3 });
+  });
+
+  it('reorders fields, quoted commas and line breaks included', () => {
+    expect(moved('1,"say ""hi"", x\r\ny",,4', [2, 0, 1])).toEqual({
+      text: '"say ""hi"", x\r\ny",4,1',
+      fields: 3,
+    });
+  });
+
+  it('leaves empty fields for output columns the sheet lacks', () => {
+    expect(moved('1,b,,4', [4, 0, 2])).toEqual({ text: 'b,,4,,1', fields: 5 });
+  });
+
+  it('counts from after the Source column', () => {
+    expect(moved('1,b,,4', [3, 1, 2], 1)).toEqual({ text: 'b,4,1', fields: 3 });
+  });
+
+  it('grows its buffer for long records', () => {
+    const long = 'é'.repeat(5000);
+    expect(moved(`1,${long},,4`, [2, 1, 0]).text).toBe(`4,${long},1`);
+  });
+});
