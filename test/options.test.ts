@@ -32,6 +32,7 @@ describe('normalizeOptions', () => {
       jobs: os.availableParallelism(),
       workerMemoryMb: null,
       fileTimeout: null,
+      cache: null,
       cwd: process.cwd(),
       limits: DEFAULT_READ_LIMITS,
       signal: undefined,
