@@ -59,12 +59,14 @@ export class ParseCache {
    */
   static async open(dir: string): Promise<ParseCache> {
     const stat = await fs.stat(dir).catch(() => null);
-    if (stat !== null && !stat.isDirectory()) throw notAFolder(dir);
+    if (stat !== null && !stat.isDirectory()) throw notAFolder(`the file ${JSON.stringify(dir)}`);
     try {
       await fs.mkdir(dir, { recursive: true });
       await fs.access(dir, fs.constants.W_OK);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw notAFolder(dir);
+      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+        throw notAFolder(`${JSON.stringify(dir)}, which passes through a file`);
+      }
       throw new XlmergeError(ErrorCode.WriteFailed, 'The cache folder cannot be written to', {
         file: dir,
         cause: error,
@@ -193,10 +195,10 @@ function xlmergeVersion(): Promise<string> {
   return version;
 }
 
-function notAFolder(dir: string): XlmergeError {
+function notAFolder(got: string): XlmergeError {
   return new XlmergeError(
     ErrorCode.InvalidOption,
-    `Invalid option cache: expected a folder, got the file ${JSON.stringify(dir)}`,
+    `Invalid option cache: expected a folder, got ${got}`,
     { hint: 'Give --cache a folder (it is created if missing), not a file' },
   );
 }
