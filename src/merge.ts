@@ -244,7 +244,7 @@ async function* reduceWithPool(
   } finally {
     settings.signal?.removeEventListener('abort', stop);
     await pool.close(true);
-    await cache?.settle();
+    await cache?.close();
   }
 }
 

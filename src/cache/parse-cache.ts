@@ -38,6 +38,7 @@ export class ParseCache {
   readonly #stores = new Set<Promise<void>>();
   /** Entries this run read or wrote, which pruning must leave alone. */
   readonly #used = new Set<string>();
+  #closed = false;
   readonly counts: CacheCounts = { hits: 0, misses: 0, rebuilt: 0 };
   /** The results that came from the cache, for each file's `cached` in the summary. */
   readonly hits = new WeakSet<FileResult>();
@@ -78,7 +79,7 @@ export class ParseCache {
 
   /**
    * The result of `task`: from its entry when that is sound, else from `parse`, stored for next
-   * time unless the parse failed. Storing happens in the background; {@link settle} waits.
+   * time unless the parse failed. Storing happens in the background; {@link close} waits.
    */
   async parse(
     task: ParseTask,
@@ -108,12 +109,17 @@ export class ParseCache {
     }
     this.counts.misses += 1;
     const result = await parse(task);
-    this.#track(this.#store(task, contentHash, key, result));
+    if (!this.#closed) this.#track(this.#store(task, contentHash, key, result));
     return result;
   }
 
-  /** Waits for the entries being written. Never rejects. */
-  async settle(): Promise<void> {
+  /**
+   * Waits for the entries being written, and starts no more: a parse that ends after the run
+   * did (it was cancelled) is not stored, so nothing writes to the folder once the run is over.
+   * Never rejects.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
     while (this.#stores.size > 0) await Promise.all(this.#stores);
   }
 

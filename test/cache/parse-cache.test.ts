@@ -32,7 +32,7 @@ function fakeParser(result: () => FileResult = () => sampleResult()) {
 async function runOnce(cacheDir: string, task: ParseTask, parse = fakeParser()) {
   const cache = await ParseCache.open(cacheDir);
   const result = await cache.parse(task, parse);
-  await cache.settle();
+  await cache.close();
   return { cache, result, parse, counts: { ...cache.counts } };
 }
 
@@ -119,7 +119,7 @@ describe('ParseCache.parse', () => {
     const cache = await ParseCache.open(cacheDir);
     const failure = new XlmergeError(ErrorCode.CorruptZip, 'broken', { file: 'in/a.xlsx' });
     await expect(cache.parse(task, () => Promise.reject(failure))).rejects.toBe(failure);
-    await cache.settle();
+    await cache.close();
     expect(cache.counts).toEqual({ hits: 0, misses: 1, rebuilt: 0 });
     expect(await entries(cacheDir)).toEqual([]);
   });
@@ -140,6 +140,20 @@ describe('ParseCache.parse', () => {
       return sampleResult();
     });
     await runOnce(cacheDir, task, parse);
+    expect(await entries(cacheDir)).toEqual([]);
+  });
+
+  it('stores nothing for a parse that ends after the run closed the cache', async () => {
+    const { task, cacheDir } = await setUp();
+    let finish: (result: FileResult) => void = () => {};
+    const parse = vi.fn(() => new Promise<FileResult>((resolve) => (finish = resolve)));
+    const cache = await ParseCache.open(cacheDir);
+    const pending = cache.parse(task, parse);
+    await vi.waitFor(() => expect(parse).toHaveBeenCalledTimes(1));
+    await cache.close();
+    finish(sampleResult());
+    expect(await pending).toStrictEqual(sampleResult());
+    await cache.close();
     expect(await entries(cacheDir)).toEqual([]);
   });
 
