@@ -29,6 +29,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const ENTRY_SUFFIX = '.xlmc';
 const ENTRY_NAME = /^[0-9a-f]{64}\.xlmc$/;
 const TEMP_NAME = /^[0-9a-f]{64}\.xlmc\.[0-9a-f]+\.tmp$/;
+/** `fs.readFile`'s limit (2 GiB): a larger entry could be written but never read back. */
+const MAX_ENTRY_BYTES = 2 ** 31 - 1;
 /** Chunk size for hashing inputs: 1 MiB keeps each synchronous hash step around a millisecond. */
 const HASH_CHUNK = 1 << 20;
 
@@ -149,12 +151,16 @@ export class ParseCache {
    */
   async #store(task: ParseTask, contentHash: string, key: string, result: FileResult) {
     if ((await hashFile(task.file).catch(() => null)) !== contentHash) return;
+    const pieces = encodeEntry(key, result);
+    const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    if (length > MAX_ENTRY_BYTES) return;
     const entry = this.#entryPath(key);
     const temp = `${entry}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       const handle = await fs.open(temp, 'wx');
       try {
-        await handle.writev(encodeEntry(key, result));
+        const { bytesWritten } = await handle.writev(pieces);
+        if (bytesWritten !== length) throw new Error(`Short write: ${bytesWritten} of ${length}`);
       } finally {
         await handle.close();
       }
