@@ -385,7 +385,7 @@ function newReport(settings: Settings, cache: ParseCache | null): ReduceReport {
     match: settings.matchHeaders,
     selected: settings.columns,
   });
-  return { union, files: [], skipped: [], fromCache: cache?.hits ?? new WeakSet() };
+  return { union, files: [], skipped: [], fromCache: cache?.cachedResults ?? new WeakSet() };
 }
 
 function summarize(

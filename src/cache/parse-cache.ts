@@ -43,7 +43,7 @@ export class ParseCache {
   #closed = false;
   readonly counts: CacheCounts = { hits: 0, misses: 0, rebuilt: 0 };
   /** The results that came from the cache, for each file's `cached` in the summary. */
-  readonly hits = new WeakSet<FileResult>();
+  readonly cachedResults = new WeakSet<FileResult>();
 
   private constructor(dir: string, xlmergeVersion: string) {
     this.#dir = dir;
@@ -101,7 +101,7 @@ export class ParseCache {
       const decoded = decodeEntry(bytes, key, task);
       if (decoded.ok) {
         this.counts.hits += 1;
-        this.hits.add(decoded.result);
+        this.cachedResults.add(decoded.result);
         // The entry's time says when it was last used, for pruning.
         const now = new Date();
         this.#track(fs.utimes(entry, now, now));

@@ -82,7 +82,7 @@ describe('ParseCache.parse', () => {
     const first = await runOnce(cacheDir, task);
     expect(first.counts).toEqual({ hits: 0, misses: 1, rebuilt: 0 });
     expect(first.parse).toHaveBeenCalledTimes(1);
-    expect(first.cache.hits.has(first.result)).toBe(false);
+    expect(first.cache.cachedResults.has(first.result)).toBe(false);
     const names = await entries(cacheDir);
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/^[0-9a-f]{64}\.xlmc$/);
@@ -91,7 +91,7 @@ describe('ParseCache.parse', () => {
     expect(second.counts).toEqual({ hits: 1, misses: 0, rebuilt: 0 });
     expect(second.parse).not.toHaveBeenCalled();
     expect(second.result).toStrictEqual(sampleResult());
-    expect(second.cache.hits.has(second.result)).toBe(true);
+    expect(second.cache.cachedResults.has(second.result)).toBe(true);
   });
 
   it('finds the entry for the same bytes under another path', async () => {
@@ -177,7 +177,7 @@ describe('ParseCache.parse', () => {
         const again = await runOnce(cacheDir, task);
         expect(again.counts).toEqual({ hits: 0, misses: 1, rebuilt: 1 });
         expect(again.parse).toHaveBeenCalledTimes(1);
-        expect(again.cache.hits.has(again.result)).toBe(false);
+        expect(again.cache.cachedResults.has(again.result)).toBe(false);
         // Replaced by a sound entry: the run after reads it.
         expect(await entries(cacheDir)).toEqual([entryName]);
         expect((await runOnce(cacheDir, task)).counts).toEqual({ hits: 1, misses: 0, rebuilt: 0 });
