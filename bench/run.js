@@ -11,15 +11,15 @@
  * `bench/out/`. Exits non-zero when a command fails, outputs differ or a row count is wrong;
  * with `--check`, also when a target in `bench/README.md` is missed.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateSet, SETS } from './lib/dataset.js';
 import { countCsvRecords, countSheetRows, hashFile, readThrough } from './lib/inspect.js';
+import { runMeasured } from './lib/measured-run.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = dirname(benchDir);
@@ -101,14 +101,7 @@ const COMMANDS = [
 /** What runs without --commands: the xlsx merge and its baseline. */
 const DEFAULT_COMMANDS = ['xlmerge-j1', 'xlmerge-j2', 'baseline'];
 
-/**
- * @typedef {object} Measurement
- * @property {number} wallMs spawn to exit, seen from the runner
- * @property {number} cpuMs user + system CPU of the child
- * @property {number} userCpuMs
- * @property {number} systemCpuMs
- * @property {number} peakRssMiB
- */
+/** @typedef {import('./lib/measured-run.js').Measurement} Measurement */
 
 /**
  * @typedef {object} CommandResult
@@ -132,39 +125,14 @@ const DEFAULT_COMMANDS = ['xlmerge-j1', 'xlmerge-j2', 'baseline'];
  * @returns {Promise<Measurement>}
  */
 async function runOnce(command, input, output) {
-  const measureFile = join(outDir, `.measure-${process.pid}.json`);
-  await rm(measureFile, { force: true });
   await rm(output, { force: true });
-  const args = [join(benchDir, 'measure.js'), command.script, ...command.args(input, output)];
-  const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  const { stdout: _stdout, ...measurement } = await runMeasured({
+    script: command.script,
+    args: command.args(input, output),
     cwd: rootDir,
-    env: { ...process.env, BENCH_MEASURE_FILE: measureFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    measureFile: join(outDir, `.measure-${process.pid}.json`),
   });
-  let stderr = '';
-  child.stdout.resume();
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
-  const exitCode = await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve(code ?? signal));
-  });
-  const wallMs = performance.now() - started;
-  if (exitCode !== 0) {
-    throw new Error(`exit ${exitCode}\n${stderr.trim()}`);
-  }
-  const usage = JSON.parse(await readFile(measureFile, 'utf8'));
-  await rm(measureFile, { force: true });
-  return {
-    wallMs,
-    cpuMs: usage.userCpuMs + usage.systemCpuMs,
-    userCpuMs: usage.userCpuMs,
-    systemCpuMs: usage.systemCpuMs,
-    peakRssMiB: usage.maxRssKiB / 1024,
-  };
+  return measurement;
 }
 
 /** @param {number[]} values non-empty */
@@ -208,6 +176,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     commands: { type: 'string', default: DEFAULT_COMMANDS.join(',') },
     check: { type: 'boolean', default: false },
+    incremental: { type: 'boolean', default: false },
   },
 });
 
@@ -253,6 +222,35 @@ const cpuList = cpus();
 console.log(
   `node ${process.version}, ${platform()} ${release()}, ${cpuList.length} × ${cpuList[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; ${runs} run(s) per command, median shown`,
 );
+
+if (values.incremental) {
+  // A scenario of its own (bench/lib/incremental.js): none of the commands above run.
+  const { runIncremental } = await import('./lib/incremental.js');
+  /** @type {Record<string, unknown>} */
+  const incremental = {};
+  for (const name of setNames) {
+    const result = await runIncremental({
+      name,
+      runs,
+      rootDir,
+      benchDir,
+      outDir,
+      medianOf,
+      formatTable,
+    });
+    incremental[name] = result;
+    failures.push(...result.failures);
+  }
+  const startedAt = new Date().toISOString();
+  const json = `${JSON.stringify({ startedAt, node: process.version, cpus: cpuList.length, cpuModel: cpuList[0]?.model, runs, incremental, failures }, null, 2)}\n`;
+  const file = join(outDir, `incremental-${startedAt.replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, json);
+  await writeFile(join(outDir, 'latest-incremental.json'), json);
+  console.log(`\nresults: ${relative(process.cwd(), file)}`);
+  if (failures.length > 0) console.error(`\nFAILED:\n  ${failures.join('\n  ')}`);
+  // Nothing is pending here; the comparison below is skipped.
+  process.exit(failures.length > 0 ? 1 : 0);
+}
 
 for (const name of setNames) {
   const dataDir = join(benchDir, 'data', name);

@@ -17,6 +17,7 @@ export type { MergedRow } from './merge.js';
 export { merge, mergeRows } from './merge.js';
 export type { MergeOptions, Progress } from './options.js';
 export type {
+  CacheSummary,
   FileSummary,
   IgnoredFile,
   MergeSummary,

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ParseCache } from './cache/parse-cache.js';
 import type { CellValue } from './core/cell.js';
 import { writeCsvRows } from './csv/write/csv-rows.js';
 import { type CsvWriter, createCsvWriter } from './csv/write/csv-writer.js';
@@ -80,9 +81,10 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   const settings = normalizeOptions(options);
   if (settings.dryRun) return dryRun(settings, started);
   await checkOutput(settings);
+  const cache = await openCache(settings);
   const scan = await scanInputs(settings);
   throwIfAborted(settings.signal);
-  const report = newReport(settings);
+  const report = newReport(settings, cache);
   const output =
     settings.outputFormat === 'csv'
       ? csvOutput(settings, report)
@@ -93,7 +95,8 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
       ? null
       : createReportFile(settings.duplicatesReport, settings.duplicatesReportFormat);
   try {
-    for await (const reduced of reduceWithPool(settings, scan.files, output.render, report)) {
+    const render = output.render;
+    for await (const reduced of reduceWithPool(settings, scan.files, render, report, cache)) {
       await output.write(reduced);
       duplicates?.add(reduced);
     }
@@ -121,6 +124,7 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
       settings.output,
       header.names,
       names,
+      cache,
       settings.duplicatesReport,
     );
   } catch (error) {
@@ -253,10 +257,11 @@ async function writeDuplicatesReport(
 async function dryRun(settings: Settings, started: number): Promise<MergeSummary> {
   // A dry run fails wherever the real run would, short of writing.
   await checkOutput(settings);
+  const cache = await openCache(settings);
   const scan = await scanInputs(settings);
-  const report = newReport(settings);
+  const report = newReport(settings, cache);
   let rows = 0;
-  for await (const reduced of reduceWithPool(settings, scan.files, 'none', report)) {
+  for await (const reduced of reduceWithPool(settings, scan.files, 'none', report, cache)) {
     rows += reduced.kept.length;
   }
   if (report.files.length === 0) throw allSkipped(report);
@@ -269,7 +274,7 @@ async function dryRun(settings: Settings, started: number): Promise<MergeSummary
     names = Array.from({ length: sheetCount }, (_, i) => outputSheetName(i));
     if (settings.summarySheet) names.push(SUMMARY_SHEET);
   }
-  return summarize(report, scan.ignored, started, null, header.names, names);
+  return summarize(report, scan.ignored, started, null, header.names, names, cache);
 }
 
 /** The `Summary` sheet: one line per merged file, then one per skipped file. */
@@ -304,39 +309,54 @@ export async function* mergeRows(
   // Nothing is written, so no output file is kept out of the inputs, and each row carries its
   // file and sheet itself (`sourceColumn` adds nothing here).
   const settings = normalizeOptions({ ...options, sourceColumn: false });
+  const cache = await openCache(settings);
   const scan = await scanInputs(settings, { output: false });
-  const report = newReport(settings);
-  for await (const reduced of reduceWithPool(settings, scan.files, 'values', report)) {
+  const report = newReport(settings, cache);
+  for await (const reduced of reduceWithPool(settings, scan.files, 'values', report, cache)) {
     // Loosely matched columns go by the merged header's spelling, not the sheet's own.
     const names = reduced.outputs.map((output) => report.union.nameAt(output));
     for (const index of reduced.kept) yield toMergedRow(reduced, index, names);
   }
   if (report.files.length === 0) throw allSkipped(report);
   const header = report.union.header([]);
-  return summarize(report, scan.ignored, started, null, header.names, []);
+  return summarize(report, scan.ignored, started, null, header.names, [], cache);
 }
 
-/** Runs the parse pool for the length of one reduction, and always stops it. */
+/**
+ * Runs the parse pool for the length of one reduction, and always stops it. With a cache, a
+ * file goes to the pool only when the cache has no sound entry for it.
+ */
 async function* reduceWithPool(
   settings: Settings,
   files: readonly InputFile[],
   render: RenderMode,
   report: ReduceReport,
+  cache: ParseCache | null,
 ): AsyncGenerator<ReducedSheet> {
   const pool = createParsePool(Math.min(settings.jobs, files.length), settings);
   // Killing the workers makes every parse in flight fail at once, so a cancelled run ends now.
   const stop = () => void pool.close(true);
   settings.signal?.addEventListener('abort', stop, { once: true });
+  const parseInPool = (task: ParseTask) => pool.parse(task);
   try {
-    const parse = (file: InputFile) => pool.parse(toTask(file, settings, render));
+    const parse = (file: InputFile) => {
+      const task = toTask(file, settings, render);
+      return cache === null ? parseInPool(task) : cache.parse(task, parseInPool);
+    };
     yield* reduceFiles(files, settings, parse, report);
+    await cache?.prune();
   } catch (error) {
     throwIfAborted(settings.signal);
     throw error;
   } finally {
     settings.signal?.removeEventListener('abort', stop);
     await pool.close(true);
+    await cache?.close();
   }
+}
+
+function openCache(settings: Settings): Promise<ParseCache | null> {
+  return settings.cache === null ? Promise.resolve(null) : ParseCache.open(settings.cache);
 }
 
 function toTask(file: InputFile, settings: Settings, render: RenderMode): ParseTask {
@@ -462,12 +482,12 @@ function toMergedRow(reduced: ReducedSheet, index: number, names: readonly strin
   };
 }
 
-function newReport(settings: Settings): ReduceReport {
+function newReport(settings: Settings, cache: ParseCache | null): ReduceReport {
   const union = new ColumnUnion(settings.sourceColumn ? 1 : 0, {
     match: settings.matchHeaders,
     selected: settings.columns,
   });
-  return { union, files: [], skipped: [] };
+  return { union, files: [], skipped: [], fromCache: cache?.cachedResults ?? new WeakSet() };
 }
 
 function summarize(
@@ -477,6 +497,7 @@ function summarize(
   output: string | null,
   columns: readonly string[],
   sheets: readonly string[],
+  cache: ParseCache | null,
   duplicatesReport: string | null = null,
 ): MergeSummary {
   const files = finishFileSummaries(report);
@@ -494,6 +515,7 @@ function summarize(
     rowsKept: sum((file) => file.rowsKept),
     duplicates: sum((file) => file.duplicatesInFile + file.duplicatesAcrossFiles),
     truncatedCells: sum((file) => file.truncatedCells),
+    cache: cache === null ? null : { folder: cache.folder, ...cache.counts },
     seconds: Math.round(performance.now() - started) / 1000,
   };
 }

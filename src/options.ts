@@ -129,7 +129,14 @@ export interface MergeOptions {
    * replaced. @default no limit
    */
   fileTimeout?: number;
-  /** Folder that relative inputs and output are resolved against. @default process.cwd() */
+  /**
+   * Folder of parse results kept between runs (created if missing): a file whose bytes and
+   * parse options are unchanged since a run with the same folder is not parsed again. The
+   * output is the same bytes as without the cache. Entries unused for 30 days are removed at
+   * the end of a run. @default none (every file is parsed)
+   */
+  cache?: string;
+  /** Folder that relative inputs, output and cache are resolved against. @default process.cwd() */
   cwd?: string;
   /** Caps against decompression bombs. @default DEFAULT_READ_LIMITS */
   limits?: Partial<ReadLimits>;
@@ -174,6 +181,8 @@ export interface Settings {
   readonly workerMemoryMb: number | null;
   /** Seconds; `null`: no limit. */
   readonly fileTimeout: number | null;
+  /** Absolute path of the cache folder, or `null`. */
+  readonly cache: string | null;
   readonly cwd: string;
   readonly limits: ReadLimits;
   readonly signal: AbortSignal | undefined;
@@ -230,6 +239,8 @@ export function normalizeOptions(options: MergeOptions): Settings {
     jobs: validateJobs(options.jobs),
     workerMemoryMb: validateWorkerMemory(options.workerMemoryMb),
     fileTimeout: validateFileTimeout(options.fileTimeout),
+    cache:
+      options.cache === undefined ? null : path.resolve(cwd, validateText('cache', options.cache)),
     cwd,
     limits: Object.freeze(validateLimits(options.limits)),
     signal: options.signal,

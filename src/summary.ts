@@ -26,6 +26,11 @@ export interface FileSummary {
   readonly addedColumns: readonly string[];
   /** Columns of the merge this file does not have (its rows are empty there). */
   readonly missingColumns: readonly string[];
+  /**
+   * The file's parse result came from the cache (`cache`): its bytes and the parse options were
+   * those of an earlier run. The counts above are the same as if it had been parsed.
+   */
+  readonly cached: boolean;
 }
 
 export interface SheetSummary {
@@ -47,6 +52,21 @@ export interface SkippedFile {
 export interface IgnoredFile {
   readonly file: string;
   readonly reason: string;
+}
+
+/** What the parse cache (`cache`) did in a run. */
+export interface CacheSummary {
+  /** Absolute path of the cache folder. */
+  readonly folder: string;
+  /** Files whose parse result came from the cache. */
+  readonly hits: number;
+  /** Files parsed, for want of an entry for their current bytes and options. */
+  readonly misses: number;
+  /**
+   * Of the misses: files whose entry was there but damaged (truncated, altered, written by
+   * other code) and was parsed again and replaced.
+   */
+  readonly rebuilt: number;
 }
 
 /** The outcome of a merge. */
@@ -72,6 +92,8 @@ export interface MergeSummary {
   readonly duplicates: number;
   /** Text cells cut to Excel's 32,767 characters (`truncateLong`). */
   readonly truncatedCells: number;
+  /** What the parse cache did, or `null` without `cache`. */
+  readonly cache: CacheSummary | null;
   /** Wall-clock duration of the run. */
   readonly seconds: number;
 }

@@ -1,7 +1,9 @@
 /** The public entry: what `import … from 'xlmerge'` offers, and its types. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type {
+  CacheSummary,
   CellValue,
+  FileSummary,
   InspectReport,
   MergedRow,
   MergeOptions,
@@ -37,6 +39,15 @@ describe('public API', () => {
     expectTypeOf<MergeOptions['onProgress']>().toEqualTypeOf<
       ((progress: Progress) => void) | undefined
     >();
+    expectTypeOf<MergeOptions['cache']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<MergeSummary['cache']>().toEqualTypeOf<CacheSummary | null>();
+    expectTypeOf<CacheSummary>().toEqualTypeOf<{
+      readonly folder: string;
+      readonly hits: number;
+      readonly misses: number;
+      readonly rebuilt: number;
+    }>();
+    expectTypeOf<FileSummary['cached']>().toEqualTypeOf<boolean>();
     expectTypeOf<MergedRow['values']>().toEqualTypeOf<Readonly<Record<string, CellValue>>>();
     expectTypeOf<xlmerge.XlmergeError['code']>().toEqualTypeOf<xlmerge.ErrorCode>();
   });

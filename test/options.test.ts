@@ -34,6 +34,7 @@ describe('normalizeOptions', () => {
       jobs: os.availableParallelism(),
       workerMemoryMb: null,
       fileTimeout: null,
+      cache: null,
       cwd: process.cwd(),
       limits: DEFAULT_READ_LIMITS,
       signal: undefined,
@@ -114,7 +115,17 @@ describe('normalizeOptions', () => {
     });
   });
 
+  it('resolves the cache folder against cwd', () => {
+    expect(normalizeOptions({ inputs: ['d'], cache: '.cache', cwd: '/work/x' }).cache).toBe(
+      path.resolve('/work/x', '.cache'),
+    );
+    expect(normalizeOptions({ inputs: ['d'], cache: '/var/cache/xl' }).cache).toBe(
+      path.resolve('/var/cache/xl'),
+    );
+  });
+
   it.each([
+    [{ cache: ' ' }, 'Invalid option cache: expected a non-empty text, got " "'],
     [{ keep: 'frist' }, 'Invalid option keep: expected first, last or none, got "frist"'],
     [{ overflow: 'wrap' }, 'Invalid option overflow: expected error or split, got "wrap"'],
     [{ jobs: 0 }, 'Invalid option jobs: expected a whole number from 1 to 256, got 0'],

@@ -161,6 +161,10 @@ export async function runCli(
       type: 'number',
       describe: 'Seconds one file may take to read (default: no limit)',
     })
+    .option('cache', {
+      type: 'string',
+      describe: 'Keep parse results in this folder; files unchanged since are not parsed again',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout' })
     .option('quiet', {
       alias: 'q',
@@ -272,6 +276,7 @@ function toOptions(
   if (args.jobs !== undefined) options.jobs = args.jobs as number;
   if (args.workerMemory !== undefined) options.workerMemoryMb = args.workerMemory as number;
   if (args.fileTimeout !== undefined) options.fileTimeout = args.fileTimeout as number;
+  if (typeof args.cache === 'string') options.cache = args.cache;
   return options;
 }
 

@@ -21,6 +21,16 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
   if (summary.duplicatesReport !== null) {
     lines.push(`  dropped rows listed in ${relative(summary.duplicatesReport, cwd)}`);
   }
+  const { cache } = summary;
+  if (cache !== null) {
+    const rebuilt =
+      cache.rebuilt === 0
+        ? ''
+        : `; ${plural(cache.rebuilt, 'damaged entry', 'damaged entries')} rebuilt`;
+    lines.push(
+      `  cache: ${count(cache.hits)} of ${plural(cache.hits + cache.misses, 'file')} reused from ${relative(cache.folder, cwd)}, ${count(cache.misses)} parsed${rebuilt}`,
+    );
+  }
   // The same lines as the Summary sheet (--summary), as a table.
   const table = summary.files.map((file) => [
     file.file,
@@ -31,14 +41,12 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
     count(file.blankRows),
     file.addedColumns.join(', '),
     file.missingColumns.join(', '),
+    ...(cache === null ? [] : [file.cached ? 'cached' : 'parsed']),
   ]);
+  const header = ['file', 'read', 'kept', 'dup. in file', 'dup. of others', 'blank', 'adds'];
+  header.push('lacks', ...(cache === null ? [] : ['cache']));
   lines.push('');
-  lines.push(
-    ...formatTable(
-      ['file', 'read', 'kept', 'dup. in file', 'dup. of others', 'blank', 'adds', 'lacks'],
-      table,
-    ).map((line) => `  ${line}`),
-  );
+  lines.push(...formatTable(header, table).map((line) => `  ${line}`));
   for (const file of summary.files) {
     if (file.formulasWithoutValue > 0) {
       lines.push(
@@ -72,13 +80,16 @@ export function formatError(error: unknown, verbose: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Columns padded to their widest cell; numbers (all but the first and last two) to the right. */
+/** Columns of the per-file table holding numbers, which are aligned to the right. */
+const NUMERIC_COLUMNS = new Set([1, 2, 3, 4, 5]);
+
+/** Columns padded to their widest cell; numbers to the right. */
 function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const all = [header, ...rows];
   const widths = header.map((_, column) =>
     Math.max(...all.map((row) => [...(row[column] ?? '')].length)),
   );
-  const numeric = (column: number) => column > 0 && column < header.length - 2;
+  const numeric = (column: number) => NUMERIC_COLUMNS.has(column);
   return all.map((row) =>
     row
       .map((cell, column) => {
@@ -130,6 +141,6 @@ function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-function plural(n: number, noun: string): string {
-  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${count(n)} ${n === 1 ? noun : nouns}`;
 }

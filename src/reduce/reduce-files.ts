@@ -26,6 +26,8 @@ export interface ReduceReport {
   readonly union: ColumnUnion;
   readonly files: FileSummary[];
   readonly skipped: SkippedFile[];
+  /** The results that came from the parse cache (`cache`), for `FileSummary.cached`. */
+  readonly fromCache: WeakSet<FileResult>;
 }
 
 /**
@@ -175,6 +177,7 @@ function* emitFile(
     addedColumns: added,
     // Filled in once the whole union is known.
     missingColumns: result.sheets.flatMap((sheet) => sheet.columns.map((column) => column.name)),
+    cached: report.fromCache.has(result),
   });
 }
 

@@ -2,6 +2,7 @@
  * The CLI in-process with fake terminal streams: what a person sees on a terminal (progress
  * bar, end-of-run summary naming the files that add or lack columns).
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +70,49 @@ describe('runCli on a terminal', () => {
         `  ${pad(b)}     2     1             0               1      0  phone     name`,
         '',
       ].join('\n'),
+    );
+  });
+
+  it('says what the cache did, per run and per file', async () => {
+    const dir = await inputs();
+    const out = await makeTempDir();
+    const cache = path.join(out, 'cache');
+    const run = async (output: string) => {
+      const stderr = fakeStream(true);
+      const args = [dir, '--dedupe', 'id', '-o', path.join(out, output), '--cache', cache];
+      const code = await runCli([...args, '--progress=false'], {
+        stdout: fakeStream(true),
+        stderr,
+      });
+      expect(code).toBe(ExitCode.Ok);
+      return stderr.text().split('\n');
+    };
+    const cold = await run('cold.xlsx');
+    expect(cold[3]).toBe(`  cache: 0 of 2 files reused from ${cache}, 2 parsed`);
+    const a = path.join(dir, 'a.xlsx');
+    const b = path.join(dir, 'b.xlsx');
+    const width = Math.max(a.length, b.length);
+    const pad = (text: string) => text.padEnd(width);
+    expect(await run('warm.xlsx')).toEqual([
+      `Merged 2 files into ${path.join(out, 'warm.xlsx')}:`,
+      '  5 rows read, 3 kept, 2 duplicates dropped (1 within files, 1 across files)',
+      '  3 columns: id, name, phone',
+      `  cache: 2 of 2 files reused from ${cache}, 0 parsed`,
+      '',
+      `  ${pad('file')}  read  kept  dup. in file  dup. of others  blank  adds      lacks  cache`,
+      `  ${pad(a)}     3     2             1               0      0  id, name  phone  cached`,
+      `  ${pad(b)}     2     1             0               1      0  phone     name   cached`,
+      '',
+    ]);
+    for (const entry of await fs.readdir(cache)) {
+      await fs.writeFile(path.join(cache, entry), 'damaged');
+    }
+    const damaged = await run('damaged.xlsx');
+    expect(damaged[3]).toBe(
+      `  cache: 0 of 2 files reused from ${cache}, 2 parsed; 2 damaged entries rebuilt`,
+    );
+    expect(damaged[6]).toBe(
+      `  ${pad(a)}     3     2             1               0      0  id, name  phone  parsed`,
     );
   });
 

@@ -1,0 +1,216 @@
+/**
+ * The parse cache (`cache`): one file per parse result in a folder, named by its key
+ * (`cache-key.ts`), laid out as `cache-entry.ts` says. A result is reused only when its entry
+ * is sound for the file's current bytes and the run's options; anything else is parsed again.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import type { FileResult, ParseTask } from '../worker/protocol.js';
+import { decodeEntry, encodeEntry } from './cache-entry.js';
+import { cacheKey } from './cache-key.js';
+
+/** What the cache did in one run. */
+export interface CacheCounts {
+  /** Files whose parse result came from the cache. */
+  hits: number;
+  /** Files parsed (no sound entry for their bytes and options); failed files included. */
+  misses: number;
+  /** Of the misses: files whose entry was there but damaged or not theirs, and was replaced. */
+  rebuilt: number;
+}
+
+/** Entries not used for this long are removed at the end of a run. */
+export const CACHE_MAX_AGE_DAYS = 30;
+/** A temporary file this old was left by a run that crashed while writing it. */
+const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const ENTRY_SUFFIX = '.xlmc';
+const ENTRY_NAME = /^[0-9a-f]{64}\.xlmc$/;
+const TEMP_NAME = /^[0-9a-f]{64}\.xlmc\.[0-9a-f]+\.tmp$/;
+/** `fs.readFile`'s limit (2 GiB): a larger entry could be written but never read back. */
+const MAX_ENTRY_BYTES = 2 ** 31 - 1;
+/** Chunk size for hashing inputs: 1 MiB keeps each synchronous hash step around a millisecond. */
+const HASH_CHUNK = 1 << 20;
+
+export class ParseCache {
+  readonly #dir: string;
+  readonly #versions: { readonly xlmergeVersion: string; readonly runtime: string };
+  readonly #stores = new Set<Promise<void>>();
+  /** Entries this run read or wrote, which pruning must leave alone. */
+  readonly #used = new Set<string>();
+  #closed = false;
+  readonly counts: CacheCounts = { hits: 0, misses: 0, rebuilt: 0 };
+  /** The results that came from the cache, for each file's `cached` in the summary. */
+  readonly cachedResults = new WeakSet<FileResult>();
+
+  private constructor(dir: string, xlmergeVersion: string) {
+    this.#dir = dir;
+    this.#versions = { xlmergeVersion, runtime: `${process.version} ${process.arch}` };
+  }
+
+  /** The cache folder, absolute. */
+  get folder(): string {
+    return this.#dir;
+  }
+
+  /**
+   * Opens (and creates) the cache folder `dir`. Fails with `INVALID_OPTION` when `dir` is a
+   * file, and `WRITE_FAILED` when the folder cannot be created or written to: a cache that
+   * cannot store anything would make every run a cold one without a word.
+   */
+  static async open(dir: string): Promise<ParseCache> {
+    const stat = await fs.stat(dir).catch(() => null);
+    if (stat !== null && !stat.isDirectory()) throw notAFolder(`the file ${JSON.stringify(dir)}`);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      await fs.access(dir, fs.constants.W_OK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+        throw notAFolder(`${JSON.stringify(dir)}, which passes through a file`);
+      }
+      throw new XlmergeError(ErrorCode.WriteFailed, 'The cache folder cannot be written to', {
+        file: dir,
+        cause: error,
+        hint: 'Give --cache a folder you may write to, or leave it out',
+      });
+    }
+    return new ParseCache(dir, await xlmergeVersion());
+  }
+
+  /**
+   * The result of `task`: from its entry when that is sound, else from `parse`, stored for next
+   * time unless the parse failed. Storing happens in the background; {@link close} waits.
+   */
+  async parse(
+    task: ParseTask,
+    parse: (task: ParseTask) => Promise<FileResult>,
+  ): Promise<FileResult> {
+    const contentHash = await hashFile(task.file).catch(() => null);
+    if (contentHash === null) {
+      // Unreadable: the parser reports why, in its words.
+      this.counts.misses += 1;
+      return parse(task);
+    }
+    const key = cacheKey({ contentHash, task, ...this.#versions });
+    const entry = this.#entryPath(key);
+    this.#used.add(entry);
+    const bytes = await fs.readFile(entry).catch(() => null);
+    if (bytes !== null) {
+      const decoded = decodeEntry(bytes, key, task);
+      if (decoded.ok) {
+        this.counts.hits += 1;
+        this.cachedResults.add(decoded.result);
+        // The entry's time says when it was last used, for pruning.
+        const now = new Date();
+        this.#track(fs.utimes(entry, now, now));
+        return decoded.result;
+      }
+      this.counts.rebuilt += 1;
+    }
+    this.counts.misses += 1;
+    const result = await parse(task);
+    if (!this.#closed) this.#track(this.#store(task, contentHash, key, result));
+    return result;
+  }
+
+  /**
+   * Waits for the entries being written, and starts no more: a parse that ends after the run
+   * did (it was cancelled) is not stored, so nothing writes to the folder once the run is over.
+   * Never rejects.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#stores.size > 0) await Promise.all(this.#stores);
+  }
+
+  /**
+   * Removes entries not used for {@link CACHE_MAX_AGE_DAYS} days (an entry's modification time
+   * is when a run last wrote or read it) and temporary files left by crashed runs. Files that
+   * are not cache entries are never touched, nor entries this run used. Never rejects.
+   */
+  async prune(now = Date.now()): Promise<void> {
+    const names = await fs.readdir(this.#dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const isEntry = ENTRY_NAME.test(name);
+      if (!isEntry && !TEMP_NAME.test(name)) continue;
+      const file = path.join(this.#dir, name);
+      if (this.#used.has(file)) continue;
+      const stat = await fs.stat(file).catch(() => null);
+      const maxAge = isEntry ? CACHE_MAX_AGE_DAYS * DAY_MS : STALE_TEMP_MS;
+      if (stat?.isFile() && now - stat.mtimeMs > maxAge) await fs.rm(file, { force: true });
+    }
+  }
+
+  /**
+   * Writes the entry under a temporary name, then renames it into place: a crash mid-write
+   * leaves no half entry under the final name, and runs sharing the folder each rename a whole
+   * file (the same bytes, for the same key). The file is hashed again first: if it changed
+   * while it was parsed, the result belongs to no known bytes and is not kept.
+   */
+  async #store(task: ParseTask, contentHash: string, key: string, result: FileResult) {
+    if ((await hashFile(task.file).catch(() => null)) !== contentHash) return;
+    const pieces = encodeEntry(key, result);
+    const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    if (length > MAX_ENTRY_BYTES) return;
+    const entry = this.#entryPath(key);
+    const temp = `${entry}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      const handle = await fs.open(temp, 'wx');
+      try {
+        const { bytesWritten } = await handle.writev(pieces);
+        if (bytesWritten !== length) throw new Error(`Short write: ${bytesWritten} of ${length}`);
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(temp, entry);
+    } catch {
+      // A full disk or a folder removed under us costs the next run a parse, not this one.
+      await fs.rm(temp, { force: true }).catch(() => {});
+    }
+  }
+
+  #track(work: Promise<unknown>): void {
+    const done: Promise<void> = work.then(
+      () => {},
+      () => {},
+    );
+    this.#stores.add(done);
+    void done.then(() => this.#stores.delete(done));
+  }
+
+  #entryPath(key: string): string {
+    return path.join(this.#dir, `${key}${ENTRY_SUFFIX}`);
+  }
+}
+
+/**
+ * SHA-256 of a file, read as a stream: the file is never held whole, and the main thread is
+ * busy for about a millisecond per chunk (SHA-256 runs at about 1 GB/s here).
+ */
+export async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: HASH_CHUNK })) {
+    hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+}
+
+let version: Promise<string> | undefined;
+
+/** xlmerge's version, from its package.json (two folders up, in src/ and in dist/ alike). */
+function xlmergeVersion(): Promise<string> {
+  version ??= fs
+    .readFile(new URL('../../package.json', import.meta.url), 'utf8')
+    .then((text) => String((JSON.parse(text) as { version?: unknown }).version));
+  return version;
+}
+
+function notAFolder(got: string): XlmergeError {
+  return new XlmergeError(
+    ErrorCode.InvalidOption,
+    `Invalid option cache: expected a folder, got ${got}`,
+    { hint: 'Give --cache a folder (it is created if missing), not a file' },
+  );
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CACHE_FORMAT_VERSION,
+  cacheKey,
+  canonicalJson,
+  encodeTaskOptions,
+} from '../../src/cache/cache-key.js';
+import type { ParseTask } from '../../src/worker/protocol.js';
+import { sampleTask } from '../helpers/parse-results.js';
+
+const HASH = 'ab'.repeat(32);
+const keyOf = (task: ParseTask, parts: Partial<Parameters<typeof cacheKey>[0]> = {}) =>
+  cacheKey({ contentHash: HASH, task, xlmergeVersion: '0.1.0', runtime: 'v20.20.2 x64', ...parts });
+
+describe('encodeTaskOptions', () => {
+  it('writes every option but the paths, fields sorted, plus the extension', () => {
+    expect(encodeTaskOptions(sampleTask())).toBe(
+      '{"columnOffset":0,"columns":null,"extension":".xlsx","headerRow":null,' +
+        '"headers":{"match":"exact","rename":{}},"keep":"first",' +
+        '"key":{"ignoreCase":false,"keysAsText":false,"trim":false},"keyColumns":["id"],' +
+        '"limitCellText":true,"limits":{"maxElementChars":268435456,"maxEntryBytes":4294967296,' +
+        '"maxFileBytes":17179869184,"maxRunBytes":1099511627776},"render":"xlsx",' +
+        '"reportDuplicates":false,"sheet":{"kind":"first"},"truncateLong":false}',
+    );
+  });
+
+  it('does not depend on the order fields were built in', () => {
+    const task = sampleTask({ headers: { rename: { a: 'x', b: 'y' }, match: 'loose' } });
+    const reordered = { ...task, headers: { match: 'loose', rename: { b: 'y', a: 'x' } } } as const;
+    expect(encodeTaskOptions(reordered)).toBe(encodeTaskOptions(task));
+  });
+});
+
+describe('cacheKey', () => {
+  it('is the SHA-256 of the parts: the same parts, the same key', () => {
+    // Pinned: a change here changes every key, which needs a new CACHE_FORMAT_VERSION anyway.
+    expect(CACHE_FORMAT_VERSION).toBe(2);
+    expect(keyOf(sampleTask())).toBe(
+      '8ad98bf25f284f6ed204373e55a6c242f1f05081d5b8b90113dcb7852156058c',
+    );
+  });
+
+  it('does not change with the file’s folder, name or display name', () => {
+    const key = keyOf(sampleTask());
+    expect(keyOf(sampleTask({ file: '/elsewhere/b.xlsx', display: 'b.xlsx' }))).toBe(key);
+    expect(keyOf(sampleTask({ file: '/data/in/A.XLSX' }))).toBe(key);
+  });
+
+  it('changes with the file’s bytes, the versions, the platform and the extension', () => {
+    const key = keyOf(sampleTask());
+    const others = [
+      keyOf(sampleTask(), { contentHash: 'cd'.repeat(32) }),
+      keyOf(sampleTask(), { xlmergeVersion: '0.2.0' }),
+      keyOf(sampleTask(), { runtime: 'v22.0.0 x64' }),
+      keyOf(sampleTask(), { runtime: 'v20.20.2 arm64' }),
+      keyOf(sampleTask({ file: '/data/in/a.xlsm' })),
+    ];
+    expect(new Set([key, ...others]).size).toBe(others.length + 1);
+  });
+
+  it('changes with every option that shapes the result', () => {
+    const variants: Partial<ParseTask>[] = [
+      { sheet: { kind: 'all' } },
+      { sheet: { kind: 'name', name: 'Orders' } },
+      { sheet: { kind: 'position', position: 2 } },
+      { headerRow: 3 },
+      { headers: { rename: { 'Cust ID': 'id' }, match: 'exact' } },
+      { headers: { rename: {}, match: 'loose' } },
+      { columns: ['id', 'name'] },
+      { columns: ['name', 'id'] },
+      { keyColumns: null },
+      { keyColumns: 'all' },
+      { keyColumns: ['id', 'email'] },
+      { key: { ignoreCase: true, trim: false, keysAsText: false } },
+      { key: { ignoreCase: false, trim: true, keysAsText: false } },
+      { key: { ignoreCase: false, trim: false, keysAsText: true } },
+      { keep: 'last' },
+      { keep: 'none' },
+      { render: 'values' },
+      { render: 'none' },
+      { columnOffset: 1 },
+      { limits: { ...sampleTask().limits, maxEntryBytes: 1000 } },
+      { limits: { ...sampleTask().limits, maxFileBytes: 1000 } },
+      { limits: { ...sampleTask().limits, maxElementChars: 1000 } },
+      { truncateLong: true },
+      { reportDuplicates: true },
+    ];
+    const keys = variants.map((variant) => keyOf(sampleTask(variant)));
+    expect(new Set([keyOf(sampleTask()), ...keys]).size).toBe(variants.length + 1);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('sorts fields at every depth and leaves out undefined fields', () => {
+    expect(canonicalJson({ b: [{ d: 1, c: undefined, a: 'x' }], a: null })).toBe(
+      '{"a":null,"b":[{"a":"x","d":1}]}',
+    );
+  });
+
+  it('refuses values it cannot write exactly, so none drops out of a key unseen', () => {
+    const refused = [Number.NaN, Number.POSITIVE_INFINITY, new Map(), new Date(0), [undefined], 1n];
+    for (const value of refused) {
+      expect(() => canonicalJson({ option: value })).toThrow(
+        /^Internal: a parse task holds a value the cache cannot key: /,
+      );
+    }
+  });
+});
