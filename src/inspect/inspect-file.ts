@@ -1,11 +1,12 @@
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { ColumnNamer, type HeaderRules } from '../core/header.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
+import { openInput } from '../input/open-input.js';
 import type { Settings } from '../options.js';
 import { ColumnUnion } from '../reduce/column-union.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import { selectSheets } from '../worker/parse-file.js';
-import { openWorkbook, type WorkbookReader } from '../xlsx/read/open-workbook.js';
+import type { WorkbookReader } from '../xlsx/read/open-workbook.js';
 import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
 import type { InspectedFile, InspectedSheet, InspectProblem, WorkbookSheet } from './report.js';
 
@@ -24,9 +25,11 @@ export async function inspectFile(input: InputFile, settings: Settings): Promise
   const problems: InspectProblem[] = [];
   let reader: WorkbookReader | null = null;
   try {
-    reader = await openWorkbook(input.path, {
+    reader = await openInput(input.path, {
       displayPath: input.display,
       limits: settings.limits,
+      csvDelimiter: settings.csvDelimiter,
+      csvTypes: settings.csvTypes,
     });
     for (const sheet of reader.sheets) sheets.push({ name: sheet.name, state: sheet.state });
     for (const info of selectSheets(reader, settings.sheet, input.display)) {
