@@ -19,6 +19,8 @@ export interface CsvParserOptions {
   readonly convert?: ((text: string) => CellValue) | null;
   /** The file named in errors. */
   readonly file?: string;
+  /** Leave out each record's empty fields at its end (a sheet row ends at its last cell). @default false */
+  readonly trimTrailingEmpty?: boolean;
 }
 
 const QUOTE = 0x22;
@@ -47,9 +49,11 @@ type State = typeof FIELD_START | typeof UNQUOTED | typeof QUOTED | typeof QUOTE
  */
 export class CsvParser {
   readonly #delimiter: number;
+  readonly #delimiterText: string;
   readonly #maxRecordChars: number;
   readonly #convert: ((text: string) => CellValue) | null;
   readonly #file: string | undefined;
+  readonly #trim: boolean;
   #state: State = FIELD_START;
   /** The unfinished field's text from earlier chunks (quotes already undone). */
   #field = '';
@@ -72,9 +76,11 @@ export class CsvParser {
       throw new XlmergeError(ErrorCode.Internal, `Bad CSV delimiter ${JSON.stringify(delimiter)}`);
     }
     this.#delimiter = delimiter.charCodeAt(0);
+    this.#delimiterText = delimiter;
     this.#maxRecordChars = options.maxRecordChars;
     this.#convert = options.convert ?? null;
     this.#file = options.file;
+    this.#trim = options.trimTrailingEmpty ?? false;
   }
 
   /** 1-based line the parser has reached (where the next character is). */
@@ -100,6 +106,9 @@ export class CsvParser {
       if (text.charCodeAt(0) === LF) i = 1;
     }
     let recordStart = i;
+    let nextDelimiter = -1;
+    let nextLf = -1;
+    let nextCr = -1;
     let state: State = this.#state;
     let field = this.#field;
     let cells = this.#cells;
@@ -114,19 +123,19 @@ export class CsvParser {
         state = UNQUOTED;
       }
       if (state === UNQUOTED) {
-        let j = i;
-        let c = 0;
-        while (j < n) {
-          c = text.charCodeAt(j);
-          if (c === delimiter || c === LF || c === CR) break;
-          j += 1;
-        }
+        // The next delimiter, LF and CR, each found by indexOf (native, fast) and kept until
+        // passed, so each is searched for once however many fields lie between them.
+        if (nextDelimiter < i) nextDelimiter = indexOrEnd(text, this.#delimiterText, i);
+        if (nextLf < i) nextLf = indexOrEnd(text, '\n', i);
+        if (nextCr < i) nextCr = indexOrEnd(text, '\r', i);
+        const j = Math.min(nextDelimiter, nextLf, nextCr);
         if (j === n) {
           field += text.slice(i);
           i = n;
           break;
         }
-        const value = field + text.slice(i, j);
+        const c = text.charCodeAt(j);
+        const value = field === '' ? text.slice(i, j) : field + text.slice(i, j);
         field = '';
         state = FIELD_START;
         cells.push(value === '' ? null : convert === null ? value : convert(value));
@@ -135,6 +144,7 @@ export class CsvParser {
         if (this.#recordChars + (j - recordStart) > this.#maxRecordChars) {
           throw this.#tooLong();
         }
+        if (this.#trim && cells[cells.length - 1] === null) trimEnd(cells);
         records.push({ number: this.#record, cells });
         cells = [];
         this.#record += 1;
@@ -199,6 +209,7 @@ export class CsvParser {
     const value = this.#field;
     const convert = this.#convert;
     this.#cells.push(value === '' ? null : convert === null ? value : convert(value));
+    if (this.#trim) trimEnd(this.#cells);
     const record = { number: this.#record, cells: this.#cells };
     this.#cells = [];
     this.#field = '';
@@ -239,4 +250,16 @@ export class CsvParser {
       },
     );
   }
+}
+
+/** Where `search` next occurs in `text` from `from`, or the text's length. */
+function indexOrEnd(text: string, search: string, from: number): number {
+  const at = text.indexOf(search, from);
+  return at < 0 ? text.length : at;
+}
+
+function trimEnd(cells: CellValue[]): void {
+  let end = cells.length;
+  while (end > 0 && cells[end - 1] === null) end -= 1;
+  cells.length = end;
 }

@@ -4,7 +4,7 @@ import { ErrorCode, XlmergeError } from '../../errors.js';
 import type { ReadRowsOptions, WorkbookReader } from '../../xlsx/read/open-workbook.js';
 import { DEFAULT_READ_LIMITS, type SheetInfo, type SheetRow } from '../../xlsx/read/types.js';
 import { toTypedCell } from './cell-types.js';
-import { CsvParser, type CsvRecord } from './csv-parser.js';
+import { CsvParser } from './csv-parser.js';
 import { detectDelimiter } from './delimiter.js';
 import { type CsvEncoding, CsvTextDecoder } from './text-decoder.js';
 
@@ -20,8 +20,12 @@ export interface OpenCsvOptions {
   readonly types?: boolean;
 }
 
-/** Bytes read from the file at a time: what bounds memory, with the record being read. */
-export const CSV_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Bytes read from the file at a time: what bounds memory, with the record being read. Small
+ * reads keep each batch of rows young: with 1 MiB reads the garbage collector took twice the
+ * CPU time (100 MB file: 2.3-3.2 s against 1.3 s with 64 KiB; 16-64 KiB were alike).
+ */
+export const CSV_CHUNK_BYTES = 64 * 1024;
 /** Text looked at to detect the delimiter. */
 const DELIMITER_SAMPLE_CHARS = 64 * 1024;
 
@@ -158,6 +162,7 @@ export class CsvReader implements WorkbookReader {
       maxRecordChars: this.#maxRecordChars,
       convert: this.#types ? toTypedCell : null,
       file,
+      trimTrailingEmpty: true,
     });
     const buffer = Buffer.allocUnsafe(CSV_CHUNK_BYTES);
     this.#bytesRead = 0;
@@ -171,10 +176,10 @@ export class CsvReader implements WorkbookReader {
         if (decoder.failure !== null) throw encodingError(decoder, parser, file);
         if (bytesRead === 0) {
           const last = records.concat(parser.end());
-          if (last.length > 0) yield trimmed(last);
+          if (last.length > 0) yield last;
           break;
         }
-        if (records.length > 0) yield trimmed(records);
+        if (records.length > 0) yield records;
       }
       if (stats !== undefined) stats.formulasWithoutValue = 0;
     } catch (error) {
@@ -231,17 +236,6 @@ function checkNotBinary(head: Buffer, file: string): void {
       { file, hint: 'Open it in Excel and save it as .xlsx or as CSV UTF-8' },
     );
   }
-}
-
-/** Drops each record's empty cells at the end: they carry nothing, as in a sheet's XML. */
-function trimmed(records: CsvRecord[]): SheetRow[] {
-  for (const record of records) {
-    const { cells } = record;
-    let end = cells.length;
-    while (end > 0 && cells[end - 1] === null) end -= 1;
-    if (end < cells.length) cells.length = end;
-  }
-  return records;
 }
 
 function encodingError(decoder: CsvTextDecoder, parser: CsvParser, file: string): XlmergeError {

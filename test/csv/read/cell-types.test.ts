@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dateCellToDate, epochMsToSerial } from '../../../src/core/cell.js';
 import { toTypedCell } from '../../../src/csv/read/cell-types.js';
@@ -103,6 +104,8 @@ describe('toTypedCell: dates', () => {
     '2024-03-01T10:30Z',
     '2024-03-01T10:30:00+02:00',
     '2024-03-01T10:30:00.1234',
+    '2024-03-01T1x:30',
+    '2024-03-01T10:30:00.Z',
     '2024-03-01  10:30',
     '2024-03-01t10:30',
     '2024/03/01',
@@ -118,5 +121,84 @@ describe('toTypedCell: dates', () => {
 describe('toTypedCell: other text', () => {
   it.each(['TRUE', 'false', '#N/A', '€5', '5%', 'id-17', '="00123"'])('%j stays text', (text) => {
     expect(toTypedCell(text)).toBe(text);
+  });
+});
+
+describe('toTypedCell: against the grammar (property)', () => {
+  /** The rule as the README states it, written as regular expressions. */
+  const NUMBER = /^[+-]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+  const DATE_TIME =
+    /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,3}))?)?)?$/;
+
+  function expected(text: string): unknown {
+    const match = DATE_TIME.exec(text);
+    if (match !== null) {
+      const [, y, m, d, h = '0', min = '0', s = '0', f = ''] = match;
+      const ms = Date.UTC(
+        Number(y),
+        Number(m) - 1,
+        Number(d),
+        Number(h),
+        Number(min),
+        Number(s),
+        Number(f.padEnd(3, '0')),
+      );
+      const back = new Date(ms);
+      const onCalendar =
+        Number(y) >= 1900 &&
+        back.getUTCFullYear() === Number(y) &&
+        back.getUTCMonth() === Number(m) - 1 &&
+        back.getUTCDate() === Number(d) &&
+        Number(h) <= 23 &&
+        Number(min) <= 59 &&
+        Number(s) <= 59;
+      if (onCalendar) return { kind: 'date', serial: epochMsToSerial(ms) };
+    }
+    if (NUMBER.test(text) && Number.isFinite(Number(text))) return Number(text);
+    return text;
+  }
+
+  it('types exactly the numbers the grammar allows', () => {
+    const unit = fc.constantFrom('0', '1', '5', '9', '+', '-', '.', 'e', 'E', ' ', 'x', ',');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 12 }), (text) => {
+        expect(toTypedCell(text)).toEqual(expected(text));
+      }),
+      { numRuns: 20_000, seed: 11 },
+    );
+  });
+
+  it('types exactly the dates the grammar and the calendar allow', () => {
+    const two = fc.oneof(
+      {
+        weight: 9,
+        arbitrary: fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0')),
+      },
+      { weight: 1, arbitrary: fc.constantFrom('x1', '1x', ' 1', '+1', '-1', '1') },
+    );
+    const date = fc
+      .tuple(
+        fc.integer({ min: 1890, max: 2110 }).map(String),
+        two,
+        two,
+        fc.constantFrom('', 'T', ' ', 't', '  '),
+        two,
+        two,
+        fc.constantFrom('', ':'),
+        two,
+        fc.constantFrom('', '.5', '.05', '.123', '.1234', '.'),
+        fc.constantFrom('', 'Z', '+02:00'),
+      )
+      .map(([y, m, d, sep, h, min, colon, s, f, zone]) =>
+        sep === ''
+          ? `${y}-${m}-${d}${zone}`
+          : `${y}-${m}-${d}${sep}${h}:${min}${colon}${colon === '' ? '' : s + f}${zone}`,
+      );
+    fc.assert(
+      fc.property(date, (text) => {
+        expect(toTypedCell(text)).toEqual(expected(text));
+      }),
+      { numRuns: 20_000, seed: 13 },
+    );
   });
 });
