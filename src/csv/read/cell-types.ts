@@ -13,8 +13,9 @@ const COLON = 0x3a;
 /**
  * A CSV field as a typed cell (`csvTypes`), strictly: text that is exactly a decimal number
  * becomes that number as JavaScript parses it; an ISO date `YYYY-MM-DD` or date-time
- * `YYYY-MM-DD[T ]HH:MM[:SS[.fff]]` on the calendar, from 1900 on, becomes a date; everything
- * else stays text. Not numbers: `007`, `1,000`, ` 5`, `0x1F`, `.5`, `5.`, `NaN`, `Infinity`,
+ * `YYYY-MM-DD[T ]HH:MM[:SS[.fff]]` on the calendar, from 1900 on, becomes a date (the fraction
+ * may have up to 9 digits if those past the milliseconds are zeros); everything else stays
+ * text. Not numbers: `007`, `1,000`, ` 5`, `0x1F`, `.5`, `5.`, `NaN`, `Infinity`,
  * and numbers too large for a double (`1e400`). Not dates: `2024-02-30`, `2024-1-5`,
  * `24:00`, a time zone (`Z`, `+02:00`), dates before 1900.
  */
@@ -61,7 +62,10 @@ function isDecimal(text: string): boolean {
   return i === n;
 }
 
-/** `YYYY-MM-DD`, then optionally `T` or a space, `HH:MM`, and `:SS` and `.f` to `.fff`. */
+/**
+ * `YYYY-MM-DD`, then optionally `T` or a space, `HH:MM`, and `:SS` and a fraction of 1 to 9
+ * digits, all zeros after the third.
+ */
 function toDate(text: string): CellValue | null {
   const n = text.length;
   if (text.charCodeAt(7) !== MINUS) return null;
@@ -81,8 +85,11 @@ function toDate(text: string): CellValue | null {
       if (n < 19 || text.charCodeAt(16) !== COLON) return null;
       s = digits(text, 17, 2);
       if (n > 19) {
-        if (n < 21 || n > 23 || text.charCodeAt(19) !== DOT) return null;
-        ms = digits(text, 20, n - 20) * 10 ** (23 - n);
+        if (n < 21 || n > 29 || text.charCodeAt(19) !== DOT) return null;
+        // Past milliseconds only zeros (Python writes .500000): a date cell holds milliseconds,
+        // and rounding 10:00:00.0004 away could make two different times one key.
+        if (n > 23 && digits(text, 23, n - 23) !== 0) return null;
+        ms = digits(text, 20, Math.min(3, n - 20)) * 10 ** Math.max(0, 23 - n);
       }
     }
   }
