@@ -144,6 +144,25 @@ describe('merge: CSV inputs', () => {
     expect(byPosition.summary.files.map((file) => file.rowsRead)).toEqual([1, 3, 2]);
   });
 
+  it('counts the same in a dry run, and writes nothing', async () => {
+    const dir = await mixedFolder();
+    const summary = await merge({
+      inputs: ['in'],
+      cwd: dir,
+      output: 'out.xlsx',
+      dedupe: ['id'],
+      sheet: 'Q1',
+      dryRun: true,
+    });
+    expect([summary.output, summary.rowsRead, summary.rowsKept, summary.duplicates]).toEqual([
+      null,
+      7,
+      5,
+      2,
+    ]);
+    await expect(fs.access(path.join(dir, 'out.xlsx'))).rejects.toThrow();
+  });
+
   it('takes the header row and the delimiter it is told', async () => {
     const dir = await makeTempDir();
     await writeFiles(path.join(dir, 'in'), {
