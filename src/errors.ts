@@ -33,6 +33,13 @@ export const ErrorCode = {
   UnsafeXml: 'UNSAFE_XML',
   /** A part inflates past the configured size limits (a decompression bomb or a huge part). */
   SizeLimit: 'SIZE_LIMIT',
+  /**
+   * A CSV file cannot be read as CSV text: a quoted field is never closed, or the file is a
+   * workbook or another binary file named `.csv`.
+   */
+  CsvMalformed: 'CSV_MALFORMED',
+  /** A CSV file's bytes are not valid in the encoding it was read in (UTF-8 or UTF-16). */
+  CsvEncoding: 'CSV_ENCODING',
   /** A key column named in `dedupe` is not in a file's header. */
   MissingKeyColumn: 'MISSING_KEY_COLUMN',
   /** The output file exists and `force` was not given. */

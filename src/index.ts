@@ -3,9 +3,11 @@ export type { CellValue, DateCell, ErrorCell } from './core/cell.js';
 export { dateCellToDate, isDateCell, isErrorCell } from './core/cell.js';
 export type { KeepMode } from './core/dedupe.js';
 export type { HeaderMatch } from './core/header-match.js';
+export type { CsvEncoding } from './csv/read/text-decoder.js';
 export type { ErrorContext } from './errors.js';
 export { ErrorCode, XlmergeError } from './errors.js';
 export type {
+  CsvFacts,
   InspectedFile,
   InspectedSheet,
   InspectProblem,

@@ -367,6 +367,8 @@ function toTask(file: InputFile, settings: Settings, render: RenderMode): ParseT
     headerRow: settings.headerRow,
     headers: { rename: settings.rename, match: settings.matchHeaders },
     columns: settings.columns,
+    csvDelimiter: settings.csvDelimiter,
+    csvTypes: settings.csvTypes,
     keyColumns: settings.keyColumns,
     key: settings.key,
     keep: settings.keep,

@@ -54,11 +54,15 @@ export interface MergeOptions {
   duplicatesReport?: string;
   /** Also read workbooks in subfolders of input directories. @default false */
   recursive?: boolean;
-  /** Glob(s) choosing the files inside input directories. @default ['*.xlsx', '*.xlsm'] */
+  /**
+   * Glob(s) choosing the files inside input directories. Files ending in `.csv` are read as
+   * CSV text, every other file as an .xlsx workbook. @default ['*.xlsx', '*.xlsm', '*.csv']
+   */
   pattern?: string | readonly string[];
   /**
    * The sheets to read: a sheet name, a 1-based position, or `'all'`. A value that names a sheet
-   * is taken as a name first. @default the first worksheet
+   * is taken as a name first. A CSV file has one table, which is read whatever this says.
+   * @default the first worksheet
    */
   sheet?: string | number;
   /** 1-based row holding the header. @default the first row that is not empty */
@@ -82,6 +86,17 @@ export interface MergeOptions {
    * @default all columns
    */
   columns?: readonly string[];
+  /**
+   * The field separator of CSV files: one character, not a quote, CR or LF. Omitted, each file's
+   * own is detected among `,` `;` TAB `|` from its first records. @default detected per file
+   */
+  csvDelimiter?: string;
+  /**
+   * Read CSV fields that are exactly decimal numbers as numbers, and ISO dates and date-times
+   * (`2024-03-01`, `2024-03-01 10:30:00`) as dates; everything else stays text. Without it every
+   * CSV field is text, so `00123` stays `00123`. @default false
+   */
+  csvTypes?: boolean;
   /** Key columns by header name; `true` means all columns; omitted: no rows are dropped. @default none */
   dedupe?: readonly string[] | boolean;
   /** Which row survives among rows with the same key. @default 'first' */
@@ -165,6 +180,9 @@ export interface Settings {
   readonly matchHeaders: HeaderMatch;
   /** `null`: every column. */
   readonly columns: readonly string[] | null;
+  /** `null`: detected per file. */
+  readonly csvDelimiter: string | null;
+  readonly csvTypes: boolean;
   /** `null`: no dedupe; `'all'`: every column; else the key column names. */
   readonly keyColumns: readonly string[] | 'all' | null;
   readonly keep: KeepMode;
@@ -192,7 +210,7 @@ export interface Settings {
 export const DEFAULT_OUTPUT = 'merged.xlsx';
 /** V8's longest string (2^29 - 24 characters). */
 const MAX_STRING_LENGTH = 2 ** 29 - 24;
-export const DEFAULT_PATTERNS: readonly string[] = ['*.xlsx', '*.xlsm'];
+export const DEFAULT_PATTERNS: readonly string[] = ['*.xlsx', '*.xlsm', '*.csv'];
 
 /** Validates `options` and fills in every default, once, at the library's boundary. */
 export function normalizeOptions(options: MergeOptions): Settings {
@@ -222,6 +240,8 @@ export function normalizeOptions(options: MergeOptions): Settings {
     rename: Object.freeze(validateRename(options.rename, matchHeaders)),
     matchHeaders,
     columns: validateColumns(options.columns, matchHeaders),
+    csvDelimiter: validateCsvDelimiter(options.csvDelimiter),
+    csvTypes: validateBoolean('csvTypes', options.csvTypes),
     keyColumns: validateDedupe(options.dedupe),
     keep: validateKeep(options.keep),
     key: Object.freeze({
@@ -371,6 +391,20 @@ function validateColumns(columns: unknown, match: HeaderMatch): readonly string[
     throw invalid('columns', 'each column once', columns);
   }
   return Object.freeze(names);
+}
+
+function validateCsvDelimiter(delimiter: unknown): string | null {
+  if (delimiter === undefined) return null;
+  if (
+    typeof delimiter !== 'string' ||
+    delimiter.length !== 1 ||
+    delimiter === '"' ||
+    delimiter === '\r' ||
+    delimiter === '\n'
+  ) {
+    throw invalid('csvDelimiter', 'one character other than a quote, CR or LF', delimiter);
+  }
+  return delimiter;
 }
 
 function validateDedupe(dedupe: unknown): readonly string[] | 'all' | null {

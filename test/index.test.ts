@@ -3,6 +3,8 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type {
   CacheSummary,
   CellValue,
+  CsvEncoding,
+  CsvFacts,
   FileSummary,
   InspectReport,
   MergedRow,
@@ -50,6 +52,11 @@ describe('public API', () => {
     expectTypeOf<FileSummary['cached']>().toEqualTypeOf<boolean>();
     expectTypeOf<MergedRow['values']>().toEqualTypeOf<Readonly<Record<string, CellValue>>>();
     expectTypeOf<xlmerge.XlmergeError['code']>().toEqualTypeOf<xlmerge.ErrorCode>();
+    expectTypeOf<MergeOptions['csvDelimiter']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<MergeOptions['csvTypes']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<CsvFacts['encoding']>().toEqualTypeOf<CsvEncoding>();
+    expectTypeOf<CsvEncoding>().toEqualTypeOf<'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'>();
+    expectTypeOf<InspectReport['files'][number]['csv']>().toEqualTypeOf<CsvFacts | undefined>();
   });
 
   it('turns a date cell into a Date', () => {

@@ -170,7 +170,7 @@ describe('inspect', () => {
             kind: 'unreadable',
             code: 'NOT_ZIP',
             description:
-              'The file is not an .xlsx workbook (an .xlsx is a zip archive): it looks like a text file with comma-separated values (CSV). If it is a CSV or another spreadsheet, open it in Excel and save it as .xlsx (Excel Workbook)',
+              'The file is not an .xlsx workbook (an .xlsx is a zip archive): it looks like a text file with comma-separated values (CSV). If it is a CSV file, give it the .csv extension (xlmerge reads .csv files as CSV); if it is another spreadsheet, open it in Excel and save it as .xlsx (Excel Workbook)',
           },
         ],
       ],

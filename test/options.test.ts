@@ -15,12 +15,14 @@ describe('normalizeOptions', () => {
       duplicatesReport: null,
       duplicatesReportFormat: 'xlsx',
       recursive: false,
-      patterns: ['*.xlsx', '*.xlsm'],
+      patterns: ['*.xlsx', '*.xlsm', '*.csv'],
       sheet: { kind: 'first' },
       headerRow: null,
       rename: {},
       matchHeaders: 'exact',
       columns: null,
+      csvDelimiter: null,
+      csvTypes: false,
       keyColumns: null,
       keep: 'first',
       key: { ignoreCase: false, trim: false, keysAsText: false },
@@ -124,8 +126,31 @@ describe('normalizeOptions', () => {
     );
   });
 
+  it('reads the CSV options', () => {
+    const settings = normalizeOptions({ inputs: ['d'], csvDelimiter: '\t', csvTypes: true });
+    expect([settings.csvDelimiter, settings.csvTypes]).toEqual(['\t', true]);
+    expect(normalizeOptions({ inputs: ['d'], csvDelimiter: ';' }).csvDelimiter).toBe(';');
+  });
+
   it.each([
     [{ cache: ' ' }, 'Invalid option cache: expected a non-empty text, got " "'],
+    [
+      { csvDelimiter: ';;' },
+      'Invalid option csvDelimiter: expected one character other than a quote, CR or LF, got ";;"',
+    ],
+    [
+      { csvDelimiter: '"' },
+      'Invalid option csvDelimiter: expected one character other than a quote, CR or LF, got "\\""',
+    ],
+    [
+      { csvDelimiter: '\n' },
+      'Invalid option csvDelimiter: expected one character other than a quote, CR or LF, got "\\n"',
+    ],
+    [
+      { csvDelimiter: '' },
+      'Invalid option csvDelimiter: expected one character other than a quote, CR or LF, got ""',
+    ],
+    [{ csvTypes: 'yes' }, 'Invalid option csvTypes: expected true or false, got "yes"'],
     [{ keep: 'frist' }, 'Invalid option keep: expected first, last or none, got "frist"'],
     [{ overflow: 'wrap' }, 'Invalid option overflow: expected error or split, got "wrap"'],
     [{ jobs: 0 }, 'Invalid option jobs: expected a whole number from 1 to 256, got 0'],

@@ -65,6 +65,27 @@ export function interruptible(): {
   };
 }
 
+/** `--csv-delimiter`, shared by the merge and inspect commands. */
+export const CSV_DELIMITER_OPTION = {
+  type: 'string',
+  describe: 'Field separator of CSV files: one character, or "tab" (default: detected per file)',
+} as const;
+
+/** `--pattern`, shared by the merge and inspect commands. */
+export const PATTERN_OPTION = {
+  type: 'string',
+  array: true,
+  describe: 'Globs for files in folders (default *.xlsx *.xlsm *.csv)',
+} as const;
+
+/**
+ * `--csv-delimiter tab` (or `\t` as typed in a shell) → a TAB, which is awkward to type; any
+ * other value goes to the library as it is, to be validated there.
+ */
+export function parseCsvDelimiter(value: string): string {
+  return value === 'tab' || value === '\\t' ? '\t' : value;
+}
+
 /** `--dedupe id,email` → ["id", "email"]; `--dedupe` alone → [] (all columns). */
 export function parseList(value: string): string[] {
   if (value.trim() === '') return [];

@@ -16,8 +16,11 @@ import {
 } from '../options.js';
 import type { MergeSummary } from '../summary.js';
 import {
+  CSV_DELIMITER_OPTION,
   interruptible,
+  PATTERN_OPTION,
   parseArguments,
+  parseCsvDelimiter,
   parseList,
   parseRename,
   SignalExit,
@@ -110,10 +113,12 @@ export async function runCli(
       default: false,
       describe: 'Include subfolders',
     })
-    .option('pattern', {
-      type: 'string',
-      array: true,
-      describe: 'Globs for files in folders (default *.xlsx *.xlsm)',
+    .option('pattern', PATTERN_OPTION)
+    .option('csv-delimiter', CSV_DELIMITER_OPTION)
+    .option('csv-types', {
+      type: 'boolean',
+      default: false,
+      describe: 'Read CSV numbers and ISO dates as numbers and dates (default: all text)',
     })
     .option('source-column', { type: 'boolean', default: false, describe: 'Add a Source column' })
     .option('duplicates', {
@@ -262,6 +267,7 @@ function toOptions(
     skipErrors: args.skipErrors as boolean,
     overflow: args.overflow as OverflowMode,
     truncateLong: args.truncateLong as boolean,
+    csvTypes: args.csvTypes as boolean,
     signal,
   };
   if (onProgress !== undefined) options.onProgress = onProgress;
@@ -273,6 +279,9 @@ function toOptions(
   options.matchHeaders = args.matchHeaders as HeaderMatch;
   if (typeof args.columns === 'string') options.columns = parseList(args.columns);
   if (args.pattern !== undefined) options.pattern = args.pattern as string[];
+  if (typeof args.csvDelimiter === 'string') {
+    options.csvDelimiter = parseCsvDelimiter(args.csvDelimiter);
+  }
   if (args.jobs !== undefined) options.jobs = args.jobs as number;
   if (args.workerMemory !== undefined) options.workerMemoryMb = args.workerMemory as number;
   if (args.fileTimeout !== undefined) options.fileTimeout = args.fileTimeout as number;

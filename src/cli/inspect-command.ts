@@ -8,8 +8,11 @@ import { ErrorCode, XlmergeError } from '../errors.js';
 import { inspect } from '../inspect.js';
 import { DEFAULT_OUTPUT, type MergeOptions } from '../options.js';
 import {
+  CSV_DELIMITER_OPTION,
   interruptible,
+  PATTERN_OPTION,
   parseArguments,
+  parseCsvDelimiter,
   parseList,
   parseRename,
   SignalExit,
@@ -70,11 +73,8 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
       default: false,
       describe: 'Include subfolders',
     })
-    .option('pattern', {
-      type: 'string',
-      array: true,
-      describe: 'Globs for files in folders (default *.xlsx *.xlsm)',
-    })
+    .option('pattern', PATTERN_OPTION)
+    .option('csv-delimiter', CSV_DELIMITER_OPTION)
     .option('output', {
       alias: 'o',
       type: 'string',
@@ -145,6 +145,9 @@ function toOptions(args: Record<string, unknown>, signal: AbortSignal): MergeOpt
   if (typeof args.sheet === 'string') options.sheet = args.sheet;
   if (args.headerRow !== undefined) options.headerRow = args.headerRow as number;
   if (args.pattern !== undefined) options.pattern = args.pattern as string[];
+  if (typeof args.csvDelimiter === 'string') {
+    options.csvDelimiter = parseCsvDelimiter(args.csvDelimiter);
+  }
   if (args.rename !== undefined) options.rename = [args.rename].flat().map(parseRename);
   options.matchHeaders = args.matchHeaders as HeaderMatch;
   return options;

@@ -1,4 +1,4 @@
-import type { InspectedFile, InspectProblem, InspectReport } from '../inspect/report.js';
+import type { CsvFacts, InspectedFile, InspectProblem, InspectReport } from '../inspect/report.js';
 
 /** Column names in the matrix are cut to this many characters (the full names are listed above it). */
 const MATRIX_NAME_WIDTH = 12;
@@ -33,6 +33,10 @@ export function formatInspectReport(report: InspectReport): string {
   if (others.length > 0) {
     lines.push('', 'Sheets not read:', ...others.map((line) => `  ${line}`));
   }
+  const csvFiles = report.files.flatMap((file) =>
+    file.csv === undefined ? [] : [`  ${file.file}: ${describeCsv(file.csv)}`],
+  );
+  if (csvFiles.length > 0) lines.push('', 'CSV files read as:', ...csvFiles);
   const problems = report.files.flatMap((file) =>
     file.problems.map((problem) => `  ${file.file}: ${describeProblem(problem)}`),
   );
@@ -83,6 +87,21 @@ function otherSheets(file: InspectedFile): string[] {
   );
   return [`${file.file}: ${names.join(', ')}`];
 }
+
+/** `UTF-8 with BOM, delimiter ";" (detected)`. */
+function describeCsv(csv: CsvFacts): string {
+  const encoding = ENCODING_NAMES[csv.encoding];
+  const delimiter = csv.delimiter === '\t' ? 'TAB' : `"${csv.delimiter}"`;
+  const how = csv.delimiterDetected ? 'detected' : 'given';
+  return `${encoding}${csv.bom ? ' with BOM' : ''}, delimiter ${delimiter} (${how})`;
+}
+
+const ENCODING_NAMES: Readonly<Record<CsvFacts['encoding'], string>> = {
+  'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16LE',
+  'utf-16be': 'UTF-16BE',
+  'windows-1252': 'windows-1252',
+};
 
 /** The problems' kinds in a few words, for the table. */
 function problemSummary(problems: readonly InspectProblem[]): string {

@@ -1,13 +1,21 @@
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { ColumnNamer, type HeaderRules } from '../core/header.js';
+import { CsvReader } from '../csv/read/open-csv.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
+import { openInput } from '../input/open-input.js';
 import type { Settings } from '../options.js';
 import { ColumnUnion } from '../reduce/column-union.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import { selectSheets } from '../worker/parse-file.js';
-import { openWorkbook, type WorkbookReader } from '../xlsx/read/open-workbook.js';
+import type { WorkbookReader } from '../xlsx/read/open-workbook.js';
 import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
-import type { InspectedFile, InspectedSheet, InspectProblem, WorkbookSheet } from './report.js';
+import type {
+  CsvFacts,
+  InspectedFile,
+  InspectedSheet,
+  InspectProblem,
+  WorkbookSheet,
+} from './report.js';
 
 /** A file's facts before the report's column union is known. */
 export type FileFacts = Omit<InspectedFile, 'hasColumns'>;
@@ -23,10 +31,13 @@ export async function inspectFile(input: InputFile, settings: Settings): Promise
   const read: InspectedSheet[] = [];
   const problems: InspectProblem[] = [];
   let reader: WorkbookReader | null = null;
+  let csv: CsvFacts | undefined;
   try {
-    reader = await openWorkbook(input.path, {
+    reader = await openInput(input.path, {
       displayPath: input.display,
       limits: settings.limits,
+      csvDelimiter: settings.csvDelimiter,
+      csvTypes: settings.csvTypes,
     });
     for (const sheet of reader.sheets) sheets.push({ name: sheet.name, state: sheet.state });
     for (const info of selectSheets(reader, settings.sheet, input.display)) {
@@ -36,6 +47,8 @@ export async function inspectFile(input: InputFile, settings: Settings): Promise
     if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) throw error;
     problems.push(unreadable(error, input.display));
   } finally {
+    // After reading: the encoding is known once the first non-ASCII byte was seen.
+    if (reader instanceof CsvReader) csv = csvFacts(reader);
     await reader?.close();
   }
   for (const sheet of read) {
@@ -62,6 +75,16 @@ export async function inspectFile(input: InputFile, settings: Settings): Promise
     columns: union.dataNames,
     rows: read.reduce((sum, sheet) => sum + sheet.rows, 0),
     problems,
+    ...(csv === undefined ? {} : { csv }),
+  };
+}
+
+function csvFacts(reader: CsvReader): CsvFacts {
+  return {
+    encoding: reader.encoding,
+    bom: reader.bom,
+    delimiter: reader.delimiter,
+    delimiterDetected: reader.delimiterDetected,
   };
 }
 

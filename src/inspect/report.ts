@@ -1,3 +1,4 @@
+import type { CsvEncoding } from '../csv/read/text-decoder.js';
 import type { ErrorCode } from '../errors.js';
 import type { IgnoredFile } from '../summary.js';
 
@@ -39,6 +40,23 @@ export interface InspectedFile {
   readonly rows: number;
   /** What would make the merge fail on this file, or leave it without data. Empty: fine. */
   readonly problems: readonly InspectProblem[];
+  /** For a `.csv` file that could be opened: how its text was read. Absent for workbooks. */
+  readonly csv?: CsvFacts;
+}
+
+/** How a CSV file was read. */
+export interface CsvFacts {
+  /**
+   * The encoding: from the byte order mark, or detected (see the README). A file that is all
+   * ASCII says `utf-8`, which reads it the same as windows-1252.
+   */
+  readonly encoding: CsvEncoding;
+  /** The file starts with a byte order mark. */
+  readonly bom: boolean;
+  /** The field separator. */
+  readonly delimiter: string;
+  /** The delimiter was detected, not given (`csvDelimiter`). */
+  readonly delimiterDetected: boolean;
 }
 
 /** A worksheet as the workbook lists it. */

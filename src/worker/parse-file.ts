@@ -5,8 +5,9 @@ import { allColumnsKeyOf, keyOf, type NamedColumn } from '../core/key.js';
 import { keyIdentity, packKeys } from '../core/packed-keys.js';
 import { renderCsvFieldsInto } from '../csv/write/csv-field.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
+import { openInput } from '../input/open-input.js';
 import type { SheetSelector } from '../options.js';
-import { openWorkbook, type WorkbookReader } from '../xlsx/read/open-workbook.js';
+import type { WorkbookReader } from '../xlsx/read/open-workbook.js';
 import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
 import {
   columnLetters,
@@ -25,7 +26,12 @@ import { type CsvRows, type RenderedRows, rowStart } from './rendered-rows.js';
  * straight to output bytes; only the rendered survivors are held, never the parsed rows.
  */
 export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<FileResult> {
-  const reader = await openWorkbook(task.file, { displayPath: task.display, limits: task.limits });
+  const reader = await openInput(task.file, {
+    displayPath: task.display,
+    limits: task.limits,
+    csvDelimiter: task.csvDelimiter,
+    csvTypes: task.csvTypes,
+  });
   try {
     const file = new FileParser(task);
     for (const info of selectSheets(reader, task.sheet, task.display)) {
@@ -64,13 +70,18 @@ function returnRenderBuffer(buffer: XmlBytes): void {
   if (buffer.capacity <= KEEP_RENDER_BYTES) idleRenderBuffer = buffer;
 }
 
-/** The sheets `selector` picks, as the merge reads them; `SHEET_NOT_FOUND` when none. */
+/**
+ * The sheets `selector` picks, as the merge reads them; `SHEET_NOT_FOUND` when none. A CSV
+ * file's one table is read whatever the selector says: a folder may mix workbooks and CSV
+ * files, and `--sheet Q1` is meant for the workbooks.
+ */
 export function selectSheets(
   reader: WorkbookReader,
   selector: SheetSelector,
   file: string,
 ): SheetInfo[] {
   const { sheets } = reader;
+  if (reader.format === 'csv') return [...sheets];
   if (selector.kind === 'all') return [...sheets];
   if (selector.kind === 'first') return sheets.slice(0, 1);
   if (selector.kind === 'name') {

@@ -40,6 +40,10 @@ export interface ParseTask {
    * main thread copies rows as bytes. `null`: every column, rendered at `source + offset`.
    */
   readonly columns: readonly string[] | null;
+  /** A CSV file's delimiter (`csvDelimiter`); `null` detects it. */
+  readonly csvDelimiter: string | null;
+  /** A CSV file's numbers and ISO dates become typed cells (`csvTypes`). */
+  readonly csvTypes: boolean;
   readonly keyColumns: readonly string[] | 'all' | null;
   readonly key: KeyOptions;
   readonly keep: KeepMode;

@@ -15,7 +15,8 @@ const keyOf = (task: ParseTask, parts: Partial<Parameters<typeof cacheKey>[0]> =
 describe('encodeTaskOptions', () => {
   it('writes every option but the paths, fields sorted, plus the extension', () => {
     expect(encodeTaskOptions(sampleTask())).toBe(
-      '{"columnOffset":0,"columns":null,"extension":".xlsx","headerRow":null,' +
+      '{"columnOffset":0,"columns":null,"csvDelimiter":null,"csvTypes":false,' +
+        '"extension":".xlsx","headerRow":null,' +
         '"headers":{"match":"exact","rename":{}},"keep":"first",' +
         '"key":{"ignoreCase":false,"keysAsText":false,"trim":false},"keyColumns":["id"],' +
         '"limitCellText":true,"limits":{"maxElementChars":268435456,"maxEntryBytes":4294967296,' +
@@ -36,7 +37,7 @@ describe('cacheKey', () => {
     // Pinned: a change here changes every key, which needs a new CACHE_FORMAT_VERSION anyway.
     expect(CACHE_FORMAT_VERSION).toBe(2);
     expect(keyOf(sampleTask())).toBe(
-      '8ad98bf25f284f6ed204373e55a6c242f1f05081d5b8b90113dcb7852156058c',
+      '048243dafaf28a9cf69ccbc1661734df2f44a9948bfc7750d7c79677e0174b3f',
     );
   });
 
@@ -78,12 +79,17 @@ describe('cacheKey', () => {
       { keep: 'none' },
       { render: 'values' },
       { render: 'none' },
+      { render: 'csv' },
       { columnOffset: 1 },
       { limits: { ...sampleTask().limits, maxEntryBytes: 1000 } },
       { limits: { ...sampleTask().limits, maxFileBytes: 1000 } },
       { limits: { ...sampleTask().limits, maxElementChars: 1000 } },
       { truncateLong: true },
+      { limitCellText: false },
       { reportDuplicates: true },
+      { csvDelimiter: ';' },
+      { csvDelimiter: '\t' },
+      { csvTypes: true },
     ];
     const keys = variants.map((variant) => keyOf(sampleTask(variant)));
     expect(new Set([keyOf(sampleTask()), ...keys]).size).toBe(variants.length + 1);

@@ -1,11 +1,15 @@
 /**
- * A strict RFC 4180 reader for checking xlmerge's CSV output in tests: comma-delimited,
- * CRLF record ends (a bare CR or LF is only allowed inside quotes), `"` quoting with doubled
- * inner quotes, an optional UTF-8 byte order mark. Throws on anything else, so a malformed
- * file fails the test instead of being read leniently.
+ * CSV in tests: a strict RFC 4180 reader for checking xlmerge's CSV output, and a writer and
+ * chunk cutters for the CSV reader's tests.
  */
 
-/** The records of `text` (without the BOM), each a list of fields. */
+/**
+ * A strict RFC 4180 reader: comma-delimited, CRLF record ends (a bare CR or LF is only allowed
+ * inside quotes), `"` quoting with doubled inner quotes, an optional UTF-8 byte order mark.
+ * Throws on anything else, so a malformed file fails the test instead of being read leniently.
+ *
+ * Returns the records of `text` (without the BOM), each a list of fields.
+ */
 export function parseCsv(text: string): string[][] {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const records: string[][] = [];
@@ -66,4 +70,54 @@ export function parseCsv(text: string): string[][] {
     throw new Error('The last record does not end with CRLF');
   }
   return records;
+}
+
+/** How {@link toCsv} writes a table. */
+export interface CsvStyle {
+  readonly delimiter?: string;
+  readonly lineEnd?: string;
+  /** Quote every field, not only those that need it. */
+  readonly quoteAll?: boolean;
+  /** End the last record with a line break too. */
+  readonly finalLineEnd?: boolean;
+}
+
+/** A table as RFC 4180 CSV: fields quoted when they hold a quote, the delimiter, CR or LF. */
+export function toCsv(rows: readonly (readonly string[])[], style: CsvStyle = {}): string {
+  const delimiter = style.delimiter ?? ',';
+  const lineEnd = style.lineEnd ?? '\r\n';
+  const quote = (field: string) =>
+    style.quoteAll === true ||
+    field.includes('"') ||
+    field.includes(delimiter) ||
+    field.includes('\r') ||
+    field.includes('\n')
+      ? `"${field.replaceAll('"', '""')}"`
+      : field;
+  const text = rows.map((row) => row.map(quote).join(delimiter)).join(lineEnd);
+  return style.finalLineEnd === false ? text : text + lineEnd;
+}
+
+/** `text` cut at the given lengths, cycling through them (0s are skipped). */
+export function cutText(text: string, lengths: readonly number[]): string[] {
+  const pieces: string[] = [];
+  let at = 0;
+  for (let k = 0; at < text.length; k += 1) {
+    const length = Math.max(1, lengths[k % lengths.length] ?? 1);
+    pieces.push(text.slice(at, at + length));
+    at += length;
+  }
+  return pieces;
+}
+
+/** `bytes` cut at the given lengths, cycling through them. */
+export function cutBytes(bytes: Uint8Array, lengths: readonly number[]): Uint8Array[] {
+  const pieces: Uint8Array[] = [];
+  let at = 0;
+  for (let k = 0; at < bytes.length; k += 1) {
+    const length = Math.max(1, lengths[k % lengths.length] ?? 1);
+    pieces.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  return pieces;
 }

@@ -21,6 +21,8 @@ export function sampleTask(overrides: Partial<ParseTask> = {}): ParseTask {
     truncateLong: false,
     limitCellText: true,
     reportDuplicates: false,
+    csvDelimiter: null,
+    csvTypes: false,
     ...overrides,
   };
 }

@@ -14,7 +14,7 @@ async function scan(cwd: string, inputs: string[], extra: Record<string, unknown
 }
 
 describe('scanInputs', () => {
-  it('finds workbooks in a folder, in code-point order, leaving out lock files, dot files and other types', async () => {
+  it('finds workbooks and CSV files in a folder, in code-point order, leaving out lock files, dot files and other types', async () => {
     const cwd = await makeTempDir();
     await writeFiles(cwd, {
       'data/b.xlsx': '',
@@ -25,17 +25,26 @@ describe('scanInputs', () => {
       'data/.~lock.a.xlsx#': '',
       'data/.hidden.xlsx': '',
       'data/notes.csv': '',
+      'data/EXPORT.CSV': '',
+      'data/~$notes.csv': '',
+      'data/notes.tsv': '',
+      'data/notes.txt': '',
       'data/old.xls': '',
       'data/sub/c.xlsx': '',
     });
     expect(await scan(cwd, ['data'])).toEqual({
       files: [
+        ['data/EXPORT.CSV', 'EXPORT.CSV'],
         ['data/Z.xlsm', 'Z.xlsm'],
         ['data/a.XLSX', 'a.XLSX'],
         ['data/b.xlsx', 'b.xlsx'],
+        ['data/notes.csv', 'notes.csv'],
         ['data/é.xlsx', 'é.xlsx'],
       ],
-      ignored: ['data/~$a.xlsx: a lock file of an open workbook'],
+      ignored: [
+        'data/~$a.xlsx: a lock file of an open workbook',
+        'data/~$notes.csv: a lock file of an open workbook',
+      ],
     });
   });
 
@@ -99,7 +108,7 @@ describe('scanInputs', () => {
     await expect(scan(cwd, ['empty'])).rejects.toMatchObject({
       code: ErrorCode.NoInputs,
       message: 'No workbooks found in "empty"',
-      hint: 'Folders are searched for *.xlsx, *.xlsm (add --recursive for subfolders)',
+      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add --recursive for subfolders)',
     });
   });
 

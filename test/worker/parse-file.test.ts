@@ -31,6 +31,8 @@ async function csvOf(
     truncateLong: settings.truncateLong,
     limitCellText: false,
     reportDuplicates: false,
+    csvDelimiter: settings.csvDelimiter,
+    csvTypes: settings.csvTypes,
   };
   const result = await parseFile(task);
   const sheet = result.sheets[0] as SheetResult;

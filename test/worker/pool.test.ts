@@ -41,6 +41,8 @@ function taskFor(file: string): ParseTask {
     headerRow: settings.headerRow,
     headers: { rename: settings.rename, match: settings.matchHeaders },
     columns: settings.columns,
+    csvDelimiter: settings.csvDelimiter,
+    csvTypes: settings.csvTypes,
     keyColumns: settings.keyColumns,
     key: settings.key,
     keep: settings.keep,

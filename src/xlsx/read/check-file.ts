@@ -50,7 +50,7 @@ export async function checkFileSignature(fd: number, size: number, file: string)
       `The file is not an .xlsx workbook (an .xlsx is a zip archive): it looks like ${describeContent(head)}`,
       {
         file,
-        hint: 'If it is a CSV or another spreadsheet, open it in Excel and save it as .xlsx (Excel Workbook)',
+        hint: 'If it is a CSV file, give it the .csv extension (xlmerge reads .csv files as CSV); if it is another spreadsheet, open it in Excel and save it as .xlsx (Excel Workbook)',
       },
     );
   }

@@ -28,8 +28,10 @@ export interface ReadRowsOptions {
   readonly stats?: ReadStats;
 }
 
-/** An open .xlsx workbook whose sheets can be read as streams of rows. */
+/** An open workbook whose sheets can be read as streams of rows: an .xlsx, or a CSV file. */
 export interface WorkbookReader {
+  /** An .xlsx workbook, or CSV text read as one sheet (see `openInput`). */
+  readonly format: 'xlsx' | 'csv';
   /** The display path given in the options, for messages. */
   readonly file: string;
   /** Worksheets only, in workbook order (chart sheets and dialog sheets are skipped). */
@@ -77,6 +79,7 @@ interface SharedParts {
 }
 
 class XlsxWorkbookReader implements WorkbookReader {
+  readonly format = 'xlsx' as const;
   readonly file: string;
   readonly sheets: readonly SheetInfo[];
   readonly date1904: boolean;

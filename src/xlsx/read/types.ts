@@ -6,7 +6,7 @@ export interface SheetInfo {
   readonly name: string;
   /** 0-based position in the workbook's sheet list (worksheets only). */
   readonly index: number;
-  /** The zip entry holding the sheet XML, such as `xl/worksheets/sheet1.xml`. */
+  /** The zip entry holding the sheet XML, such as `xl/worksheets/sheet1.xml`; `''` for a CSV file. */
   readonly part: string;
   readonly state: 'visible' | 'hidden' | 'veryHidden';
 }
