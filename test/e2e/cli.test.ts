@@ -2,26 +2,10 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BIN, xlmerge } from '../helpers/cli.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 import { readWorkbook, writeTable } from '../helpers/workbooks.js';
-
-const BIN = fileURLToPath(new URL('../../bin/xlmerge.js', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function xlmerge(cwd: string, ...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-    });
-  });
-}
 
 async function inputs(): Promise<string> {
   const dir = await makeTempDir();

@@ -1,18 +1,13 @@
-/**
- * `-o merged.csv`: the built library and CLI merging real workbooks into CSV, read back with
- * the test's own strict RFC 4180 reader.
- */
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, type MergeOptions, merge, type XlmergeError } from '../../dist/index.js';
+import { xlmerge } from '../helpers/cli.js';
 import { parseCsv } from '../helpers/csv.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 import { type TestCell, utc, writeTable, writeWorkbook } from '../helpers/workbooks.js';
 
-const BIN = fileURLToPath(new URL('../../bin/xlmerge.js', import.meta.url));
 const DEMO = fileURLToPath(new URL('../../fixtures/demo', import.meta.url));
 
 /**
@@ -66,14 +61,6 @@ async function mergeToCsv(dir: string, options: Partial<MergeOptions> = {}, outp
   const summary = await merge({ inputs: ['in'], cwd: dir, output, jobs: 2, ...options });
   const text = await fs.readFile(path.join(dir, output), 'utf8');
   return { summary, text, records: parseCsv(text) };
-}
-
-function xlmerge(cwd: string, ...args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-    });
-  });
 }
 
 describe('merge to CSV', () => {

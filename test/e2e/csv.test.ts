@@ -1,11 +1,5 @@
-/**
- * CSV inputs end to end: folders mixing workbooks and CSV files, merged by the built package
- * (worker threads included) and by the built CLI, read back with exceljs.
- */
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
@@ -15,10 +9,10 @@ import {
   mergeRows,
   type XlmergeError,
 } from '../../dist/index.js';
+import { xlmerge } from '../helpers/cli.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 import { readWorkbook, utc, writeTable, writeWorkbook } from '../helpers/workbooks.js';
 
-const BIN = fileURLToPath(new URL('../../bin/xlmerge.js', import.meta.url));
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** windows-1252 bytes of `text` (Latin-1 letters only, plus €), as Excel's "CSV" saves. */
@@ -237,20 +231,6 @@ describe('inspect: CSV inputs', () => {
     expect(report.ok).toBe(true);
   });
 });
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function xlmerge(cwd: string, ...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-    });
-  });
-}
 
 describe('the CLI: CSV inputs', () => {
   it('merges with --csv-delimiter tab and --csv-types', async () => {

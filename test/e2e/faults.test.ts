@@ -6,9 +6,9 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MergeOptions, merge, type XlmergeError } from '../../dist/index.js';
+import { BIN, xlmerge } from '../helpers/cli.js';
 import {
   writeMemoryHungryWorkbook,
   writeSlowWorkbook,
@@ -16,8 +16,6 @@ import {
 } from '../helpers/heavy-workbooks.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { readWorkbook } from '../helpers/workbooks.js';
-
-const BIN = fileURLToPath(new URL('../../bin/xlmerge.js', import.meta.url));
 
 const OUT_OF_MEMORY =
   'The worker reading this file ran out of memory (limit 64 MB per worker); the file was not retried. Raise --worker-memory or use fewer --jobs';
@@ -132,23 +130,6 @@ describe('merge with a per-file timeout', () => {
     expect((await readWorkbook(output)).rows).toEqual([['id'], [1], [2]]);
   });
 });
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-}
-
-function xlmerge(cwd: string, ...args: string[]): Promise<Result> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : Number(error.code);
-      resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 });
-    });
-  });
-}
 
 describe('xlmerge CLI with failing workers', () => {
   it('--worker-memory: skips the file that runs out of memory and exits 3', async () => {

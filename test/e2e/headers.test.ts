@@ -1,11 +1,5 @@
-/**
- * Header matching and column selection end to end (`rename`, `matchHeaders`, `columns`): real
- * workbooks in temporary folders, merged by the built package and the built CLI.
- */
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
@@ -14,6 +8,7 @@ import {
   mergeRows,
   type XlmergeError,
 } from '../../dist/index.js';
+import { xlmerge } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { readWorkbook, type TestCell, writeTable } from '../helpers/workbooks.js';
 
@@ -289,16 +284,6 @@ describe('columns', () => {
   });
 });
 
-const BIN = fileURLToPath(new URL('../../bin/xlmerge.js', import.meta.url));
-
-function xlmerge(cwd: string, ...args: string[]) {
-  return new Promise<{ code: number; stderr: string }>((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd }, (error, _stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code), stderr });
-    });
-  });
-}
-
 describe('CLI: --rename, --match-headers, --columns', () => {
   it('maps the flags to the options', async () => {
     const dir = await writeInputs(CRM);
@@ -316,7 +301,7 @@ describe('CLI: --rename, --match-headers, --columns', () => {
       '-o',
       'out.xlsx',
     );
-    expect(result).toEqual({ code: 0, stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
     expect((await readWorkbook(path.join(dir, 'out.xlsx'))).rows).toEqual([
       ['customer_id', 'Town=ship'],
       [1],
@@ -330,10 +315,12 @@ describe('CLI: --rename, --match-headers, --columns', () => {
     const dir = await writeInputs(CRM);
     expect(await xlmerge(dir, 'in', '--rename', 'Cust ID')).toEqual({
       code: 2,
+      stdout: '',
       stderr: 'xlmerge: Invalid option --rename: expected OLD=NEW, got "Cust ID"\n',
     });
     expect(await xlmerge(dir, 'in', '--rename', 'a=b', '--rename', 'a=c')).toEqual({
       code: 2,
+      stdout: '',
       stderr: 'xlmerge: Invalid option --rename: "a" is renamed twice, to "b" and to "c"\n',
     });
   });

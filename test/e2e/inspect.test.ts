@@ -1,27 +1,11 @@
-/** `xlmerge inspect` end to end: the built CLI on a pipe, its table, --json and exit codes. */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { xlmerge } from '../helpers/cli.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 import { writeTable } from '../helpers/workbooks.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(ROOT, 'bin/xlmerge.js');
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function xlmerge(cwd: string, ...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-    });
-  });
-}
 
 describe('xlmerge inspect', () => {
   it('prints the demo set as a table and a column matrix, and exits 0', async () => {
