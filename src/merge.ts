@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { segmentKey } from './cache/cache-key.js';
 import { ParseCache } from './cache/parse-cache.js';
 import type { CellValue } from './core/cell.js';
 import { writeCsvRows } from './csv/write/csv-rows.js';
@@ -29,6 +30,7 @@ import { createParsePool } from './worker/pool.js';
 import type { ParseTask, RenderMode } from './worker/protocol.js';
 import { decodeRow, rowStart } from './worker/rendered-rows.js';
 import { renderRowCells } from './xlsx/write/cell-xml.js';
+import { type CompressedSegment, SEGMENT_COMPRESSION } from './xlsx/write/segmented-body.js';
 import { MAX_DATA_ROWS, type SheetHeader } from './xlsx/write/sheet-writer.js';
 import {
   createWorkbookWriter,
@@ -88,7 +90,7 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   const output =
     settings.outputFormat === 'csv'
       ? csvOutput(settings, report)
-      : workbookOutput(settings, report);
+      : workbookOutput(settings, report, cache);
   const duplicates = settings.duplicatesReport === null ? null : new DuplicatesCollector();
   const reportFile =
     settings.duplicatesReport === null
@@ -131,6 +133,9 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
     await output.abort();
     await reportFile?.abort();
     throw error;
+  } finally {
+    // After the output: its segments are stored as they are compressed.
+    await cache?.close();
   }
 }
 
@@ -148,13 +153,21 @@ interface MergeOutput {
   abort(): Promise<void>;
 }
 
-/** The output as a workbook: `Merged` (and more with `overflow: 'split'`), maybe `Summary`. */
-function workbookOutput(settings: Settings, report: ReduceReport): MergeOutput {
+/**
+ * The output as a workbook: `Merged` (and more with `overflow: 'split'`), maybe `Summary`. With
+ * a cache, each input sheet's rows are reused from it compressed, or kept there, when they fill
+ * the same rows of the same sheet (see {@link writeRows}).
+ */
+function workbookOutput(
+  settings: Settings,
+  report: ReduceReport,
+  cache: ParseCache | null,
+): MergeOutput {
   const writer = createWorkbookWriter({ path: settings.output });
   const sheets = new OutputSheets(writer, settings.overflow);
   return {
     render: 'xlsx',
-    write: (reduced) => writeRows(sheets, reduced, settings),
+    write: (reduced) => writeRows(sheets, reduced, settings, cache),
     async end(header) {
       await sheets.end({ columns: header.names, widths: header.widths });
       const names = [...sheets.names];
@@ -261,8 +274,12 @@ async function dryRun(settings: Settings, started: number): Promise<MergeSummary
   const scan = await scanInputs(settings);
   const report = newReport(settings, cache);
   let rows = 0;
-  for await (const reduced of reduceWithPool(settings, scan.files, 'none', report, cache)) {
-    rows += reduced.kept.length;
+  try {
+    for await (const reduced of reduceWithPool(settings, scan.files, 'none', report, cache)) {
+      rows += reduced.kept.length;
+    }
+  } finally {
+    await cache?.close();
   }
   if (report.files.length === 0) throw allSkipped(report);
   const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
@@ -312,10 +329,14 @@ export async function* mergeRows(
   const cache = await openCache(settings);
   const scan = await scanInputs(settings, { output: false });
   const report = newReport(settings, cache);
-  for await (const reduced of reduceWithPool(settings, scan.files, 'values', report, cache)) {
-    // Loosely matched columns go by the merged header's spelling, not the sheet's own.
-    const names = reduced.outputs.map((output) => report.union.nameAt(output));
-    for (const index of reduced.kept) yield toMergedRow(reduced, index, names);
+  try {
+    for await (const reduced of reduceWithPool(settings, scan.files, 'values', report, cache)) {
+      // Loosely matched columns go by the merged header's spelling, not the sheet's own.
+      const names = reduced.outputs.map((output) => report.union.nameAt(output));
+      for (const index of reduced.kept) yield toMergedRow(reduced, index, names);
+    }
+  } finally {
+    await cache?.close();
   }
   if (report.files.length === 0) throw allSkipped(report);
   const header = report.union.header([]);
@@ -324,7 +345,8 @@ export async function* mergeRows(
 
 /**
  * Runs the parse pool for the length of one reduction, and always stops it. With a cache, a
- * file goes to the pool only when the cache has no sound entry for it.
+ * file goes to the pool only when the cache has no sound entry for it; the caller closes the
+ * cache.
  */
 async function* reduceWithPool(
   settings: Settings,
@@ -351,7 +373,6 @@ async function* reduceWithPool(
   } finally {
     settings.signal?.removeEventListener('abort', stop);
     await pool.close(true);
-    await cache?.close();
   }
 }
 
@@ -432,29 +453,74 @@ function tooManyRows(): XlmergeError {
   );
 }
 
+/**
+ * Writes a reduced sheet's surviving rows as one segment of the current output sheet (see
+ * `SheetWriter`), or, when they overflow into the next sheet, as one segment in each.
+ *
+ * With a cache, a segment written whole is looked up by what its bytes depend on (the file's
+ * parse result, the rows kept, where they go): found, its compressed bytes are appended as
+ * they are; otherwise it is written and kept for the next run. Only results that came from the
+ * cache are looked up: a file just parsed was not in the cache, so neither are its segments.
+ */
 async function writeRows(
   sheets: OutputSheets,
   reduced: ReducedSheet,
   settings: Settings,
+  cache: ParseCache | null,
 ): Promise<void> {
   const rows = reduced.sheet.xml;
   if (rows === null) throw new Error('Internal: a worker rendered no XML');
+  // Ask for a sheet only when there is a row for it: a full sheet followed by nothing new
+  // must neither fail (overflow 'error') nor open an empty sheet (overflow 'split').
+  if (reduced.kept.length === 0) return;
   const offset = settings.sourceColumn ? 1 : 0;
+  const prefixXml = settings.sourceColumn ? renderRowCells([sourceLabel(reduced)]) : '';
+  let sheet = sheets.current();
+  let keep: ((segment: CompressedSegment) => void) | undefined;
+  if (cache !== null && sheet.rowCount + reduced.kept.length <= MAX_DATA_ROWS) {
+    const parts = {
+      sheet: reduced.sheet.index,
+      kept: reduced.kept,
+      firstRow: sheet.rowCount + 2,
+      outputs: reduced.outputs,
+      placed: reduced.sheet.placed,
+      columnOffset: offset,
+      prefix: prefixXml,
+      compression: SEGMENT_COMPRESSION,
+    };
+    const resultKey = cache.keyOf(reduced.result);
+    if (cache.cachedResults.has(reduced.result)) {
+      const key = await resultKey;
+      const found =
+        key === null
+          ? null
+          : await cache.readSegment(segmentKey({ resultKey: key, ...parts }), reduced.kept.length);
+      if (found !== null) {
+        sheet.appendSegment(found);
+        await sheet.drain();
+        return;
+      }
+    }
+    keep = (segment) => {
+      const key = resultKey.then((settled) =>
+        settled === null ? null : segmentKey({ resultKey: settled, ...parts }),
+      );
+      cache.storeSegment(key, segment);
+    };
+  }
   const place = reduced.sheet.placed
     ? null
     : placeRow(reduced.sheet.columns, reduced.outputs, offset);
-  const prefixXml = settings.sourceColumn ? renderRowCells([sourceLabel(reduced)]) : '';
   const prefix = prefixXml === '' ? undefined : Buffer.from(prefixXml, 'utf8');
   // A Buffer view (no copy) of the transferred bytes, for Buffer's fast indexOf.
   const bytes = Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.length);
-  // Ask for a sheet only when there is a row for it: a full sheet followed by nothing new
-  // must neither fail (overflow 'error') nor open an empty sheet (overflow 'split').
-  let sheet: SheetWriter | null = null;
+  sheet.startSegment(keep);
   let written = 0;
   for (const index of reduced.kept) {
-    if (sheet === null || sheet.rowCount >= MAX_DATA_ROWS) {
-      await sheet?.drain();
+    if (sheet.rowCount >= MAX_DATA_ROWS) {
+      await sheet.drain();
       sheet = sheets.current();
+      sheet.startSegment();
     }
     if (place === null) {
       sheet.writeRenderedBytes(bytes, rowStart(rows, index), rows.ends[index] as number, prefix);
@@ -464,7 +530,9 @@ async function writeRows(
     written += 1;
     if (written % DRAIN_EVERY === 0) await sheet.drain();
   }
-  await sheet?.drain();
+  // Ends the segment, so it is kept without waiting for the next one.
+  sheet.startSegment();
+  await sheet.drain();
 }
 
 function toMergedRow(reduced: ReducedSheet, index: number, names: readonly string[]): MergedRow {

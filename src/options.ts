@@ -146,9 +146,11 @@ export interface MergeOptions {
   fileTimeout?: number;
   /**
    * Folder of parse results kept between runs (created if missing): a file whose bytes and
-   * parse options are unchanged since a run with the same folder is not parsed again. The
-   * output is the same bytes as without the cache. Entries unused for 30 days are removed at
-   * the end of a run. @default none (every file is parsed)
+   * parse options are unchanged since a run with the same folder is not parsed again. With an
+   * xlsx output it also keeps each file's rows as compressed into the output, copied as they
+   * are when they land on the same output rows again. The output is the same bytes as without
+   * the cache. Entries unused for 30 days are removed at the end of a run.
+   * @default none (every file is parsed)
    */
   cache?: string;
   /** Folder that relative inputs, output and cache are resolved against. @default process.cwd() */

@@ -67,6 +67,11 @@ export interface CacheSummary {
    * other code) and was parsed again and replaced.
    */
   readonly rebuilt: number;
+  /**
+   * Input sheets whose rows went into the output as the cache kept them, already compressed:
+   * the same rows of the same files landed on the same output rows as in an earlier run.
+   */
+  readonly segmentsReused: number;
 }
 
 /** The outcome of a merge. */

@@ -48,6 +48,7 @@ describe('public API', () => {
       readonly hits: number;
       readonly misses: number;
       readonly rebuilt: number;
+      readonly segmentsReused: number;
     }>();
     expectTypeOf<FileSummary['cached']>().toEqualTypeOf<boolean>();
     expectTypeOf<MergedRow['values']>().toEqualTypeOf<Readonly<Record<string, CellValue>>>();

@@ -12,6 +12,12 @@ import type { ParseTask } from '../worker/protocol.js';
  */
 export const CACHE_FORMAT_VERSION = 2;
 
+/**
+ * Bump when the segment entry layout (see `segment-entry.ts`) or the way the writer renders
+ * rows changes: a segment's bytes must be exactly what this version would write.
+ */
+export const SEGMENT_FORMAT_VERSION = 1;
+
 /** What a cache key is made of. */
 export interface CacheKeyParts {
   /** SHA-256 of the file's bytes, hex. */
@@ -95,4 +101,60 @@ function unkeyable(value: unknown): Error {
   const shown =
     typeof value === 'object' && value !== null ? value.constructor?.name : String(value);
   return new Error(`Internal: a parse task holds a value the cache cannot key: ${shown}`);
+}
+
+/**
+ * What an output segment's uncompressed bytes depend on: one input sheet's surviving rows
+ * written whole into one output sheet. With the compression settings, they fix its compressed
+ * bytes too.
+ */
+export interface SegmentKeyParts {
+  /**
+   * The key of the parse result the rows come from ({@link cacheKey}): the file's bytes, the
+   * parse options and the versions of xlmerge and Node (so of zlib too).
+   */
+  readonly resultKey: string;
+  /** The sheet's `index` among the workbook's worksheets. */
+  readonly sheet: number;
+  /** Indexes of the rows written, in order, into the sheet's rendered rows. */
+  readonly kept: readonly number[];
+  /** Output row number of the first row (the rows are numbered on from it). */
+  readonly firstRow: number;
+  /** Output column of each of the sheet's columns. */
+  readonly outputs: readonly number[];
+  /** The rendered cells are at their output columns already. */
+  readonly placed: boolean;
+  /** Output columns before the sheet's own (the `Source` column). */
+  readonly columnOffset: number;
+  /** Cells written before each row's own (the `Source` column's), as rendered. */
+  readonly prefix: string;
+  /** How the writer compresses (`SEGMENT_COMPRESSION`). */
+  readonly compression: string;
+}
+
+/** The key of one output segment: 64 hex digits, safe as a file name. */
+export function segmentKey(parts: SegmentKeyParts): string {
+  const kept = Uint32Array.from(parts.kept);
+  return (
+    createHash('sha256')
+      .update(
+        [
+          'xlmerge-output-segment',
+          String(SEGMENT_FORMAT_VERSION),
+          parts.compression,
+          parts.resultKey,
+          String(parts.sheet),
+          String(parts.firstRow),
+          parts.outputs.join(','),
+          String(parts.placed),
+          String(parts.columnOffset),
+          JSON.stringify(parts.prefix),
+          String(kept.length),
+          '',
+        ].join('\n'),
+      )
+      // In the machine's byte order, which the result key names.
+      .update(new Uint8Array(kept.buffer, kept.byteOffset, kept.byteLength))
+      .digest('hex')
+  );
 }

@@ -1,15 +1,20 @@
 /**
- * The parse cache (`cache`): one file per parse result in a folder, named by its key
+ * The cache (`cache`): one file per parse result in a folder, named by its key
  * (`cache-key.ts`), laid out as `cache-entry.ts` says. A result is reused only when its entry
  * is sound for the file's current bytes and the run's options; anything else is parsed again.
+ *
+ * The same folder holds output segments (`segment-entry.ts`): an input sheet's rows as the
+ * workbook writer compressed them, reused when the same rows land at the same place again.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { FileResult, ParseTask } from '../worker/protocol.js';
+import type { CompressedSegment } from '../xlsx/write/segmented-body.js';
 import { decodeEntry, encodeEntry } from './cache-entry.js';
 import { cacheKey } from './cache-key.js';
+import { decodeSegmentEntry, encodeSegmentEntry } from './segment-entry.js';
 
 /** What the cache did in one run. */
 export interface CacheCounts {
@@ -19,6 +24,8 @@ export interface CacheCounts {
   misses: number;
   /** Of the misses: files whose entry was there but damaged or not theirs, and was replaced. */
   rebuilt: number;
+  /** Output segments copied from the cache, compressed, instead of written again. */
+  segmentsReused: number;
 }
 
 /** Entries not used for this long are removed at the end of a run. */
@@ -27,8 +34,10 @@ export const CACHE_MAX_AGE_DAYS = 30;
 const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ENTRY_SUFFIX = '.xlmc';
-const ENTRY_NAME = /^[0-9a-f]{64}\.xlmc$/;
-const TEMP_NAME = /^[0-9a-f]{64}\.xlmc\.[0-9a-f]+\.tmp$/;
+const SEGMENT_SUFFIX = '.xlms';
+/** Parse results (`.xlmc`) and output segments (`.xlms`). */
+const ENTRY_NAME = /^[0-9a-f]{64}\.xlm[cs]$/;
+const TEMP_NAME = /^[0-9a-f]{64}\.xlm[cs]\.[0-9a-f]+\.tmp$/;
 /** `fs.readFile`'s limit (2 GiB): a larger entry could be written but never read back. */
 const MAX_ENTRY_BYTES = 2 ** 31 - 1;
 /** Chunk size for hashing inputs: 1 MiB keeps each synchronous hash step around a millisecond. */
@@ -41,9 +50,11 @@ export class ParseCache {
   /** Entries this run read or wrote, which pruning must leave alone. */
   readonly #used = new Set<string>();
   #closed = false;
-  readonly counts: CacheCounts = { hits: 0, misses: 0, rebuilt: 0 };
+  readonly counts: CacheCounts = { hits: 0, misses: 0, rebuilt: 0, segmentsReused: 0 };
   /** The results that came from the cache, for each file's `cached` in the summary. */
   readonly cachedResults = new WeakSet<FileResult>();
+  /** The key of each result this run got, once it is known to stand for the file's bytes. */
+  readonly #keys = new WeakMap<FileResult, Promise<string | null>>();
 
   private constructor(dir: string, xlmergeVersion: string) {
     this.#dir = dir;
@@ -102,17 +113,68 @@ export class ParseCache {
       if (decoded.ok) {
         this.counts.hits += 1;
         this.cachedResults.add(decoded.result);
-        // The entry's time says when it was last used, for pruning.
-        const now = new Date();
-        this.#track(fs.utimes(entry, now, now));
+        this.#keys.set(decoded.result, Promise.resolve(key));
+        this.#touch(entry);
         return decoded.result;
       }
       this.counts.rebuilt += 1;
     }
     this.counts.misses += 1;
     const result = await parse(task);
-    if (!this.#closed) this.#track(this.#store(task, contentHash, key, result));
+    if (!this.#closed) {
+      // If the file changed while it was parsed, the result belongs to no known bytes: it is
+      // neither stored nor keyed.
+      const unchanged = hashFile(task.file).then(
+        (hash) => hash === contentHash,
+        () => false,
+      );
+      this.#keys.set(
+        result,
+        unchanged.then((same) => (same ? key : null)),
+      );
+      this.#track(unchanged.then((same) => (same ? this.#store(key, result) : undefined)));
+    }
     return result;
+  }
+
+  /**
+   * The key `result` is stored under, once it is known to stand for the file's bytes: at once
+   * for a result from the cache, after the file is hashed again for one just parsed. Null for a
+   * result this cache did not give, or whose file changed while it was parsed.
+   */
+  keyOf(result: FileResult): Promise<string | null> {
+    return this.#keys.get(result) ?? Promise.resolve(null);
+  }
+
+  /**
+   * The output segment stored under `key`, when its entry is sound and holds `rows` rows; null
+   * otherwise (a damaged entry is replaced when the segment is stored again).
+   */
+  async readSegment(key: string, rows: number): Promise<CompressedSegment | null> {
+    const entry = this.#segmentPath(key);
+    this.#used.add(entry);
+    const bytes = await fs.readFile(entry).catch(() => null);
+    const segment = bytes === null ? null : decodeSegmentEntry(bytes, key, rows);
+    if (segment === null) return null;
+    this.counts.segmentsReused += 1;
+    this.#touch(entry);
+    return segment;
+  }
+
+  /**
+   * Stores `segment` under the key `key` settles to (not when null), in the background: the
+   * segment's bytes are kept until then.
+   */
+  storeSegment(key: Promise<string | null>, segment: CompressedSegment): void {
+    if (this.#closed) return;
+    this.#track(
+      key.then((settled) => {
+        if (settled === null) return;
+        const entry = this.#segmentPath(settled);
+        this.#used.add(entry);
+        return this.#write(entry, encodeSegmentEntry(settled, segment));
+      }),
+    );
   }
 
   /**
@@ -143,18 +205,19 @@ export class ParseCache {
     }
   }
 
+  /** Stores `result` under `key` (see {@link #write}). */
+  async #store(key: string, result: FileResult): Promise<void> {
+    await this.#write(this.#entryPath(key), encodeEntry(key, result));
+  }
+
   /**
-   * Writes the entry under a temporary name, then renames it into place: a crash mid-write
+   * Writes an entry under a temporary name, then renames it into place: a crash mid-write
    * leaves no half entry under the final name, and runs sharing the folder each rename a whole
-   * file (the same bytes, for the same key). The file is hashed again first: if it changed
-   * while it was parsed, the result belongs to no known bytes and is not kept.
+   * file (the same bytes, for the same key). Never rejects.
    */
-  async #store(task: ParseTask, contentHash: string, key: string, result: FileResult) {
-    if ((await hashFile(task.file).catch(() => null)) !== contentHash) return;
-    const pieces = encodeEntry(key, result);
+  async #write(entry: string, pieces: readonly Buffer[]): Promise<void> {
     const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
     if (length > MAX_ENTRY_BYTES) return;
-    const entry = this.#entryPath(key);
     const temp = `${entry}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       const handle = await fs.open(temp, 'wx');
@@ -171,6 +234,12 @@ export class ParseCache {
     }
   }
 
+  /** Marks an entry as used now: its time says when it was last used, for pruning. */
+  #touch(entry: string): void {
+    const now = new Date();
+    this.#track(fs.utimes(entry, now, now));
+  }
+
   #track(work: Promise<unknown>): void {
     const done: Promise<void> = work.then(
       () => {},
@@ -182,6 +251,10 @@ export class ParseCache {
 
   #entryPath(key: string): string {
     return path.join(this.#dir, `${key}${ENTRY_SUFFIX}`);
+  }
+
+  #segmentPath(key: string): string {
+    return path.join(this.#dir, `${key}${SEGMENT_SUFFIX}`);
   }
 }
 

@@ -168,7 +168,8 @@ export async function runCli(
     })
     .option('cache', {
       type: 'string',
-      describe: 'Keep parse results in this folder; files unchanged since are not parsed again',
+      describe:
+        'Keep parse results and written rows in this folder; files unchanged since are not parsed again',
     })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout' })
     .option('quiet', {

@@ -27,8 +27,12 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
       cache.rebuilt === 0
         ? ''
         : `; ${plural(cache.rebuilt, 'damaged entry', 'damaged entries')} rebuilt`;
+    const segments =
+      cache.segmentsReused === 0
+        ? ''
+        : `; compressed rows of ${plural(cache.segmentsReused, 'sheet')} reused`;
     lines.push(
-      `  cache: ${count(cache.hits)} of ${plural(cache.hits + cache.misses, 'file')} reused from ${relative(cache.folder, cwd)}, ${count(cache.misses)} parsed${rebuilt}`,
+      `  cache: ${count(cache.hits)} of ${plural(cache.hits + cache.misses, 'file')} reused from ${relative(cache.folder, cwd)}, ${count(cache.misses)} parsed${segments}${rebuilt}`,
     );
   }
   // The same lines as the Summary sheet (--summary), as a table.

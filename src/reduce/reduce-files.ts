@@ -12,6 +12,8 @@ import { type ParsedFile, parseInOrder } from './parse-in-order.js';
 /** The surviving rows of one input sheet, ready to be written, in merge order. */
 export interface ReducedSheet {
   readonly file: InputFile;
+  /** The file's parse result, which `sheet` is one of the sheets of. */
+  readonly result: FileResult;
   readonly sheet: SheetResult;
   /** The file has more than one sheet in the merge. */
   readonly severalSheets: boolean;
@@ -156,7 +158,7 @@ function* emitFile(
     });
     const kept = survivors[i] ?? [];
     rowsKept += kept.length;
-    yield { file, sheet, severalSheets, outputs: columns.outputs, kept };
+    yield { file, result, sheet, severalSheets, outputs: columns.outputs, kept };
   }
   const keptBefore = result.sheets.reduce((sum, sheet) => sum + keyCount(sheet.keys), 0);
   report.files.push({

@@ -4,6 +4,9 @@ import {
   cacheKey,
   canonicalJson,
   encodeTaskOptions,
+  SEGMENT_FORMAT_VERSION,
+  type SegmentKeyParts,
+  segmentKey,
 } from '../../src/cache/cache-key.js';
 import type { ParseTask } from '../../src/worker/protocol.js';
 import { sampleTask } from '../helpers/parse-results.js';
@@ -110,5 +113,49 @@ describe('canonicalJson', () => {
         /^Internal: a parse task holds a value the cache cannot key: /,
       );
     }
+  });
+});
+
+describe('segmentKey', () => {
+  const parts: SegmentKeyParts = {
+    resultKey: 'ab'.repeat(32),
+    sheet: 0,
+    kept: [0, 1, 3],
+    firstRow: 2,
+    outputs: [0, 1, 2],
+    placed: false,
+    columnOffset: 0,
+    prefix: '',
+    compression: 'raw deflate level 1',
+  };
+  const keyWith = (changed: Partial<SegmentKeyParts>) => segmentKey({ ...parts, ...changed });
+
+  it('is the SHA-256 of the parts: the same parts, the same key', () => {
+    // Pinned: a change here changes every key, which needs a new SEGMENT_FORMAT_VERSION anyway.
+    expect(SEGMENT_FORMAT_VERSION).toBe(1);
+    expect(segmentKey(parts)).toBe(
+      'ccce8036f55cfe29b1cecb0cbf4615b6fbf742115b7419b0388965fdb9415804',
+    );
+    expect(segmentKey({ ...parts, kept: [...parts.kept] })).toBe(segmentKey(parts));
+  });
+
+  it('changes with everything the rows written depend on', () => {
+    const variants: Partial<SegmentKeyParts>[] = [
+      { resultKey: 'cd'.repeat(32) },
+      { sheet: 1 },
+      { kept: [0, 1, 2] },
+      { kept: [0, 1] },
+      { kept: [1, 0, 3] },
+      { firstRow: 3 },
+      { outputs: [0, 2, 1] },
+      { outputs: [1, 2, 3] },
+      { placed: true },
+      { columnOffset: 1 },
+      { prefix: '<c r="A\0" t="inlineStr"><is><t>a.xlsx</t></is></c>' },
+      { compression: 'raw deflate level 6' },
+    ];
+    const keys = variants.map(keyWith);
+    expect(new Set([segmentKey(parts), ...keys]).size).toBe(variants.length + 1);
+    expect(keys.every((key) => /^[0-9a-f]{64}$/.test(key))).toBe(true);
   });
 });

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { constants, deflateRawSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { ENTRY_HEADER_BYTES } from '../../src/cache/cache-entry.js';
 import { CACHE_MAX_AGE_DAYS, hashFile, ParseCache } from '../../src/cache/parse-cache.js';
 import { ErrorCode, XlmergeError } from '../../src/errors.js';
 import type { FileResult, ParseTask } from '../../src/worker/protocol.js';
+import { computeCrc32 } from '../../src/xlsx/zip/crc32.js';
 import { sampleResult, sampleTask } from '../helpers/parse-results.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 
@@ -80,7 +82,7 @@ describe('ParseCache.parse', () => {
   it('parses and stores on the first run, and reads the entry on the next', async () => {
     const { task, cacheDir } = await setUp();
     const first = await runOnce(cacheDir, task);
-    expect(first.counts).toEqual({ hits: 0, misses: 1, rebuilt: 0 });
+    expect(first.counts).toEqual({ hits: 0, misses: 1, rebuilt: 0, segmentsReused: 0 });
     expect(first.parse).toHaveBeenCalledTimes(1);
     expect(first.cache.cachedResults.has(first.result)).toBe(false);
     const names = await entries(cacheDir);
@@ -88,7 +90,7 @@ describe('ParseCache.parse', () => {
     expect(names[0]).toMatch(/^[0-9a-f]{64}\.xlmc$/);
 
     const second = await runOnce(cacheDir, task);
-    expect(second.counts).toEqual({ hits: 1, misses: 0, rebuilt: 0 });
+    expect(second.counts).toEqual({ hits: 1, misses: 0, rebuilt: 0, segmentsReused: 0 });
     expect(second.parse).not.toHaveBeenCalled();
     expect(second.result).toStrictEqual(sampleResult());
     expect(second.cache.cachedResults.has(second.result)).toBe(true);
@@ -99,7 +101,12 @@ describe('ParseCache.parse', () => {
     await runOnce(cacheDir, task);
     await writeFiles(dir, { 'elsewhere/b.xlsx': 'workbook bytes' });
     const moved = { ...task, file: path.join(dir, 'elsewhere', 'b.xlsx'), display: 'b.xlsx' };
-    expect((await runOnce(cacheDir, moved)).counts).toEqual({ hits: 1, misses: 0, rebuilt: 0 });
+    expect((await runOnce(cacheDir, moved)).counts).toEqual({
+      hits: 1,
+      misses: 0,
+      rebuilt: 0,
+      segmentsReused: 0,
+    });
   });
 
   it('parses again when the bytes or the options changed', async () => {
@@ -107,10 +114,15 @@ describe('ParseCache.parse', () => {
     await runOnce(cacheDir, task);
     const other = { ...task, keep: 'last' } as const;
     const withOptions = await runOnce(cacheDir, other);
-    expect(withOptions.counts).toEqual({ hits: 0, misses: 1, rebuilt: 0 });
+    expect(withOptions.counts).toEqual({ hits: 0, misses: 1, rebuilt: 0, segmentsReused: 0 });
     expect(withOptions.parse).toHaveBeenCalledWith(other);
     await writeFiles(dir, { 'in/a.xlsx': 'workbook bytes, edited' });
-    expect((await runOnce(cacheDir, task)).counts).toEqual({ hits: 0, misses: 1, rebuilt: 0 });
+    expect((await runOnce(cacheDir, task)).counts).toEqual({
+      hits: 0,
+      misses: 1,
+      rebuilt: 0,
+      segmentsReused: 0,
+    });
     expect(await entries(cacheDir)).toHaveLength(3);
   });
 
@@ -120,7 +132,7 @@ describe('ParseCache.parse', () => {
     const failure = new XlmergeError(ErrorCode.CorruptZip, 'broken', { file: 'in/a.xlsx' });
     await expect(cache.parse(task, () => Promise.reject(failure))).rejects.toBe(failure);
     await cache.close();
-    expect(cache.counts).toEqual({ hits: 0, misses: 1, rebuilt: 0 });
+    expect(cache.counts).toEqual({ hits: 0, misses: 1, rebuilt: 0, segmentsReused: 0 });
     expect(await entries(cacheDir)).toEqual([]);
   });
 
@@ -128,7 +140,7 @@ describe('ParseCache.parse', () => {
     const { task, cacheDir } = await setUp();
     const missing = { ...task, file: `${task.file}.gone` };
     const { counts, parse } = await runOnce(cacheDir, missing);
-    expect(counts).toEqual({ hits: 0, misses: 1, rebuilt: 0 });
+    expect(counts).toEqual({ hits: 0, misses: 1, rebuilt: 0, segmentsReused: 0 });
     expect(parse).toHaveBeenCalledWith(missing);
     expect(await entries(cacheDir)).toEqual([]);
   });
@@ -175,12 +187,17 @@ describe('ParseCache.parse', () => {
         await fs.writeFile(entry, damage(await fs.readFile(entry)));
 
         const again = await runOnce(cacheDir, task);
-        expect(again.counts).toEqual({ hits: 0, misses: 1, rebuilt: 1 });
+        expect(again.counts).toEqual({ hits: 0, misses: 1, rebuilt: 1, segmentsReused: 0 });
         expect(again.parse).toHaveBeenCalledTimes(1);
         expect(again.cache.cachedResults.has(again.result)).toBe(false);
         // Replaced by a sound entry: the run after reads it.
         expect(await entries(cacheDir)).toEqual([entryName]);
-        expect((await runOnce(cacheDir, task)).counts).toEqual({ hits: 1, misses: 0, rebuilt: 0 });
+        expect((await runOnce(cacheDir, task)).counts).toEqual({
+          hits: 1,
+          misses: 0,
+          rebuilt: 0,
+          segmentsReused: 0,
+        });
       });
     }
   });
@@ -190,7 +207,98 @@ describe('ParseCache.parse', () => {
     const runs = await Promise.all([1, 2, 3].map(() => runOnce(cacheDir, task)));
     expect(runs.map((run) => run.counts.misses)).toEqual([1, 1, 1]);
     expect(await entries(cacheDir)).toHaveLength(1);
-    expect((await runOnce(cacheDir, task)).counts).toEqual({ hits: 1, misses: 0, rebuilt: 0 });
+    expect((await runOnce(cacheDir, task)).counts).toEqual({
+      hits: 1,
+      misses: 0,
+      rebuilt: 0,
+      segmentsReused: 0,
+    });
+  });
+});
+
+describe('ParseCache segments', () => {
+  const SEGMENT_KEY = 'c4'.repeat(32);
+  const xml = Buffer.from('<row r="2"><c r="A2"><v>1</v></c></row>');
+  const compressed = deflateRawSync(xml, { level: 1, finishFlush: constants.Z_SYNC_FLUSH });
+  const segment = {
+    chunks: [compressed],
+    compressedLength: compressed.length,
+    crc32: computeCrc32(xml),
+    uncompressedLength: xml.length,
+    rows: 1,
+  };
+
+  it('keys a result read from the cache by its entry, and a parsed one once re-hashed', async () => {
+    const { task, cacheDir } = await setUp();
+    const first = await ParseCache.open(cacheDir);
+    const parsed = await first.parse(task, fakeParser());
+    const parsedKey = await first.keyOf(parsed);
+    await first.close();
+    expect(await entries(cacheDir)).toEqual([`${parsedKey}.xlmc`]);
+    const second = await ParseCache.open(cacheDir);
+    const cached = await second.parse(task, fakeParser());
+    expect(await second.keyOf(cached)).toBe(parsedKey);
+    expect(await second.keyOf(sampleResult())).toBeNull();
+  });
+
+  it('keys no result whose file changed while it was parsed', async () => {
+    const { task, cacheDir } = await setUp();
+    const cache = await ParseCache.open(cacheDir);
+    const result = await cache.parse(task, async () => {
+      await fs.writeFile(task.file, 'written meanwhile');
+      return sampleResult();
+    });
+    expect(await cache.keyOf(result)).toBeNull();
+    cache.storeSegment(cache.keyOf(result), segment);
+    await cache.close();
+    expect(await entries(cacheDir)).toEqual([]);
+  });
+
+  it('stores a segment under its key and reads it back in a later run', async () => {
+    const { cacheDir } = await setUp();
+    const first = await ParseCache.open(cacheDir);
+    expect(await first.readSegment(SEGMENT_KEY, 1)).toBeNull();
+    first.storeSegment(Promise.resolve(SEGMENT_KEY), segment);
+    await first.close();
+    expect(await entries(cacheDir)).toEqual([`${SEGMENT_KEY}.xlms`]);
+    expect(first.counts.segmentsReused).toBe(0);
+
+    const second = await ParseCache.open(cacheDir);
+    expect(await second.readSegment(SEGMENT_KEY, 1)).toEqual({
+      ...segment,
+      chunks: [compressed],
+    });
+    expect(await second.readSegment('d5'.repeat(32), 1)).toBeNull();
+    expect(await second.readSegment(SEGMENT_KEY, 2)).toBeNull();
+    await second.close();
+    expect(second.counts).toEqual({ hits: 0, misses: 0, rebuilt: 0, segmentsReused: 1 });
+  });
+
+  it('ignores a damaged segment entry and replaces it when the segment is stored again', async () => {
+    const { cacheDir } = await setUp();
+    const first = await ParseCache.open(cacheDir);
+    first.storeSegment(Promise.resolve(SEGMENT_KEY), segment);
+    await first.close();
+    const entry = path.join(cacheDir, `${SEGMENT_KEY}.xlms`);
+    const sound = await fs.readFile(entry);
+    await fs.writeFile(entry, flip(sound, sound.length - 2));
+
+    const second = await ParseCache.open(cacheDir);
+    expect(await second.readSegment(SEGMENT_KEY, 1)).toBeNull();
+    second.storeSegment(Promise.resolve(SEGMENT_KEY), segment);
+    await second.close();
+    expect(second.counts.segmentsReused).toBe(0);
+    expect((await fs.readFile(entry)).equals(sound)).toBe(true);
+  });
+
+  it('stores no segment whose key settles to null, nor any once closed', async () => {
+    const { cacheDir } = await setUp();
+    const cache = await ParseCache.open(cacheDir);
+    cache.storeSegment(Promise.resolve(null), segment);
+    await cache.close();
+    cache.storeSegment(Promise.resolve(SEGMENT_KEY), segment);
+    await cache.close();
+    expect(await entries(cacheDir)).toEqual([]);
   });
 });
 
@@ -200,13 +308,17 @@ describe('ParseCache.prune', () => {
     const used = await runOnce(cacheDir, task);
     const [usedName] = await entries(cacheDir);
     const oldEntry = `${'1'.repeat(64)}.xlmc`;
+    const oldSegment = `${'5'.repeat(64)}.xlms`;
     const youngEntry = `${'2'.repeat(64)}.xlmc`;
+    const youngSegment = `${'6'.repeat(64)}.xlms`;
     const oldTemp = `${'3'.repeat(64)}.xlmc.abc123.tmp`;
     const youngTemp = `${'4'.repeat(64)}.xlmc.def456.tmp`;
     const notOurs = 'notes.txt';
     await writeFiles(cacheDir, {
       [oldEntry]: 'x',
+      [oldSegment]: 'x',
       [youngEntry]: 'x',
+      [youngSegment]: 'x',
       [oldTemp]: 'x',
       [youngTemp]: 'x',
       [notOurs]: 'x',
@@ -217,7 +329,9 @@ describe('ParseCache.prune', () => {
       await fs.utimes(path.join(cacheDir, name), when, when);
     };
     await age(oldEntry, (CACHE_MAX_AGE_DAYS + 1) * DAY_MS);
+    await age(oldSegment, (CACHE_MAX_AGE_DAYS + 1) * DAY_MS);
     await age(youngEntry, (CACHE_MAX_AGE_DAYS - 1) * DAY_MS);
+    await age(youngSegment, (CACHE_MAX_AGE_DAYS - 1) * DAY_MS);
     await age(oldTemp, 2 * DAY_MS);
     await age(youngTemp, 60 * 1000);
     await age(notOurs, 400 * DAY_MS);
@@ -226,7 +340,7 @@ describe('ParseCache.prune', () => {
 
     await used.cache.prune(now);
     expect(await entries(cacheDir)).toEqual(
-      [usedName, youngEntry, youngTemp, notOurs].sort() as string[],
+      [usedName, youngEntry, youngSegment, youngTemp, notOurs].sort() as string[],
     );
   });
 

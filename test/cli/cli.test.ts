@@ -97,7 +97,7 @@ describe('runCli on a terminal', () => {
       `Merged 2 files into ${path.join(out, 'warm.xlsx')}:`,
       '  5 rows read, 3 kept, 2 duplicates dropped (1 within files, 1 across files)',
       '  3 columns: id, name, phone',
-      `  cache: 2 of 2 files reused from ${cache}, 0 parsed`,
+      `  cache: 2 of 2 files reused from ${cache}, 0 parsed; compressed rows of 2 sheets reused`,
       '',
       `  ${pad('file')}  read  kept  dup. in file  dup. of others  blank  adds      lacks  cache`,
       `  ${pad(a)}     3     2             1               0      0  id, name  phone  cached`,

@@ -73,19 +73,23 @@ async function mergeTo(dir: string, name: string, options: Partial<MergeOptions>
 const cachedFlags = (summary: MergeSummary) => summary.files.map((f) => [f.file, f.cached]);
 
 describe('merge with a cache', () => {
-  const cases: [string, Partial<MergeOptions>][] = [
-    ['plain', {}],
+  // The last field: input sheets whose rows a warm run copies compressed from the cache.
+  const cases: [string, Partial<MergeOptions>, number][] = [
+    ['plain', {}, 3],
     [
       'every sheet, keep last, loose headers',
       { sheet: 'all', keep: 'last', matchHeaders: 'loose' },
+      4,
     ],
-    ['a source column and a summary sheet', { sourceColumn: true, summarySheet: true }],
+    ['a source column and a summary sheet', { sourceColumn: true, summarySheet: true }, 3],
+    ['every sheet with a source column', { sheet: 'all', sourceColumn: true, keep: 'none' }, 4],
     [
       'chosen columns, keys as text, keep none',
       { columns: ['name', 'id'], keysAsText: true, keep: 'none' },
+      3,
     ],
   ];
-  for (const [name, options] of cases) {
+  for (const [name, options, segments] of cases) {
     it(`writes the same bytes as without it, cold and warm: ${name}`, async () => {
       const dir = await inputs();
       const plain = await mergeTo(dir, 'plain.xlsx', options);
@@ -99,12 +103,14 @@ describe('merge with a cache', () => {
         hits: 0,
         misses: 3,
         rebuilt: 0,
+        segmentsReused: 0,
       });
       expect(warm.summary.cache).toEqual({
         folder: path.join(dir, 'cache'),
         hits: 3,
         misses: 0,
         rebuilt: 0,
+        segmentsReused: segments,
       });
       expect(cachedFlags(cold.summary)).toEqual([
         ['in/a.xlsx', false],
@@ -149,7 +155,13 @@ describe('merge with a cache', () => {
     await addInput(dir, 4);
     const second = await mergeTo(dir, 'second.xlsx', { cache: 'cache' });
     const plain = await mergeTo(dir, 'plain.xlsx');
-    expect(second.summary.cache).toMatchObject({ hits: 3, misses: 1, rebuilt: 0 });
+    // d.xlsx sorts last, so the rows before it are where they were: all reused.
+    expect(second.summary.cache).toMatchObject({
+      hits: 3,
+      misses: 1,
+      rebuilt: 0,
+      segmentsReused: 3,
+    });
     expect(cachedFlags(second.summary)).toEqual([
       ['in/a.xlsx', true],
       ['in/b.xlsx', true],
@@ -187,7 +199,9 @@ describe('merge with a cache', () => {
     const dir = await inputs();
     const plain = await mergeTo(dir, 'plain.xlsx');
     await mergeTo(dir, 'cold.xlsx', { cache: 'cache' });
-    const names = (await fs.readdir(path.join(dir, 'cache'))).sort();
+    const names = (await fs.readdir(path.join(dir, 'cache')))
+      .filter((name) => name.endsWith('.xlmc'))
+      .sort();
     expect(names).toHaveLength(3);
     const damage = [
       (entry: Buffer) => entry.subarray(0, entry.length >> 1),
@@ -203,12 +217,87 @@ describe('merge with a cache', () => {
       await fs.writeFile(file, (damage[i] as (entry: Buffer) => Buffer)(await fs.readFile(file)));
     }
     const rebuilt = await mergeTo(dir, 'rebuilt.xlsx', { cache: 'cache' });
-    expect(rebuilt.summary.cache).toMatchObject({ hits: 0, misses: 3, rebuilt: 3 });
+    // A file just parsed was not in the cache, so its rows are not looked up there either.
+    expect(rebuilt.summary.cache).toMatchObject({
+      hits: 0,
+      misses: 3,
+      rebuilt: 3,
+      segmentsReused: 0,
+    });
     expect(rebuilt.bytes.equals(plain.bytes)).toBe(true);
     const again = await mergeTo(dir, 'again.xlsx', { cache: 'cache' });
-    expect(again.summary.cache).toMatchObject({ hits: 3, misses: 0, rebuilt: 0 });
+    expect(again.summary.cache).toMatchObject({
+      hits: 3,
+      misses: 0,
+      rebuilt: 0,
+      segmentsReused: 3,
+    });
     expect(again.bytes.equals(plain.bytes)).toBe(true);
   });
+
+  it('ignores damaged output segments, writes the rows again and replaces them', async () => {
+    const dir = await inputs();
+    const plain = await mergeTo(dir, 'plain.xlsx');
+    await mergeTo(dir, 'cold.xlsx', { cache: 'cache' });
+    const names = (await fs.readdir(path.join(dir, 'cache')))
+      .filter((name) => name.endsWith('.xlms'))
+      .sort();
+    expect(names).toHaveLength(3);
+    const damage = [
+      (entry: Buffer) => entry.subarray(0, entry.length - 1),
+      // A bit flipped in the compressed rows, which the entry's CRC-32 covers.
+      (entry: Buffer) => {
+        const copy = Buffer.from(entry);
+        copy[100] = (copy[100] as number) ^ 0x01;
+        return copy;
+      },
+      () => Buffer.from('garbage'),
+    ];
+    for (const [i, name] of names.entries()) {
+      const file = path.join(dir, 'cache', name);
+      await fs.writeFile(file, (damage[i] as (entry: Buffer) => Buffer)(await fs.readFile(file)));
+    }
+    const damaged = await mergeTo(dir, 'damaged.xlsx', { cache: 'cache' });
+    expect(damaged.summary.cache).toMatchObject({ hits: 3, misses: 0, segmentsReused: 0 });
+    expect(damaged.bytes.equals(plain.bytes)).toBe(true);
+    const again = await mergeTo(dir, 'again.xlsx', { cache: 'cache' });
+    expect(again.summary.cache).toMatchObject({ hits: 3, misses: 0, segmentsReused: 3 });
+    expect(again.bytes.equals(plain.bytes)).toBe(true);
+  });
+
+  it('reuses no rows after a file that sorts first: every later row number moved', async () => {
+    const dir = await inputs();
+    await mergeTo(dir, 'first.xlsx', { cache: 'cache' });
+    await writeTable(path.join(dir, 'in', '0-new.xlsx'), rowsOf(9, 6));
+    const second = await mergeTo(dir, 'second.xlsx', { cache: 'cache' });
+    expect(second.summary.cache).toMatchObject({ hits: 3, misses: 1, segmentsReused: 0 });
+    expect(second.bytes.equals((await mergeTo(dir, 'plain.xlsx')).bytes)).toBe(true);
+    // The rows are kept at their new places: the run after reuses all four files' rows.
+    const third = await mergeTo(dir, 'third.xlsx', { cache: 'cache' });
+    expect(third.summary.cache).toMatchObject({ hits: 4, misses: 0, segmentsReused: 4 });
+    expect(third.bytes.equals(second.bytes)).toBe(true);
+  });
+
+  // c.xlsx's ids 301 and 302 are in no other file: a last file repeating them changes which of
+  // c's rows survive (keep last drops them from c, keep none from both), not a's or b's.
+  for (const keep of ['last', 'none'] as const) {
+    it(`reuses the rows of the files a new one does not touch, with keep ${keep}`, async () => {
+      const dir = await inputs();
+      const first = await mergeTo(dir, 'first.xlsx', { cache: 'cache', keep });
+      await writeTable(path.join(dir, 'in', 'd.xlsx'), [
+        HEADER,
+        [301, 'user301@exämple.de', 'again', utc(2024, 5, 5, 5, 5), 1],
+        [302, 'user302@exämple.de', 'again', utc(2024, 6, 6, 6, 6), 2],
+        [900, 'user900@exämple.de', 'new', utc(2024, 7, 7, 7, 7), 3],
+      ]);
+      const second = await mergeTo(dir, 'second.xlsx', { cache: 'cache', keep });
+      expect(second.summary.cache).toMatchObject({ hits: 3, misses: 1, segmentsReused: 2 });
+      const kept = (summary: MergeSummary) => summary.files.map((file) => file.rowsKept);
+      const [a, b, c] = kept(first.summary);
+      expect(kept(second.summary)).toEqual([a, b, (c as number) - 2, keep === 'last' ? 3 : 1]);
+      expect(second.bytes.equals((await mergeTo(dir, 'plain.xlsx', { keep })).bytes)).toBe(true);
+    });
+  }
 
   it('writes the same bytes with one worker and with two', async () => {
     const dir = await inputs(4);
@@ -224,8 +313,10 @@ describe('merge with a cache', () => {
     const dir = await inputs();
     const { summary } = await mergeTo(dir, 'out.xlsx', { cache: 'deep/er/cache' });
     expect(summary.cache?.folder).toBe(path.join(dir, 'deep', 'er', 'cache'));
+    // A parse result per file, and each file's rows as written into the output.
     const names = await fs.readdir(path.join(dir, 'deep', 'er', 'cache'));
-    expect(names.map((name) => /^[0-9a-f]{64}\.xlmc$/.test(name))).toEqual([true, true, true]);
+    const kinds = names.map((name) => /^[0-9a-f]{64}\.(xlm[cs])$/.exec(name)?.[1]).sort();
+    expect(kinds).toEqual(['xlmc', 'xlmc', 'xlmc', 'xlms', 'xlms', 'xlms']);
   });
 
   it('refuses a cache path that is a file, before reading anything', async () => {
@@ -300,6 +391,7 @@ describe('xlmerge --cache', () => {
       hits: 3,
       misses: 0,
       rebuilt: 0,
+      segmentsReused: 3,
     });
     expect(summary.files.map((file: { cached: boolean }) => file.cached)).toEqual([
       true,

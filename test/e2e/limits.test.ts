@@ -97,6 +97,37 @@ describe('more rows than a sheet holds', () => {
     ]);
     await fs.rm(output);
   }, 120_000);
+
+  it('writes the same bytes with a cache, cold and warm, when the split cuts a file', async () => {
+    // b-more first: a-full's rows then fill the first sheet and end in the second.
+    const cut = path.join(dir, 'cut');
+    await fs.mkdir(cut, { recursive: true });
+    await fs.link(path.join(dir, 'in', 'b-more.xlsx'), path.join(cut, '0-more.xlsx'));
+    await fs.link(path.join(dir, 'in', 'a-full.xlsx'), path.join(cut, 'a-full.xlsx'));
+    const cache = path.join(dir, 'cut-cache');
+    const run = async (name: string, withCache: boolean) => {
+      const output = path.join(dir, name);
+      const summary = await merge({
+        inputs: [cut],
+        output,
+        overflow: 'split',
+        ...(withCache ? { cache } : {}),
+      });
+      return { summary, output, bytes: await fs.readFile(output) };
+    };
+    const plain = await run('cut-plain.xlsx', false);
+    const cold = await run('cut-cold.xlsx', true);
+    const warm = await run('cut-warm.xlsx', true);
+    expect(await sheetShapes(plain.output)).toEqual([
+      { name: 'Merged', rows: SHEET_ROWS + 1, first: -1, last: SHEET_ROWS - 2 },
+      { name: 'Merged (2)', rows: 3, first: SHEET_ROWS - 1, last: SHEET_ROWS },
+    ]);
+    // 0-more's two rows are one segment, reused; a-full's, cut in two, are written again.
+    expect(warm.summary.cache).toMatchObject({ hits: 2, misses: 0, segmentsReused: 1 });
+    expect([cold.bytes.equals(plain.bytes), warm.bytes.equals(plain.bytes)]).toEqual([true, true]);
+    for (const output of [plain, cold, warm]) await fs.rm(output.output);
+    await fs.rm(cache, { recursive: true });
+  }, 120_000);
 });
 
 describe('text longer than a cell holds', () => {

@@ -1,7 +1,3 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { constants, createDeflateRaw, type DeflateRaw, deflateRawSync } from 'node:zlib';
 import type { CellValue } from '../../core/cell.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { computeCrc32, crc32Combine } from '../zip/crc32.js';
@@ -14,6 +10,12 @@ import {
   ROW_NUMBER_PLACEHOLDER,
   renderRowCells,
 } from './cell-xml.js';
+import {
+  BLOCK_BYTES,
+  type CompressedSegment,
+  deflatePrefix,
+  SegmentedBody,
+} from './segmented-body.js';
 import { StyleId } from './styles.js';
 import { toWriteFailed } from './write-failed.js';
 
@@ -26,13 +28,9 @@ export const MAX_COLUMN_WIDTH = 60;
 /** Extra width for the autofilter drop-down button, which covers the header's last characters. */
 const FILTER_BUTTON_WIDTH = 2;
 
-/** Bytes gathered before one write to the compressor: few large writes beat many small ones. */
-const BATCH_BYTES = 256 * 1024;
 const ROW_OPEN = new Uint8Array(Buffer.from('<row r="'));
 const ROW_OPEN_END = new Uint8Array(Buffer.from('">'));
 const ROW_CLOSE = new Uint8Array(Buffer.from('</row>'));
-/** Level 1: the output is rewritten by users anyway; speed matters more than a few percent. */
-const DEFLATE_LEVEL = 1;
 
 const WORKSHEET_START =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
@@ -52,7 +50,15 @@ export interface SheetHeader {
   readonly widths?: readonly number[];
 }
 
-/** Writes one worksheet, streaming its data rows to a compressed temporary file. */
+/**
+ * Writes one worksheet, streaming its data rows to a compressed temporary file.
+ *
+ * The rows are compressed in *segments*: the rows between two calls to `startSegment` (or
+ * `appendSegment`, or the sheet's start and end) are deflated on their own, in blocks
+ * compressed in parallel, so a segment's compressed bytes depend on its rows alone. A segment
+ * can be kept (`startSegment(keep)`) and appended as it is later, even in another run, where
+ * the same rows would land at the same row numbers.
+ */
 export interface SheetWriter {
   /** Data rows written so far (the header row is not counted). Data rows are rows 2, 3, … */
   readonly rowCount: number;
@@ -68,8 +74,19 @@ export interface SheetWriter {
   /** Appends a row of values (renders it with identity columns). */
   writeRow(cells: readonly CellValue[]): void;
   /**
-   * Resolves when the buffered rows have been accepted by the compressor (back-pressure; call
-   * it every few thousand rows). Rejects with `WRITE_FAILED` if writing the sheet failed.
+   * Ends the segment being written and starts another. `keep`, if given, receives the new
+   * segment once it has ended and is all compressed (not if writing fails).
+   */
+  startSegment(keep?: (segment: CompressedSegment) => void): void;
+  /**
+   * Ends the segment being written and appends `segment`, compressed earlier from rows that
+   * were numbered from this sheet's next row (`rowCount + 2`): the caller makes sure of that.
+   * Throws `TOO_MANY_ROWS` when its rows do not fit.
+   */
+  appendSegment(segment: CompressedSegment): void;
+  /**
+   * Resolves when few enough rows wait to be compressed and written (back-pressure; call it
+   * every few thousand rows). Rejects with `WRITE_FAILED` if writing the sheet failed.
    */
   drain(): Promise<void>;
   /**
@@ -84,7 +101,7 @@ export interface FinishedSheet {
   readonly name: string;
   /** The deflated prefix, ending in a sync flush so the body's deflate stream can follow it. */
   readonly prefix: Buffer;
-  /** The temporary file holding the body's deflate stream. */
+  /** The temporary file holding the body's deflate stream, which ends with the final block. */
   readonly bodyPath: string;
   readonly bodyCompressedSize: number;
   /** CRC-32 and size of the whole uncompressed sheet XML (prefix ‖ body). */
@@ -121,15 +138,12 @@ export function createSheetWriter(options: SheetWriterOptions): SheetWriterHandl
 class StreamingSheetWriter implements SheetWriterHandle {
   readonly name: string;
   readonly #options: SheetWriterOptions;
-  readonly #deflate: DeflateRaw;
-  readonly #file: WriteStream;
-  /** Settles when the body file is complete and closed; never rejects (see #failure). */
-  readonly #settled: Promise<void>;
+  readonly #body: SegmentedBody;
   #failure: XlmergeError | null = null;
-  #out = Buffer.allocUnsafe(BATCH_BYTES);
+  /** The block being filled: rows are rendered straight into it. */
+  #block = Buffer.allocUnsafe(BLOCK_BYTES);
   #used = 0;
-  #bodyCrc = 0;
-  #bodyLength = 0;
+  #blockRows = 0;
   #rowCount = 0;
   #ending = false;
   #finished: FinishedSheet | null = null;
@@ -137,17 +151,7 @@ class StreamingSheetWriter implements SheetWriterHandle {
   constructor(options: SheetWriterOptions) {
     this.name = options.name;
     this.#options = options;
-    this.#deflate = createDeflateRaw({ level: DEFLATE_LEVEL });
-    this.#file = createWriteStream(options.bodyPath, { flags: 'wx' });
-    this.#settled = pipeline(this.#deflate, this.#file).then(
-      () => {},
-      async (error: unknown) => {
-        this.#failure ??= toWriteFailed(error, options.outputPath, { sheet: options.name });
-        // Leave nothing behind even if the caller never aborts.
-        await waitUntilClosed(this.#file);
-        await rm(options.bodyPath, { force: true }).catch(() => {});
-      },
-    );
+    this.#body = new SegmentedBody(options.bodyPath);
   }
 
   get rowCount(): number {
@@ -163,9 +167,8 @@ class StreamingSheetWriter implements SheetWriterHandle {
     const number = String(this.#rowCount + 2);
     const xml = `<row r="${number}">${cellsXml.replaceAll(ROW_NUMBER_PLACEHOLDER, number)}</row>`;
     this.#reserve(xml.length * 3);
-    this.#used += this.#out.write(xml, this.#used);
-    this.#rowCount++;
-    if (this.#used >= BATCH_BYTES) this.#flush();
+    this.#used += this.#block.write(xml, this.#used);
+    this.#rowWritten();
   }
 
   writeRenderedBytes(source: Buffer, start: number, end: number, prefix?: Buffer): void {
@@ -173,9 +176,9 @@ class StreamingSheetWriter implements SheetWriterHandle {
     const length = end - start + (prefix === undefined ? 0 : prefix.length);
     // Each placeholder stands in a cell of at least 20 bytes (`<c r="A\0" t="b"><v>1</v></c>`)
     // and grows by at most 6 digits, so a third more is always room enough; reserving for the
-    // worst case of every byte made long rows flush the batch one row at a time.
+    // worst case of every byte made long rows end the block one row at a time.
     this.#reserve(length + Math.ceil(length / 3) + 32);
-    const out = this.#out;
+    const out = this.#block;
     let at = copyBytes(ROW_OPEN, out, this.#used);
     const digitsAt = at;
     at = writeDigits(this.#rowCount + 2, out, at);
@@ -186,30 +189,32 @@ class StreamingSheetWriter implements SheetWriterHandle {
     at = copyReplacing(source, start, end, out, at, digitsAt, digitsEnd);
     at = copyBytes(ROW_CLOSE, out, at);
     this.#used = at;
-    this.#rowCount++;
-    if (at >= BATCH_BYTES) this.#flush();
+    this.#rowWritten();
   }
 
   writeRow(cells: readonly CellValue[]): void {
     this.writeRenderedRow(renderRowCells(cells));
   }
 
+  startSegment(keep?: (segment: CompressedSegment) => void): void {
+    this.#checkWritable();
+    this.#endBlock();
+    this.#body.startSegment(keep);
+  }
+
+  appendSegment(segment: CompressedSegment): void {
+    this.#checkWritable();
+    if (this.#rowCount + segment.rows > MAX_DATA_ROWS) throw this.#sheetFull();
+    this.#endBlock();
+    this.#body.appendSegment(segment);
+    this.#rowCount += segment.rows;
+  }
+
   async drain(): Promise<void> {
     this.#checkWritable();
-    this.#flush();
-    if (this.#deflate.writableNeedDrain && !this.#deflate.destroyed) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.#deflate.off('drain', done);
-          this.#deflate.off('close', done);
-          resolve();
-        };
-        this.#deflate.on('drain', done);
-        this.#deflate.on('close', done);
-      });
-    }
-    if (this.#deflate.destroyed) await this.#settled;
-    this.#throwIfFailed();
+    await this.#body.waitForRoom().catch((error: unknown) => {
+      throw this.#failed(error);
+    });
   }
 
   async end(header: SheetHeader): Promise<void> {
@@ -224,12 +229,10 @@ class StreamingSheetWriter implements SheetWriterHandle {
     const filterRange = columnCount === 0 ? null : `$A$1:$${lastColumn}$${lastRow}`;
 
     const suffix = `</sheetData>${filterRange === null ? '' : `<autoFilter ref="${range}"/>`}${PAGE_MARGINS}</worksheet>`;
-    this.#reserve(suffix.length * 3);
-    this.#used += this.#out.write(suffix, this.#used);
-    this.#flush();
-    this.#deflate.end();
-    await this.#settled;
-    this.#throwIfFailed();
+    this.#endBlock();
+    const body = await this.#body.finish(Buffer.from(suffix, 'utf8')).catch((error: unknown) => {
+      throw this.#failed(error);
+    });
 
     const prefixXml =
       WORKSHEET_START +
@@ -240,68 +243,75 @@ class StreamingSheetWriter implements SheetWriterHandle {
       '<sheetData>' +
       (columnCount === 0 ? '' : `<row r="1">${headerCells}</row>`);
     const prefixBytes = Buffer.from(prefixXml, 'utf8');
-    // A sync flush ends on a byte boundary without a final block, so the body's own deflate
-    // stream can be appended to make one valid stream.
-    const prefix = deflateRawSync(prefixBytes, {
-      level: DEFLATE_LEVEL,
-      finishFlush: constants.Z_SYNC_FLUSH,
-    });
     this.#finished = {
       name: this.name,
-      prefix,
+      prefix: deflatePrefix(prefixBytes),
       bodyPath: this.#options.bodyPath,
-      bodyCompressedSize: this.#file.bytesWritten,
-      crc32: crc32Combine(computeCrc32(prefixBytes), this.#bodyCrc, this.#bodyLength),
-      uncompressedSize: prefixBytes.length + this.#bodyLength,
+      bodyCompressedSize: body.compressedLength,
+      crc32: crc32Combine(computeCrc32(prefixBytes), body.crc32, body.uncompressedLength),
+      uncompressedSize: prefixBytes.length + body.uncompressedLength,
       filterRange,
     };
   }
 
   async close(): Promise<void> {
-    if (!this.#deflate.destroyed) this.#deflate.destroy();
-    if (!this.#file.destroyed) this.#file.destroy();
-    await this.#settled;
-    await waitUntilClosed(this.#file);
+    await this.#body.close();
+  }
+
+  /** The error writing failed with, as `WRITE_FAILED` naming the output and the sheet. */
+  #failed(error: unknown): XlmergeError {
+    this.#failure ??= toWriteFailed(error, this.#options.outputPath, { sheet: this.name });
+    return this.#failure;
   }
 
   #checkWritable(): void {
-    this.#throwIfFailed();
+    const failure = this.#body.failure;
+    if (failure !== null) throw this.#failed(failure.error);
     if (this.#ending) {
       throw new XlmergeError(ErrorCode.Internal, `Sheet "${this.name}" has already been ended`);
     }
   }
 
-  #throwIfFailed(): void {
-    if (this.#failure !== null) throw this.#failure;
-  }
-
   #checkRowFits(): void {
     this.#checkWritable();
-    if (this.#rowCount >= MAX_DATA_ROWS) {
-      throw new XlmergeError(
-        ErrorCode.TooManyRows,
-        `The sheet is full: Excel allows ${MAX_DATA_ROWS.toLocaleString('en-US')} data rows below the header`,
-        { sheet: this.name, file: this.#options.outputPath },
-      );
-    }
+    if (this.#rowCount >= MAX_DATA_ROWS) throw this.#sheetFull();
   }
 
-  /** Makes room for `bytes` more bytes in the batch, flushing it first if needed. */
+  #sheetFull(): XlmergeError {
+    return new XlmergeError(
+      ErrorCode.TooManyRows,
+      `The sheet is full: Excel allows ${MAX_DATA_ROWS.toLocaleString('en-US')} data rows below the header`,
+      { sheet: this.name, file: this.#options.outputPath },
+    );
+  }
+
+  #rowWritten(): void {
+    this.#rowCount++;
+    this.#blockRows++;
+  }
+
+  /**
+   * Makes room for `bytes` more bytes in the block, ending it first if they do not fit. Where a
+   * block ends depends only on the rows since the segment's start, so a segment always
+   * compresses to the same bytes.
+   */
   #reserve(bytes: number): void {
-    if (this.#used + bytes <= this.#out.length) return;
-    this.#flush();
-    if (bytes > this.#out.length) this.#out = Buffer.allocUnsafe(bytes);
+    if (this.#used + bytes <= this.#block.length) return;
+    this.#endBlock();
+    if (bytes > this.#block.length) this.#block = Buffer.allocUnsafe(bytes);
   }
 
-  #flush(): void {
-    if (this.#used === 0) return;
-    const bytes = this.#out.subarray(0, this.#used);
-    // The compressor keeps a reference to what it is given, so the next batch gets a new buffer.
-    this.#out = Buffer.allocUnsafe(BATCH_BYTES);
+  /** Hands the block's rows to the body, and starts an empty block of the usual size. */
+  #endBlock(): void {
+    if (this.#used > 0) {
+      this.#body.addBlock(this.#block.subarray(0, this.#used), this.#blockRows);
+    } else if (this.#block.length === BLOCK_BYTES) {
+      return;
+    }
+    // The body compresses the block in the background, so the next one gets a new buffer.
+    this.#block = Buffer.allocUnsafe(BLOCK_BYTES);
     this.#used = 0;
-    this.#bodyCrc = computeCrc32(bytes, this.#bodyCrc);
-    this.#bodyLength += bytes.length;
-    this.#deflate.write(bytes);
+    this.#blockRows = 0;
   }
 }
 
@@ -399,9 +409,4 @@ export function columnWidth(wanted: number | undefined, name: string): number {
   const characters =
     wanted !== undefined && Number.isFinite(wanted) ? Math.ceil(wanted) : name.length;
   return Math.min(Math.max(characters, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH) + FILTER_BUTTON_WIDTH;
-}
-
-async function waitUntilClosed(file: WriteStream): Promise<void> {
-  if (file.closed) return;
-  await new Promise<void>((resolve) => file.once('close', resolve));
 }

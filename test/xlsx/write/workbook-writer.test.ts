@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CellValue } from '../../../src/core/cell.js';
 import { ErrorCode, type XlmergeError } from '../../../src/errors.js';
 import { columnLetters, renderRowCells } from '../../../src/xlsx/write/cell-xml.js';
+import type { CompressedSegment } from '../../../src/xlsx/write/segmented-body.js';
 import { MAX_DATA_ROWS } from '../../../src/xlsx/write/sheet-writer.js';
 import { createWorkbookWriter } from '../../../src/xlsx/write/workbook-writer.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
@@ -267,6 +268,86 @@ describe('createWorkbookWriter', () => {
     const two = await readFile(path.join(dir, 'two.xlsx'));
     expect(one.length).toBeGreaterThan(1000);
     expect(one.equals(two)).toBe(true);
+  });
+});
+
+describe('segments', () => {
+  /** Writes rows 2–4, with the middle rows as their own segment (kept) or appended whole. */
+  async function writeAround(file: string, reuse: CompressedSegment | null) {
+    const writer = createWorkbookWriter({ path: file });
+    const sheet = writer.addSheet('S');
+    let kept: CompressedSegment | null = null;
+    sheet.writeRow(['before', 1]);
+    if (reuse === null) {
+      sheet.startSegment((segment) => {
+        kept = segment;
+      });
+      for (let row = 0; row < 3000; row++) sheet.writeRow([`middle ${row}`, row]);
+      sheet.startSegment();
+    } else {
+      sheet.appendSegment(reuse);
+    }
+    sheet.writeRow(['after', 2]);
+    await sheet.drain();
+    const rows = sheet.rowCount;
+    await sheet.end({ columns: ['text', 'n'] });
+    await writer.commit();
+    return { kept: kept as CompressedSegment | null, rows };
+  }
+
+  it('appends a kept segment to give the same workbook as writing its rows', async () => {
+    const dir = await makeTempDir();
+    const written = await writeAround(path.join(dir, 'written.xlsx'), null);
+    expect(written.kept?.rows).toBe(3000);
+    const reused = await writeAround(path.join(dir, 'reused.xlsx'), written.kept);
+    expect([written.rows, reused.rows]).toEqual([3002, 3002]);
+    const bytes = await readFile(path.join(dir, 'written.xlsx'));
+    expect((await readFile(path.join(dir, 'reused.xlsx'))).equals(bytes)).toBe(true);
+    const read = (await readWithExcelJs(path.join(dir, 'reused.xlsx'))).worksheets[0];
+    if (read === undefined) throw new Error('no sheet');
+    expect([2, 3, 3002, 3003].map((row) => read.getRow(row).values)).toEqual([
+      [undefined, 'before', 1],
+      [undefined, 'middle 0', 0],
+      [undefined, 'middle 2999', 2999],
+      [undefined, 'after', 2],
+    ]);
+  });
+
+  it('refuses a segment whose rows do not fit in the sheet', async () => {
+    const dir = await makeTempDir();
+    const writer = createWorkbookWriter({ path: path.join(dir, 'x.xlsx') });
+    const sheet = writer.addSheet('S');
+    sheet.writeRow([1]);
+    const tooMany = {
+      chunks: [],
+      compressedLength: 0,
+      crc32: 0,
+      uncompressedLength: 0,
+      rows: MAX_DATA_ROWS,
+    };
+    expect(() => sheet.appendSegment(tooMany)).toThrow(
+      expect.objectContaining({ code: ErrorCode.TooManyRows, sheet: 'S' }),
+    );
+    expect(sheet.rowCount).toBe(1);
+    await writer.abort();
+    expect(await strayFiles(dir)).toEqual([]);
+  });
+
+  it('writes rows larger than a compression block', async () => {
+    const dir = await makeTempDir();
+    const file = path.join(dir, 'big.xlsx');
+    const writer = createWorkbookWriter({ path: file });
+    const sheet = writer.addSheet('Big');
+    // 40 cells of 32,767 characters: a row of 1.3 MB, more than a block of 1 MiB.
+    const big = Array.from({ length: 40 }, (_, i) => String(i % 10).repeat(32_767));
+    sheet.writeRow(['small']);
+    sheet.writeRow(big);
+    sheet.writeRow(['small again']);
+    await sheet.end({ columns: ['a'] });
+    await writer.commit();
+    const read = (await readWithExcelJs(file)).worksheets[0];
+    if (read === undefined) throw new Error('no sheet');
+    expect(sheetValues(read)).toEqual([['a'], ['small'], big, ['small again']]);
   });
 });
 
