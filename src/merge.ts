@@ -26,6 +26,7 @@ import {
 } from './reduce/reduce-files.js';
 import { type InputFile, scanInputs } from './scan/scan-inputs.js';
 import type { MergeSummary } from './summary.js';
+import { parseTaskFor } from './worker/parse-task.js';
 import { createParsePool } from './worker/pool.js';
 import type { ParseTask, RenderMode } from './worker/protocol.js';
 import { decodeRow, rowStart } from './worker/rendered-rows.js';
@@ -362,7 +363,7 @@ async function* reduceWithPool(
   const parseInPool = (task: ParseTask) => pool.parse(task);
   try {
     const parse = (file: InputFile) => {
-      const task = toTask(file, settings, render);
+      const task = parseTaskFor(file, settings, render);
       return cache === null ? parseInPool(task) : cache.parse(task, parseInPool);
     };
     yield* reduceFiles(files, settings, parse, report);
@@ -378,28 +379,6 @@ async function* reduceWithPool(
 
 function openCache(settings: Settings): Promise<ParseCache | null> {
   return settings.cache === null ? Promise.resolve(null) : ParseCache.open(settings.cache);
-}
-
-function toTask(file: InputFile, settings: Settings, render: RenderMode): ParseTask {
-  return {
-    file: file.path,
-    display: file.display,
-    sheet: settings.sheet,
-    headerRow: settings.headerRow,
-    headers: { rename: settings.rename, match: settings.matchHeaders },
-    columns: settings.columns,
-    csvDelimiter: settings.csvDelimiter,
-    csvTypes: settings.csvTypes,
-    keyColumns: settings.keyColumns,
-    key: settings.key,
-    keep: settings.keep,
-    render,
-    columnOffset: render === 'xlsx' && settings.sourceColumn ? 1 : 0,
-    limits: settings.limits,
-    truncateLong: settings.truncateLong,
-    limitCellText: settings.outputFormat === 'xlsx',
-    reportDuplicates: (render === 'xlsx' || render === 'csv') && settings.duplicatesReport !== null,
-  };
 }
 
 /**

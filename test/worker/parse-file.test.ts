@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type MergeOptions, normalizeOptions } from '../../src/options.js';
 import { parseFile } from '../../src/worker/parse-file.js';
-import type { ParseTask, SheetResult } from '../../src/worker/protocol.js';
+import { parseTaskFor } from '../../src/worker/parse-task.js';
+import type { SheetResult } from '../../src/worker/protocol.js';
 import { decodeRow } from '../../src/worker/rendered-rows.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { type TestCell, writeTable } from '../helpers/workbooks.js';
@@ -14,26 +15,11 @@ async function csvOf(
 ): Promise<{ fields: number; rows: string[]; sheet: SheetResult }> {
   const file = path.join(await makeTempDir(), 'a.xlsx');
   await writeTable(file, rows);
-  const settings = normalizeOptions({ inputs: [file], ...options });
-  const task: ParseTask = {
-    file,
-    display: 'a.xlsx',
-    sheet: settings.sheet,
-    headerRow: settings.headerRow,
-    headers: { rename: settings.rename, match: settings.matchHeaders },
-    columns: settings.columns,
-    keyColumns: settings.keyColumns,
-    key: settings.key,
-    keep: settings.keep,
-    render: 'csv',
-    columnOffset: 0,
-    limits: settings.limits,
-    truncateLong: settings.truncateLong,
-    limitCellText: false,
-    reportDuplicates: false,
-    csvDelimiter: settings.csvDelimiter,
-    csvTypes: settings.csvTypes,
-  };
+  // Rendered as the workers render for a CSV output.
+  const output = path.join(path.dirname(file), 'out.csv');
+  const settings = normalizeOptions({ inputs: [file], output, ...options });
+  const display = path.basename(file);
+  const task = parseTaskFor({ path: file, display, source: display }, settings, 'csv');
   const result = await parseFile(task);
   const sheet = result.sheets[0] as SheetResult;
   const csv = sheet.csv;

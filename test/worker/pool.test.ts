@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTaskFor } from '../../dist/worker/parse-task.js';
 import { createParsePool } from '../../dist/worker/pool.js';
 import { ErrorCode, XlmergeError } from '../../src/errors.js';
 import { normalizeOptions } from '../../src/options.js';
@@ -34,25 +35,11 @@ afterAll(async () => {
 
 function taskFor(file: string): ParseTask {
   const settings = normalizeOptions({ inputs: [file] });
-  return {
-    file,
-    display: path.basename(file),
-    sheet: settings.sheet,
-    headerRow: settings.headerRow,
-    headers: { rename: settings.rename, match: settings.matchHeaders },
-    columns: settings.columns,
-    csvDelimiter: settings.csvDelimiter,
-    csvTypes: settings.csvTypes,
-    keyColumns: settings.keyColumns,
-    key: settings.key,
-    keep: settings.keep,
-    render: 'values',
-    columnOffset: 0,
-    limits: settings.limits,
-    truncateLong: settings.truncateLong,
-    limitCellText: true,
-    reportDuplicates: false,
-  };
+  return parseTaskFor(
+    { path: file, display: path.basename(file), source: file },
+    settings,
+    'values',
+  );
 }
 
 /** Comparable fields of a rejection from the built pool (another copy of the error class). */
