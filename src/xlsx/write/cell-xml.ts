@@ -235,6 +235,23 @@ export class XmlBytes {
     this.#length = Math.min(length, this.#length);
   }
 
+  /**
+   * The bytes written, as a view of this buffer's own memory (which can be transferred), without
+   * a copy; the buffer starts over empty. Only for a buffer grown past the size of the shared
+   * pool, whose ArrayBuffer is its alone. Its unused tail was never written, so it takes address
+   * space rather than memory.
+   */
+  detach(): Uint8Array {
+    const buffer = this.#buffer;
+    if (buffer.byteOffset !== 0 || buffer.buffer.byteLength !== buffer.length) {
+      throw new XlmergeError(ErrorCode.Internal, 'Cannot detach a buffer that shares its memory');
+    }
+    const bytes = new Uint8Array(buffer.buffer, 0, this.#length);
+    this.#buffer = Buffer.allocUnsafe(0);
+    this.#length = 0;
+    return bytes;
+  }
+
   /** A copy of the bytes written, in an ArrayBuffer of its own (so it can be transferred). */
   take(): Uint8Array {
     const bytes = new Uint8Array(this.#length);

@@ -248,3 +248,24 @@ describe('XmlBytes.putNumber', () => {
     }
   });
 });
+
+describe('XmlBytes.detach', () => {
+  it('hands over the bytes written in the buffer itself, and starts over empty', () => {
+    const out = new XmlBytes(16 * 1024);
+    out.utf8('<c r="A\0"><v>1</v></c>Zoë');
+    const bytes = out.detach();
+    expect(Buffer.from(bytes).toString('utf8')).toBe('<c r="A\0"><v>1</v></c>Zoë');
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(16 * 1024);
+    expect(out.length).toBe(0);
+    out.ascii('next');
+    expect(out.toString()).toBe('next');
+    expect(Buffer.from(bytes).toString('utf8')).toBe('<c r="A\0"><v>1</v></c>Zoë');
+  });
+
+  it("refuses a buffer that shares the pool's memory", () => {
+    const out = new XmlBytes(16);
+    out.ascii('x');
+    expect(() => out.detach()).toThrow('Cannot detach a buffer that shares its memory');
+  });
+});
