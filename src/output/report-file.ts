@@ -1,0 +1,75 @@
+/** The duplicates report's file (`duplicatesReport`): a one-sheet workbook or a CSV file. */
+import type { CellValue } from '../core/cell.js';
+import { type CsvWriter, createCsvWriter } from '../csv/write/csv-writer.js';
+import type { OutputFormat, Settings } from '../options.js';
+import { DUPLICATES_COLUMNS, type DuplicatesCollector } from '../reduce/duplicates-report.js';
+import { createWorkbookWriter } from '../xlsx/write/workbook-writer.js';
+import { DRAIN_EVERY } from './merge-output.js';
+
+/** The sheet of the duplicates report (`duplicatesReport`). */
+export const DUPLICATES_SHEET = 'Duplicates';
+/** The duplicates report's file, a one-sheet workbook or CSV, written at the end of the run. */
+export interface ReportFile {
+  /** Writes the header and the rows (each at most as wide as the header). */
+  write(columns: readonly string[], rows: readonly (readonly CellValue[])[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+export function createReportFile(file: string, format: OutputFormat): ReportFile {
+  if (format === 'csv') {
+    let writer: CsvWriter | null = null;
+    return {
+      async write(columns, rows) {
+        const csv = createCsvWriter({ path: file });
+        writer = csv;
+        csv.widen(columns.length);
+        await writeAll(
+          rows,
+          (row) => csv.writeRow(row),
+          () => csv.drain(),
+        );
+        await csv.end(columns);
+      },
+      commit: async () => writer?.commit(),
+      abort: async () => writer?.abort(),
+    };
+  }
+  const writer = createWorkbookWriter({ path: file });
+  return {
+    async write(columns, rows) {
+      const sheet = writer.addSheet(DUPLICATES_SHEET);
+      await writeAll(
+        rows,
+        (row) => sheet.writeRow(row),
+        () => sheet.drain(),
+      );
+      await sheet.end({ columns });
+    },
+    commit: () => writer.commit(),
+    abort: () => writer.abort(),
+  };
+}
+/** Writes `rows` one by one, waiting for the writer every few thousand. */
+async function writeAll(
+  rows: readonly (readonly CellValue[])[],
+  write: (row: readonly CellValue[]) => void,
+  drain: () => Promise<void>,
+): Promise<void> {
+  let written = 0;
+  for (const row of rows) {
+    write(row);
+    written += 1;
+    if (written % DRAIN_EVERY === 0) await drain();
+  }
+  await drain();
+}
+/** The duplicates report: one line per dropped row (see {@link DuplicatesCollector}). */
+export async function writeDuplicatesReport(
+  file: ReportFile,
+  duplicates: DuplicatesCollector,
+  header: readonly string[],
+  settings: Settings,
+): Promise<void> {
+  const reserved = settings.sourceColumn ? 1 : 0;
+  await file.write([...DUPLICATES_COLUMNS, ...header.slice(reserved)], duplicates.rows(reserved));
+}
