@@ -44,6 +44,74 @@ export function keyOf(
   return empty ? null : pieces.join('');
 }
 
+/**
+ * Where {@link writeKey} writes a key: the bytes of the string {@link keyOf} would make, as
+ * WTF-8 (see `KeyPacker`).
+ */
+export interface KeySink {
+  /** Appends text as WTF-8. */
+  text(text: string): void;
+  /** Appends the decimal digits of a whole number from 0 to 2^53. */
+  digits(value: number): void;
+  /** Appends one ASCII character. */
+  byte(code: number): void;
+}
+
+const COLON = 58;
+const UNDERSCORE = 95;
+const LOWER_N = 110;
+const LOWER_S = 115;
+const MINUS = 45;
+
+/**
+ * Writes the bytes of `keyOf(cells, keyColumns, options)` to `sink` without making the string:
+ * the key strings and their pieces were a third of everything a worker allocated. Returns
+ * false where `keyOf` gives `null` (every key cell empty); what was written is then to be
+ * thrown away.
+ */
+export function writeKey(
+  sink: KeySink,
+  cells: readonly CellValue[],
+  keyColumns: readonly number[],
+  options: KeyOptions,
+): boolean {
+  let empty = true;
+  for (let i = 0; i < keyColumns.length; i++) {
+    if (writePart(sink, cells[keyColumns[i] as number] ?? null, options)) empty = false;
+    else sink.byte(UNDERSCORE);
+  }
+  return !empty;
+}
+
+/** Writes `${part.length}:${part}` for the cell's part; false, writing nothing, when it is ''. */
+function writePart(sink: KeySink, value: CellValue, options: KeyOptions): boolean {
+  if (typeof value === 'string' && !options.keysAsText && !options.trim && !options.ignoreCase) {
+    if (value === '') return false;
+    sink.digits(value.length + 1);
+    sink.byte(COLON);
+    sink.byte(LOWER_S);
+    sink.text(value);
+    return true;
+  }
+  if (typeof value === 'number' && !options.keysAsText && Number.isSafeInteger(value)) {
+    const magnitude = value < 0 ? -value : value;
+    let length = 2;
+    for (let rest = magnitude; rest >= 10; rest = Math.floor(rest / 10)) length++;
+    sink.digits(value < 0 ? length + 1 : length);
+    sink.byte(COLON);
+    sink.byte(LOWER_N);
+    if (value < 0) sink.byte(MINUS);
+    sink.digits(magnitude);
+    return true;
+  }
+  const part = keyPart(value, options);
+  if (part === '') return false;
+  sink.digits(part.length);
+  sink.byte(COLON);
+  sink.text(part);
+  return true;
+}
+
 function keyPart(value: CellValue, options: KeyOptions): string {
   if (value === null) return '';
   if (options.keysAsText || typeof value === 'string') {
@@ -90,4 +158,27 @@ export function allColumnsKeyOf(
     pieces.push(`${column.name.length}:${column.name}${part.length}:`, part);
   }
   return pieces.length === 0 ? null : pieces.join('');
+}
+
+/** {@link writeKey} for {@link allColumnsKeyOf}. */
+export function writeAllColumnsKey(
+  sink: KeySink,
+  cells: readonly CellValue[],
+  columns: readonly NamedColumn[],
+  options: KeyOptions,
+): boolean {
+  let empty = true;
+  for (const column of columns) {
+    const value = cells[column.source] ?? null;
+    const part = keyPart(value, options);
+    if (part === '') continue;
+    empty = false;
+    sink.digits(column.name.length);
+    sink.byte(COLON);
+    sink.text(column.name);
+    sink.digits(part.length);
+    sink.byte(COLON);
+    sink.text(part);
+  }
+  return !empty;
 }

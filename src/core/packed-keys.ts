@@ -6,6 +6,7 @@
  * workers cost time besides.
  */
 import { ErrorCode, XlmergeError } from '../errors.js';
+import type { KeySink } from './key.js';
 
 export interface PackedKeys {
   /** The keys' bytes (see {@link packKeys}), concatenated. */
@@ -209,6 +210,160 @@ export class KeySet {
     }
     this.#table = table;
   }
+}
+
+/**
+ * A file's keys packed as its rows come (`keep: 'first'`), each new one checked against those
+ * packed before: the in-file dedupe and the packing in one pass. Kept as `Set` strings until
+ * the file ended, every key outlived the young generation and the worker's garbage collector
+ * copied it twice; here a key's string dies young and only its bytes stay.
+ */
+export class KeyPacker implements KeySink {
+  #bytes = new Uint8Array(64 * 1024);
+  #used = 0;
+  /** Where the key being written ends so far (from `#used`). */
+  #cursor = 0;
+  /** Per key: where its bytes end, and its hash (0 for a `null` key). */
+  #ends = new Uint32Array(1024);
+  #hashes = new Uint32Array(1024);
+  #count = 0;
+  /** Key number + 1 per slot, for the non-null keys; 0 is a free slot. Kept at most half full. */
+  #table = new Int32Array(2048);
+  #inTable = 0;
+
+  /** Keys packed so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /**
+   * Packs `key` (as {@link keyOf} makes it) unless an equal key was packed before; true when
+   * packed. A `null` key (no key) is always packed, and never equals another.
+   */
+  addNew(key: string | null): boolean {
+    this.startKey();
+    if (key !== null) this.text(key);
+    return this.endKey(key !== null);
+  }
+
+  /** Starts a key, written with the {@link KeySink} methods and ended by {@link endKey}. */
+  startKey(): void {
+    this.#cursor = this.#used;
+  }
+
+  text(text: string): void {
+    if (this.#cursor + text.length * 3 > this.#bytes.length) this.#grow(text.length * 3);
+    this.#cursor = writeWtf8(text, this.#bytes, this.#cursor);
+  }
+
+  digits(value: number): void {
+    if (this.#cursor + 16 > this.#bytes.length) this.#grow(16);
+    const bytes = this.#bytes;
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let rest = value;
+    for (let i = this.#cursor + digits - 1; i >= this.#cursor; i--) {
+      bytes[i] = 48 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.#cursor += digits;
+  }
+
+  byte(code: number): void {
+    if (this.#cursor + 1 > this.#bytes.length) this.#grow(1);
+    this.#bytes[this.#cursor++] = code;
+  }
+
+  /**
+   * Ends the key written since {@link startKey}: packs it unless an equal key was packed before,
+   * and returns true when packed. With `present` false it is packed as a `null` key, whatever
+   * was written. A key not packed can be read with {@link refusedIdentity} until the next key.
+   */
+  endKey(present: boolean): boolean {
+    const start = this.#used;
+    if (!present) {
+      this.#append(start, 0);
+      return true;
+    }
+    const bytes = this.#bytes;
+    const end = this.#cursor;
+    const hash = hashBytes(bytes, start, end);
+    const length = end - start;
+    const table = this.#table;
+    const mask = table.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = (table[slot] as number) - 1;
+      if (entry < 0) break;
+      if (this.#hashes[entry] === hash) {
+        const at = entry === 0 ? 0 : (this.#ends[entry - 1] as number);
+        if ((this.#ends[entry] as number) - at === length && sameBytes(bytes, at, start, length)) {
+          return false;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    table[slot] = this.#count + 1;
+    this.#append(end, hash);
+    this.#inTable += 1;
+    if (this.#inTable * 2 > table.length) this.#rehash();
+    return true;
+  }
+
+  /** The key {@link endKey} just refused, in the form {@link keyAt} gives. */
+  refusedIdentity(): string {
+    return Buffer.from(this.#bytes.buffer, this.#used, this.#cursor - this.#used).toString(
+      'latin1',
+    );
+  }
+
+  /** Keys `from` to `to` (exclusive), packed on their own. */
+  slice(from: number, to: number = this.#count): PackedKeys {
+    const base = from === 0 ? 0 : (this.#ends[from - 1] as number);
+    const end = to === 0 ? 0 : (this.#ends[to - 1] as number);
+    const ends = this.#ends.slice(from, to);
+    for (let i = 0; i < ends.length; i++) ends[i] = (ends[i] as number) - base;
+    return { bytes: this.#bytes.slice(base, end), ends, hashes: this.#hashes.slice(from, to) };
+  }
+
+  #append(end: number, hash: number): void {
+    const index = this.#count;
+    if (index === this.#ends.length) {
+      this.#ends = growArray(this.#ends);
+      this.#hashes = growArray(this.#hashes);
+    }
+    this.#ends[index] = end;
+    this.#hashes[index] = hash;
+    this.#used = end;
+    this.#count = index + 1;
+  }
+
+  #grow(extra: number): void {
+    const needed = this.#cursor + extra;
+    if (needed > MAX_BYTES) throw tooLarge();
+    const grown = new Uint8Array(Math.min(MAX_BYTES, Math.max(needed, this.#bytes.length * 2)));
+    grown.set(this.#bytes.subarray(0, this.#cursor));
+    this.#bytes = grown;
+  }
+
+  #rehash(): void {
+    const table = new Int32Array(this.#table.length * 2);
+    const mask = table.length - 1;
+    for (let entry = 0; entry < this.#count; entry++) {
+      const start = entry === 0 ? 0 : (this.#ends[entry - 1] as number);
+      if (this.#ends[entry] === start) continue;
+      let slot = (this.#hashes[entry] as number) & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = entry + 1;
+    }
+    this.#table = table;
+  }
+}
+
+/** Whether `bytes[a, a + length)` and `bytes[b, b + length)` are the same. */
+function sameBytes(bytes: Uint8Array, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+  return true;
 }
 
 function growArray(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {

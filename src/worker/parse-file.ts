@@ -1,8 +1,14 @@
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { dedupeKeys, splitIndexes } from '../core/dedupe.js';
 import { ColumnNamer } from '../core/header.js';
-import { allColumnsKeyOf, keyOf, type NamedColumn } from '../core/key.js';
-import { keyIdentity, packKeys } from '../core/packed-keys.js';
+import {
+  allColumnsKeyOf,
+  keyOf,
+  type NamedColumn,
+  writeAllColumnsKey,
+  writeKey,
+} from '../core/key.js';
+import { KeyPacker, keyIdentity, packKeys } from '../core/packed-keys.js';
 import { renderCsvFieldsInto } from '../csv/write/csv-field.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import { openInput } from '../input/open-input.js';
@@ -107,8 +113,8 @@ export function selectSheets(
 /** What one file's sheets share: the in-file dedupe and the counts. */
 class FileParser {
   readonly task: ParseTask;
-  /** With keep `first`: keys seen so far in this file, over all its sheets. */
-  readonly seen = new Set<string>();
+  /** With keep `first`: the file's surviving keys so far, over all its sheets, packed. */
+  readonly packer = new KeyPacker();
   readonly sheets: SheetParser[] = [];
   /** Sheets read that had no header row. */
   readonly emptySheets: string[] = [];
@@ -224,7 +230,11 @@ class SheetParser {
     rowNumbers: [],
     values: [],
   };
+  /** With keep `last` or `none`: every row's key, for the file's dedupe at its end. */
   readonly keys: (string | null)[] = [];
+  /** With keep `first`: the sheet's keys in the file's packer, from `#firstKey` to `#endKey`. */
+  readonly #firstKey: number;
+  #endKey = 0;
   readonly #rowNumbers: number[] = [];
   rowsRead = 0;
   blankRows = 0;
@@ -233,10 +243,12 @@ class SheetParser {
     this.info = info;
     this.#task = task;
     this.#file = file;
+    this.#firstKey = file.packer.count;
   }
 
-  /** Takes the rendered rows out of the render buffer, and gives the buffer back. */
+  /** Ends the sheet: notes where its keys end, takes the rendered rows out of the render buffer and gives the buffer back. */
   endRendering(): void {
+    this.#endKey = this.#file.packer.count;
     if (this.#xml.capacity > KEEP_RENDER_BYTES) {
       // Too large to keep for the next sheet anyway: hand the buffer itself over instead of a
       // copy, which for a sheet of a million rows doubled the worker's peak memory.
@@ -272,20 +284,16 @@ class SheetParser {
     this.rowsRead += 1;
     const namer = this.#namer as ColumnNamer;
     if (namer.addCells(cells)) this.#columnsGrew(namer);
-    const key = this.#keyOf(cells);
-    if (this.#task.keep === 'first' && key !== null) {
-      if (this.#file.seen.has(key)) {
-        this.#file.duplicates += 1;
-        if (this.#task.reportDuplicates) {
-          this.#dropped.keys.push(key);
-          this.#dropped.rowNumbers.push(row.number);
-          this.#dropped.values.push(cells);
-        }
-        return;
+    if (this.#task.keep !== 'first') this.keys.push(this.#keyOf(cells));
+    else if (!this.#packKey(cells)) {
+      this.#file.duplicates += 1;
+      if (this.#task.reportDuplicates) {
+        this.#dropped.keys.push(this.#file.packer.refusedIdentity());
+        this.#dropped.rowNumbers.push(row.number);
+        this.#dropped.values.push(cells);
       }
-      this.#file.seen.add(key);
+      return;
     }
-    this.keys.push(key);
     this.#rowNumbers.push(row.number);
     if (this.#task.truncateLong) cells = this.#truncateLong(cells);
     if (this.#task.render === 'values' || this.#task.reportDuplicates) this.#values.push(cells);
@@ -411,7 +419,10 @@ class SheetParser {
       otherColumns,
       placed: selected !== null,
       rowsRead: this.rowsRead,
-      keys: packKeys(pick(this.keys)),
+      keys:
+        this.#task.keep === 'first'
+          ? this.#file.packer.slice(this.#firstKey, this.#endKey)
+          : packKeys(pick(this.keys)),
       rowNumbers: pick(this.#rowNumbers),
       xml,
       csv,
@@ -424,7 +435,8 @@ class SheetParser {
 
   /** The rows dropped inside the file: on sight (keep `first`), or all but `kept`. */
   #droppedRows(kept: readonly number[] | null): DroppedRows {
-    if (kept === null) return { ...this.#dropped, keys: this.#dropped.keys.map(keyIdentity) };
+    // Keep `first` collected the dropped rows' keys in their identity form already.
+    if (kept === null) return { ...this.#dropped };
     const survives = new Set(kept);
     const dropped: { keys: string[]; rowNumbers: number[]; values: CellValue[][] } = {
       keys: [],
@@ -497,6 +509,19 @@ class SheetParser {
       .filter((column) => slots === null || slots.has(column.source))
       .map((column) => ({ source: column.source, name: namer.keyOf(column.name) }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Keep `first`: packs the row's key unless the file had it already; true when packed. */
+  #packKey(cells: readonly CellValue[]): boolean {
+    const packer = this.#file.packer;
+    packer.startKey();
+    let present = false;
+    if (this.#keyColumns !== null) {
+      present = writeAllColumnsKey(packer, cells, this.#keyColumns, this.#task.key);
+    } else if (this.#task.keyColumns !== null) {
+      present = writeKey(packer, cells, this.#keyIndexes, this.#task.key);
+    }
+    return packer.endKey(present);
   }
 
   #keyOf(cells: readonly CellValue[]): string | null {

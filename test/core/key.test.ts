@@ -1,6 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CellValue } from '../../src/core/cell.js';
-import { allColumnsKeyOf, type KeyOptions, keyOf } from '../../src/core/key.js';
+import {
+  allColumnsKeyOf,
+  type KeyOptions,
+  keyOf,
+  writeAllColumnsKey,
+  writeKey,
+} from '../../src/core/key.js';
+import { KeyPacker, keyIdentity } from '../../src/core/packed-keys.js';
 
 const exact: KeyOptions = { ignoreCase: false, trim: false, keysAsText: false };
 const date = (serial: number): CellValue => ({ kind: 'date', serial });
@@ -90,5 +98,75 @@ describe('allColumnsKeyOf', () => {
 
   it('gives null for an all-empty row', () => {
     expect(allColumnsKeyOf([null], [{ source: 0, name: 'a' }], exact)).toBeNull();
+  });
+});
+
+/** Any cell value a reader gives, with the numbers and texts that are edge cases for keys. */
+const anyCell: fc.Arbitrary<CellValue> = fc.oneof(
+  fc.constant(null),
+  fc.string({ maxLength: 6 }),
+  fc.string({
+    unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+    maxLength: 4,
+  }),
+  fc.constantFrom(' a ', 'Straße', 'STRASSE', '', '  '),
+  fc.integer({ min: -1_000_000, max: 1_000_000 }),
+  fc.constantFrom(0, -0, 2 ** 53, -(2 ** 53), 2 ** 53 + 2, 1e21, 0.1 + 0.2, -1.5, 1e-7),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.double({ min: -1000, max: 100_000, noNaN: true }).map((serial) => date(serial)),
+  fc.constantFrom<CellValue>({ kind: 'error', code: '#N/A' }, { kind: 'error', code: '#DIV/0!' }),
+);
+const anyOptions: fc.Arbitrary<KeyOptions> = fc.record({
+  ignoreCase: fc.boolean(),
+  trim: fc.boolean(),
+  keysAsText: fc.boolean(),
+});
+
+/** What the packer holds for one key written by `write`: its identity, or null for no key. */
+function written(write: (packer: KeyPacker) => boolean): string | null {
+  const packer = new KeyPacker();
+  packer.startKey();
+  const present = write(packer);
+  packer.endKey(present);
+  // A second, equal key is refused, so the packer shows the bytes just written.
+  packer.startKey();
+  if (write(packer) !== present) throw new Error('writes differ');
+  return packer.endKey(present) ? null : packer.refusedIdentity();
+}
+
+describe('writeKey', () => {
+  it('writes the bytes of the key keyOf makes, for any cells and options', () => {
+    fc.assert(
+      fc.property(fc.array(anyCell, { maxLength: 5 }), anyOptions, (cells, options) => {
+        const columns = [...cells.keys(), cells.length];
+        const expected = keyOf(cells, columns, options);
+        const actual = written((packer) => writeKey(packer, cells, columns, options));
+        expect(actual).toBe(expected === null ? null : keyIdentity(expected));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('writes whole numbers and text without making the key string', () => {
+    const cells: CellValue[] = [1234, 'ab', -56, -0, 'é😀'];
+    const columns = [0, 1, 2, 3, 4, 5];
+    expect(written((packer) => writeKey(packer, cells, columns, exact))).toBe(
+      keyIdentity('5:n12343:sab4:n-562:n04:sé😀_'),
+    );
+  });
+});
+
+describe('writeAllColumnsKey', () => {
+  it('writes the bytes of the key allColumnsKeyOf makes', () => {
+    fc.assert(
+      fc.property(fc.array(anyCell, { maxLength: 4 }), anyOptions, (cells, options) => {
+        const columns = cells.map((_, source) => ({ source, name: `c${'é'.repeat(source)}` }));
+        const expected = allColumnsKeyOf(cells, columns, options);
+        const actual = written((packer) => writeAllColumnsKey(packer, cells, columns, options));
+        expect(actual).toBe(expected === null ? null : keyIdentity(expected));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  KeyPacker,
   KeySet,
   keyAt,
   keyCount,
@@ -105,5 +106,53 @@ describe('KeySet', () => {
     expect(set.size).toBe(100_000);
     expect(set.add(packKeys(['2:n99999']), 0)).toBe(false);
     expect(set.add(packKeys(['2:n100000']), 0)).toBe(true);
+  });
+});
+
+describe('KeyPacker', () => {
+  it('packs each new key, refuses a repeated one and always packs null', () => {
+    const packer = new KeyPacker();
+    const added = ['a', 'b', 'a', null, 'é', null, 'b', 'c'].map((key) => packer.addNew(key));
+    expect(added).toEqual([true, true, false, true, true, true, false, true]);
+    expect(packer.count).toBe(6);
+    const all = packer.slice(0);
+    expect(all).toEqual(packKeys(['a', 'b', null, 'é', null, 'c']));
+  });
+
+  it('slices a range as if it had been packed on its own', () => {
+    const packer = new KeyPacker();
+    for (const key of ['x', 'yy', null, 'zzz', 'é']) packer.addNew(key);
+    expect(packer.slice(1, 4)).toEqual(packKeys(['yy', null, 'zzz']));
+    expect(packer.slice(4, 5)).toEqual(packKeys(['é']));
+    expect(packer.slice(2, 2)).toEqual(packKeys([]));
+  });
+
+  it('answers as a Set of strings does and packs as packKeys does, through many resizes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(codeUnits, { nil: null }), { maxLength: 2000 }), (keys) => {
+        const packer = new KeyPacker();
+        const strings = new Set<string>();
+        const kept: (string | null)[] = [];
+        for (const key of keys) {
+          const fresh = key === null || !strings.has(key);
+          expect(packer.addNew(key)).toBe(fresh);
+          if (key !== null) strings.add(key);
+          if (fresh) kept.push(key);
+        }
+        expect(packer.slice(0)).toEqual(packKeys(kept));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('grows its bytes for a key longer than its first buffer', () => {
+    const packer = new KeyPacker();
+    const long = 'é'.repeat(40_000);
+    expect(packer.addNew(long)).toBe(true);
+    expect(packer.addNew(`${long}`)).toBe(false);
+    const packed = packer.slice(0);
+    const expected = packKeys([long]);
+    expect(Buffer.from(packed.bytes).equals(Buffer.from(expected.bytes))).toBe(true);
+    expect([...packed.ends, ...packed.hashes]).toEqual([...expected.ends, ...expected.hashes]);
   });
 });
