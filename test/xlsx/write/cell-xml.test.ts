@@ -247,6 +247,79 @@ describe('XmlBytes.putNumber', () => {
       expect(written(value)).toBe(String(value));
     }
   });
+
+  const expected = (value: number) => (Object.is(value, -0) ? '0' : String(value));
+
+  it('writes what String() writes, on the edges of each way of writing', () => {
+    const edges = [
+      0,
+      -0,
+      7,
+      -7,
+      2 ** 31 - 1,
+      -(2 ** 31),
+      2 ** 31,
+      -(2 ** 31) - 1,
+      1e15 - 1,
+      1e15,
+      -1e15,
+      2 ** 53,
+      1e21,
+      1.5,
+      -1.5,
+      0.1,
+      0.1 + 0.2,
+      1.005,
+      2.675,
+      4.35,
+      0.07,
+      1e-6,
+      -1e-6,
+      1e-7,
+      1.5e-6,
+      0.000125,
+      123456789012.345,
+      99999999999999.98,
+      999999999999999.9,
+      44282.27916666667,
+      44641.325,
+      0.8999999999999999,
+      1.0000000000000002,
+      5e-324,
+      1.7976931348623157e308,
+    ];
+    for (const value of edges) expect(written(value), String(value)).toBe(expected(value));
+  });
+
+  it('writes what String() writes for decimals of 1 to 17 significant digits', () => {
+    const decimals = fc
+      .tuple(
+        fc.integer({ min: 1, max: 17 }),
+        fc.double({ min: 1e-7, max: 1e16, noNaN: true }),
+        fc.boolean(),
+      )
+      .map(([digits, value, negative]) => Number(value.toPrecision(digits)) * (negative ? -1 : 1));
+    fc.assert(
+      fc.property(decimals, (value) => {
+        expect(written(value)).toBe(expected(value));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('writes what String() writes for dates with times and for amounts in cents', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2_958_465 * 1440 }),
+        fc.integer({ min: -1e12, max: 1e12 }),
+        (minutes, cents) => {
+          expect(written(minutes / 1440)).toBe(expected(minutes / 1440));
+          expect(written(cents / 100)).toBe(expected(cents / 100));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
 });
 
 describe('XmlBytes.detach', () => {
