@@ -55,6 +55,22 @@ export function columnLetters(index: number): string {
 const NEEDS_ESCAPE = /[&<>\u0000-\u0008\u000B-\u001F\uD800-\uDFFF\uFFFE\uFFFF]|_x[0-9A-Fa-f]{4}_/;
 const ESCAPE_LIKE = /^_x[0-9A-Fa-f]{4}_/;
 
+/** How {@link XmlBytes.xmlText} treats an ASCII character: copied, a line feed, or the general path. */
+const ASCII_PLAIN = 0;
+const ASCII_LINE_FEED = 1;
+const ASCII_SPECIAL = 2;
+const ASCII_KIND = buildAsciiKinds();
+
+function buildAsciiKinds(): Uint8Array {
+  const kinds = new Uint8Array(128);
+  for (let code = 0; code < 32; code++) kinds[code] = ASCII_SPECIAL;
+  kinds[9] = ASCII_PLAIN;
+  kinds[10] = ASCII_LINE_FEED;
+  // `_` may start text that reads as an `_xHHHH_` escape: the general path decides.
+  for (const special of '&<>_') kinds[special.charCodeAt(0)] = ASCII_SPECIAL;
+  return kinds;
+}
+
 /**
  * Escapes text for an XML text node of a worksheet.
  *
@@ -273,6 +289,61 @@ export class XmlBytes {
     return this.#length - start;
   }
 
+  /**
+   * Appends `text` escaped for an XML text node (as {@link escapeXmlText} escapes it) in UTF-8,
+   * and returns the index of its first line feed, or -1. One pass over the text in the common
+   * case; text with anything to escape, an underscore or an unpaired surrogate takes the general
+   * path. Testing, escaping, encoding and searching for the line feed one after the other read
+   * each cell's text four times.
+   */
+  xmlText(text: string): number {
+    const length = text.length;
+    this.reserve(length * 3);
+    const buffer = this.#buffer;
+    const start = this.#length;
+    let at = start;
+    let newline = -1;
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x80) {
+        const kind = ASCII_KIND[code] as number;
+        if (kind !== ASCII_PLAIN) {
+          if (kind === ASCII_SPECIAL) return this.#escapedText(text, start);
+          if (newline === -1) newline = i;
+        }
+        buffer[at++] = code;
+      } else if (code < 0x800) {
+        buffer[at++] = 0xc0 | (code >> 6);
+        buffer[at++] = 0x80 | (code & 0x3f);
+      } else if (code >= 0xd800 && code <= 0xdfff) {
+        const low = text.charCodeAt(i + 1);
+        if (code > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff))
+          return this.#escapedText(text, start);
+        const point = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+        buffer[at++] = 0xf0 | (point >> 18);
+        buffer[at++] = 0x80 | ((point >> 12) & 0x3f);
+        buffer[at++] = 0x80 | ((point >> 6) & 0x3f);
+        buffer[at++] = 0x80 | (point & 0x3f);
+      } else if (code >= 0xfffe) {
+        return this.#escapedText(text, start);
+      } else {
+        buffer[at++] = 0xe0 | (code >> 12);
+        buffer[at++] = 0x80 | ((code >> 6) & 0x3f);
+        buffer[at++] = 0x80 | (code & 0x3f);
+      }
+    }
+    this.#length = at;
+    return newline;
+  }
+
+  /** {@link xmlText}'s general path, from `start` again. */
+  #escapedText(text: string, start: number): number {
+    this.#length = start;
+    this.utf8(escapeXmlText(text));
+    return text.indexOf('\n');
+  }
+
   /** Appends any text as UTF-8 (already escaped for XML). */
   utf8(text: string): void {
     const length = text.length;
@@ -399,9 +470,8 @@ export function renderRowCellsInto(
       const lastChar = cell.charCodeAt(cell.length - 1);
       // XML whitespace at either end is kept only under xml:space="preserve".
       out.putAscii(isXmlSpace(first) || isXmlSpace(lastChar) ? TEXT_PRESERVE : TEXT);
-      out.utf8(escapeXmlText(cell));
+      const newline = out.xmlText(cell);
       out.ascii(TEXT_END);
-      const newline = cell.indexOf('\n');
       width = newline === -1 ? cell.length : newline;
     } else if (typeof cell === 'number') {
       if (Number.isFinite(cell)) {

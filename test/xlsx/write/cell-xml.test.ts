@@ -322,6 +322,67 @@ describe('XmlBytes.putNumber', () => {
   });
 });
 
+describe('XmlBytes.xmlText', () => {
+  const viaEscape = (text: string) => {
+    const out = new XmlBytes(16);
+    out.utf8(escapeXmlText(text));
+    return out.toString();
+  };
+  const written = (text: string) => {
+    const out = new XmlBytes(16);
+    out.ascii('<t>');
+    const newline = out.xmlText(text);
+    expect(newline).toBe(text.indexOf('\n'));
+    return out.toString().slice(3);
+  };
+
+  it('writes what escapeXmlText gives, in one pass when nothing needs escaping', () => {
+    for (const text of [
+      '',
+      'plain',
+      'Zoë Müller',
+      '東京 😀 👨‍👩‍👧',
+      'two\nlines\nhere',
+      'tab\tin',
+      'a&b<c>d',
+      'cr\rhere',
+      'snake_case',
+      'literal _x0041_ escape',
+      'lone \uD800 high',
+      'lone \uDC00 low',
+      'end \uD83D',
+      '\uFFFE\uFFFF',
+      '\u0001\u001F\u007F\u0080\u07FF\u0800\uFFFD',
+    ]) {
+      expect(written(text), JSON.stringify(text)).toBe(viaEscape(text));
+    }
+  });
+
+  it('writes what escapeXmlText gives for any text', () => {
+    const units = fc.string({
+      unit: fc
+        .oneof(
+          fc.integer({ min: 0, max: 0x7f }),
+          fc.integer({ min: 0x80, max: 0xffff }),
+          fc.constantFrom(0x0a, 0x0d, 0x5f, 0x78, 0x30, 0x41, 0xd83d, 0xde00, 0xfffe),
+        )
+        .map((code) => String.fromCharCode(code)),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(units, (text) => {
+        expect(written(text)).toBe(viaEscape(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('grows the buffer for text of any length', () => {
+    const text = 'é'.repeat(100_000);
+    expect(written(text)).toBe(text);
+  });
+});
+
 describe('XmlBytes.detach', () => {
   it('hands over the bytes written in the buffer itself, and starts over empty', () => {
     const out = new XmlBytes(16 * 1024);
