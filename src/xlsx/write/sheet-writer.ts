@@ -142,6 +142,7 @@ class StreamingSheetWriter implements SheetWriterHandle {
   #failure: XlmergeError | null = null;
   /** The block being filled: rows are rendered straight into it. */
   #block = Buffer.allocUnsafe(BLOCK_BYTES);
+  readonly #views = new Views();
   #used = 0;
   #blockRows = 0;
   #rowCount = 0;
@@ -179,14 +180,17 @@ class StreamingSheetWriter implements SheetWriterHandle {
     // worst case of every byte made long rows end the block one row at a time.
     this.#reserve(length + Math.ceil(length / 3) + 32);
     const out = this.#block;
+    const outView = this.#views.of(out);
     let at = copyBytes(ROW_OPEN, out, this.#used);
     const digitsAt = at;
     at = writeDigits(this.#rowCount + 2, out, at);
     const digitsEnd = at;
     at = copyBytes(ROW_OPEN_END, out, at);
-    if (prefix !== undefined)
-      at = copyReplacing(prefix, 0, prefix.length, out, at, digitsAt, digitsEnd);
-    at = copyReplacing(source, start, end, out, at, digitsAt, digitsEnd);
+    if (prefix !== undefined) {
+      const view = this.#views.of(prefix);
+      at = copyReplacing(view, 0, prefix.length, outView, at, digitsAt, digitsEnd);
+    }
+    at = copyReplacing(this.#views.of(source), start, end, outView, at, digitsAt, digitsEnd);
     at = copyBytes(ROW_CLOSE, out, at);
     this.#used = at;
     this.#rowWritten();
@@ -337,31 +341,79 @@ function writeDigits(value: number, out: Buffer, at: number): number {
 /**
  * Copies `source[start, end)` to `out` at `at`, writing the row number (`out[digitsAt,
  * digitsEnd)`, already written) in place of each 0 byte. Returns the new end of `out`.
- * `Buffer.indexOf` finds the placeholders (memchr) and a plain loop copies the short runs
- * between them: about twice as fast as testing every byte, and faster than a native copy per
- * run, whose call costs more than the few dozen bytes it moves.
+ * Four bytes at a time, as long as none of them is 0 (a cell's placeholder comes about every
+ * 45 bytes): about twice as fast as finding each placeholder with `Buffer.indexOf` and copying
+ * the bytes before it, which was the main thread's largest cost.
  */
 function copyReplacing(
-  source: Buffer,
+  source: DataView,
   start: number,
   end: number,
-  out: Buffer,
+  out: DataView,
   at: number,
   digitsAt: number,
   digitsEnd: number,
 ): number {
   let p = at;
-  let from = start;
-  while (from < end) {
-    let zero = source.indexOf(0, from);
-    if (zero === -1 || zero > end) zero = end;
-    for (let i = from; i < zero; i++) out[p++] = source[i] as number;
-    if (zero < end) {
-      for (let d = digitsAt; d < digitsEnd; d++) out[p++] = out[d] as number;
+  let i = start;
+  const lastWord = end - 4;
+  while (i <= lastWord) {
+    const word = source.getUint32(i, true);
+    // Whether any of the word's bytes is 0 (the classic bit trick, on 32-bit integers).
+    if (((word - 0x01010101) & ~word & 0x80808080) === 0) {
+      out.setUint32(p, word, true);
+      p += 4;
+      i += 4;
+    } else {
+      p = copyByte(source, i, out, p, digitsAt, digitsEnd);
+      i += 1;
     }
-    from = zero + 1;
   }
+  for (; i < end; i++) p = copyByte(source, i, out, p, digitsAt, digitsEnd);
   return p;
+}
+
+/** Copies `source[i]` to `out` at `p`, or the row number for a 0; returns the new end. */
+function copyByte(
+  source: DataView,
+  i: number,
+  out: DataView,
+  p: number,
+  digitsAt: number,
+  digitsEnd: number,
+): number {
+  const byte = source.getUint8(i);
+  if (byte !== 0) {
+    out.setUint8(p, byte);
+    return p + 1;
+  }
+  let q = p;
+  for (let d = digitsAt; d < digitsEnd; d++) out.setUint8(q++, out.getUint8(d));
+  return q;
+}
+
+/**
+ * DataViews of the buffers rows are copied from and to, made once per buffer rather than per
+ * row: a worker's rows arrive in one buffer per sheet, and the block fills for a megabyte.
+ */
+class Views {
+  #buffers: Uint8Array[] = [];
+  #views: DataView[] = [];
+
+  /** A view whose offset 0 is `bytes[0]`. */
+  of(bytes: Uint8Array): DataView {
+    const found = this.#buffers.indexOf(bytes);
+    if (found >= 0) return this.#views[found] as DataView;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // The block, a source and a prefix are in use at a time; the oldest goes first.
+    if (this.#buffers.length === 3) {
+      this.#buffers.shift();
+      this.#views.shift();
+    }
+    this.#buffers.push(bytes);
+    this.#views.push(view);
+    return view;
+  }
 }
 
 function renderHeaderCells(columns: readonly string[]): string {

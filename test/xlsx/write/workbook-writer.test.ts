@@ -260,6 +260,62 @@ describe('createWorkbookWriter', () => {
     expect(await readPart(file, 'xl/worksheets/sheet1.xml')).toContain('<dimension ref="A1"/>');
   });
 
+  it('writes rows handed over as bytes as it writes them handed over as text', async () => {
+    const dir = await makeTempDir();
+    // Rows of every length around the four bytes copied at a time, with placeholders at either
+    // end, side by side and none at all, multi-byte text, and a prefix for some.
+    const rows = [
+      renderRowCells(['a', 1, 'é😀', true], ['B', 'C', 'D', 'E']),
+      '',
+      '\0',
+      'x\0',
+      '\0\0',
+      'abc\0def\0\0ghij',
+      'abcdefgh',
+      renderRowCells(
+        ['東京', 'Zoë', 0.1 + 0.2, { kind: 'date', serial: 45_000.5 }],
+        ['B', 'C', 'D', 'E'],
+      ),
+      ...Array.from({ length: 40 }, (_, row) =>
+        renderRowCells([`r${'x'.repeat(row)}`, row * 1001], ['B', 'C']),
+      ),
+    ];
+    const prefix = renderRowCells(['from a.xlsx']);
+    const write = async (file: string, asBytes: boolean) => {
+      const writer = createWorkbookWriter({ path: file });
+      const sheet = writer.addSheet('Rows');
+      const encoded = rows.map((row) => Buffer.from(row, 'utf8'));
+      // All rows in one buffer, as a worker sends them, read at an offset into a larger one.
+      const all = Buffer.concat([Buffer.from('junk\0'), ...encoded]);
+      let at = 5;
+      for (let round = 0; round < 2; round++) {
+        at = 5;
+        encoded.forEach((row, index) => {
+          const withPrefix = round === 1 && index % 2 === 0;
+          if (asBytes) {
+            sheet.writeRenderedBytes(
+              all,
+              at,
+              at + row.length,
+              withPrefix ? Buffer.from(prefix, 'utf8') : undefined,
+            );
+          } else {
+            sheet.writeRenderedRow((withPrefix ? prefix : '') + (rows[index] as string));
+          }
+          at += row.length;
+        });
+      }
+      await sheet.end({ columns: ['source', 'b', 'c', 'd', 'e'] });
+      await writer.commit();
+      return readPart(file, 'xl/worksheets/sheet1.xml');
+    };
+    const fromText = await write(path.join(dir, 'text.xlsx'), false);
+    const fromBytes = await write(path.join(dir, 'bytes.xlsx'), true);
+    expect(fromBytes).toBe(fromText);
+    expect(fromBytes).toContain('<row r="50"><c r="A50" t="inlineStr"><is><t>from a.xlsx</t>');
+    expect(fromBytes).toContain('<row r="7">abc7def77ghij</row>');
+  });
+
   it('writes the same bytes for the same calls', async () => {
     const dir = await makeTempDir();
     await writeAllKinds(path.join(dir, 'one.xlsx'));
