@@ -57,23 +57,21 @@ export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<
 }
 
 /**
- * A render buffer to reuse: growing a fresh one for every sheet made ~30 MB of garbage per
- * medium-sized file in each worker. One buffer is kept at a time (a worker parses one file at
- * a time; a second parse in the same thread just gets a new one), and not one grown past
- * {@link KEEP_RENDER_BYTES} by an unusually large sheet.
+ * A sheet's render buffer is handed to the main thread as it is when the sheet ends (no copy),
+ * so each sheet renders into a buffer of its own. It starts at the size the last sheet needed,
+ * and a little more, so it rarely grows: growing a buffer from 1 MiB for every sheet made
+ * about 30 MB of copies per medium-sized file, and copying a reused buffer's rows out at the
+ * end of each sheet took 12 MB more. Its tail beyond the rows is never written, so it costs
+ * address space, not memory.
  */
-let idleRenderBuffer: XmlBytes | null = null;
-const KEEP_RENDER_BYTES = 64 * 1024 * 1024;
+let lastRenderedBytes = 0;
+const MIN_RENDER_BYTES = 1024 * 1024;
+/** Past this the estimate is not trusted for the next sheet: one huge sheet does not make all big. */
+const MAX_FIRST_RENDER_BYTES = 256 * 1024 * 1024;
 
-function borrowRenderBuffer(): XmlBytes {
-  const buffer = idleRenderBuffer ?? new XmlBytes(1024 * 1024);
-  idleRenderBuffer = null;
-  buffer.truncate(0);
-  return buffer;
-}
-
-function returnRenderBuffer(buffer: XmlBytes): void {
-  if (buffer.capacity <= KEEP_RENDER_BYTES) idleRenderBuffer = buffer;
+function newRenderBuffer(): XmlBytes {
+  const estimate = Math.min(MAX_FIRST_RENDER_BYTES, Math.ceil(lastRenderedBytes * 1.125));
+  return new XmlBytes(Math.max(MIN_RENDER_BYTES, estimate));
 }
 
 /**
@@ -212,7 +210,7 @@ class SheetParser {
   /** Widest text per source column, or with `columns` per output position. */
   readonly #widths: number[] = [];
   /** The rendered rows (cell XML or CSV fields) and the offset where each ends. */
-  readonly #xml = borrowRenderBuffer();
+  readonly #xml = newRenderBuffer();
   /** The rendered rows, taken out of the render buffer when the sheet ends. */
   #rendered: Uint8Array | null = null;
   readonly #ends: number[] = [];
@@ -246,17 +244,13 @@ class SheetParser {
     this.#firstKey = file.packer.count;
   }
 
-  /** Ends the sheet: notes where its keys end, takes the rendered rows out of the render buffer and gives the buffer back. */
+  /** Ends the sheet: notes where its keys end, and takes its rendered rows (the buffer itself). */
   endRendering(): void {
     this.#endKey = this.#file.packer.count;
-    if (this.#xml.capacity > KEEP_RENDER_BYTES) {
-      // Too large to keep for the next sheet anyway: hand the buffer itself over instead of a
-      // copy, which for a sheet of a million rows doubled the worker's peak memory.
-      this.#rendered = this.#xml.detach();
-    } else {
-      this.#rendered = this.#xml.take();
-      returnRenderBuffer(this.#xml);
+    if (this.#task.render === 'xlsx' || this.#task.render === 'csv') {
+      lastRenderedBytes = this.#xml.length;
     }
+    this.#rendered = this.#xml.detach();
   }
 
   get hasHeader(): boolean {
