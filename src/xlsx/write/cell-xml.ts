@@ -194,9 +194,9 @@ export class XmlBytes {
    * of ids, dates and amounts with `String()` was a visible cost.
    */
   putNumber(value: number): number {
-    const small = value | 0;
-    if (small === value) return this.#putSmallInteger(small);
-    if (Number.isInteger(value) && value > -1e15 && value < 1e15) return this.#putWhole(value);
+    if ((value | 0) === value || (Number.isInteger(value) && value > -1e15 && value < 1e15)) {
+      return this.#putWhole(value);
+    }
     const written = this.#putShortDecimal(value);
     if (written > 0) return written;
     const text = String(value);
@@ -204,30 +204,7 @@ export class XmlBytes {
     return text.length;
   }
 
-  /** A whole number from -2^31 to 2^31 - 1, with 32-bit arithmetic. */
-  #putSmallInteger(value: number): number {
-    const buffer = this.#buffer;
-    const start = this.#length;
-    let at = start;
-    let rest = value;
-    if (rest < 0) {
-      buffer[at++] = 45;
-      rest = -rest;
-    }
-    // -2^31 has no 32-bit opposite: its digits come from the double.
-    if (rest > 2147483647) return this.#putWhole(value);
-    let digits = 1;
-    for (let scan = rest; scan >= 10; scan = (scan / 10) | 0) digits++;
-    for (let i = at + digits - 1; i >= at; i--) {
-      const next = (rest / 10) | 0;
-      buffer[i] = 48 + rest - next * 10;
-      rest = next;
-    }
-    this.#length = at + digits;
-    return this.#length - start;
-  }
-
-  /** A whole number of at most 15 digits. */
+  /** A whole number of at most 15 digits; below 2^31 with 32-bit arithmetic. */
   #putWhole(value: number): number {
     const buffer = this.#buffer;
     const start = this.#length;
@@ -238,10 +215,19 @@ export class XmlBytes {
       rest = -rest;
     }
     let digits = 1;
-    for (let scan = rest; scan >= 10; scan = Math.floor(scan / 10)) digits++;
-    for (let i = at + digits - 1; i >= at; i--) {
-      buffer[i] = 48 + (rest % 10);
-      rest = Math.floor(rest / 10);
+    if (rest <= 0x7fffffff) {
+      for (let scan = rest; scan >= 10; scan = (scan / 10) | 0) digits++;
+      for (let i = at + digits - 1; i >= at; i--) {
+        const next = (rest / 10) | 0;
+        buffer[i] = 48 + rest - next * 10;
+        rest = next;
+      }
+    } else {
+      for (let scan = rest; scan >= 10; scan = Math.floor(scan / 10)) digits++;
+      for (let i = at + digits - 1; i >= at; i--) {
+        buffer[i] = 48 + (rest % 10);
+        rest = Math.floor(rest / 10);
+      }
     }
     this.#length = at + digits;
     return this.#length - start;
