@@ -184,7 +184,10 @@ export class KeySet {
       grown.set(this.#bytes.subarray(0, this.#used));
       this.#bytes = grown;
     }
-    this.#bytes.set(source.subarray(start, end), this.#used);
+    // A loop, not set(subarray()): a view per key was most of the main thread's garbage.
+    const own = this.#bytes;
+    const at = this.#used;
+    for (let i = 0; i < length; i++) own[at + i] = source[start + i] as number;
     const entry = this.#count;
     if (entry === this.#starts.length) {
       this.#starts = growArray(this.#starts);

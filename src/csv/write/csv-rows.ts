@@ -32,7 +32,11 @@ export async function writeCsvRows(
     ? null
     : moveFields(reduced.sheet.columns, reduced.outputs, offset);
   let written = 0;
-  for (const index of reduced.kept) {
+  // Indexed: a for-of here made an iterator result per row, as the await keeps the loop whole
+  // from being optimised.
+  const kept = reduced.kept;
+  for (let k = 0; k < kept.length; k++) {
+    const index = kept[k] as number;
     const start = rowStart(rows, index);
     const end = rows.ends[index] as number;
     if (move === null) {
