@@ -206,31 +206,44 @@ export class XmlBytes {
 
   /** A whole number of at most 15 digits; below 2^31 with 32-bit arithmetic. */
   #putWhole(value: number): number {
-    const buffer = this.#buffer;
     const start = this.#length;
-    let at = start;
     let rest = value;
     if (rest < 0) {
-      buffer[at++] = 45;
+      this.#buffer[this.#length++] = 45;
       rest = -rest;
     }
+    if (rest <= 0x7fffffff) this.#putSmallDigits(rest | 0);
+    else this.#putDigits(rest);
+    return this.#length - start;
+  }
+
+  /** The digits of a whole number from 0 to 2^31 - 1. */
+  #putSmallDigits(value: number): void {
+    const buffer = this.#buffer;
+    const at = this.#length;
     let digits = 1;
-    if (rest <= 0x7fffffff) {
-      for (let scan = rest; scan >= 10; scan = (scan / 10) | 0) digits++;
-      for (let i = at + digits - 1; i >= at; i--) {
-        const next = (rest / 10) | 0;
-        buffer[i] = 48 + rest - next * 10;
-        rest = next;
-      }
-    } else {
-      for (let scan = rest; scan >= 10; scan = Math.floor(scan / 10)) digits++;
-      for (let i = at + digits - 1; i >= at; i--) {
-        buffer[i] = 48 + (rest % 10);
-        rest = Math.floor(rest / 10);
-      }
+    for (let scan = value; scan >= 10; scan = (scan / 10) | 0) digits++;
+    let rest = value;
+    for (let i = at + digits - 1; i >= at; i--) {
+      const next = (rest / 10) | 0;
+      buffer[i] = 48 + rest - next * 10;
+      rest = next;
     }
     this.#length = at + digits;
-    return this.#length - start;
+  }
+
+  /** The digits of a whole number from 0 to 10^15. */
+  #putDigits(value: number): void {
+    const buffer = this.#buffer;
+    const at = this.#length;
+    let digits = 1;
+    for (let scan = value; scan >= 10; scan = Math.floor(scan / 10)) digits++;
+    let rest = value;
+    for (let i = at + digits - 1; i >= at; i--) {
+      buffer[i] = 48 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.#length = at + digits;
   }
 
   /**
