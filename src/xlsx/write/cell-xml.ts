@@ -395,13 +395,6 @@ export class XmlBytes {
     return bytes;
   }
 
-  /** A copy of the bytes written, in an ArrayBuffer of its own (so it can be transferred). */
-  take(): Uint8Array {
-    const bytes = new Uint8Array(this.#length);
-    bytes.set(this.#buffer.subarray(0, this.#length));
-    return bytes;
-  }
-
   toString(): string {
     return this.#buffer.toString('utf8', 0, this.#length);
   }
