@@ -217,9 +217,11 @@ export class KeySet {
 
 /**
  * A file's keys packed as its rows come (`keep: 'first'`), each new one checked against those
- * packed before: the in-file dedupe and the packing in one pass. Kept as `Set` strings until
- * the file ended, every key outlived the young generation and the worker's garbage collector
- * copied it twice; here a key's string dies young and only its bytes stay.
+ * packed before: the in-file dedupe and the packing in one pass. A key is written straight
+ * into the packer (see `writeKey`), with no string made: kept as strings in a `Set` until the
+ * file ended, every key outlived the young generation and was copied twice by the garbage
+ * collector. A key of every empty cell (`present` false) is packed as a `null` key, which
+ * never equals another.
  */
 export class KeyPacker implements KeySink {
   #bytes = new Uint8Array(64 * 1024);
@@ -237,16 +239,6 @@ export class KeyPacker implements KeySink {
   /** Keys packed so far. */
   get count(): number {
     return this.#count;
-  }
-
-  /**
-   * Packs `key` (as {@link keyOf} makes it) unless an equal key was packed before; true when
-   * packed. A `null` key (no key) is always packed, and never equals another.
-   */
-  addNew(key: string | null): boolean {
-    this.startKey();
-    if (key !== null) this.text(key);
-    return this.endKey(key !== null);
   }
 
   /** Starts a key, written with the {@link KeySink} methods and ended by {@link endKey}. */
