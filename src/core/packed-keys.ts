@@ -77,7 +77,7 @@ export function keyIdentity(key: string): string {
 }
 
 /** Writes `text` as WTF-8 at `at` (room is the caller's), returning the offset after it. */
-function writeWtf8(text: string, bytes: Uint8Array, at: number): number {
+export function writeWtf8(text: string, bytes: Uint8Array, at: number): number {
   let out = at;
   const length = text.length;
   for (let i = 0; i < length; i++) {
@@ -267,6 +267,16 @@ export class KeyPacker implements KeySink {
   byte(code: number): void {
     if (this.#cursor + 1 > this.#bytes.length) this.#grow(1);
     this.#bytes[this.#cursor++] = code;
+  }
+
+  /** Appends `source[start, end)`, key bytes written elsewhere (the row engine's). */
+  bytes(source: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    if (this.#cursor + length > this.#bytes.length) this.#grow(length);
+    const bytes = this.#bytes;
+    let at = this.#cursor;
+    for (let i = start; i < end; i++) bytes[at++] = source[i] as number;
+    this.#cursor = at;
   }
 
   /**

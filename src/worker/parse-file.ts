@@ -23,6 +23,8 @@ import {
 } from '../xlsx/write/cell-xml.js';
 import type { DroppedRows, FileResult, ParseTask, SheetResult } from './protocol.js';
 import { type CsvRows, type RenderedRows, rowStart } from './rendered-rows.js';
+import { type ChunkCutter, readSheetWithEngine } from './row-engine/read-sheet.js';
+import { type EngineRows, RowEngine } from './row-engine/row-engine.js';
 
 /**
  * Reads one workbook and drops the duplicates inside it. Runs in a worker thread, but is a
@@ -40,12 +42,18 @@ export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<
   });
   try {
     const file = new FileParser(task);
+    const engine = rowEngineFor(task, reader);
     for (const info of selectSheets(reader, task.sheet, task.display)) {
       const sheet = new SheetParser(info, task, file);
       const stats = { formulasWithoutValue: 0 };
       const options = signal === undefined ? { stats } : { stats, signal };
-      for await (const batch of reader.readRows(info, options)) {
-        for (const row of batch) sheet.add(row);
+      if (engine !== null && reader.openSheetSource !== undefined) {
+        const source = await reader.openSheetSource(info, options);
+        await readSheetWithEngine(engine, source, sheet, stats, task.columnOffset, cutChunks);
+      } else {
+        for await (const batch of reader.readRows(info, options)) {
+          for (const row of batch) sheet.add(row);
+        }
       }
       file.formulasWithoutValue += stats.formulasWithoutValue;
       file.endSheet(sheet);
@@ -54,6 +62,52 @@ export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<
   } finally {
     await reader.close();
   }
+}
+
+/** The worker's row engine, made on first use; `setRowEngine(false)` turns it off (tests). */
+let rowEngine: RowEngine | null = null;
+let rowEngineEnabled = true;
+let cutChunks: ChunkCutter | null = null;
+
+/**
+ * Turns the row engine on or off for this thread, and cuts the sheet's bytes into other pieces
+ * on their way to it: the tests compare the two paths, at every chunk boundary.
+ */
+export function setRowEngine(enabled: boolean, cut: ChunkCutter | null = null): void {
+  rowEngineEnabled = enabled;
+  cutChunks = cut;
+}
+
+/**
+ * The row engine, when it can read this file for this task: an xlsx workbook in the 1900 date
+ * system, merged to xlsx keeping the first of each key (named key columns, compared exactly),
+ * every column, the header found by itself, nothing cut and no duplicates report. Other
+ * tasks read with the JavaScript scanner alone.
+ */
+function rowEngineFor(task: ParseTask, reader: WorkbookReader): RowEngine | null {
+  const usable =
+    rowEngineEnabled &&
+    reader.format === 'xlsx' &&
+    !reader.date1904 &&
+    task.render === 'xlsx' &&
+    task.keep === 'first' &&
+    task.columns === null &&
+    task.headerRow === null &&
+    task.keyColumns !== 'all' &&
+    !task.truncateLong &&
+    !task.reportDuplicates &&
+    !task.key.ignoreCase &&
+    !task.key.trim &&
+    !task.key.keysAsText;
+  if (!usable) return null;
+  try {
+    rowEngine ??= new RowEngine();
+  } catch {
+    // No WebAssembly here (node --jitless, say): the JavaScript path reads everything.
+    rowEngineEnabled = false;
+    return null;
+  }
+  return rowEngine;
 }
 
 /**
@@ -324,6 +378,68 @@ class SheetParser {
       else renderCsvFieldsInto(this.#xml, this.#placeCells(slots, cells), slots.length);
       this.#ends.push(this.#xml.length);
     }
+  }
+
+  /**
+   * The columns the row engine reads with, once the header is known: which source columns are
+   * named, and the key's source columns in key order. Null when the engine cannot take them.
+   */
+  engineColumns(): { named: boolean[]; keyColumns: number[] } | null {
+    const namer = this.#namer;
+    if (namer === null || this.#keyColumns !== null || this.#slots !== null) return null;
+    const named: boolean[] = [];
+    for (const column of namer.columns()) {
+      while (named.length < column.source) named.push(false);
+      named[column.source] = true;
+    }
+    return { named, keyColumns: this.#task.keyColumns === null ? [] : [...this.#keyIndexes] };
+  }
+
+  /**
+   * Takes rows the row engine read (data rows, after the header): each is keyed, and kept or
+   * dropped, as {@link add} would; a kept row's cell XML is the engine's, byte for byte what
+   * `renderRowCellsInto` writes.
+   */
+  addEngineRows(rows: EngineRows): void {
+    const { count, records, out, keys, cellWidths } = rows;
+    const packer = this.#file.packer;
+    const xml = this.#xml;
+    const widths = this.#widths;
+    let outAt = 0;
+    let keyAt = 0;
+    let widthAt = 0;
+    // Kept rows that follow each other are copied in one piece: `base` maps the engine's
+    // offsets to the render buffer's for the piece being gathered from `runStart`.
+    let runStart = 0;
+    let base = xml.length;
+    for (let i = 0; i < count; i++) {
+      const record = i * 5;
+      const outEnd = records[record + 1] as number;
+      const keyEnd = records[record + 2] as number;
+      const widthEnd = records[record + 4] as number;
+      this.rowsRead += 1;
+      packer.startKey();
+      packer.bytes(keys, keyAt, keyEnd);
+      if (packer.endKey(records[record + 3] === 1)) {
+        this.#rowNumbers.push(records[record] as number);
+        this.#ends.push(base + outEnd);
+        for (let w = widthAt; w < widthEnd; w++) {
+          const cell = cellWidths[w] as number;
+          const column = cell >>> 16;
+          const width = cell & 0xffff;
+          if (width > (widths[column] ?? 0)) widths[column] = width;
+        }
+      } else {
+        this.#file.duplicates += 1;
+        xml.copyFrom(out, runStart, outAt);
+        runStart = outEnd;
+        base = xml.length - outEnd;
+      }
+      outAt = outEnd;
+      keyAt = keyEnd;
+      widthAt = widthEnd;
+    }
+    xml.copyFrom(out, runStart, outAt);
   }
 
   /** The row's cells in the selected columns' order (one array, refilled per row). */

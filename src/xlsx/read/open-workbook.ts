@@ -45,6 +45,11 @@ export interface WorkbookReader {
    * workbook is closed; stopping early only stops this sheet's stream.
    */
   readRows(sheet: SheetInfo, options?: ReadRowsOptions): AsyncIterable<SheetRow[]>;
+  /**
+   * What a reader of its own (the row engine) needs to read a sheet, instead of
+   * {@link readRows}; xlsx workbooks only.
+   */
+  openSheetSource?(sheet: SheetInfo, options?: ReadRowsOptions): Promise<SheetSource>;
   /** Bytes inflated from the file so far, counted on the real streams (for a per-run cap). */
   readonly inflatedBytes: number;
   /** Closes the file. Safe to call more than once. */
@@ -70,6 +75,21 @@ export async function openWorkbook(
     await archive.close();
     throw error;
   }
+}
+
+/**
+ * One sheet, for a reader of its own: its XML's bytes (checked as they inflate), what the cells
+ * refer to, and a JavaScript scanner for whatever that reader leaves to it.
+ */
+export interface SheetSource {
+  readonly bytes: AsyncIterable<Buffer>;
+  readonly sharedStrings: readonly string[];
+  readonly dateStyles: Uint8Array;
+  readonly date1904: boolean;
+  readonly maxElementChars: number;
+  readonly scanner: SheetScanner;
+  /** The error to throw for `error`, with the file, sheet and part; closes the workbook. */
+  fail(error: unknown): Promise<XlmergeError>;
 }
 
 /** What every sheet of a workbook is read with, loaded once. */
@@ -104,6 +124,39 @@ class XlsxWorkbookReader implements WorkbookReader {
 
   get inflatedBytes(): number {
     return this.archive.inflatedBytes;
+  }
+
+  async openSheetSource(sheet: SheetInfo, options: ReadRowsOptions = {}): Promise<SheetSource> {
+    const { signal } = options;
+    const where = { file: this.file, sheet: sheet.name, part: sheet.part };
+    const fail = async (error: unknown): Promise<XlmergeError> => {
+      await this.close();
+      return withContext(error, where);
+    };
+    try {
+      if (this.closing !== undefined) {
+        throw new XlmergeError(ErrorCode.Internal, 'The workbook was read after it was closed');
+      }
+      const shared = await this.loadSharedParts(signal);
+      const scanner = new SheetScanner({
+        sharedStrings: shared.sharedStrings,
+        dateStyles: shared.dateStyles,
+        date1904: this.structure.date1904,
+        maxElementChars: this.limits.maxElementChars,
+        ...where,
+      });
+      return {
+        bytes: this.archive.streamPartBytes(sheet.part, signal === undefined ? {} : { signal }),
+        sharedStrings: shared.sharedStrings,
+        dateStyles: shared.dateStyles,
+        date1904: this.structure.date1904,
+        maxElementChars: this.limits.maxElementChars,
+        scanner,
+        fail,
+      };
+    } catch (error) {
+      throw await fail(error);
+    }
   }
 
   close(): Promise<void> {

@@ -200,6 +200,14 @@ export class SheetScanner {
     return this.scanBatch();
   }
 
+  /**
+   * Continues after row `number`, read by someone else (the row engine): the text pushed next
+   * starts with the row after it, and a row without `r` counts on from `number`.
+   */
+  resumeAfterRow(number: number): void {
+    this.rowNumber = number;
+  }
+
   /** The next batch of rows from text already pushed, when the last batch was full; else none. */
   drain(): SheetRow[] {
     return this.full ? this.scanBatch() : [];
@@ -1122,7 +1130,8 @@ function readSimpleDecimal(buf: string, start: number, end: number): number {
 }
 
 /** `0x1A`, `0o7`, `0b1`: forms Number() accepts but a stored cell value never uses. */
-function isNonDecimalLiteral(text: string): boolean {
+/** `0x…`, `0o…`, `0b…`: forms `Number()` reads that are not decimal numbers. */
+export function isNonDecimalLiteral(text: string): boolean {
   if (text.length < 3) return false;
   const prefix = text.charCodeAt(1) | 0x20;
   return text.charCodeAt(0) === DIGIT_0 && (prefix === 120 || prefix === 111 || prefix === 98);

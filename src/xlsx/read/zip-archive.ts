@@ -115,6 +115,29 @@ export class ZipArchive {
     part: string,
     options: { signal?: AbortSignal } = {},
   ): AsyncGenerator<string> {
+    const decoder = new StringDecoder('utf8');
+    let started = false;
+    for await (const chunk of this.streamPartBytes(part, options)) {
+      let text = decoder.write(chunk);
+      if (!started && text.length > 0) {
+        started = true;
+        if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
+      }
+      if (text.length > 0) yield text;
+    }
+    const rest = decoder.end();
+    if (rest.length > 0) yield rest;
+  }
+
+  /**
+   * The bytes of one entry, chunk by chunk as it inflates, checked: its size against the
+   * header and the limits, its CRC-32 at the end, and that it is not UTF-16. The stream is
+   * destroyed when iteration stops early.
+   */
+  async *streamPartBytes(
+    part: string,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<Buffer> {
     const { signal } = options;
     const entry = this.entries.get(part);
     if (entry === undefined) {
@@ -132,12 +155,11 @@ export class ZipArchive {
       stream.destroy(signal?.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    const decoder = new StringDecoder('utf8');
     let entryBytes = 0;
     let entryCrc = 0;
-    let started = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (entryBytes === 0 && isUtf16(chunk)) throw utf16Part(this.file, part);
         entryBytes += chunk.length;
         entryCrc = crc32(chunk, entryCrc);
         this.#inflated += chunk.length;
@@ -161,17 +183,9 @@ export class ZipArchive {
             'maxFileBytes',
           );
         }
-        if (!started && isUtf16(chunk)) throw utf16Part(this.file, part);
-        let text = decoder.write(chunk);
-        if (!started && text.length > 0) {
-          started = true;
-          if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
-        }
-        if (text.length > 0) yield text;
+        yield chunk;
         throwIfAborted(signal, this.file, part);
       }
-      const rest = decoder.end();
-      if (rest.length > 0) yield rest;
       if (entryBytes !== entry.uncompressedSize) {
         throw sizeMismatch(this.file, part, entry, entryBytes, true);
       }

@@ -127,7 +127,7 @@ function hexEscape(code: number): string {
 
 const CELL_START = '<c r="';
 /** Enough for `<c r="` + placeholder + the longest fragment and number below (letters apart). */
-const CELL_MARKUP_BYTES = 96;
+export const CELL_MARKUP_BYTES = 96;
 /** Row offsets travel as 32-bit numbers, so one buffer of rows stays below 4 GiB. */
 const MAX_XML_BYTES = 2 ** 32 - 1;
 // Pre-built tails of `<c r="A\0"` for each kind of cell.
@@ -144,6 +144,21 @@ const DATE = `" s="${StyleId.Date}"><v>`;
 const DATE_TIME = `" s="${StyleId.DateTime}"><v>`;
 const TIME = `" s="${StyleId.Time}"><v>`;
 const ELAPSED = `" s="${StyleId.Elapsed}"><v>`;
+
+/**
+ * The markup after `<c r="A\0` of the cells the row engine writes, in engine.c's order: it
+ * writes these bytes, so the two paths cannot drift apart.
+ */
+export const CELL_FRAGMENTS = Object.freeze({
+  number: NUMBER,
+  valueEnd: VALUE_END,
+  true: TRUE,
+  false: FALSE,
+  date: DATE,
+  dateTime: DATE_TIME,
+  time: TIME,
+  elapsed: ELAPSED,
+});
 
 /**
  * A growable buffer of UTF-8 XML. Cell XML is rendered straight into bytes: building strings
@@ -362,6 +377,12 @@ export class XmlBytes {
     this.#length = at;
   }
 
+  /** Appends `source[start, end)`, bytes rendered elsewhere (the row engine's). */
+  copyFrom(source: Buffer, start: number, end: number): void {
+    this.reserve(end - start);
+    this.#length += source.copy(this.#buffer, this.#length, start, end);
+  }
+
   /** Appends one byte. */
   byte(value: number): void {
     this.reserve(1);
@@ -458,13 +479,7 @@ export function renderRowCellsInto(
     let width: number;
     if (typeof cell === 'string') {
       if (cell.length > MAX_CELL_TEXT) throw cellTooLong(cell.length, letters);
-      const first = cell.charCodeAt(0);
-      const lastChar = cell.charCodeAt(cell.length - 1);
-      // XML whitespace at either end is kept only under xml:space="preserve".
-      out.putAscii(isXmlSpace(first) || isXmlSpace(lastChar) ? TEXT_PRESERVE : TEXT);
-      const newline = out.xmlText(cell);
-      out.ascii(TEXT_END);
-      width = newline === -1 ? cell.length : newline;
+      width = putTextCellRest(out, cell);
     } else if (typeof cell === 'number') {
       if (Number.isFinite(cell)) {
         out.putAscii(NUMBER);
@@ -504,6 +519,21 @@ export function renderRowCellsInto(
     }
     if (widths !== undefined && width > (widths[i] ?? 0)) widths[i] = width;
   }
+}
+
+/**
+ * A text cell after its `<c r="A\0`: the rest of its markup and the text, into `out` (with room
+ * for the markup reserved); returns the characters it shows (up to the first line break). The
+ * row engine renders each shared string with it once, and copies the bytes into every cell.
+ */
+export function putTextCellRest(out: XmlBytes, text: string): number {
+  const first = text.charCodeAt(0);
+  const lastChar = text.charCodeAt(text.length - 1);
+  // XML whitespace at either end is kept only under xml:space="preserve".
+  out.putAscii(isXmlSpace(first) || isXmlSpace(lastChar) ? TEXT_PRESERVE : TEXT);
+  const newline = out.xmlText(text);
+  out.ascii(TEXT_END);
+  return newline === -1 ? text.length : newline;
 }
 
 function cellTooLong(length: number, letters: string): XlmergeError {

@@ -1,0 +1,526 @@
+/*
+ * The row engine: a worker's per-cell loop for the common case, compiled to WebAssembly
+ * (build.sh). It reads the rows of a sheet's <sheetData> from UTF-8 bytes, and for each row
+ * writes the row's cells as output XML (with the row-number placeholder 0, exactly as
+ * renderRowCellsInto writes them), the row's key bytes (exactly as writeKey writes them), and
+ * one record. Everything it does not handle it leaves to the JavaScript scanner: it stops at
+ * the start of such a row ("bail") and says where, so the JavaScript path reads the rest of
+ * the sheet from there. What it handles:
+ *
+ *   <row r="N" …>…</row> (any other attributes), rows and cells with `r`;
+ *   <c r="A1" s="3" t="s|n|b" …/> or <c …><v>text</v></c>;
+ *   shared strings (rendered, measured and keyed by JavaScript, once per string);
+ *   numbers whose text is already what String() writes (at most 15 significant digits, plain
+ *   notation), others formatted by JavaScript (js_format); date styles (1900 date system);
+ *   booleans 0 and 1.
+ *
+ * Anything else in a row (formulas, inline strings, errors, whitespace, entities, a cell
+ * column that does not grow, a column the header did not name, …) is a bail. No libc.
+ */
+typedef unsigned char u8;
+typedef unsigned int u32;
+typedef int i32;
+
+/*
+ * JavaScript: String(Number(text)) for the number text at `text` (-0 as 0) written at `out`;
+ * returns its length, or -1 when the text is not a number the JavaScript reader accepts.
+ * With `date_key` 1, writes instead the key part of the date with that serial ("d" and the
+ * epoch milliseconds).
+ */
+extern i32 js_format(u32 text, u32 length, u32 out, u32 date_key);
+
+enum { NEED_MORE = 0, END = 1, HEADER = 2, BAIL = 3, FULL = 4 };
+enum { F_NUMBER, F_VALUE_END, F_TRUE, F_FALSE, F_DATE, F_DATE_TIME, F_TIME, F_ELAPSED, F_COUNT };
+#define MAX_ROWS 1048576u
+#define MAX_KEY_COLUMNS 64
+#define SCRATCH 64
+#define RECORD 5
+#define MAX_COLUMNS 16384
+
+/* Configuration, set by JavaScript (see row-engine.ts). */
+static struct {
+  /* Shared strings: rendered body (after `<c r="A\0`), key part, width, flags (1 empty, 2 unusable). */
+  const u8 *string_bytes;
+  const u32 *body_start, *body_length, *key_start, *key_length, *string_width;
+  const u8 *string_flags;
+  u32 string_count;
+  /* Date flag per style: 0 a number, 1 a date, 2 an elapsed time. */
+  const u8 *date_styles;
+  u32 style_count;
+  /* Fragments of cell markup: F_COUNT (offset, length) pairs into fragment_bytes. */
+  const u8 *fragment_bytes;
+  const u32 *fragments;
+  /* Columns, once the header is known: letters (4 bytes each: length, up to 3 letters), named flags. */
+  const u8 *letters;
+  const u8 *named;
+  u32 column_count;
+  const u32 *key_columns;
+  u32 key_column_count;
+  /* Outputs. */
+  u8 *out;
+  u32 out_capacity;
+  u32 *records; /* RECORD per row: row number, out end, key end, present, cell widths end */
+  u32 record_capacity;
+  u32 *cell_widths; /* per non-empty cell of a row: column << 16 | width */
+  u32 cell_width_capacity;
+  u8 *keys;
+  u32 key_capacity;
+  u32 *header; /* 2 per non-empty header cell: column, shared string index */
+  u32 header_capacity;
+} config;
+
+/* Results of the last scan, read by JavaScript. */
+static struct {
+  u32 consumed;
+  u32 out_used;
+  u32 record_count;
+  u32 key_used;
+  u32 width_used;
+  u32 blank_rows;
+  u32 last_row;
+  u32 header_cells;
+  u32 header_row;
+} result;
+
+static i32 have_header;
+static u8 scratch[SCRATCH * 2];
+
+/* Exported accessors: the configuration and result blocks, for JavaScript to fill and read. */
+u32 config_address(void) { return (u32)&config; }
+u32 result_address(void) { return (u32)&result; }
+void reset(i32 header_known, u32 last_row) {
+  have_header = header_known;
+  result.last_row = last_row;
+  result.blank_rows = 0;
+}
+
+static i32 is_name_char(u8 c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' ||
+         c == '_' || c == '-' || c == '.';
+}
+
+/* An attribute name: not empty, and not starting with a digit, '-' or '.'. */
+static i32 is_name(const u8 *s, u32 name, u32 name_end) {
+  if (name_end == name) return 0;
+  u8 c = s[name];
+  return !((c >= '0' && c <= '9') || c == '-' || c == '.');
+}
+
+/* An xmlns attribute: a namespace declared inside the data, which the scanner must see. */
+static i32 is_namespace(const u8 *s, u32 name, u32 name_end) {
+  return name_end - name >= 5 && s[name] == 'x' && s[name + 1] == 'm' && s[name + 2] == 'l' &&
+         s[name + 3] == 'n' && s[name + 4] == 's';
+}
+
+/* Moves *at past an attribute value and its closing quote: 0; 1 when the input ends first; -1 on `&` or `<`. */
+static i32 skip_value(const u8 *s, u32 end, u32 *at) {
+  u32 i = *at;
+  while (i < end && s[i] != '"') {
+    if (s[i] == '&' || s[i] == '<') return -1;
+    i++;
+  }
+  if (i >= end) return 1;
+  *at = i + 1;
+  return 0;
+}
+
+static u8 *put_fragment(u8 *o, u32 which) {
+  const u8 *bytes = config.fragment_bytes + config.fragments[2 * which];
+  u32 length = config.fragments[2 * which + 1];
+  for (u32 k = 0; k < length; k++) o[k] = bytes[k];
+  return o + length;
+}
+
+static u8 *put_digits(u8 *o, u32 value) {
+  u8 digits[12];
+  u32 n = 0;
+  do {
+    digits[n++] = (u8)('0' + value % 10);
+    value /= 10;
+  } while (value > 0);
+  while (n > 0) *o++ = digits[--n];
+  return o;
+}
+
+/*
+ * Whether `text` is already the text String() gives its number: optional minus, no leading
+ * zero, no trailing zero after the point, at most 15 significant digits and 15 integer digits,
+ * at least 1e-6 (no exponent), and not -0. Such a decimal is the shortest that reads back as
+ * its double, since two different decimals of at most 15 digits never read as the same double.
+ */
+static i32 is_plain_number(const u8 *t, u32 n) {
+  u32 i = 0;
+  if (n == 0) return 0;
+  if (t[0] == '-') i = 1;
+  if (i >= n) return 0;
+  u32 integer_start = i;
+  if (t[i] == '0') i++;
+  else {
+    while (i < n && t[i] >= '0' && t[i] <= '9') i++;
+  }
+  u32 integer_digits = i - integer_start;
+  if (integer_digits == 0 || integer_digits > 15) return 0;
+  i32 zero_integer = integer_digits == 1 && t[integer_start] == '0';
+  if (i == n) return !(zero_integer && integer_start == 1); /* "-0" is written "0" */
+  if (t[i] != '.') return 0;
+  i++;
+  u32 fraction_start = i;
+  while (i < n && t[i] >= '0' && t[i] <= '9') i++;
+  if (i != n || i == fraction_start || t[n - 1] == '0') return 0;
+  u32 significant;
+  if (zero_integer) {
+    u32 zeros = 0;
+    while (t[fraction_start + zeros] == '0') zeros++;
+    if (zeros > 5) return 0;
+    significant = n - fraction_start - zeros;
+  } else {
+    significant = integer_digits + (n - fraction_start);
+  }
+  return significant <= 15;
+}
+
+/* A cell's column from the letters of `r` (then digits); -1 if malformed. */
+static i32 read_column(const u8 *s, u32 start, u32 end) {
+  u32 i = start;
+  i32 column = 0;
+  while (i < end && s[i] >= 'A' && s[i] <= 'Z' && i - start < 3) column = column * 26 + (s[i++] - 'A' + 1);
+  if (i == start || i == end) return -1;
+  for (u32 k = i; k < end; k++) {
+    if (s[k] < '0' || s[k] > '9') return -1;
+  }
+  return column - 1;
+}
+
+static i32 read_number(const u8 *s, u32 start, u32 end, u32 limit) {
+  if (start == end || end - start > 9) return -1;
+  u32 value = 0;
+  for (u32 k = start; k < end; k++) {
+    if (s[k] < '0' || s[k] > '9') return -1;
+    value = value * 10 + (s[k] - '0');
+  }
+  return value > limit ? -1 : (i32)value;
+}
+
+static i32 matches(const u8 *s, u32 at, u32 end, const char *text) {
+  for (u32 k = 0; text[k] != 0; k++) {
+    if (at + k >= end || s[at + k] != (u8)text[k]) return 0;
+  }
+  return 1;
+}
+
+/* A key column's part of the row's key: where in `scratch`-like storage it is. */
+static struct {
+  const u8 *bytes;
+  u32 length;
+} parts[MAX_KEY_COLUMNS];
+static u8 part_storage[MAX_KEY_COLUMNS][SCRATCH];
+
+/*
+ * Reads one row starting at s[at] ('<' of <row). Returns the position after it, 0 when the row
+ * is not complete in [at, end), or -1 to bail.
+ */
+static i32 read_row(const u8 *s, u32 at, u32 end) {
+  u32 i = at + 4;
+  u32 number = result.last_row + 1;
+  for (;;) {
+    if (i >= end) return 0;
+    u8 c = s[i];
+    if (c == '>') { i++; break; }
+    if (c == '/') {
+      if (i + 1 >= end) return 0;
+      if (s[i + 1] != '>') return -1;
+      /* A formatting-only row without cells is not data. */
+      if (number > MAX_ROWS) return -1;
+      result.last_row = number;
+      return (i32)(i + 2);
+    }
+    if (c != ' ') return -1;
+    i++;
+    u32 name = i;
+    while (i < end && is_name_char(s[i])) i++;
+    if (i + 1 >= end) return 0;
+    if (!is_name(s, name, i) || s[i] != '=' || s[i + 1] != '"' || is_namespace(s, name, i)) return -1;
+    u32 value = i + 2;
+    i = value;
+    i32 skipped = skip_value(s, end, &i);
+    if (skipped != 0) return skipped > 0 ? 0 : -1;
+    if (value - name == 3 && s[name] == 'r') {
+      i32 r = read_number(s, value, i - 1, MAX_ROWS);
+      if (r < 1) return -1;
+      number = (u32)r;
+    }
+  }
+  if (number > MAX_ROWS) return -1;
+
+  u8 *o = config.out + result.out_used;
+  u8 *row_out = o;
+  u32 key_columns = have_header ? config.key_column_count : 0;
+  for (u32 k = 0; k < key_columns; k++) parts[k].length = 0;
+  i32 previous = -1;
+  i32 has_cells = 0;
+  i32 non_empty = 0;
+  u32 header_cells = 0;
+  u32 widths = result.width_used;
+  for (;;) {
+    if (i + 1 >= end) return 0;
+    if (s[i] != '<') return -1;
+    if (s[i + 1] == '/') {
+      if (i + 6 > end) return 0;
+      if (!matches(s, i, end, "</row>")) return -1;
+      i += 6;
+      break;
+    }
+    if (s[i + 1] != 'c' || i + 2 >= end) return i + 2 >= end ? 0 : -1;
+    if (s[i + 2] != ' ') return -1;
+    i += 2;
+    i32 column = -1;
+    u32 style = 0;
+    u8 type = 'n';
+    for (;;) {
+      if (i >= end) return 0;
+      u8 c = s[i];
+      if (c == '>' || c == '/') break;
+      if (c != ' ') return -1;
+      i++;
+      u32 name = i;
+      while (i < end && is_name_char(s[i])) i++;
+      if (i + 1 >= end) return 0;
+      if (!is_name(s, name, i) || s[i] != '=' || s[i + 1] != '"' || is_namespace(s, name, i)) {
+        return -1;
+      }
+      u32 value = i + 2;
+      i = value;
+      i32 skipped = skip_value(s, end, &i);
+      if (skipped != 0) return skipped > 0 ? 0 : -1;
+      if (value - name != 3) continue;
+      u8 which = s[name];
+      if (which == 'r') {
+        column = read_column(s, value, i - 1);
+        if (column < 0) return -1;
+      } else if (which == 's') {
+        i32 parsed = read_number(s, value, i - 1, 0x7fffffff);
+        if (parsed < 0) return -1;
+        style = (u32)parsed;
+      } else if (which == 't') {
+        if (i - 1 - value != 1) return -1;
+        type = s[value];
+        if (type != 's' && type != 'n' && type != 'b') return -1;
+      }
+    }
+    if (column <= previous) return -1;
+    previous = column;
+    has_cells = 1;
+    if (s[i] == '/') {
+      if (i + 1 >= end) return 0;
+      if (s[i + 1] != '>') return -1;
+      i += 2;
+      continue; /* an empty cell */
+    }
+    i++;
+    if (i + 3 > end) return 0;
+    if (!matches(s, i, end, "<v>")) return -1;
+    i += 3;
+    u32 v = i;
+    while (i < end && s[i] != '<') {
+      if (s[i] == '&') return -1;
+      i++;
+    }
+    if (i + 8 > end) return 0;
+    if (!matches(s, i, end, "</v></c>")) return -1;
+    u32 v_end = i;
+    i += 8;
+    if (v == v_end) return -1;
+
+    if (!have_header) {
+      /* The header row: shared strings only, handed to JavaScript. */
+      if (type != 's') return -1;
+      i32 index = read_number(s, v, v_end, 0x7fffffff);
+      if (index < 0 || (u32)index >= config.string_count) return -1;
+      if (config.string_flags[index] & 2) return -1;
+      if (config.string_flags[index] & 1) continue;
+      if (header_cells >= config.header_capacity || column >= MAX_COLUMNS) return -1;
+      config.header[2 * header_cells] = (u32)column;
+      config.header[2 * header_cells + 1] = (u32)index;
+      header_cells++;
+      non_empty = 1;
+      continue;
+    }
+    if ((u32)column >= config.column_count || !config.named[column]) return -1;
+    /* Room for the markup, letters and a number; text is checked below. */
+    if (result.out_used + (u32)(o - row_out) + 160 + (v_end - v) > config.out_capacity) return -2;
+    const u8 *letters = config.letters + 4 * column;
+    *o++ = '<'; *o++ = 'c'; *o++ = ' '; *o++ = 'r'; *o++ = '='; *o++ = '"';
+    for (u32 k = 1; k <= letters[0]; k++) *o++ = letters[k];
+    *o++ = 0;
+    u32 width;
+    const u8 *part = 0;
+    u32 part_length = 0;
+    i32 key_slot = -1;
+    for (u32 k = 0; k < key_columns; k++) {
+      if (config.key_columns[k] == (u32)column) key_slot = (i32)k;
+    }
+    if (type == 's') {
+      i32 index = read_number(s, v, v_end, 0x7fffffff);
+      if (index < 0 || (u32)index >= config.string_count) return -1;
+      u8 flags = config.string_flags[index];
+      if (flags & 2) return -1;
+      if (flags & 1) {
+        o -= 7 + letters[0]; /* an empty string is an empty cell */
+        continue;
+      }
+      u32 length = config.body_length[index];
+      if (result.out_used + (u32)(o - row_out) + length > config.out_capacity) return -2;
+      const u8 *body = config.string_bytes + config.body_start[index];
+      for (u32 k = 0; k < length; k++) o[k] = body[k];
+      o += length;
+      width = config.string_width[index];
+      part = config.string_bytes + config.key_start[index];
+      part_length = config.key_length[index];
+    } else if (type == 'b') {
+      if (v_end - v != 1 || (s[v] != '0' && s[v] != '1')) return -1;
+      o = put_fragment(o, s[v] == '1' ? F_TRUE : F_FALSE);
+      width = 5;
+      if (key_slot >= 0) {
+        u8 *p = part_storage[key_slot];
+        p[0] = '2'; p[1] = ':'; p[2] = 'b'; p[3] = s[v];
+        part = p;
+        part_length = 4;
+      }
+    } else {
+      const u8 *text = s + v;
+      u32 length = v_end - v;
+      if (!is_plain_number(text, length)) {
+        if (length > SCRATCH) return -1;
+        i32 written = js_format((u32)text, length, (u32)scratch, 0);
+        if (written < 0) return -1;
+        text = scratch;
+        length = (u32)written;
+      }
+      u8 flag = style < config.style_count ? config.date_styles[style] : 0;
+      if (flag == 0) {
+        o = put_fragment(o, F_NUMBER);
+        width = length < 15 ? length : 15;
+      } else {
+        i32 integer = 1;
+        for (u32 k = 0; k < length; k++) {
+          if (text[k] == 'e') return -1;
+          if (text[k] == '.') integer = 0;
+        }
+        u32 fragment;
+        if (flag == 2) fragment = F_ELAPSED;
+        else if (text[0] == '0') fragment = F_TIME;
+        else if (integer) fragment = F_DATE;
+        else fragment = F_DATE_TIME;
+        o = put_fragment(o, fragment);
+        width = integer ? 10 : 19;
+      }
+      for (u32 k = 0; k < length; k++) *o++ = text[k];
+      o = put_fragment(o, F_VALUE_END);
+      if (key_slot >= 0) {
+        u8 *p = part_storage[key_slot];
+        if (flag == 0) {
+          /* `${length + 1}:n${text}` */
+          u8 *q = put_digits(p, length + 1);
+          *q++ = ':';
+          *q++ = 'n';
+          for (u32 k = 0; k < length; k++) *q++ = text[k];
+          part_length = (u32)(q - p);
+        } else {
+          i32 written = js_format((u32)(s + v), v_end - v, (u32)p, 1);
+          if (written < 0) return -1;
+          part_length = (u32)written;
+        }
+        part = p;
+      }
+    }
+    non_empty = 1;
+    if (widths >= config.cell_width_capacity) return -2;
+    config.cell_widths[widths++] = ((u32)column << 16) | width;
+    if (key_slot >= 0) {
+      parts[key_slot].bytes = part;
+      parts[key_slot].length = part_length;
+    }
+  }
+
+  result.last_row = number;
+  if (!has_cells) return (i32)i;
+  if (!have_header) {
+    if (!non_empty) return (i32)i; /* blank rows before the header are passed over */
+    result.header_cells = header_cells;
+    result.header_row = number;
+    return (i32)i;
+  }
+  if (!non_empty) {
+    result.blank_rows++;
+    return (i32)i;
+  }
+  /* The key: each key column's part, or `_` for an empty cell. */
+  u32 key_size = 1;
+  for (u32 k = 0; k < key_columns; k++) key_size += parts[k].length + 1;
+  if (result.key_used + key_size > config.key_capacity || result.record_count >= config.record_capacity) {
+    return -2;
+  }
+  u8 *key = config.keys + result.key_used;
+  i32 present = 0;
+  for (u32 k = 0; k < key_columns; k++) {
+    if (parts[k].length == 0) {
+      *key++ = '_';
+      continue;
+    }
+    present = 1;
+    for (u32 b = 0; b < parts[k].length; b++) *key++ = parts[k].bytes[b];
+  }
+  result.out_used += (u32)(o - row_out);
+  result.key_used = (u32)(key - config.keys);
+  result.width_used = widths;
+  u32 *record = config.records + RECORD * result.record_count++;
+  record[0] = number;
+  record[1] = result.out_used;
+  record[2] = result.key_used;
+  record[3] = (u32)present;
+  record[4] = widths;
+  return (i32)i;
+}
+
+/*
+ * Reads rows from input[0, length). Returns a status; `result.consumed` says how far it got:
+ * NEED_MORE (the rest is an incomplete row: give it again with more input), END (at
+ * `</sheetData>`), HEADER (the header row was read: set the columns up and go on from
+ * `consumed`), BAIL (a row it does not handle starts at `consumed`), FULL (drain the outputs
+ * and go on from `consumed`).
+ */
+i32 scan(const u8 *input, u32 length) {
+  u32 at = 0;
+  result.out_used = 0;
+  result.record_count = 0;
+  result.key_used = 0;
+  result.width_used = 0;
+  result.header_cells = 0;
+  for (;;) {
+    result.consumed = at;
+    if (at >= length) return NEED_MORE;
+    if (input[at] != '<') return BAIL;
+    if (at + 4 > length) return NEED_MORE;
+    if (matches(input, at, length, "</sheetData>")) return END;
+    if (at + 12 > length && input[at + 1] == '/') return NEED_MORE;
+    if (at + 5 > length) return NEED_MORE;
+    if (!matches(input, at, length, "<row") || (input[at + 4] != ' ' && input[at + 4] != '>' && input[at + 4] != '/')) {
+      return BAIL;
+    }
+    u32 saved_row = result.last_row;
+    u32 saved_blank = result.blank_rows;
+    i32 next = read_row(input, at, length);
+    if (next <= 0) {
+      result.last_row = saved_row;
+      result.blank_rows = saved_blank;
+      if (next == 0) return NEED_MORE;
+      return next == -2 && result.record_count > 0 ? FULL : BAIL;
+    }
+    at = (u32)next;
+    if (!have_header && result.header_cells > 0) {
+      result.consumed = at;
+      have_header = 1;
+      return HEADER;
+    }
+  }
+}

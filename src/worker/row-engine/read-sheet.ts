@@ -1,0 +1,179 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { SheetSource } from '../../xlsx/read/open-workbook.js';
+import type { ReadStats, SheetRow } from '../../xlsx/read/types.js';
+import { type EngineRows, type RowEngine, ScanStatus } from './row-engine.js';
+
+/** What the row engine's reading needs of the worker's sheet parser. */
+export interface EngineSheet {
+  /** Takes a row read by the JavaScript scanner (or the header row the engine read). */
+  add(row: SheetRow): void;
+  /** The columns to read with once the header is known; null when the engine cannot. */
+  engineColumns(): { named: boolean[]; keyColumns: number[] } | null;
+  /** Takes data rows the engine read. */
+  addEngineRows(rows: EngineRows): void;
+  blankRows: number;
+}
+
+/** Cuts a chunk of the sheet's bytes into pieces (tests: every chunk boundary). */
+export type ChunkCutter = (chunk: Buffer) => Buffer[];
+
+/** Rows the engine has read in this thread, for the tests to see that it did. */
+let engineRows = 0;
+export function rowsReadByEngine(): number {
+  return engineRows;
+}
+
+const SHEET_DATA = Buffer.from('<sheetData>');
+/**
+ * The start of a worksheet the engine reads: the main namespace as the default one, as Excel,
+ * LibreOffice, openpyxl and xlmerge write it. Other prefixes or namespaces are the scanner's.
+ */
+const WORKSHEET_START =
+  /^\uFEFF?(?:<\?xml[^>]*\?>\s*)?<worksheet xmlns="http:\/\/schemas\.openxmlformats\.org\/spreadsheetml\/2006\/main"[\s>]/;
+/**
+ * The elements a worksheet may have before `<sheetData>` (in the schema's order). A prefix with
+ * anything else (an extension, a comment, CDATA) could hide a `<sheetData>` that is not the
+ * sheet's, so such a sheet is the scanner's alone.
+ */
+const PREFIX_ELEMENTS = new Set([
+  'worksheet',
+  'sheetPr',
+  'tabColor',
+  'outlinePr',
+  'pageSetUpPr',
+  'dimension',
+  'sheetViews',
+  'sheetView',
+  'pane',
+  'selection',
+  'pivotSelection',
+  'sheetFormatPr',
+  'cols',
+  'col',
+  'sheetData',
+]);
+
+/** Whether the XML up to `<sheetData>` is what the engine may start after. */
+function isPlainPrefix(head: string): boolean {
+  if (!WORKSHEET_START.test(head) || head.includes('<!')) return false;
+  for (const match of head.matchAll(/<\/?([^\s/>?!]+)/g)) {
+    if (!PREFIX_ELEMENTS.has(match[1] as string)) return false;
+  }
+  return true;
+}
+
+/** A row of more XML than this (16 MiB) is the scanner's. */
+const MAX_ENGINE_ROW_BYTES = 16 * 1024 * 1024;
+/** Past this many bytes without `<sheetData>`, the sheet is the scanner's. */
+const MAX_PREFIX_BYTES = 1024 * 1024;
+
+/**
+ * Reads one sheet with the row engine, and with the JavaScript scanner where the engine stops:
+ * the scanner reads everything up to `<sheetData>` (so the XML is checked as always), the engine
+ * reads rows for as long as it can, and the scanner reads the rest from the row the engine
+ * could not handle (or from `</sheetData>`). The rows reach `sheet` in order either way, and
+ * the output is the same as the scanner's alone.
+ */
+export async function readSheetWithEngine(
+  engine: RowEngine,
+  source: SheetSource,
+  sheet: EngineSheet,
+  stats: ReadStats,
+  columnOffset: number,
+  cut: ChunkCutter | null = null,
+): Promise<void> {
+  const { scanner } = source;
+  const decoder = new StringDecoder('utf8');
+  // An object, so that TypeScript does not narrow it across the closures that change it.
+  const state: { mode: 'prefix' | 'engine' | 'scanner' } = { mode: 'prefix' };
+  let prefix: Buffer = Buffer.alloc(0);
+  let started = false;
+
+  const addRows = (rows: SheetRow[]): void => {
+    for (const row of rows) sheet.add(row);
+  };
+  const toScanner = (bytes: Uint8Array): void => {
+    state.mode = 'scanner';
+    let text = decoder.write(bytes as Buffer);
+    if (!started && text.length > 0) {
+      started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    for (let rows = scanner.push(text); rows.length > 0; rows = scanner.drain()) addRows(rows);
+  };
+  /** The engine stops: what it counted goes to the sheet, the rest of the XML to the scanner. */
+  const handOver = (): void => {
+    sheet.blankRows += engine.blankRows;
+    scanner.resumeAfterRow(engine.lastRow);
+    toScanner(engine.takeInput());
+  };
+  /** Reads what the engine holds; false once it has handed over. */
+  const runEngine = (): boolean => {
+    for (;;) {
+      const status = engine.scan();
+      const rows = engine.rows();
+      engineRows += rows.count;
+      sheet.addEngineRows(rows);
+      if (status === ScanStatus.Full) continue;
+      if (status === ScanStatus.NeedMore) {
+        // A row longer than the limit: the scanner reports it. A very long row is the
+        // scanner's too, so the engine's memory (which never shrinks) stays small.
+        if (engine.pending <= Math.min(source.maxElementChars, MAX_ENGINE_ROW_BYTES)) return true;
+      } else if (status === ScanStatus.Header) {
+        sheet.add(engine.headerRow());
+        const columns = sheet.engineColumns();
+        if (
+          columns !== null &&
+          engine.setColumns(columns.named, columns.keyColumns, columnOffset)
+        ) {
+          continue;
+        }
+      }
+      handOver();
+      return false;
+    }
+  };
+
+  try {
+    for await (const whole of source.bytes) {
+      for (const chunk of cut === null ? [whole] : cut(whole)) takeChunk(chunk);
+    }
+    if (state.mode === 'prefix') toScanner(prefix);
+    else if (state.mode === 'engine') handOver(); // no </sheetData>: the scanner says what is wrong
+    addRows(scanner.end());
+    stats.formulasWithoutValue = scanner.formulasWithoutValue;
+  } catch (error) {
+    throw await source.fail(error);
+  }
+
+  function takeChunk(chunk: Buffer): void {
+    if (state.mode === 'scanner') {
+      toScanner(chunk);
+      return;
+    }
+    if (state.mode === 'engine') {
+      engine.append(chunk);
+      runEngine();
+      return;
+    }
+    prefix = prefix.length === 0 ? chunk : Buffer.concat([prefix, chunk]);
+    const at = prefix.indexOf(SHEET_DATA);
+    if (at < 0) {
+      if (prefix.length > MAX_PREFIX_BYTES) toScanner(prefix);
+      return;
+    }
+    const end = at + SHEET_DATA.length;
+    const head = prefix.toString('utf8', 0, end);
+    if (!isPlainPrefix(head)) {
+      toScanner(prefix);
+      return;
+    }
+    toScanner(prefix.subarray(0, end));
+    state.mode = 'engine';
+    engine.loadFile(source.sharedStrings, source.dateStyles);
+    engine.startSheet();
+    engine.append(prefix.subarray(end));
+    prefix = Buffer.alloc(0);
+    runEngine();
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * The row engine against the JavaScript path: the same file must give the same result (rows,
+ * bytes, keys, widths, counts, or the same error) with the engine on and off, at every chunk
+ * boundary, for workbooks from real writers, for random sheets that mix what the engine reads
+ * with what it leaves to the scanner, and for damaged sheet XML.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type MergeOptions, normalizeOptions } from '../../src/options.js';
+import { parseFile, setRowEngine } from '../../src/worker/parse-file.js';
+import { parseTaskFor } from '../../src/worker/parse-task.js';
+import { ENGINE_SOURCE_SHA256 } from '../../src/worker/row-engine/engine-wasm.js';
+import { type ChunkCutter, rowsReadByEngine } from '../../src/worker/row-engine/read-sheet.js';
+import { DEMO_DIR, WRITERS_DIR } from '../fixtures/writer-fixtures.js';
+import { makeRandom, pick, type Random, randomInt } from '../fuzz/mutants.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { escapeXml, stylesXml, worksheetXml, writeWorkbookParts } from '../helpers/xlsx-builder.js';
+
+afterEach(() => setRowEngine(true));
+
+type Outcome =
+  | { readonly result: unknown }
+  | { readonly error: { code: unknown; message: string } };
+
+async function parseWith(
+  file: string,
+  options: Partial<MergeOptions>,
+  engine: boolean,
+  cut: ChunkCutter | null = null,
+): Promise<Outcome> {
+  const settings = normalizeOptions({ inputs: [file], output: `${file}.out.xlsx`, ...options });
+  const display = path.basename(file);
+  const task = parseTaskFor({ path: file, display, source: display }, settings, 'xlsx');
+  setRowEngine(engine, cut);
+  try {
+    return { result: await parseFile(task) };
+  } catch (error) {
+    const { code, message } = error as { code: unknown; message: string };
+    return { error: { code, message } };
+  } finally {
+    setRowEngine(true);
+  }
+}
+
+/** Pieces of 1 to `most` bytes, from a seeded PRNG. */
+function cutter(random: Random, most: number): ChunkCutter {
+  return (chunk) => {
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < chunk.length; ) {
+      const size = randomInt(random, 1, most);
+      pieces.push(chunk.subarray(at, at + size));
+      at += size;
+    }
+    return pieces;
+  };
+}
+
+async function expectSameBothWays(
+  file: string,
+  options: Partial<MergeOptions>,
+  cut: ChunkCutter | null = null,
+): Promise<Outcome> {
+  const scanner = await parseWith(file, options, false);
+  const engine = await parseWith(file, options, true, cut);
+  expect(engine).toEqual(scanner);
+  return scanner;
+}
+
+describe('the row engine', () => {
+  it('is embedded as built from engine.c', () => {
+    const source = readFileSync(new URL('../../src/worker/row-engine/engine.c', import.meta.url));
+    expect(createHash('sha256').update(source).digest('hex')).toBe(ENGINE_SOURCE_SHA256);
+  });
+
+  it('reads workbooks from real writers as the scanner does, keyed on their first column', async () => {
+    const files = [
+      ...readdirSync(WRITERS_DIR).map((name) => path.join(WRITERS_DIR, name)),
+      ...readdirSync(DEMO_DIR).map((name) => path.join(DEMO_DIR, name)),
+    ].filter((file) => file.endsWith('.xlsx'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const plain = await expectSameBothWays(file, { sheet: 'all' });
+      if (!('result' in plain)) continue;
+      const sheets = (plain.result as { sheets: { columns: { name: string }[] }[] }).sheets;
+      const first = sheets[0]?.columns[0]?.name;
+      if (first === undefined) continue;
+      await expectSameBothWays(file, { dedupe: [first] });
+      await expectSameBothWays(
+        file,
+        { dedupe: [first], sourceColumn: true },
+        cutter(makeRandom(7), 13),
+      );
+    }
+  });
+
+  it('reads random sheets as the scanner does, at every chunk boundary', async () => {
+    const dir = await makeTempDir();
+    const before = rowsReadByEngine();
+    for (let seed = 1; seed <= 60; seed++) {
+      const random = makeRandom(seed);
+      const file = path.join(dir, `random-${seed}.xlsx`);
+      const { keys } = await writeRandomWorkbook(file, random, { bails: seed % 3 === 0 });
+      const cut = seed % 2 === 0 ? cutter(random, randomInt(random, 1, 40)) : null;
+      await expectSameBothWays(file, { dedupe: keys, sourceColumn: seed % 5 === 0 }, cut);
+    }
+    // The engine did read rows (had it always handed over, this would prove nothing).
+    expect(rowsReadByEngine() - before).toBeGreaterThan(1000);
+  });
+
+  it('leaves text too long for a cell to the scanner, which reports it with its place', async () => {
+    const file = path.join(await makeTempDir(), 'long.xlsx');
+    const rows =
+      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
+      '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>2</v></c></row>' +
+      '<row r="3"><c r="A3"><v>2</v></c><c r="B3" t="s"><v>3</v></c></row>';
+    await writeWorkbookParts(file, {
+      sheets: [{ name: 'Data', xml: worksheetXml(rows) }],
+      sharedStrings: ['id', 'text', 'short', 'x'.repeat(40_000)],
+    });
+    const before = rowsReadByEngine();
+    const outcome = await expectSameBothWays(file, { dedupe: ['id'] });
+    expect(outcome).toMatchObject({ error: { code: 'CELL_TOO_LONG' } });
+    expect(rowsReadByEngine() - before).toBe(1);
+  });
+
+  it('gives the same result or the same error for damaged sheet XML', async () => {
+    const dir = await makeTempDir();
+    for (let seed = 1; seed <= 80; seed++) {
+      const random = makeRandom(1000 + seed);
+      const file = path.join(dir, `damaged-${seed}.xlsx`);
+      // Every column named: a damaged file then has one thing wrong, which both paths report.
+      const { keys } = await writeRandomWorkbook(file, random, {
+        bails: false,
+        damage: true,
+        allNamed: true,
+      });
+      await expectSameBothWays(file, { dedupe: keys });
+    }
+  });
+});
+
+/** Cell kinds a random sheet mixes; the last ones are what the engine leaves to the scanner. */
+const STRINGS = [
+  'alpha',
+  'beta',
+  '',
+  ' leading',
+  'trailing ',
+  'a & b < c > d',
+  'two\nlines',
+  'tab\there',
+  '_x000D_ literal',
+  'Zoë García',
+  '😀 emoji',
+  '"quoted"',
+  '12345',
+  'dup',
+];
+const NUMBER_TEXTS = [
+  '0',
+  '7',
+  '-42',
+  '3.5',
+  '-0.25',
+  '1234567.89',
+  '0.000123',
+  '123456789012345',
+  '44282.27916666667',
+  '0.30000000000000004',
+  '1E3',
+  '-0',
+  '0.0000001',
+  '1.50',
+  '007',
+  '12345678901234567890123',
+  '+5',
+  '.5',
+];
+/** Styles: 0 general, 1 a date (14), 2 date and time (custom), 3 elapsed ([h]:mm), 4 money (4). */
+const STYLES = stylesXml({
+  numFmts: [
+    { id: 164, code: 'yyyy-mm-dd hh:mm' },
+    { id: 165, code: '[h]:mm' },
+  ],
+  cellFormatIds: [0, 14, 164, 165, 4],
+});
+
+interface RandomOptions {
+  /** Put rows the engine hands over (formulas, inline strings, rows without `r`, …). */
+  readonly bails: boolean;
+  /** Damage the sheet XML at one random place. */
+  readonly damage?: boolean;
+  /** Name every column (else a few are left without a header). */
+  readonly allNamed?: boolean;
+}
+
+async function writeRandomWorkbook(
+  file: string,
+  random: Random,
+  options: RandomOptions,
+): Promise<{ keys: string[] }> {
+  const columns = randomInt(random, 1, 8);
+  const strings = [...STRINGS];
+  const stringIndex = (text: string): number => {
+    let index = strings.indexOf(text);
+    if (index < 0) index = strings.push(text) - 1;
+    return index;
+  };
+  const names = Array.from({ length: columns }, (_, i) => `col ${i}`);
+  const letters = (column: number): string => String.fromCharCode(65 + column);
+  let xml = '';
+  let rowNumber = 0;
+  if (random() < 0.2) xml += `<row r="${++rowNumber}"><c r="A${rowNumber}" s="1"/></row>`;
+  rowNumber += 1;
+  xml += `<row r="${rowNumber}" spans="1:${columns}">`;
+  names.forEach((name, column) => {
+    if (column > 0 && options.allNamed !== true && random() < 0.1) return; // an unnamed column
+    xml += `<c r="${letters(column)}${rowNumber}" t="s"><v>${stringIndex(name)}</v></c>`;
+  });
+  xml += '</row>';
+  const rows = randomInt(random, 0, 120);
+  for (let row = 0; row < rows; row++) {
+    rowNumber += random() < 0.1 ? randomInt(random, 2, 4) : 1;
+    const bail = options.bails && random() < 0.04;
+    const withoutR = bail && random() < 0.3;
+    xml += withoutR
+      ? '<row>'
+      : `<row r="${rowNumber}"${random() < 0.3 ? ' ht="20" customHeight="1"' : ''}>`;
+    if (random() < 0.05) {
+      xml += '</row>';
+      continue;
+    }
+    for (let column = 0; column < columns; column++) {
+      if (random() < 0.15) continue;
+      const ref = withoutR ? '' : ` r="${letters(column)}${rowNumber}"`;
+      xml += randomCell(random, ref, column, stringIndex, bail);
+    }
+    xml += '</row>';
+    if (options.bails && random() < 0.02) xml += '\n';
+  }
+  let sheet = worksheetXml(xml);
+  if (options.damage === true) sheet = damage(random, sheet);
+  await writeWorkbookParts(file, {
+    sheets: [{ name: 'Data', xml: sheet }],
+    sharedStrings: strings,
+    styles: STYLES,
+  });
+  const keyCount = Math.min(columns, randomInt(random, 1, 2));
+  return { keys: names.slice(0, keyCount) };
+}
+
+function randomCell(
+  random: Random,
+  ref: string,
+  column: number,
+  stringIndex: (text: string) => number,
+  bail: boolean,
+): string {
+  const roll = random();
+  if (bail && roll < 0.3) {
+    return pick(random, [
+      `<c${ref}><f>1+1</f><v>2</v></c>`,
+      `<c${ref} t="inlineStr"><is><t>inline</t></is></c>`,
+      `<c${ref} t="e"><v>#N/A</v></c>`,
+      `<c${ref} t="b"><v>true</v></c>`,
+      `<c${ref} t="str"><v>text</v></c>`,
+      `<c${ref} t="s"><v>&#49;</v></c>`,
+    ]);
+  }
+  if (column === 0 && roll < 0.5) {
+    // Key values from a small pool, so that rows repeat.
+    return `<c${ref}><v>${randomInt(random, 1, 30)}</v></c>`;
+  }
+  if (roll < 0.35) {
+    const text = random() < 0.8 ? pick(random, STRINGS) : `s${randomInt(random, 1, 50)}`;
+    return `<c${ref} t="s"><v>${stringIndex(text)}</v></c>`;
+  }
+  if (roll < 0.65) {
+    const text = random() < 0.5 ? pick(random, NUMBER_TEXTS) : String(random() * 1000 - 500);
+    const style = pick(random, [0, 0, 4, 5]);
+    return `<c${ref}${style === 0 ? '' : ` s="${style}"`}><v>${text}</v></c>`;
+  }
+  if (roll < 0.8) {
+    const serial = pick(random, ['45000', '45000.5', '0.25', '0', '61', '60.75', '-1', '1.5E2']);
+    return `<c${ref} s="${randomInt(random, 1, 3)}"><v>${serial}</v></c>`;
+  }
+  if (roll < 0.9) return `<c${ref} t="b"><v>${randomInt(random, 0, 1)}</v></c>`;
+  return `<c${ref} s="1"/>`;
+}
+
+/** The sheet XML with one random character inside `<sheetData>` changed, dropped or doubled. */
+function damage(random: Random, sheet: string): string {
+  const start = sheet.indexOf('<sheetData>') + 11;
+  const end = sheet.indexOf('</sheetData>');
+  if (end <= start) return sheet;
+  const at = randomInt(random, start, end - 1);
+  const replacement = pick(random, [
+    '',
+    '<',
+    '>',
+    '"',
+    "'",
+    '=',
+    '/',
+    ' ',
+    '\t',
+    '\n',
+    '\u0001',
+    'é',
+    'x',
+    '0',
+    '&',
+    escapeXml('<'),
+    '<row>',
+    '</c>',
+  ]);
+  return sheet.slice(0, at) + replacement + sheet.slice(at + (random() < 0.5 ? 1 : 0));
+}
