@@ -49,7 +49,15 @@ export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<
       const options = signal === undefined ? { stats } : { stats, signal };
       if (engine !== null && reader.openSheetSource !== undefined) {
         const source = await reader.openSheetSource(info, options);
-        await readSheetWithEngine(engine, source, sheet, stats, task.columnOffset, cutChunks);
+        await readSheetWithEngine(
+          engine,
+          source,
+          sheet,
+          stats,
+          task.columnOffset,
+          task.key,
+          cutChunks,
+        );
       } else {
         for await (const batch of reader.readRows(info, options)) {
           for (const row of batch) sheet.add(row);
@@ -80,7 +88,8 @@ export function setRowEngine(enabled: boolean, cut: ChunkCutter | null = null): 
 
 /**
  * The row engine, when it can read this file for this task: an xlsx workbook in the 1900 date
- * system, merged to xlsx keeping the first of each key (named key columns, compared exactly),
+ * system, merged to xlsx keeping the first of each key (named key columns, numbers compared as
+ * numbers; text exactly or with --ignore-case and --trim, keyed by JavaScript per string),
  * every column, the header found by itself, nothing cut and no duplicates report. Other
  * tasks read with the JavaScript scanner alone.
  */
@@ -96,8 +105,6 @@ function rowEngineFor(task: ParseTask, reader: WorkbookReader): RowEngine | null
     task.keyColumns !== 'all' &&
     !task.truncateLong &&
     !task.reportDuplicates &&
-    !task.key.ignoreCase &&
-    !task.key.trim &&
     !task.key.keysAsText;
   if (!usable) return null;
   try {

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import type { KeyOptions } from '../../core/key.js';
 import type { SheetSource } from '../../xlsx/read/open-workbook.js';
 import type { ReadStats, SheetRow } from '../../xlsx/read/types.js';
 import { type EngineRows, type RowEngine, ScanStatus } from './row-engine.js';
@@ -80,6 +81,7 @@ export async function readSheetWithEngine(
   sheet: EngineSheet,
   stats: ReadStats,
   columnOffset: number,
+  keyOptions: KeyOptions,
   cut: ChunkCutter | null = null,
 ): Promise<void> {
   const { scanner } = source;
@@ -170,7 +172,7 @@ export async function readSheetWithEngine(
     }
     toScanner(prefix.subarray(0, end));
     state.mode = 'engine';
-    engine.loadFile(source.sharedStrings, source.dateStyles);
+    engine.loadFile(source.sharedStrings, source.dateStyles, keyOptions);
     engine.startSheet();
     engine.append(prefix.subarray(end));
     prefix = Buffer.alloc(0);

@@ -100,7 +100,6 @@ const PAGE = 64 * 1024;
 /** String flags (engine.c): the empty string, and text the engine leaves to JavaScript. */
 const EMPTY_STRING = 1;
 const UNUSABLE_STRING = 2;
-const KEY_OPTIONS: KeyOptions = { ignoreCase: false, trim: false, keysAsText: false };
 
 interface EngineExports {
   scan(input: number, length: number): number;
@@ -159,6 +158,7 @@ export class RowEngine {
   #fileEnd: number;
   #strings: readonly string[] | null = null;
   #styles: Uint8Array | null = null;
+  #keyOptions: KeyOptions | null = null;
   /** Input held for the next scan: bytes [inputStart, inputStart + inputLength). */
   #inputLength = 0;
   readonly #areas: {
@@ -235,13 +235,21 @@ export class RowEngine {
 
   /**
    * Loads a file's shared strings and date styles (once per file: a second call with the same
-   * arrays does nothing). Each string is rendered, measured and keyed here, by the JavaScript
-   * functions, so the engine only copies.
+   * arrays and options does nothing). Each string is rendered, measured and keyed here (as
+   * `keyOptions` compare text), by the JavaScript functions, so the engine only copies.
+   * `keyOptions.keysAsText` must be false: the engine keys numbers as numbers.
    */
-  loadFile(strings: readonly string[], dateStyles: Uint8Array): void {
-    if (strings === this.#strings && dateStyles === this.#styles) return;
+  loadFile(strings: readonly string[], dateStyles: Uint8Array, keyOptions: KeyOptions): void {
+    if (
+      strings === this.#strings &&
+      dateStyles === this.#styles &&
+      keyOptions === this.#keyOptions
+    ) {
+      return;
+    }
     this.#strings = strings;
     this.#styles = dateStyles;
+    this.#keyOptions = keyOptions;
     this.#inputLength = 0;
     const count = strings.length;
     // At least 64 KiB: a smaller Buffer comes from the shared pool and cannot be detached.
@@ -274,7 +282,9 @@ export class RowEngine {
       bodyLength[i] = xml.length - start;
       one[0] = text;
       keyStart[i] = keys.length;
-      writeKey(keys, one, first, KEY_OPTIONS);
+      // A string that keys as empty (all spaces, with --trim) has no part: the engine writes
+      // `_` for it, as for an empty cell, and it does not make the key present.
+      if (!writeKey(keys, one, first, keyOptions)) keys.truncate(keyStart[i] as number);
       keyLength[i] = keys.length - (keyStart[i] as number);
     }
     const rendered = xml.detach();
@@ -475,6 +485,10 @@ class ByteSink implements KeySink {
 
   bytes(): Uint8Array {
     return this.#bytes.subarray(0, this.#length);
+  }
+
+  truncate(length: number): void {
+    this.#length = length;
   }
 
   text(text: string): void {

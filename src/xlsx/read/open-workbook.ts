@@ -138,20 +138,13 @@ class XlsxWorkbookReader implements WorkbookReader {
         throw new XlmergeError(ErrorCode.Internal, 'The workbook was read after it was closed');
       }
       const shared = await this.loadSharedParts(signal);
-      const scanner = new SheetScanner({
-        sharedStrings: shared.sharedStrings,
-        dateStyles: shared.dateStyles,
-        date1904: this.structure.date1904,
-        maxElementChars: this.limits.maxElementChars,
-        ...where,
-      });
       return {
         bytes: this.archive.streamPartBytes(sheet.part, signal === undefined ? {} : { signal }),
         sharedStrings: shared.sharedStrings,
         dateStyles: shared.dateStyles,
         date1904: this.structure.date1904,
         maxElementChars: this.limits.maxElementChars,
-        scanner,
+        scanner: this.scannerFor(shared, where),
         fail,
       };
     } catch (error) {
@@ -178,14 +171,7 @@ class XlsxWorkbookReader implements WorkbookReader {
       );
     }
     try {
-      const shared = await this.loadSharedParts(signal);
-      const scanner = new SheetScanner({
-        sharedStrings: shared.sharedStrings,
-        dateStyles: shared.dateStyles,
-        date1904: this.structure.date1904,
-        maxElementChars: this.limits.maxElementChars,
-        ...where,
-      });
+      const scanner = this.scannerFor(await this.loadSharedParts(signal), where);
       const partOptions = signal === undefined ? {} : { signal };
       for await (const text of this.archive.streamPartText(sheet.part, partOptions)) {
         // Batches are cut by cells (see MAX_BATCH_CELLS), so one chunk may give several.
@@ -199,6 +185,20 @@ class XlsxWorkbookReader implements WorkbookReader {
       await this.close();
       throw withContext(error, where);
     }
+  }
+
+  /** A scanner for one sheet of this workbook. */
+  private scannerFor(
+    shared: SharedParts,
+    where: { file: string; sheet: string; part: string },
+  ): SheetScanner {
+    return new SheetScanner({
+      sharedStrings: shared.sharedStrings,
+      dateStyles: shared.dateStyles,
+      date1904: this.structure.date1904,
+      maxElementChars: this.limits.maxElementChars,
+      ...where,
+    });
   }
 
   private loadSharedParts(signal: AbortSignal | undefined): Promise<SharedParts> {
