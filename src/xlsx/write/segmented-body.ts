@@ -119,6 +119,11 @@ export class SegmentedBody {
   #crc = 0;
   #length = 0;
   #compressedLength = 0;
+  /**
+   * Blocks of BLOCK_BYTES whose compression is done, for {@link takeBlock}: a new megabyte per
+   * block made the main thread's heap see gigabytes of buffers come and go, and collect for them.
+   */
+  readonly #spare: Buffer[] = [];
 
   constructor(path: string, compress: BlockCompressor = deflateBlock) {
     this.#path = path;
@@ -136,6 +141,11 @@ export class SegmentedBody {
   /** Blocks added but not yet accepted by the file. */
   get pending(): number {
     return this.#pending;
+  }
+
+  /** An empty block of BLOCK_BYTES to fill and add: one whose compression is done, or a new one. */
+  takeBlock(): Buffer {
+    return this.#spare.pop() ?? Buffer.allocUnsafe(BLOCK_BYTES);
   }
 
   /**
@@ -157,12 +167,20 @@ export class SegmentedBody {
     segment.length += data.length;
     segment.rows += rows;
     const dictionary = this.#dictionary;
-    this.#dictionary = data.subarray(Math.max(0, data.length - WINDOW_BYTES));
+    // A copy: `data`'s memory may be refilled (takeBlock) once it is compressed.
+    this.#dictionary = Buffer.from(data.subarray(Math.max(0, data.length - WINDOW_BYTES)));
     const block: Block = { bytes: null };
     this.#enqueue(block, segment);
     segment.unfinished += 1;
     this.#compress(data, dictionary).then(
       (bytes) => {
+        if (
+          data.byteOffset === 0 &&
+          data.buffer.byteLength === BLOCK_BYTES &&
+          this.#spare.length < MAX_PENDING_BLOCKS
+        ) {
+          this.#spare.push(Buffer.from(data.buffer));
+        }
         block.bytes = bytes;
         segment.unfinished -= 1;
         this.#settle(segment);

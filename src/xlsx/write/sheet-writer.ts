@@ -141,7 +141,7 @@ class StreamingSheetWriter implements SheetWriterHandle {
   readonly #body: SegmentedBody;
   #failure: XlmergeError | null = null;
   /** The block being filled: rows are rendered straight into it. */
-  #block = Buffer.allocUnsafe(BLOCK_BYTES);
+  #block: Buffer;
   readonly #views = new Views();
   #used = 0;
   #blockRows = 0;
@@ -153,6 +153,7 @@ class StreamingSheetWriter implements SheetWriterHandle {
     this.name = options.name;
     this.#options = options;
     this.#body = new SegmentedBody(options.bodyPath);
+    this.#block = this.#body.takeBlock();
   }
 
   get rowCount(): number {
@@ -312,8 +313,8 @@ class StreamingSheetWriter implements SheetWriterHandle {
     } else if (this.#block.length === BLOCK_BYTES) {
       return;
     }
-    // The body compresses the block in the background, so the next one gets a new buffer.
-    this.#block = Buffer.allocUnsafe(BLOCK_BYTES);
+    // The body compresses the block in the background, so the next one is another buffer.
+    this.#block = this.#body.takeBlock();
     this.#used = 0;
     this.#blockRows = 0;
   }
