@@ -28,6 +28,8 @@ typedef int i32;
  * epoch milliseconds).
  */
 extern i32 js_format(u32 text, u32 length, u32 out, u32 date_key);
+/* JavaScript: String(value) (-0 as 0) written at `out`; returns its length. */
+extern i32 js_format_double(double value, u32 out);
 
 enum { NEED_MORE = 0, END = 1, HEADER = 2, BAIL = 3, FULL = 4 };
 enum { F_NUMBER, F_VALUE_END, F_TRUE, F_FALSE, F_DATE, F_DATE_TIME, F_TIME, F_ELAPSED, F_COUNT };
@@ -177,6 +179,47 @@ static i32 is_plain_number(const u8 *t, u32 n) {
     significant = integer_digits + (n - fraction_start);
   }
   return significant <= 15;
+}
+
+static const double POWERS_OF_TEN[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                          1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                          1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/*
+ * The double nearest a plain decimal `-?digits(.digits)?`, when one IEEE operation gives it
+ * exactly (Clinger's fast path): the digits without the point make an integer below 2^53, and
+ * at most 22 of them follow the point. Then m / 10^k, both exact, is rounded once, as Number()
+ * rounds. Returns 0 for any other text.
+ */
+static i32 read_exact_decimal(const u8 *t, u32 n, double *value) {
+  u32 i = 0;
+  i32 negative = 0;
+  if (n > 0 && t[0] == '-') {
+    negative = 1;
+    i = 1;
+  }
+  if (i >= n) return 0;
+  unsigned long long m = 0;
+  u32 fraction = 0;
+  i32 point = 0;
+  i32 digits = 0;
+  for (; i < n; i++) {
+    u8 c = t[i];
+    if (c == '.') {
+      if (point) return 0;
+      point = 1;
+      continue;
+    }
+    if (c < '0' || c > '9') return 0;
+    m = m * 10 + (u32)(c - '0');
+    if (m >= (1ull << 53)) return 0;
+    digits++;
+    if (point) fraction++;
+  }
+  if (digits == 0 || fraction > 22) return 0;
+  double x = (double)m / POWERS_OF_TEN[fraction];
+  *value = negative ? -x : x;
+  return 1;
 }
 
 /* A cell's column from the letters of `r` (then digits); -1 if malformed. */
@@ -391,7 +434,10 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
       u32 length = v_end - v;
       if (!is_plain_number(text, length)) {
         if (length > SCRATCH) return -1;
-        i32 written = js_format((u32)text, length, (u32)scratch, 0);
+        double exact;
+        i32 written = read_exact_decimal(text, length, &exact)
+                          ? js_format_double(exact, (u32)scratch)
+                          : js_format((u32)text, length, (u32)scratch, 0);
         if (written < 0) return -1;
         text = scratch;
         length = (u32)written;

@@ -180,6 +180,8 @@ export class RowEngine {
         memory: this.#memory,
         js_format: (text: number, length: number, out: number, dateKey: number) =>
           this.#format(text, length, out, dateKey),
+        js_format_double: (value: number, out: number) =>
+          this.#write(String(value === 0 ? 0 : value), out),
       },
     });
     this.#exports = instance.exports as unknown as EngineExports;
@@ -452,7 +454,14 @@ export class RowEngine {
     } else {
       written = String(number === 0 ? 0 : number);
     }
-    return this.#bytes.write(written, out, 'latin1');
+    return this.#write(written, out);
+  }
+
+  /** Writes ASCII text at `out` (a short number: a loop beats a native call); returns its length. */
+  #write(text: string, out: number): number {
+    const bytes = this.#bytes;
+    for (let i = 0; i < text.length; i++) bytes[out + i] = text.charCodeAt(i);
+    return text.length;
   }
 
   #get(field: number): number {
