@@ -110,6 +110,27 @@ describe('the row engine', () => {
     expect(rowsReadByEngine() - before).toBeGreaterThan(1000);
   });
 
+  it('reads formulas as their cached values, and goes on after a row it leaves', async () => {
+    const file = path.join(await makeTempDir(), 'formulas.xlsx');
+    let rows =
+      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2024</v></c>' +
+      '<c r="C1" t="s"><v>2</v></c></row>';
+    for (let r = 2; r <= 401; r++) {
+      const total = r % 10 === 0 ? `<c r="C${r}"><f>A${r}*2</f><v>${r * 2}</v></c>` : '';
+      rows += `<row r="${r}"><c r="A${r}"><v>${r % 150}</v></c><c r="B${r}" t="s"><v>1</v></c>${total}</row>`;
+    }
+    await writeWorkbookParts(file, {
+      sheets: [{ name: 'Data', xml: worksheetXml(rows) }],
+      sharedStrings: ['id', 'text', 'total'],
+    });
+    const before = rowsReadByEngine();
+    const outcome = await expectSameBothWays(file, { dedupe: ['id'] }, cutter(makeRandom(3), 50));
+    expect(outcome).toMatchObject({ result: { rowsRead: 400, duplicatesInFile: 250 } });
+    // The header (with a number) is the scanner's; the engine reads every data row, formulas
+    // included (as their cached values).
+    expect(rowsReadByEngine() - before).toBe(400);
+  });
+
   it('leaves text too long for a cell to the scanner, which reports it with its place', async () => {
     const file = path.join(await makeTempDir(), 'long.xlsx');
     const rows =
@@ -126,7 +147,7 @@ describe('the row engine', () => {
     expect(rowsReadByEngine() - before).toBe(1);
   });
 
-  it('gives the same result or the same error for damaged sheet XML', async () => {
+  it('succeeds alike, or fails alike, on damaged sheet XML', async () => {
     const dir = await makeTempDir();
     for (let seed = 1; seed <= 80; seed++) {
       const random = makeRandom(1000 + seed);
@@ -137,7 +158,13 @@ describe('the row engine', () => {
         damage: true,
         allNamed: true,
       });
-      await expectSameBothWays(file, { dedupe: keys });
+      // Both succeed alike, or both fail. Which error comes first may differ when the damage
+      // makes several (a header without a key column, then malformed XML), as it may with the
+      // scanner alone when the XML arrives in other chunks: the engine hands a row it leaves
+      // to the sheet before the scanner has read what follows.
+      const scanner = await parseWith(file, { dedupe: keys }, false);
+      const engine = await parseWith(file, { dedupe: keys }, true);
+      if ('result' in scanner || 'result' in engine) expect(engine).toEqual(scanner);
     }
   });
 });
@@ -273,6 +300,10 @@ function randomCell(
   if (bail && roll < 0.3) {
     return pick(random, [
       `<c${ref}><f>1+1</f><v>2</v></c>`,
+      `<c${ref} s="1"><f t="shared" ref="A1:A9" si="0"/><v>45000.25</v></c>`,
+      `<c${ref}><f>A1&amp;B1</f><v>3</v></c>`,
+      `<c${ref}><f>NOW()</f></c>`,
+      `<c${ref} t="str"><f>"a"</f><v>a</v></c>`,
       `<c${ref} t="inlineStr"><is><t>inline</t></is></c>`,
       `<c${ref} t="e"><v>#N/A</v></c>`,
       `<c${ref} t="b"><v>true</v></c>`,

@@ -14,7 +14,8 @@
  *   notation), others formatted by JavaScript (js_format); date styles (1900 date system);
  *   booleans 0 and 1.
  *
- * Anything else in a row (formulas, inline strings, errors, whitespace, entities, a cell
+ * A formula is skipped: the cell is its cached value. Anything else in a row (a formula without
+ * a cached value or with a text result, inline strings, errors, whitespace, entities, a cell
  * column that does not grow, a column the header did not name, …) is a bail. No libc.
  */
 typedef unsigned char u8;
@@ -94,6 +95,11 @@ void reset(i32 header_known, u32 last_row) {
   have_header = header_known;
   result.last_row = last_row;
   result.blank_rows = 0;
+}
+/* Goes on after rows the JavaScript scanner read (blank rows keep counting). */
+void resume(i32 header_known, u32 last_row) {
+  have_header = header_known;
+  result.last_row = last_row;
 }
 
 static i32 is_name_char(u8 c) {
@@ -251,6 +257,41 @@ static i32 matches(const u8 *s, u32 at, u32 end, const char *text) {
   return 1;
 }
 
+/*
+ * Skips `<f …/>` or `<f …>text</f>` at s[at]: returns the position after it, 0 when it is not
+ * all in [at, end), -1 for anything else (markup or an entity inside, a quote that does not end).
+ */
+static i32 skip_formula(const u8 *s, u32 at, u32 end) {
+  u32 i = at + 2;
+  if (i >= end) return 0;
+  if (s[i] != ' ' && s[i] != '>' && s[i] != '/') return -1;
+  u8 quote = 0;
+  for (;; i++) {
+    if (i >= end) return 0;
+    u8 c = s[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      else if (c == '<') return -1;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '<') {
+      return -1;
+    } else if (c == '>') {
+      break;
+    }
+  }
+  if (s[i - 1] == '/') return (i32)(i + 1);
+  for (i++;; i++) {
+    if (i >= end) return 0;
+    if (s[i] == '<') break;
+    if (s[i] == '&') return -1; /* an entity: the scanner checks it */
+  }
+  if (i + 4 > end) return 0;
+  if (!matches(s, i, end, "</f>")) return -1;
+  return (i32)(i + 4);
+}
+
+
 /* A key column's part of the row's key: where in `scratch`-like storage it is. */
 static struct {
   const u8 *bytes;
@@ -361,6 +402,13 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
     }
     i++;
     if (i + 3 > end) return 0;
+    if (s[i] == '<' && s[i + 1] == 'f') {
+      /* A formula: its cached value below is the cell's, as the JavaScript reader reads it. */
+      i32 after = skip_formula(s, i, end);
+      if (after <= 0) return after;
+      i = (u32)after;
+      if (i + 3 > end) return 0;
+    }
     if (!matches(s, i, end, "<v>")) return -1;
     i += 3;
     u32 v = i;

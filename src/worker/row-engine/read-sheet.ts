@@ -63,6 +63,13 @@ function isPlainPrefix(head: string): boolean {
   return true;
 }
 
+/**
+ * Rows the engine leaves go to the scanner one at a time, and the engine goes on after them;
+ * once more than this many in a sheet, and more than one in MAX_LEFT_SHARE of the rows, the
+ * scanner reads the rest of the sheet (handing over row by row would cost more than it saves).
+ */
+const MAX_LEFT_ROWS = 32;
+const MAX_LEFT_SHARE = 4;
 /** A row of more XML than this (16 MiB) is the scanner's. */
 const MAX_ENGINE_ROW_BYTES = 16 * 1024 * 1024;
 /** Past this many bytes without `<sheetData>`, the sheet is the scanner's. */
@@ -71,9 +78,10 @@ const MAX_PREFIX_BYTES = 1024 * 1024;
 /**
  * Reads one sheet with the row engine, and with the JavaScript scanner where the engine stops:
  * the scanner reads everything up to `<sheetData>` (so the XML is checked as always), the engine
- * reads rows for as long as it can, and the scanner reads the rest from the row the engine
- * could not handle (or from `</sheetData>`). The rows reach `sheet` in order either way, and
- * the output is the same as the scanner's alone.
+ * reads rows, a row it does not handle (a formula, say) goes to the scanner and the engine goes
+ * on after it, and the scanner reads from `</sheetData>` on. When the engine leaves many rows,
+ * or cannot find where such a row ends, the scanner reads the rest of the sheet. The rows reach
+ * `sheet` in order either way, and the output is the same as the scanner's alone.
  */
 export async function readSheetWithEngine(
   engine: RowEngine,
@@ -94,8 +102,14 @@ export async function readSheetWithEngine(
   const addRows = (rows: SheetRow[]): void => {
     for (const row of rows) sheet.add(row);
   };
+  let haveHeader = false;
+  let engineRowsInSheet = 0;
+  let leftRows = 0;
   const toScanner = (bytes: Uint8Array): void => {
     state.mode = 'scanner';
+    scan(bytes);
+  };
+  const scan = (bytes: Uint8Array): void => {
     let text = decoder.write(bytes as Buffer);
     if (!started && text.length > 0) {
       started = true;
@@ -109,14 +123,29 @@ export async function readSheetWithEngine(
     scanner.resumeAfterRow(engine.lastRow);
     toScanner(engine.takeInput());
   };
+  /** A row the engine left, not all held yet: it goes to the scanner once it is. */
+  let leftRowWaiting = false;
   /** Reads what the engine holds; false once it has handed over. */
   const runEngine = (): boolean => {
+    if (leftRowWaiting) {
+      leftRowWaiting = false;
+      if (!leftRowToScanner()) {
+        if (leftRowWaiting && engine.pending <= MAX_ENGINE_ROW_BYTES) return true;
+        handOver();
+        return false;
+      }
+    }
     for (;;) {
       const status = engine.scan();
       const rows = engine.rows();
       engineRows += rows.count;
+      engineRowsInSheet += rows.count;
       sheet.addEngineRows(rows);
       if (status === ScanStatus.Full) continue;
+      if (status === ScanStatus.Bail) {
+        if (leftRowToScanner()) continue;
+        if (leftRowWaiting) return true;
+      }
       if (status === ScanStatus.NeedMore) {
         // A row longer than the limit: the scanner reports it. A very long row is the
         // scanner's too, so the engine's memory (which never shrinks) stays small.
@@ -128,12 +157,37 @@ export async function readSheetWithEngine(
           columns !== null &&
           engine.setColumns(columns.named, columns.keyColumns, columnOffset)
         ) {
+          haveHeader = true;
           continue;
         }
       }
       handOver();
       return false;
     }
+  };
+  /** After a Bail: the row the engine left goes to the scanner; false to hand over instead. */
+  const leftRowToScanner = (): boolean => {
+    if (leftRows >= MAX_LEFT_ROWS && leftRows * MAX_LEFT_SHARE > engineRowsInSheet) return false;
+    const row = engine.takeRow();
+    if (row === 'wait') {
+      leftRowWaiting = true;
+      return false;
+    }
+    if (row === null) return false;
+    leftRows += 1;
+    scanner.resumeAfterRow(engine.lastRow);
+    scan(row);
+    // The row may have been the header (with a number in it, say), or named a new column.
+    const columns = sheet.engineColumns();
+    if (columns !== null) {
+      if (!engine.setColumns(columns.named, columns.keyColumns, columnOffset)) {
+        engine.resume(haveHeader, scanner.lastRowNumber);
+        return false;
+      }
+      haveHeader = true;
+    }
+    engine.resume(haveHeader, scanner.lastRowNumber);
+    return true;
   };
 
   try {

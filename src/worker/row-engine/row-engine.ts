@@ -83,6 +83,11 @@ const Result = {
   headerRow: 8,
 } as const;
 
+const ROW_END = Buffer.from('</row>');
+const MARKUP_DECLARATION = Buffer.from('<!');
+const PROCESSING_INSTRUCTION = Buffer.from('<?');
+const SHEET_DATA_END = Buffer.from('</sheetData');
+
 /** u32s per row record: row number, out end, key end, present, cell widths end. */
 const RECORD = 5;
 /**
@@ -104,6 +109,7 @@ const UNUSABLE_STRING = 2;
 interface EngineExports {
   scan(input: number, length: number): number;
   reset(headerKnown: number, lastRow: number): void;
+  resume(headerKnown: number, lastRow: number): void;
   config_address(): number;
   result_address(): number;
   __heap_base: WebAssembly.Global;
@@ -159,7 +165,11 @@ export class RowEngine {
   #strings: readonly string[] | null = null;
   #styles: Uint8Array | null = null;
   #keyOptions: KeyOptions | null = null;
-  /** Input held for the next scan: bytes [inputStart, inputStart + inputLength). */
+  /**
+   * Input held for the next scan: bytes [#fileEnd + #inputOffset, + #inputLength). What scans
+   * consume moves the offset; appending moves the rest to the front, once per chunk.
+   */
+  #inputOffset = 0;
   #inputLength = 0;
   readonly #areas: {
     out: number;
@@ -252,6 +262,7 @@ export class RowEngine {
     this.#strings = strings;
     this.#styles = dateStyles;
     this.#keyOptions = keyOptions;
+    this.#inputOffset = 0;
     this.#inputLength = 0;
     const count = strings.length;
     // At least 64 KiB: a smaller Buffer comes from the shared pool and cannot be detached.
@@ -334,6 +345,7 @@ export class RowEngine {
     this.#exports.reset(0, 0);
     this.#set(Config.columnCount, 0);
     this.#set(Config.keyColumnCount, 0);
+    this.#inputOffset = 0;
     this.#inputLength = 0;
   }
 
@@ -384,6 +396,11 @@ export class RowEngine {
   /** Appends bytes to the input held for the next scan. */
   append(chunk: Uint8Array): void {
     const start = this.#fileEnd;
+    if (this.#inputOffset > 0) {
+      const from = start + this.#inputOffset;
+      this.#bytes.copyWithin(start, from, from + this.#inputLength);
+      this.#inputOffset = 0;
+    }
     this.#ensure(start + this.#inputLength + chunk.length);
     this.#bytes.set(chunk, start + this.#inputLength);
     this.#inputLength += chunk.length;
@@ -399,22 +416,45 @@ export class RowEngine {
    * the input they came from is dropped, and what is left starts at the row it stopped at.
    */
   scan(): ScanStatus {
-    const start = this.#fileEnd;
+    const start = this.#fileEnd + this.#inputOffset;
     const status = this.#exports.scan(start, this.#inputLength) as ScanStatus;
     const consumed = this.#get(Result.consumed);
-    if (consumed > 0) {
-      this.#bytes.copyWithin(start, start + consumed, start + this.#inputLength);
-      this.#inputLength -= consumed;
-    }
+    this.#inputOffset += consumed;
+    this.#inputLength -= consumed;
     return status;
   }
 
   /** The input not consumed (after End or Bail, the rest of the sheet XML so far), copied out. */
   takeInput(): Buffer {
-    const start = this.#fileEnd;
+    const start = this.#fileEnd + this.#inputOffset;
     const rest = Buffer.from(this.#bytes.subarray(start, start + this.#inputLength));
+    this.#inputOffset = 0;
     this.#inputLength = 0;
     return rest;
+  }
+
+  /**
+   * After a Bail: the held input up to the end of the first `</row>` (the row the engine left,
+   * and any before it), copied out and dropped, for the JavaScript scanner to read. 'wait' when
+   * no `</row>` is held yet; null when a comment, CDATA section or processing instruction (which
+   * could hold a `</row>` that ends nothing) or the end of the sheet data comes before it.
+   */
+  takeRow(): Buffer | 'wait' | null {
+    const start = this.#fileEnd + this.#inputOffset;
+    const held = this.#bytes.subarray(start, start + this.#inputLength);
+    const close = held.indexOf(ROW_END);
+    const row = close < 0 ? held : held.subarray(0, close + ROW_END.length);
+    if (row.includes(MARKUP_DECLARATION) || row.includes(PROCESSING_INSTRUCTION)) return null;
+    if (row.includes(SHEET_DATA_END)) return null;
+    if (close < 0) return 'wait';
+    this.#inputOffset += row.length;
+    this.#inputLength -= row.length;
+    return Buffer.from(row);
+  }
+
+  /** Goes on after rows the JavaScript scanner read, the last of them numbered `lastRow`. */
+  resume(headerKnown: boolean, lastRow: number): void {
+    this.#exports.resume(headerKnown ? 1 : 0, lastRow);
   }
 
   /** The rows the last scan read. Views into the engine's memory: use them before scanning again. */

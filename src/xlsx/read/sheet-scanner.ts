@@ -208,6 +208,11 @@ export class SheetScanner {
     this.rowNumber = number;
   }
 
+  /** The number of the last row started (what a row without `r` counts on from). */
+  get lastRowNumber(): number {
+    return this.rowNumber;
+  }
+
   /** The next batch of rows from text already pushed, when the last batch was full; else none. */
   drain(): SheetRow[] {
     return this.full ? this.scanBatch() : [];
