@@ -24,7 +24,7 @@ import {
 import type { DroppedRows, FileResult, ParseTask, SheetResult } from './protocol.js';
 import { type CsvRows, type RenderedRows, rowStart } from './rendered-rows.js';
 import { type ChunkCutter, readSheetWithEngine } from './row-engine/read-sheet.js';
-import { type EngineRows, RowEngine } from './row-engine/row-engine.js';
+import { type EngineRows, RECORD, RowEngine } from './row-engine/row-engine.js';
 
 /**
  * Reads one workbook and drops the duplicates inside it. Runs in a worker thread, but is a
@@ -420,7 +420,7 @@ class SheetParser {
     let runStart = 0;
     let base = xml.length;
     for (let i = 0; i < count; i++) {
-      const record = i * 5;
+      const record = i * RECORD;
       const outEnd = records[record + 1] as number;
       const keyEnd = records[record + 2] as number;
       const widthEnd = records[record + 4] as number;

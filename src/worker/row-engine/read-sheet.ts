@@ -1,7 +1,7 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { KeyOptions } from '../../core/key.js';
 import type { SheetSource } from '../../xlsx/read/open-workbook.js';
 import type { ReadStats, SheetRow } from '../../xlsx/read/types.js';
+import { PartTextDecoder } from '../../xlsx/read/zip-archive.js';
 import { type EngineRows, type RowEngine, ScanStatus } from './row-engine.js';
 
 /** What the row engine's reading needs of the worker's sheet parser. */
@@ -93,11 +93,10 @@ export async function readSheetWithEngine(
   cut: ChunkCutter | null = null,
 ): Promise<void> {
   const { scanner } = source;
-  const decoder = new StringDecoder('utf8');
+  const decoder = new PartTextDecoder();
   // An object, so that TypeScript does not narrow it across the closures that change it.
   const state: { mode: 'prefix' | 'engine' | 'scanner' } = { mode: 'prefix' };
   let prefix: Buffer = Buffer.alloc(0);
-  let started = false;
 
   const addRows = (rows: SheetRow[]): void => {
     for (const row of rows) sheet.add(row);
@@ -110,11 +109,9 @@ export async function readSheetWithEngine(
     scan(bytes);
   };
   const scan = (bytes: Uint8Array): void => {
-    let text = decoder.write(bytes as Buffer);
-    if (!started && text.length > 0) {
-      started = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
+    pushText(decoder.write(bytes));
+  };
+  const pushText = (text: string): void => {
     for (let rows = scanner.push(text); rows.length > 0; rows = scanner.drain()) addRows(rows);
   };
   /** The engine stops: what it counted goes to the sheet, the rest of the XML to the scanner. */
@@ -196,6 +193,8 @@ export async function readSheetWithEngine(
     }
     if (state.mode === 'prefix') toScanner(prefix);
     else if (state.mode === 'engine') handOver(); // no </sheetData>: the scanner says what is wrong
+    const rest = decoder.end();
+    if (rest.length > 0) pushText(rest);
     addRows(scanner.end());
     stats.formulasWithoutValue = scanner.formulasWithoutValue;
   } catch (error) {

@@ -89,7 +89,7 @@ const PROCESSING_INSTRUCTION = Buffer.from('<?');
 const SHEET_DATA_END = Buffer.from('</sheetData');
 
 /** u32s per row record: row number, out end, key end, present, cell widths end. */
-const RECORD = 5;
+export const RECORD = 5;
 /**
  * The output areas: a scan stops when one is full (the rows are taken and it goes on), so they
  * bound the engine's memory, not the size of a sheet. About a thousand typical rows.

@@ -115,14 +115,9 @@ export class ZipArchive {
     part: string,
     options: { signal?: AbortSignal } = {},
   ): AsyncGenerator<string> {
-    const decoder = new StringDecoder('utf8');
-    let started = false;
+    const decoder = new PartTextDecoder();
     for await (const chunk of this.streamPartBytes(part, options)) {
-      let text = decoder.write(chunk);
-      if (!started && text.length > 0) {
-        started = true;
-        if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
-      }
+      const text = decoder.write(chunk);
       if (text.length > 0) yield text;
     }
     const rest = decoder.end();
@@ -313,6 +308,29 @@ export async function openZipArchive(
 }
 
 const BYTE_ORDER_MARK = 0xfeff;
+
+/**
+ * Decodes a part's bytes as they come: a character split between two chunks is kept whole
+ * (exceljs #2084, #2316 broke those), and the UTF-8 byte order mark is dropped.
+ */
+export class PartTextDecoder {
+  readonly #decoder = new StringDecoder('utf8');
+  #started = false;
+
+  write(bytes: Uint8Array): string {
+    let text = this.#decoder.write(bytes as Buffer);
+    if (!this.#started && text.length > 0) {
+      this.#started = true;
+      if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
+    }
+    return text;
+  }
+
+  /** What an unfinished character at the end decodes to (U+FFFD), or ''. */
+  end(): string {
+    return this.#decoder.end();
+  }
+}
 const DAMAGED_HINT =
   'The file is truncated or damaged; if it was downloaded or copied, get it again, else open it in Excel and save it again';
 
