@@ -1,5 +1,6 @@
 import type { KeyOptions } from '../../core/key.js';
 import type { SheetSource } from '../../xlsx/read/open-workbook.js';
+import type { SheetScanner } from '../../xlsx/read/sheet-scanner.js';
 import type { ReadStats, SheetRow } from '../../xlsx/read/types.js';
 import { PartTextDecoder } from '../../xlsx/read/zip-archive.js';
 import { type EngineRows, type RowEngine, ScanStatus } from './row-engine.js';
@@ -92,143 +93,185 @@ export async function readSheetWithEngine(
   keyOptions: KeyOptions,
   cut: ChunkCutter | null = null,
 ): Promise<void> {
-  const { scanner } = source;
-  const decoder = new PartTextDecoder();
-  // An object, so that TypeScript does not narrow it across the closures that change it.
-  const state: { mode: 'prefix' | 'engine' | 'scanner' } = { mode: 'prefix' };
-  let prefix: Buffer = Buffer.alloc(0);
+  const reader = new EngineSheetReader(engine, source, sheet, columnOffset, keyOptions);
+  try {
+    for await (const whole of source.bytes) {
+      for (const chunk of cut === null ? [whole] : cut(whole)) reader.take(chunk);
+    }
+    reader.finish();
+    stats.formulasWithoutValue = source.scanner.formulasWithoutValue;
+  } catch (error) {
+    throw await source.fail(error);
+  }
+}
 
-  const addRows = (rows: SheetRow[]): void => {
-    for (const row of rows) sheet.add(row);
-  };
-  let haveHeader = false;
-  let engineRowsInSheet = 0;
-  let leftRows = 0;
-  const toScanner = (bytes: Uint8Array): void => {
-    state.mode = 'scanner';
-    scan(bytes);
-  };
-  const scan = (bytes: Uint8Array): void => {
-    pushText(decoder.write(bytes));
-  };
-  const pushText = (text: string): void => {
-    for (let rows = scanner.push(text); rows.length > 0; rows = scanner.drain()) addRows(rows);
-  };
-  /** The engine stops: what it counted goes to the sheet, the rest of the XML to the scanner. */
-  const handOver = (): void => {
-    sheet.blankRows += engine.blankRows;
-    scanner.resumeAfterRow(engine.lastRow);
-    toScanner(engine.takeInput());
-  };
+/** The reading of one sheet by the engine and the scanner together, chunk by chunk. */
+class EngineSheetReader {
+  readonly #engine: RowEngine;
+  readonly #source: SheetSource;
+  readonly #scanner: SheetScanner;
+  readonly #sheet: EngineSheet;
+  readonly #columnOffset: number;
+  readonly #keyOptions: KeyOptions;
+  readonly #decoder = new PartTextDecoder();
+  /** Before `<sheetData>`, the engine reading, or the scanner reading the rest. */
+  #mode: 'prefix' | 'engine' | 'scanner' = 'prefix';
+  /** The bytes before `<sheetData>` so far. */
+  #prefix: Buffer = Buffer.alloc(0);
+  #haveHeader = false;
+  #engineRows = 0;
+  /** Rows the engine left to the scanner. */
+  #leftRows = 0;
   /** A row the engine left, not all held yet: it goes to the scanner once it is. */
-  let leftRowWaiting = false;
-  /** Reads what the engine holds; false once it has handed over. */
-  const runEngine = (): boolean => {
-    if (leftRowWaiting) {
-      leftRowWaiting = false;
-      if (!leftRowToScanner()) {
-        if (leftRowWaiting && engine.pending <= MAX_ENGINE_ROW_BYTES) return true;
-        handOver();
-        return false;
+  #leftRowWaiting = false;
+
+  constructor(
+    engine: RowEngine,
+    source: SheetSource,
+    sheet: EngineSheet,
+    columnOffset: number,
+    keyOptions: KeyOptions,
+  ) {
+    this.#engine = engine;
+    this.#source = source;
+    this.#scanner = source.scanner;
+    this.#sheet = sheet;
+    this.#columnOffset = columnOffset;
+    this.#keyOptions = keyOptions;
+  }
+
+  take(chunk: Buffer): void {
+    if (this.#mode === 'scanner') this.#scanBytes(chunk);
+    else if (this.#mode === 'engine') {
+      this.#engine.append(chunk);
+      this.#runEngine();
+    } else {
+      this.#takePrefix(chunk);
+    }
+  }
+
+  /** The sheet's bytes have all come: the scanner reads what is left and checks the end. */
+  finish(): void {
+    if (this.#mode === 'prefix') this.#scanBytes(this.#prefix);
+    else if (this.#mode === 'engine') this.#handOver(); // no </sheetData>: the scanner says so
+    const rest = this.#decoder.end();
+    if (rest.length > 0) this.#scanText(rest);
+    this.#addRows(this.#scanner.end());
+  }
+
+  #takePrefix(chunk: Buffer): void {
+    const prefix = this.#prefix.length === 0 ? chunk : Buffer.concat([this.#prefix, chunk]);
+    this.#prefix = prefix;
+    const at = prefix.indexOf(SHEET_DATA);
+    if (at < 0) {
+      if (prefix.length > MAX_PREFIX_BYTES) this.#toScanner(prefix);
+      return;
+    }
+    const end = at + SHEET_DATA.length;
+    if (!isPlainPrefix(prefix.toString('utf8', 0, end))) {
+      this.#toScanner(prefix);
+      return;
+    }
+    this.#scanBytes(prefix.subarray(0, end));
+    this.#mode = 'engine';
+    this.#prefix = Buffer.alloc(0);
+    const engine = this.#engine;
+    engine.loadFile(this.#source.sharedStrings, this.#source.dateStyles, this.#keyOptions);
+    engine.startSheet();
+    engine.append(prefix.subarray(end));
+    this.#runEngine();
+  }
+
+  /** Reads what the engine holds, until it needs more bytes or hands over. */
+  #runEngine(): void {
+    const engine = this.#engine;
+    if (this.#leftRowWaiting) {
+      this.#leftRowWaiting = false;
+      if (!this.#leftRowToScanner()) {
+        if (!this.#leftRowWaiting || engine.pending > MAX_ENGINE_ROW_BYTES) this.#handOver();
+        return;
       }
     }
     for (;;) {
       const status = engine.scan();
       const rows = engine.rows();
       engineRows += rows.count;
-      engineRowsInSheet += rows.count;
-      sheet.addEngineRows(rows);
+      this.#engineRows += rows.count;
+      this.#sheet.addEngineRows(rows);
       if (status === ScanStatus.Full) continue;
       if (status === ScanStatus.Bail) {
-        if (leftRowToScanner()) continue;
-        if (leftRowWaiting) return true;
-      }
-      if (status === ScanStatus.NeedMore) {
+        if (this.#leftRowToScanner()) continue;
+        if (this.#leftRowWaiting) return;
+      } else if (status === ScanStatus.NeedMore) {
         // A row longer than the limit: the scanner reports it. A very long row is the
         // scanner's too, so the engine's memory (which never shrinks) stays small.
-        if (engine.pending <= Math.min(source.maxElementChars, MAX_ENGINE_ROW_BYTES)) return true;
+        const limit = Math.min(this.#source.maxElementChars, MAX_ENGINE_ROW_BYTES);
+        if (engine.pending <= limit) return;
       } else if (status === ScanStatus.Header) {
-        sheet.add(engine.headerRow());
-        const columns = sheet.engineColumns();
-        if (
-          columns !== null &&
-          engine.setColumns(columns.named, columns.keyColumns, columnOffset)
-        ) {
-          haveHeader = true;
-          continue;
-        }
+        this.#sheet.add(engine.headerRow());
+        if (this.#setColumns()) continue;
       }
-      handOver();
+      this.#handOver();
+      return;
+    }
+  }
+
+  /** After a Bail: the row the engine left goes to the scanner; false to hand over instead. */
+  #leftRowToScanner(): boolean {
+    const engine = this.#engine;
+    if (this.#leftRows >= MAX_LEFT_ROWS && this.#leftRows * MAX_LEFT_SHARE > this.#engineRows) {
       return false;
     }
-  };
-  /** After a Bail: the row the engine left goes to the scanner; false to hand over instead. */
-  const leftRowToScanner = (): boolean => {
-    if (leftRows >= MAX_LEFT_ROWS && leftRows * MAX_LEFT_SHARE > engineRowsInSheet) return false;
     const row = engine.takeRow();
     if (row === 'wait') {
-      leftRowWaiting = true;
+      this.#leftRowWaiting = true;
       return false;
     }
     if (row === null) return false;
-    leftRows += 1;
-    scanner.resumeAfterRow(engine.lastRow);
-    scan(row);
+    this.#leftRows += 1;
+    this.#scanner.resumeAfterRow(engine.lastRow);
+    this.#scanBytes(row);
     // The row may have been the header (with a number in it, say), or named a new column.
-    const columns = sheet.engineColumns();
-    if (columns !== null) {
-      if (!engine.setColumns(columns.named, columns.keyColumns, columnOffset)) {
-        engine.resume(haveHeader, scanner.lastRowNumber);
-        return false;
-      }
-      haveHeader = true;
-    }
-    engine.resume(haveHeader, scanner.lastRowNumber);
-    return true;
-  };
-
-  try {
-    for await (const whole of source.bytes) {
-      for (const chunk of cut === null ? [whole] : cut(whole)) takeChunk(chunk);
-    }
-    if (state.mode === 'prefix') toScanner(prefix);
-    else if (state.mode === 'engine') handOver(); // no </sheetData>: the scanner says what is wrong
-    const rest = decoder.end();
-    if (rest.length > 0) pushText(rest);
-    addRows(scanner.end());
-    stats.formulasWithoutValue = scanner.formulasWithoutValue;
-  } catch (error) {
-    throw await source.fail(error);
+    const ready = this.#sheet.engineColumns() === null || this.#setColumns();
+    engine.resume(this.#haveHeader, this.#scanner.lastRowNumber);
+    return ready;
   }
 
-  function takeChunk(chunk: Buffer): void {
-    if (state.mode === 'scanner') {
-      toScanner(chunk);
-      return;
+  /** Gives the engine the sheet's columns as they are now; false when it cannot take them. */
+  #setColumns(): boolean {
+    const columns = this.#sheet.engineColumns();
+    if (columns === null) return false;
+    if (!this.#engine.setColumns(columns.named, columns.keyColumns, this.#columnOffset)) {
+      return false;
     }
-    if (state.mode === 'engine') {
-      engine.append(chunk);
-      runEngine();
-      return;
+    this.#haveHeader = true;
+    return true;
+  }
+
+  /** The engine stops: what it counted goes to the sheet, the rest of the XML to the scanner. */
+  #handOver(): void {
+    this.#sheet.blankRows += this.#engine.blankRows;
+    this.#scanner.resumeAfterRow(this.#engine.lastRow);
+    this.#toScanner(this.#engine.takeInput());
+  }
+
+  #toScanner(bytes: Uint8Array): void {
+    this.#mode = 'scanner';
+    this.#scanBytes(bytes);
+  }
+
+  #scanBytes(bytes: Uint8Array): void {
+    this.#scanText(this.#decoder.write(bytes));
+  }
+
+  #scanText(text: string): void {
+    const scanner = this.#scanner;
+    for (let rows = scanner.push(text); rows.length > 0; rows = scanner.drain()) {
+      this.#addRows(rows);
     }
-    prefix = prefix.length === 0 ? chunk : Buffer.concat([prefix, chunk]);
-    const at = prefix.indexOf(SHEET_DATA);
-    if (at < 0) {
-      if (prefix.length > MAX_PREFIX_BYTES) toScanner(prefix);
-      return;
-    }
-    const end = at + SHEET_DATA.length;
-    const head = prefix.toString('utf8', 0, end);
-    if (!isPlainPrefix(head)) {
-      toScanner(prefix);
-      return;
-    }
-    toScanner(prefix.subarray(0, end));
-    state.mode = 'engine';
-    engine.loadFile(source.sharedStrings, source.dateStyles, keyOptions);
-    engine.startSheet();
-    engine.append(prefix.subarray(end));
-    prefix = Buffer.alloc(0);
-    runEngine();
+  }
+
+  #addRows(rows: readonly SheetRow[]): void {
+    for (const row of rows) this.#sheet.add(row);
   }
 }
