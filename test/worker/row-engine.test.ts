@@ -320,7 +320,15 @@ function randomCell(
     return `<c${ref} t="s"><v>${stringIndex(text)}</v></c>`;
   }
   if (roll < 0.65) {
-    const text = random() < 0.5 ? pick(random, NUMBER_TEXTS) : String(random() * 1000 - 500);
+    // Listed texts; what String() writes; 16 digits, which are the shortest text of their
+    // double or not (between 8 and 16 two 16-digit decimals can read as one double).
+    const roll = random();
+    const text =
+      roll < 0.4
+        ? pick(random, NUMBER_TEXTS)
+        : roll < 0.7
+          ? String(random() * 1000 - 500)
+          : ((random() < 0.5 ? 8 : 0) + random() * 8).toPrecision(16);
     const style = pick(random, [0, 0, 4, 5]);
     return `<c${ref}${style === 0 ? '' : ` s="${style}"`}><v>${text}</v></c>`;
   }

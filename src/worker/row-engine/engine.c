@@ -151,12 +151,11 @@ static u8 *put_digits(u8 *o, u32 value) {
 }
 
 /*
- * Whether `text` is already the text String() gives its number: optional minus, no leading
- * zero, no trailing zero after the point, at most 15 significant digits and 15 integer digits,
- * at least 1e-6 (no exponent), and not -0. Such a decimal is the shortest that reads back as
- * its double, since two different decimals of at most 15 digits never read as the same double.
+ * The significant digits of `text` when it is written as String() writes numbers, whatever
+ * their count: optional minus, no leading zero, no trailing zero after the point, at most
+ * `most_integer` integer digits, at least 1e-6 (no exponent), not -0; else 0.
  */
-static i32 is_plain_number(const u8 *t, u32 n) {
+static u32 canonical_significant(const u8 *t, u32 n, u32 most_integer) {
   u32 i = 0;
   if (n == 0) return 0;
   if (t[0] == '-') i = 1;
@@ -167,9 +166,12 @@ static i32 is_plain_number(const u8 *t, u32 n) {
     while (i < n && t[i] >= '0' && t[i] <= '9') i++;
   }
   u32 integer_digits = i - integer_start;
-  if (integer_digits == 0 || integer_digits > 15) return 0;
+  if (integer_digits == 0 || integer_digits > most_integer) return 0;
   i32 zero_integer = integer_digits == 1 && t[integer_start] == '0';
-  if (i == n) return !(zero_integer && integer_start == 1); /* "-0" is written "0" */
+  if (i == n) {
+    if (zero_integer && integer_start == 1) return 0; /* "-0" is written "0" */
+    return integer_digits;
+  }
   if (t[i] != '.') return 0;
   i++;
   u32 fraction_start = i;
@@ -184,7 +186,17 @@ static i32 is_plain_number(const u8 *t, u32 n) {
   } else {
     significant = integer_digits + (n - fraction_start);
   }
-  return significant <= 15;
+  return significant;
+}
+
+/*
+ * Whether `text` is already the text String() gives its number: optional minus, no leading
+ * zero, no trailing zero after the point, at most 15 significant digits and 15 integer digits,
+ * at least 1e-6 (no exponent), and not -0. Such a decimal is the shortest that reads back as
+ * its double, since two different decimals of at most 15 digits never read as the same double.
+ */
+static i32 is_plain_number(const u8 *t, u32 n) {
+  return canonical_significant(t, n, 15) - 1 < 15u;
 }
 
 static const double POWERS_OF_TEN[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -226,6 +238,41 @@ static i32 read_exact_decimal(const u8 *t, u32 n, double *value) {
   double x = (double)m / POWERS_OF_TEN[fraction];
   *value = negative ? -x : x;
   return 1;
+}
+
+/* Whether m / 10^fraction reads as `value` (m below 2^53: one exact division). */
+static i32 reads_as(unsigned long long m, u32 fraction, double value) {
+  return m < (1ull << 53) && (double)m / POWERS_OF_TEN[fraction] == value;
+}
+
+/*
+ * Whether `text`, of 16 significant digits written as String() writes numbers and read exactly
+ * as `value` by read_exact_decimal, is what String(value) gives: no decimal of 15 digits or
+ * fewer reads as value, and no other of 16. value's rounding interval is at most 2.2 units of
+ * the 16th digit wide (a double's spacing is at most 2^-52 of it, a 16th digit at least 10^-16),
+ * so the only candidates are the two 15-digit neighbours and the 16-digit ones up to 2 away.
+ */
+static i32 is_shortest_16(const u8 *t, u32 n, double value) {
+  unsigned long long m = 0;
+  u32 fraction = 0;
+  i32 point = 0;
+  for (u32 i = 0; i < n; i++) {
+    if (t[i] == '-') continue;
+    if (t[i] == '.') {
+      point = 1;
+      continue;
+    }
+    m = m * 10 + (u32)(t[i] - '0');
+    if (point) fraction++;
+  }
+  double magnitude = value < 0 ? -value : value;
+  unsigned long long low = m / 10 * 10;
+  if (reads_as(low, fraction, magnitude) || reads_as(low + 10, fraction, magnitude)) return 0;
+  for (unsigned long long other = m - 2; other <= m + 2; other++) {
+    if (other != m && reads_as(other, fraction, magnitude)) return 0;
+  }
+  /* A neighbour past 2^53 cannot be checked this way: leave it to JavaScript. */
+  return low + 10 < (1ull << 53) && m + 2 < (1ull << 53);
 }
 
 /* A cell's column from the letters of `r` (then digits); -1 if malformed. */
@@ -483,12 +530,17 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
       if (!is_plain_number(text, length)) {
         if (length > SCRATCH) return -1;
         double exact;
-        i32 written = read_exact_decimal(text, length, &exact)
-                          ? js_format_double(exact, (u32)scratch)
-                          : js_format((u32)text, length, (u32)scratch, 0);
-        if (written < 0) return -1;
-        text = scratch;
-        length = (u32)written;
+        if (!read_exact_decimal(text, length, &exact)) {
+          i32 written = js_format((u32)text, length, (u32)scratch, 0);
+          if (written < 0) return -1;
+          text = scratch;
+          length = (u32)written;
+        } else if (canonical_significant(text, length, 16) != 16 ||
+                   !is_shortest_16(text, length, exact)) {
+          text = scratch;
+          length = (u32)js_format_double(exact, (u32)scratch);
+        }
+        /* else: 16 digits that are already the shortest text of their double */
       }
       u8 flag = style < config.style_count ? config.date_styles[style] : 0;
       if (flag == 0) {
