@@ -147,6 +147,31 @@ describe('the row engine', () => {
     expect(rowsReadByEngine() - before).toBe(1);
   });
 
+  it('reads shared strings tables from bytes as the scanner reads them, item by item', async () => {
+    const dir = await makeTempDir();
+    const before = rowsReadByEngine();
+    let failed = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const random = makeRandom(5000 + seed);
+      const file = path.join(dir, `strings-${seed}.xlsx`);
+      const damaged = seed % 6 === 0;
+      const { keys } = await writeStringsWorkbook(file, random, damaged);
+      const loose = pick(random, [
+        {},
+        { ignoreCase: true },
+        { trim: true },
+        { ignoreCase: true, trim: true },
+      ]);
+      const cut = seed % 2 === 0 ? cutter(random, randomInt(random, 1, 40)) : null;
+      const outcome = await expectSameBothWays(file, { dedupe: keys, ...loose }, cut);
+      if ('error' in outcome) failed += 1;
+    }
+    // Damaged tables failed (alike), and the engine read rows of the others.
+    expect(failed).toBeGreaterThan(0);
+    expect(failed).toBeLessThan(30);
+    expect(rowsReadByEngine() - before).toBeGreaterThan(1000);
+  });
+
   it('succeeds alike, or fails alike, on damaged sheet XML', async () => {
     const dir = await makeTempDir();
     for (let seed = 1; seed <= 80; seed++) {
@@ -367,4 +392,122 @@ function damage(random: Random, sheet: string): string {
     '</c>',
   ]);
   return sheet.slice(0, at) + replacement + sheet.slice(at + (random() < 0.5 ? 1 : 0));
+}
+
+/**
+ * Items of a shared strings table as writers write them (the XML of each): plain text with
+ * entities, spaces, line breaks and any script, and what engine.c leaves to JavaScript (rich
+ * text, phonetic runs, numeric references, Excel's escapes, CR, U+FFFE, text over a cell's limit).
+ */
+const ITEMS = [
+  '<si><t>alpha</t></si>',
+  '<si><t>Alpha</t></si>',
+  '<si><t xml:space="preserve"> padded </t></si>',
+  '<si><t xml:space="preserve">   </t></si>',
+  '<si><t xml:space="preserve">trailing\t</t></si>',
+  '<si><t>a &amp; b &lt;c&gt; &quot;q&quot; &apos;s&apos;</t></si>',
+  '<si><t>A &amp; B</t></si>',
+  '<si><t>num &#38; &#x41;</t></si>',
+  '<si><r><t xml:space="preserve">rich </t></r><r><rPr><b/></rPr><t>Text</t></r></si>',
+  '<si><t>漢字</t><rPh sb="0" eb="1"><t>かんじ</t></rPh><phoneticPr fontId="1"/></si>',
+  '<si><t>_x000D_ escaped</t></si>',
+  '<si><t>_X0041_ upper</t></si>',
+  '<si><t>snake_case_name</t></si>',
+  '<si><t>line\r\nbreak</t></si>',
+  '<si><t>tab\there\nand LF</t></si>',
+  '<si><t/></si>',
+  '<si/>',
+  '<si><t></t></si>',
+  '<si><t>Zoë ÄÖÜ</t></si>',
+  '<si><t>zoë äöü</t></si>',
+  '<si><t>straße</t></si>',
+  '<si><t>STRASSE</t></si>',
+  '<si><t xml:space="preserve">\u00A0nbsp\u00A0</t></si>',
+  '<si><t xml:space="preserve">  Mixed Case  </t></si>',
+  '<si><t>mixed case</t></si>',
+  '<si><t xml:space="preserve"> é </t></si>',
+  '<si><t>😀 astral 𝄞</t></si>',
+  '<si><t>\uFFFE odd</t></si>',
+  '<si><t>a > b</t></si>',
+  '<si><t>12345</t></si>',
+];
+/** Text over a cell's limit: a cell with it fails either way (CELL_TOO_LONG), so few have it. */
+const LONG_ITEM = `<si><t>${'y'.repeat(33_000)}</t></si>`;
+/** What may stand between items, or in them, in a damaged table. */
+const BETWEEN = ['', '', '', '\n', '\r\n  ', '<!-- note -->', '<?pi x?>'];
+const ITEM_DAMAGE = [
+  '<si><t>bad &entity; here</t></si>',
+  '<si><t>unclosed</si>',
+  '<si><t>x</t>',
+  '<si><t>&#0;</t></si>',
+  '<si><t>a</t></si>trailing',
+];
+const SST_OPENINGS = [
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="9" uniqueCount="9">',
+  '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+  '\uFEFF<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="9">',
+  '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="9" extra="1">',
+];
+
+/**
+ * A workbook whose shared strings table is random items (header names among them), with a
+ * sheet of rows of them: keyed on the first one or two columns.
+ */
+async function writeStringsWorkbook(
+  file: string,
+  random: Random,
+  damaged: boolean,
+): Promise<{ keys: string[] }> {
+  const items: string[] = [];
+  const count = randomInt(random, 5, 60);
+  for (let i = 0; i < count; i++) items.push(pick(random, ITEMS));
+  const columns = randomInt(random, 1, 6);
+  // The header: names the engine reads from its tables, or JavaScript's items.
+  const names = Array.from({ length: columns }, (_, column) =>
+    pick(random, [
+      `<si><t>col ${column}</t></si>`,
+      `<si><r><t>col </t></r><r><t>${column}</t></r></si>`,
+      `<si><t>col&#32;${column}</t></si>`,
+      `<si><t>col &amp; ${column}</t></si>`,
+    ]),
+  );
+  const nameAt = names.map((name) => items.push(name) - 1);
+  const long = random() < 0.3 ? items.push(LONG_ITEM) - 1 : -1;
+  const separator = (): string => (random() < 0.2 ? pick(random, BETWEEN.slice(0, 5)) : '');
+  let body = items.map((item) => item + separator()).join('');
+  if (damaged) {
+    const at = randomInt(random, 0, items.length - 1);
+    const xml = items.map((item) => item);
+    xml.splice(at, 0, pick(random, [...ITEM_DAMAGE, ...BETWEEN.slice(5)]));
+    body = xml.join('');
+  }
+  const sst = `${pick(random, damaged ? SST_OPENINGS.slice(0, 3) : SST_OPENINGS)}${body}</sst>`;
+  const letters = (column: number): string => String.fromCharCode(65 + column);
+  let xml = '<row r="1">';
+  nameAt.forEach((index, column) => {
+    xml += `<c r="${letters(column)}1" t="s"><v>${index}</v></c>`;
+  });
+  xml += '</row>';
+  const rows = randomInt(random, 20, 80);
+  for (let r = 2; r < rows + 2; r++) {
+    xml += `<row r="${r}">`;
+    for (let column = 0; column < columns; column++) {
+      if (random() < 0.1) continue;
+      const index = long >= 0 && random() < 0.003 ? long : randomInt(random, 0, count - 1);
+      xml += `<c r="${letters(column)}${r}" t="s"><v>${index}</v></c>`;
+    }
+    xml += '</row>';
+  }
+  await writeWorkbookParts(file, {
+    sheets: [{ name: 'Data', xml: worksheetXml(xml) }],
+    sharedStrings: sst,
+  });
+  // The names as the JavaScript reader reads them.
+  const keys = names.slice(0, Math.min(columns, randomInt(random, 1, 2))).map((name) =>
+    name
+      .replace(/<[^>]*>/g, '')
+      .replace('&#32;', ' ')
+      .replace('&amp;', '&'),
+  );
+  return { keys };
 }

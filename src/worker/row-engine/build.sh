@@ -9,7 +9,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 clang --target=wasm32 -O2 -mbulk-memory -nostdlib -Wall -Wextra -Werror \
   -Wl,--no-entry -Wl,--allow-undefined -Wl,--import-memory \
-  -Wl,--export=scan -Wl,--export=reset -Wl,--export=resume -Wl,--export=__heap_base -Wl,--export=config_address -Wl,--export=result_address \
+  -Wl,--export=scan -Wl,--export=reset -Wl,--export=resume -Wl,--export=__heap_base -Wl,--export=config_address -Wl,--export=result_address -Wl,--export=strings_walk \
   -Wl,--stack-first -Wl,-z,stack-size=65536 \
   -o "$out/engine.wasm" engine.c
 {

@@ -176,7 +176,12 @@ class EngineSheetReader {
     this.#mode = 'engine';
     this.#prefix = Buffer.alloc(0);
     const engine = this.#engine;
-    engine.loadFile(this.#source.sharedStrings, this.#source.dateStyles, this.#keyOptions);
+    engine.loadFile(
+      this.#source.sharedStrings,
+      this.#source.dateStyles,
+      this.#keyOptions,
+      this.#source.maxElementChars,
+    );
     engine.startSheet();
     engine.append(prefix.subarray(end));
     this.#runEngine();

@@ -5,14 +5,17 @@
  * `writeKey` would; whatever it does not handle, it hands back at the start of a row, and the
  * JavaScript scanner reads the rest of the sheet (see `readSheetWithEngine`).
  *
- * What JavaScript decides, it decides once: each shared string is rendered, measured and keyed
- * by the JavaScript functions themselves, and the cell markup comes from `CELL_FRAGMENTS`, so
- * the engine copies bytes the JavaScript path would have written.
+ * Each shared string is rendered, measured and keyed once per file: by engine.c from the part's
+ * bytes when the item is plain text, else by the JavaScript functions themselves; the cell
+ * markup comes from `CELL_FRAGMENTS`, so the engine writes the bytes the JavaScript path would
+ * have written.
  */
 import type { CellValue } from '../../core/cell.js';
 import { serialToEpochMs } from '../../core/cell.js';
 import { type KeyOptions, type KeySink, writeKey } from '../../core/key.js';
 import { writeWtf8 } from '../../core/packed-keys.js';
+import type { SharedStringsSource } from '../../xlsx/read/open-workbook.js';
+import { MAX_SHARED_STRINGS } from '../../xlsx/read/shared-strings-scanner.js';
 import { isNonDecimalLiteral } from '../../xlsx/read/sheet-scanner.js';
 import {
   CELL_FRAGMENTS,
@@ -68,7 +71,19 @@ const Config = {
   keyCapacity: 24,
   header: 25,
   headerCapacity: 26,
+  maxItemBytes: 27,
+  maxStrings: 28,
+  keyOptions: 29,
 } as const;
+
+/** The string tables' columns, in the order engine.c's config has them. */
+const STRING_COLUMNS = [
+  Config.bodyStart,
+  Config.bodyLength,
+  Config.keyStart,
+  Config.keyLength,
+  Config.stringWidth,
+];
 
 /** Fields of engine.c's `result` struct, in order (each 4 bytes). */
 const Result = {
@@ -81,6 +96,9 @@ const Result = {
   lastRow: 6,
   headerCells: 7,
   headerRow: 8,
+  stringItems: 9,
+  stringRendered: 10,
+  stringKeys: 11,
 } as const;
 
 const ROW_END = Buffer.from('</row>');
@@ -102,9 +120,33 @@ const HEADER_CELLS = 16 * 1024;
 const MAX_COLUMNS = 16 * 1024;
 const MAX_KEY_COLUMNS = 64;
 const PAGE = 64 * 1024;
-/** String flags (engine.c): the empty string, and text the engine leaves to JavaScript. */
+/**
+ * String flags (engine.c): the empty string, and text the engine leaves to JavaScript (cells
+ * with it go to the scanner); while loading, an item or a key engine.c left to JavaScript.
+ */
 const EMPTY_STRING = 1;
 const UNUSABLE_STRING = 2;
+const KEY_BY_JS = 4;
+const ITEM_BY_JS = 8;
+
+/**
+ * The start of a shared-strings part engine.c reads after: an optional XML declaration, then
+ * `<sst>` with the main namespace as the default one and counts, as Excel, LibreOffice and
+ * openpyxl write it. Anything else is read by JavaScript alone.
+ */
+const SST_START =
+  /^(?:\xEF\xBB\xBF)?(?:<\?xml [^<>]*\?>[ \t\r\n]*)?<sst xmlns="http:\/\/schemas\.openxmlformats\.org\/spreadsheetml\/2006\/main"(?: (?:count|uniqueCount)="\d+")*>/;
+const NAMED_ENTITY = /&(amp|lt|gt|quot|apos);/g;
+const ENTITY_CHARACTERS: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+};
+function decodeEntity(_match: string, name: string): string {
+  return ENTITY_CHARACTERS[name] as string;
+}
 
 interface EngineExports {
   scan(input: number, length: number): number;
@@ -112,6 +154,7 @@ interface EngineExports {
   resume(headerKnown: number, lastRow: number): void;
   config_address(): number;
   result_address(): number;
+  strings_walk(input: number, length: number, start: number, write: number): number;
   __heap_base: WebAssembly.Global;
 }
 
@@ -162,7 +205,11 @@ export class RowEngine {
   /** Where the fixed areas end, where the file's areas end (the input starts there). */
   readonly #fixedEnd: number;
   #fileEnd: number;
+  #table: SharedStringsSource | null = null;
+  /** The strings, when JavaScript read the whole table. */
   #strings: readonly string[] | null = null;
+  /** Else the strings of the items JavaScript read, by index (engine.c rendered the others). */
+  readonly #itemStrings = new Map<number, string>();
   #styles: Uint8Array | null = null;
   #keyOptions: KeyOptions | null = null;
   /**
@@ -247,97 +294,164 @@ export class RowEngine {
 
   /**
    * Loads a file's shared strings and date styles (once per file: a second call with the same
-   * arrays and options does nothing). Each string is rendered, measured and keyed here (as
-   * `keyOptions` compare text), by the JavaScript functions, so the engine only copies.
-   * `keyOptions.keysAsText` must be false: the engine keys numbers as numbers.
+   * table, styles and options does nothing). Each string is rendered, measured and keyed (as
+   * `keyOptions` compare text) once, so the engine only copies: by engine.c from the part's
+   * bytes where the strings are plain, else by the JavaScript functions themselves.
+   * `keyOptions.keysAsText` must be false: the engine keys numbers as numbers. Throws what the
+   * JavaScript scanner throws for a damaged table.
    */
-  loadFile(strings: readonly string[], dateStyles: Uint8Array, keyOptions: KeyOptions): void {
-    if (
-      strings === this.#strings &&
-      dateStyles === this.#styles &&
-      keyOptions === this.#keyOptions
-    ) {
+  loadFile(
+    table: SharedStringsSource,
+    dateStyles: Uint8Array,
+    keyOptions: KeyOptions,
+    maxElementChars: number,
+  ): void {
+    if (table === this.#table && dateStyles === this.#styles && keyOptions === this.#keyOptions) {
       return;
     }
-    this.#strings = strings;
-    this.#styles = dateStyles;
-    this.#keyOptions = keyOptions;
+    this.#table = null;
+    this.#strings = null;
+    this.#itemStrings.clear();
     this.#inputOffset = 0;
     this.#inputLength = 0;
-    const count = strings.length;
-    // At least 64 KiB: a smaller Buffer comes from the shared pool and cannot be detached.
-    const xml = new XmlBytes(Math.max(64 * 1024, count * 64));
-    const keys = new ByteSink();
-    const bodyStart = new Uint32Array(count);
-    const bodyLength = new Uint32Array(count);
-    const keyStart = new Uint32Array(count);
-    const keyLength = new Uint32Array(count);
-    const widths = new Uint32Array(count);
-    const flags = new Uint8Array(count);
-    const one: CellValue[] = [null];
-    const first = [0];
-    for (let i = 0; i < count; i++) {
-      const text = strings[i] as string;
-      if (text === '') {
-        flags[i] = EMPTY_STRING;
-        continue;
-      }
-      // Too long for a cell: the JavaScript path reports it, with the row and column.
-      if (text.length > MAX_CELL_TEXT) {
-        flags[i] = UNUSABLE_STRING;
-        continue;
-      }
-      // The cell after `<c r="A\0`, as renderRowCellsInto writes it (the engine writes the rest).
-      const start = xml.length;
-      xml.reserve(CELL_MARKUP_BYTES);
-      widths[i] = putTextCellRest(xml, text);
-      bodyStart[i] = start;
-      bodyLength[i] = xml.length - start;
-      one[0] = text;
-      keyStart[i] = keys.length;
-      // A string that keys as empty (all spaces, with --trim) has no part: the engine writes
-      // `_` for it, as for an empty cell, and it does not make the key present.
-      if (!writeKey(keys, one, first, keyOptions)) keys.truncate(keyStart[i] as number);
-      keyLength[i] = keys.length - (keyStart[i] as number);
+    const at = this.#fixedEnd;
+    const bytes = table.bytes;
+    let end =
+      bytes === null ? -1 : this.#loadStringBytes(at, bytes, table, keyOptions, maxElementChars);
+    if (end < 0) {
+      const strings = table.strings();
+      end = this.#loadStrings(at, strings, keyOptions);
+      this.#strings = strings;
     }
-    const rendered = xml.detach();
-    const keyBytes = keys.bytes();
-    let at = this.#fixedEnd;
-    const place = (bytes: number): number => {
-      const start = at;
-      at = align(at + bytes);
-      return start;
-    };
-    const renderedAt = place(rendered.length);
-    const keysAt = place(keyBytes.length);
-    const tables = place(count * 4 * 5);
-    const flagsAt = place(count);
-    const stylesAt = place(dateStyles.length);
-    this.#fileEnd = at;
-    this.#ensure(at + PAGE);
-    const bytes = this.#bytes;
-    bytes.set(rendered, renderedAt);
-    bytes.set(keyBytes, keysAt);
-    // Key parts are addressed from the rendered bytes' start, like the bodies.
-    for (let i = 0; i < count; i++) keyStart[i] = (keyStart[i] as number) + keysAt - renderedAt;
-    const words = this.#words;
-    const table = (index: number, values: Uint32Array): number => {
-      const address = tables + index * count * 4;
-      words.set(values, address / 4);
-      return address;
-    };
-    this.#set(Config.stringBytes, renderedAt);
-    this.#set(Config.bodyStart, table(0, bodyStart));
-    this.#set(Config.bodyLength, table(1, bodyLength));
-    this.#set(Config.keyStart, table(2, keyStart));
-    this.#set(Config.keyLength, table(3, keyLength));
-    this.#set(Config.stringWidth, table(4, widths));
-    bytes.set(flags, flagsAt);
-    this.#set(Config.stringFlags, flagsAt);
-    this.#set(Config.stringCount, count);
-    bytes.set(dateStyles, stylesAt);
+    const stylesAt = end;
+    this.#fileEnd = align(stylesAt + dateStyles.length);
+    this.#ensure(this.#fileEnd + PAGE);
+    this.#bytes.set(dateStyles, stylesAt);
     this.#set(Config.dateStyles, stylesAt);
     this.#set(Config.styleCount, dateStyles.length);
+    this.#table = table;
+    this.#styles = dateStyles;
+    this.#keyOptions = keyOptions;
+  }
+
+  /**
+   * The tables of strings rendered, keyed and measured by JavaScript, from `at`: the path for
+   * tables engine.c does not read. Returns where they end.
+   */
+  #loadStrings(at: number, strings: readonly string[], keyOptions: KeyOptions): number {
+    const count = strings.length;
+    const renderer = new StringRenderer(keyOptions, 0, count * 64);
+    const columns = Array.from({ length: 5 }, () => new Uint32Array(count));
+    const flags = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      renderer.render(strings[i] as string);
+      flags[i] = renderer.flag;
+      renderer.fill(columns, i);
+    }
+    const tablesAt = this.#place(renderer.bytes(), at);
+    const end = align(tablesAt + count * 4 * 5 + count);
+    this.#ensure(end);
+    columns.forEach((values, column) => {
+      this.#words.set(values, tablesAt / 4 + column * count);
+    });
+    this.#bytes.set(flags, tablesAt + count * 4 * 5);
+    this.#setStringTables(at, tablesAt, count);
+    return end;
+  }
+
+  /**
+   * The tables of strings from the part's bytes, from `at`: engine.c renders, keys and measures
+   * the plain items, JavaScript the others (which it reads one by one). Returns where they end,
+   * or -1 when the table is not one engine.c reads (the caller reads it all in JavaScript).
+   */
+  #loadStringBytes(
+    at: number,
+    source: Buffer,
+    table: SharedStringsSource,
+    keyOptions: KeyOptions,
+    maxElementChars: number,
+  ): number {
+    const start = SST_START.exec(source.toString('latin1', 0, Math.min(source.length, 1024)));
+    if (start === null) return -1;
+    const rawAt = at;
+    const renderedAt = this.#place(source, rawAt);
+    this.#set(Config.maxItemBytes, maxElementChars);
+    this.#set(Config.maxStrings, MAX_SHARED_STRINGS);
+    this.#set(Config.keyOptions, (keyOptions.ignoreCase ? 1 : 0) | (keyOptions.trim ? 2 : 0));
+    const walk = (write: number): boolean =>
+      this.#exports.strings_walk(rawAt, source.length, start[0].length, write) === 1;
+    if (!walk(0)) return -1;
+    const count = this.#get(Result.stringItems);
+    const rendered = this.#get(Result.stringRendered) + this.#get(Result.stringKeys);
+    const tablesAt = align(renderedAt + rendered);
+    const flagsAt = tablesAt + count * 4 * 5;
+    const tablesEnd = align(flagsAt + count);
+    this.#ensure(tablesEnd);
+    this.#setStringTables(renderedAt, tablesAt, count);
+    walk(1);
+    // The items and keys engine.c left (their XML's or raw text's range in the input, in the
+    // columns): read, rendered and keyed here, and placed after the tables.
+    const renderer = new StringRenderer(keyOptions, tablesEnd - renderedAt, 0);
+    const left: number[] = [];
+    const leftFlags: number[] = [];
+    const leftColumns = Array.from({ length: 5 }, () => [] as number[]);
+    const cell = (column: number, index: number): number =>
+      this.#words[tablesAt / 4 + column * count + index] as number;
+    for (let i = 0; i < count; i++) {
+      const flag = this.#bytes[flagsAt + i] as number;
+      if ((flag & (ITEM_BY_JS | KEY_BY_JS)) === 0) continue;
+      if (flag & ITEM_BY_JS) {
+        const from = rawAt + cell(0, i);
+        let text: string;
+        try {
+          text = table.item(this.#bytes.toString('utf8', from, from + cell(1, i)));
+        } catch {
+          return -1; // the JavaScript reading of the whole table reports it, in its context
+        }
+        this.#itemStrings.set(i, text);
+        renderer.render(text);
+      } else {
+        // engine.c rendered and measured the text; its key needs Unicode's rules
+        const from = rawAt + cell(2, i);
+        const raw = this.#bytes.toString('utf8', from, from + cell(3, i));
+        renderer.keyOnly(
+          raw.replace(NAMED_ENTITY, decodeEntity),
+          cell(0, i),
+          cell(1, i),
+          cell(4, i),
+        );
+      }
+      left.push(i);
+      leftFlags.push(renderer.flag);
+      renderer.fill(leftColumns, left.length - 1);
+    }
+    if (left.length === 0) return tablesEnd;
+    const end = this.#place(renderer.bytes(), tablesEnd);
+    left.forEach((index, k) => {
+      this.#bytes[flagsAt + index] = leftFlags[k] as number;
+      leftColumns.forEach((values, column) => {
+        this.#words[tablesAt / 4 + column * count + index] = values[k] as number;
+      });
+    });
+    return end;
+  }
+
+  /** Copies `bytes` into the memory at `at`; returns where the next area may start. */
+  #place(bytes: Uint8Array, at: number): number {
+    const end = align(at + bytes.length);
+    this.#ensure(end);
+    this.#bytes.set(bytes, at);
+    return end;
+  }
+
+  /** Points engine.c at string tables: bodies and key parts from `renderedAt`, then 5 columns and flags. */
+  #setStringTables(renderedAt: number, tablesAt: number, count: number): void {
+    this.#set(Config.stringBytes, renderedAt);
+    for (let column = 0; column < 5; column++) {
+      this.#set(STRING_COLUMNS[column] as number, tablesAt + column * count * 4);
+    }
+    this.#set(Config.stringFlags, tablesAt + count * 4 * 5);
+    this.#set(Config.stringCount, count);
   }
 
   /** Starts a sheet: no header yet, no input held. */
@@ -354,16 +468,38 @@ export class RowEngine {
    * its shared strings by column, with nulls between.
    */
   headerRow(): { number: number; cells: CellValue[] } {
-    const strings = this.#strings ?? [];
     const count = this.#get(Result.headerCells);
     const cells: CellValue[] = [];
     const base = this.#areas.header / 4;
     for (let i = 0; i < count; i++) {
       const column = this.#words[base + 2 * i] as number;
       while (cells.length < column) cells.push(null);
-      cells.push(strings[this.#words[base + 2 * i + 1] as number] ?? null);
+      cells.push(this.#stringAt(this.#words[base + 2 * i + 1] as number));
     }
     return { number: this.#get(Result.headerRow), cells };
+  }
+
+  /**
+   * Shared string `index` (one the engine read in a header: not empty, not too long): given,
+   * read by JavaScript, or else decoded from the body engine.c rendered.
+   */
+  #stringAt(index: number): string {
+    if (this.#strings !== null) return this.#strings[index] as string;
+    const known = this.#itemStrings.get(index);
+    if (known !== undefined) return known;
+    const words = this.#words;
+    const config = (field: number): number => words[this.#config / 4 + field] as number;
+    const start =
+      config(Config.stringBytes) + (words[config(Config.bodyStart) / 4 + index] as number);
+    const end = start + (words[config(Config.bodyLength) / 4 + index] as number);
+    const body = this.#bytes.toString('utf8', start, end);
+    const opening = body.startsWith(CELL_FRAGMENTS.textPreserve)
+      ? CELL_FRAGMENTS.textPreserve
+      : CELL_FRAGMENTS.text;
+    // engine.c escapes only these three
+    return body
+      .slice(opening.length, body.length - CELL_FRAGMENTS.textEnd.length)
+      .replace(NAMED_ENTITY, decodeEntity);
   }
 
   /**
@@ -522,6 +658,94 @@ export class RowEngine {
     }
   }
 }
+
+/**
+ * Renders, keys and measures strings with the JavaScript functions (putTextCellRest, writeKey),
+ * for the engine's string tables: bodies and key parts in one buffer, their offsets counted from
+ * `base`.
+ */
+class StringRenderer {
+  readonly #xml: XmlBytes;
+  readonly #keys = new ByteSink();
+  readonly #options: KeyOptions;
+  readonly #base: number;
+  readonly #one: CellValue[] = [null];
+  /** The last string's flag, body (start, length), key part (start, length) and width. */
+  flag = 0;
+  readonly #row = [0, 0, 0, 0, 0];
+
+  constructor(options: KeyOptions, base: number, sizeHint: number) {
+    this.#options = options;
+    this.#base = base;
+    // At least 64 KiB: a smaller Buffer comes from the shared pool and cannot be detached.
+    this.#xml = new XmlBytes(Math.max(64 * 1024, sizeHint));
+  }
+
+  /** Renders, keys and measures `text`. */
+  render(text: string): void {
+    const row = this.#row;
+    row.fill(0);
+    this.flag = 0;
+    if (text === '') {
+      this.flag = EMPTY_STRING;
+      return;
+    }
+    // Too long for a cell: the JavaScript path reports it, with the row and column.
+    if (text.length > MAX_CELL_TEXT) {
+      this.flag = UNUSABLE_STRING;
+      return;
+    }
+    // The cell after `<c r="A\0`, as renderRowCellsInto writes it (the engine writes the rest).
+    const xml = this.#xml;
+    const start = xml.length;
+    xml.reserve(CELL_MARKUP_BYTES);
+    row[4] = putTextCellRest(xml, text);
+    row[0] = this.#base + start;
+    row[1] = xml.length - start;
+    this.#key(text);
+  }
+
+  /** Keys `text`, whose body (start, length) and width are known. */
+  keyOnly(text: string, bodyStart: number, bodyLength: number, width: number): void {
+    this.flag = 0;
+    this.#row[0] = bodyStart;
+    this.#row[1] = bodyLength;
+    this.#row[4] = width;
+    this.#key(text);
+  }
+
+  /** Puts the last string's five numbers in `columns` at `index`. */
+  fill(columns: { [index: number]: number }[], index: number): void {
+    for (let column = 0; column < 5; column++) {
+      (columns[column] as { [index: number]: number })[index] = this.#row[column] as number;
+    }
+  }
+
+  /** The bodies and key parts rendered (the buffer is given up). */
+  bytes(): Uint8Array {
+    return this.#xml.detach();
+  }
+
+  /**
+   * A string that keys as empty (all spaces, with --trim) has no part: the engine writes `_`
+   * for it, as for an empty cell, and it does not make the key present.
+   */
+  #key(text: string): void {
+    const keys = this.#keys;
+    keys.truncate(0);
+    this.#one[0] = text;
+    const xml = this.#xml;
+    this.#row[2] = this.#base + xml.length;
+    this.#row[3] = 0;
+    if (writeKey(keys, this.#one, FIRST, this.#options)) {
+      const bytes = keys.bytes();
+      xml.copyFrom(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), 0, bytes.length);
+      this.#row[3] = bytes.length;
+    }
+  }
+}
+
+const FIRST = [0];
 
 /** Where writeKey writes a shared string's key part: a growable byte buffer. */
 class ByteSink implements KeySink {

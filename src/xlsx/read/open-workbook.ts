@@ -1,6 +1,10 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { parseDateStyles } from './read-styles.js';
-import { SharedStringsScanner } from './shared-strings-scanner.js';
+import {
+  readStringItem,
+  type SharedStringsScanContext,
+  SharedStringsScanner,
+} from './shared-strings-scanner.js';
 import { SheetScanner } from './sheet-scanner.js';
 import {
   DEFAULT_READ_LIMITS,
@@ -10,7 +14,7 @@ import {
   type SheetRow,
 } from './types.js';
 import { readWorkbookStructure, type WorkbookStructure } from './workbook-structure.js';
-import { openZipArchive, type ZipArchive } from './zip-archive.js';
+import { openZipArchive, PartTextDecoder, type ZipArchive } from './zip-archive.js';
 
 /** Options of {@link openWorkbook}. */
 export interface OpenWorkbookOptions {
@@ -83,7 +87,7 @@ export async function openWorkbook(
  */
 export interface SheetSource {
   readonly bytes: AsyncIterable<Buffer>;
-  readonly sharedStrings: readonly string[];
+  readonly sharedStrings: SharedStringsSource;
   readonly dateStyles: Uint8Array;
   readonly date1904: boolean;
   readonly maxElementChars: number;
@@ -92,11 +96,28 @@ export interface SheetSource {
   fail(error: unknown): Promise<XlmergeError>;
 }
 
+/**
+ * A workbook's shared strings for a reader of its own: the part's bytes, with the JavaScript
+ * scanner's reading of all of them or of one item when the reader wants it. Errors in the XML
+ * are thrown by `strings()`, as the scanner reports them.
+ */
+export interface SharedStringsSource {
+  /** The part's bytes; null when the workbook has none, or they were read as they streamed in. */
+  readonly bytes: Buffer | null;
+  /** The strings, in order, read by the JavaScript scanner on first use. */
+  strings(): readonly string[];
+  /** The string of one `<si>` item's XML, read alone by the JavaScript scanner (throws on bad XML). */
+  item(xml: string): string;
+}
+
 /** What every sheet of a workbook is read with, loaded once. */
 interface SharedParts {
-  readonly sharedStrings: readonly string[];
+  readonly sharedStrings: SharedStringsSource;
   readonly dateStyles: Uint8Array;
 }
+
+/** Decoded shared strings are fed to the scanner in pieces of this many bytes, as they stream in. */
+const STRINGS_PIECE = 64 * 1024;
 
 class XlsxWorkbookReader implements WorkbookReader {
   readonly format = 'xlsx' as const;
@@ -137,14 +158,14 @@ class XlsxWorkbookReader implements WorkbookReader {
       if (this.closing !== undefined) {
         throw new XlmergeError(ErrorCode.Internal, 'The workbook was read after it was closed');
       }
-      const shared = await this.loadSharedParts(signal);
+      const shared = await this.loadSharedParts(signal, true);
       return {
         bytes: this.archive.streamPartBytes(sheet.part, signal === undefined ? {} : { signal }),
         sharedStrings: shared.sharedStrings,
         dateStyles: shared.dateStyles,
         date1904: this.structure.date1904,
         maxElementChars: this.limits.maxElementChars,
-        scanner: this.scannerFor(shared, where),
+        scanner: this.scannerFor(shared, where, true),
         fail,
       };
     } catch (error) {
@@ -171,7 +192,7 @@ class XlsxWorkbookReader implements WorkbookReader {
       );
     }
     try {
-      const scanner = this.scannerFor(await this.loadSharedParts(signal), where);
+      const scanner = this.scannerFor(await this.loadSharedParts(signal, false), where, false);
       const partOptions = signal === undefined ? {} : { signal };
       for await (const text of this.archive.streamPartText(sheet.part, partOptions)) {
         // Batches are cut by cells (see MAX_BATCH_CELLS), so one chunk may give several.
@@ -187,13 +208,18 @@ class XlsxWorkbookReader implements WorkbookReader {
     }
   }
 
-  /** A scanner for one sheet of this workbook. */
+  /**
+   * A scanner for one sheet of this workbook; with `lazy`, it reads the shared strings when a
+   * cell first needs them (a reader of its own may not).
+   */
   private scannerFor(
     shared: SharedParts,
     where: { file: string; sheet: string; part: string },
+    lazy: boolean,
   ): SheetScanner {
+    const table = shared.sharedStrings;
     return new SheetScanner({
-      sharedStrings: shared.sharedStrings,
+      sharedStrings: lazy ? () => table.strings() : table.strings(),
       dateStyles: shared.dateStyles,
       date1904: this.structure.date1904,
       maxElementChars: this.limits.maxElementChars,
@@ -201,12 +227,22 @@ class XlsxWorkbookReader implements WorkbookReader {
     });
   }
 
-  private loadSharedParts(signal: AbortSignal | undefined): Promise<SharedParts> {
-    this.sharedParts ??= this.readSharedParts(signal);
+  /**
+   * The shared strings and date styles, read on the first call; with `keepBytes`, the shared
+   * strings part is kept as bytes and read as strings on demand.
+   */
+  private loadSharedParts(
+    signal: AbortSignal | undefined,
+    keepBytes: boolean,
+  ): Promise<SharedParts> {
+    this.sharedParts ??= this.readSharedParts(signal, keepBytes);
     return this.sharedParts;
   }
 
-  private async readSharedParts(signal: AbortSignal | undefined): Promise<SharedParts> {
+  private async readSharedParts(
+    signal: AbortSignal | undefined,
+    keepBytes: boolean,
+  ): Promise<SharedParts> {
     const { sharedStringsPart, stylesPart } = this.structure;
     const maxChars = this.limits.maxElementChars;
     const dateStyles =
@@ -216,17 +252,70 @@ class XlsxWorkbookReader implements WorkbookReader {
             file: this.file,
             part: stylesPart,
           });
-    if (sharedStringsPart === null) return { sharedStrings: [], dateStyles };
-    const scanner = new SharedStringsScanner({
-      maxElementChars: maxChars,
-      file: this.file,
-      part: sharedStringsPart,
-    });
+    if (sharedStringsPart === null) {
+      return { sharedStrings: new SharedStringTable(null, [], null), dateStyles };
+    }
+    const context = { maxElementChars: maxChars, file: this.file, part: sharedStringsPart };
     const partOptions = signal === undefined ? {} : { signal };
+    if (keepBytes) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of this.archive.streamPartBytes(sharedStringsPart, partOptions)) {
+        chunks.push(chunk);
+      }
+      return {
+        sharedStrings: new SharedStringTable(Buffer.concat(chunks), null, context),
+        dateStyles,
+      };
+    }
+    const scanner = new SharedStringsScanner(context);
     for await (const text of this.archive.streamPartText(sharedStringsPart, partOptions)) {
       scanner.push(text);
     }
-    return { sharedStrings: scanner.end(), dateStyles };
+    return { sharedStrings: new SharedStringTable(null, scanner.end(), context), dateStyles };
+  }
+}
+
+/** {@link SharedStringsSource}: the strings given, or read from the bytes when first asked for. */
+class SharedStringTable implements SharedStringsSource {
+  readonly bytes: Buffer | null;
+  #strings: readonly string[] | null;
+  readonly #context: SharedStringsScanContext | null;
+
+  constructor(
+    bytes: Buffer | null,
+    strings: readonly string[] | null,
+    context: SharedStringsScanContext | null,
+  ) {
+    this.bytes = bytes;
+    this.#strings = strings;
+    this.#context = context;
+  }
+
+  strings(): readonly string[] {
+    if (this.#strings !== null) return this.#strings;
+    const bytes = this.bytes as Buffer;
+    const scanner = new SharedStringsScanner(this.#requireContext());
+    const decoder = new PartTextDecoder();
+    // In pieces, as the part streams in, so the scanner holds and reports as it would.
+    for (let at = 0; at < bytes.length; at += STRINGS_PIECE) {
+      const text = decoder.write(bytes.subarray(at, at + STRINGS_PIECE));
+      if (text.length > 0) scanner.push(text);
+    }
+    const rest = decoder.end();
+    if (rest.length > 0) scanner.push(rest);
+    this.#strings = scanner.end();
+    return this.#strings;
+  }
+
+  item(xml: string): string {
+    return readStringItem(xml, this.#requireContext());
+  }
+
+  #requireContext(): SharedStringsScanContext {
+    if (this.#context === null) {
+      throw new XlmergeError(ErrorCode.Internal, 'The workbook has no shared strings part');
+    }
+    return this.#context;
   }
 }
 

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../errors.js';
+import { ErrorCode, XlmergeError } from '../../errors.js';
 import {
   decodePlainText,
   ElementKind,
@@ -197,4 +197,22 @@ export class SharedStringsScanner {
     this.addString(text);
     return end;
   }
+}
+
+/**
+ * The string of one `<si>` item's XML (with no namespace prefix), as {@link SharedStringsScanner}
+ * reads it in a table. Throws XlmergeError(MalformedXml) as the scanner does.
+ */
+export function readStringItem(xml: string, context: SharedStringsScanContext): string {
+  const scanner = new SharedStringsScanner(context);
+  scanner.push(`<sst>${xml}</sst>`);
+  const strings = scanner.end();
+  if (strings.length !== 1) {
+    throw new XlmergeError(
+      ErrorCode.Internal,
+      `Expected one shared string item, read ${strings.length}`,
+      { file: context.file, part: context.part },
+    );
+  }
+  return strings[0] as string;
 }

@@ -19,8 +19,11 @@ import {
 
 /** What the sheet scanner needs to know besides the sheet XML. */
 export interface SheetScanContext {
-  /** The workbook's shared strings, for cells with `t="s"`. */
-  readonly sharedStrings: readonly string[];
+  /**
+   * The workbook's shared strings, for cells with `t="s"`; or a function giving them, called
+   * when a cell first needs them.
+   */
+  readonly sharedStrings: readonly string[] | (() => readonly string[]);
   /**
    * Per cell style index (the order of `<cellXfs>`): 0 = not a date, 1 = date/time format,
    * 2 = elapsed-time format like `[h]:mm`. Index past the end = 0.
@@ -110,7 +113,8 @@ export class SheetScanner {
   private readonly lexer: XmlLexer;
   private readonly text: TextCollector;
   private readonly rich: RichTextReader;
-  private readonly sharedStrings: readonly string[];
+  private strings: readonly string[] | null = null;
+  private loadStrings: (() => readonly string[]) | null = null;
   private readonly dateStyles: Uint8Array;
   private readonly dateOffset: number;
   private readonly maxElementChars: number;
@@ -177,10 +181,18 @@ export class SheetScanner {
     );
     this.text = new TextCollector(this.lexer);
     this.rich = new RichTextReader(this.lexer);
-    this.sharedStrings = context.sharedStrings;
+    const strings = context.sharedStrings;
+    if (typeof strings === 'function') this.loadStrings = strings;
+    else this.strings = strings;
     this.dateStyles = context.dateStyles;
     this.dateOffset = context.date1904 ? DATE_1904_OFFSET : 0;
     this.maxElementChars = context.maxElementChars;
+  }
+
+  /** The shared strings, read on first use when the context gave a function. */
+  private get sharedStrings(): readonly string[] {
+    if (this.strings === null) this.strings = (this.loadStrings as () => readonly string[])();
+    return this.strings;
   }
 
   /** Formula cells with no cached value seen so far (they read as null). */

@@ -158,6 +158,9 @@ export const CELL_FRAGMENTS = Object.freeze({
   dateTime: DATE_TIME,
   time: TIME,
   elapsed: ELAPSED,
+  text: TEXT,
+  textPreserve: TEXT_PRESERVE,
+  textEnd: TEXT_END,
 });
 
 /**
