@@ -1,5 +1,8 @@
-import cliProgress from 'cli-progress';
+import type CliProgress from 'cli-progress';
 import type { Progress } from '../options.js';
+import { requireCjs } from '../require-cjs.js';
+
+const cliProgress = requireCjs('cli-progress') as typeof CliProgress;
 
 /** A progress bar on stderr: files done of total, rows read, duplicates dropped, ETA. */
 export interface ProgressBar {

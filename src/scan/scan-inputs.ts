@@ -1,9 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { Settings } from '../options.js';
+import { requireCjs } from '../require-cjs.js';
 import type { IgnoredFile } from '../summary.js';
+
+const fg = requireCjs('fast-glob') as typeof FastGlob;
 
 /** One workbook to merge. */
 export interface InputFile {

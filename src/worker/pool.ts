@@ -1,9 +1,12 @@
 /** The pool of parse workers. The only module that talks to the pool library. */
 import { fileURLToPath } from 'node:url';
-import workerpool from 'workerpool';
+import type * as Workerpool from 'workerpool';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { Settings } from '../options.js';
+import { requireCjs } from '../require-cjs.js';
 import { type FileResult, PARSE_STARTED, type ParseResponse, type ParseTask } from './protocol.js';
+
+const workerpool = requireCjs('workerpool') as typeof Workerpool;
 
 export interface ParsePool {
   /**

@@ -1,8 +1,11 @@
 /** Entry point of a parse worker thread: registers `parse` with the pool. */
-import workerpool from 'workerpool';
+import type * as Workerpool from 'workerpool';
 import { ErrorCode, type SerializedError, XlmergeError } from '../errors.js';
+import { requireCjs } from '../require-cjs.js';
 import { parseFile } from './parse-file.js';
 import { PARSE_STARTED, type ParseResponse, type ParseTask } from './protocol.js';
+
+const workerpool = requireCjs('workerpool') as typeof Workerpool;
 
 async function parse(task: ParseTask): Promise<unknown> {
   workerpool.workerEmit(PARSE_STARTED);

@@ -3,10 +3,14 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
 import { crc32, createInflateRaw } from 'node:zlib';
-import { type Entry, fromFdPromise, type ZipFile } from 'yauzl';
+import type * as Yauzl from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { requireCjs } from '../../require-cjs.js';
 import { checkFileSignature } from './check-file.js';
 import type { ReadLimits } from './types.js';
+
+const { fromFdPromise } = requireCjs('yauzl') as typeof Yauzl;
 
 const openAsync = promisify(open);
 /**
