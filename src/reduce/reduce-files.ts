@@ -33,6 +33,19 @@ export interface ReduceReport {
 }
 
 /**
+ * The rows of `sheet` whose keys `seen` did not have, which it now has. A function of its own
+ * rather than a closure per file: V8 optimises its loop once, not once per file.
+ */
+function newKeys(seen: KeySet, sheet: SheetResult): number[] {
+  const kept: number[] = [];
+  const rows = keyCount(sheet.keys);
+  for (let row = 0; row < rows; row++) {
+    if (seen.add(sheet.keys, row)) kept.push(row);
+  }
+  return kept;
+}
+
+/**
  * Merges per-file results in input order: aligns columns by name, drops rows whose key an
  * earlier (or, for `last`/`none`, any other) file already has, and yields each sheet's
  * survivors. With `keep: 'first'` sheets are yielded as soon as their turn comes; `last` and
@@ -67,13 +80,7 @@ export async function* reduceFiles(
       progress.duplicates += outcome.result.duplicatesInFile;
       if (failures.length === 0) {
         if (settings.keep === 'first') {
-          const survivors = outcome.result.sheets.map((sheet) => {
-            const kept: number[] = [];
-            for (let row = 0; row < keyCount(sheet.keys); row++) {
-              if (seen.add(sheet.keys, row)) kept.push(row);
-            }
-            return kept;
-          });
+          const survivors = outcome.result.sheets.map((sheet) => newKeys(seen, sheet));
           progress.duplicates += countDropped(outcome.result, survivors);
           yield* emitFile(outcome.file, outcome.result, survivors, report, settings);
         } else {

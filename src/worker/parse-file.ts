@@ -399,6 +399,10 @@ class SheetParser {
       while (named.length < column.source) named.push(false);
       named[column.source] = true;
     }
+    // A width for every column the engine may write, so that addEngineRows never reads or
+    // writes past the array's end (V8 would drop its optimised code each time it did).
+    const widths = this.#widths;
+    while (widths.length < named.length) widths.push(0);
     return { named, keyColumns: this.#task.keyColumns === null ? [] : [...this.#keyIndexes] };
   }
 

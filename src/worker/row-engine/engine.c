@@ -91,10 +91,11 @@ static struct {
   u32 last_row;
   u32 header_cells;
   u32 header_row;
-  /* Of the last strings_walk: items, rendered bytes, key bytes. */
+  /* Of the last strings_walk: items, rendered bytes, key bytes, items or keys left to JavaScript. */
   u32 string_items;
   u32 string_rendered;
   u32 string_keys;
+  u32 string_left;
 } result;
 
 static i32 have_header;
@@ -863,7 +864,7 @@ static u32 fragment_length(u32 which) { return config.fragments[2 * which + 1]; 
 i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
   if (!classes_ready) init_classes();
   u32 at = start;
-  u32 count = 0, rendered = 0, keys = 0;
+  u32 count = 0, rendered = 0, keys = 0, left = 0;
   u32 *body_start = (u32 *)config.body_start, *body_length = (u32 *)config.body_length;
   u32 *key_start = (u32 *)config.key_start, *key_length = (u32 *)config.key_length;
   u32 *widths = (u32 *)config.string_width;
@@ -936,6 +937,7 @@ i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
       o = put_item_text(text_out, input, text, text_end, &info);
     }
     if (text == 0 || o == 0) {
+      left++;
       flags[count] = S_ITEM_BY_JS;
       body_start[count] = item;
       body_length[count] = item_end - item;
@@ -964,6 +966,7 @@ i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
     u32 key_from = text + lead, key_to = text_end - trail;
     if ((ignore_case && !info.ascii) ||
         (trim && key_from < key_to && (input[key_from] >= 0x80 || input[key_to - 1] >= 0x80))) {
+      left++;
       flags[count] = S_KEY_BY_JS;
       key_start[count] = text;
       key_length[count] = text_end - text;
@@ -1001,6 +1004,7 @@ i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
     count++;
   }
   result.string_items = count;
+  result.string_left = left;
   if (!write) {
     result.string_rendered = rendered;
     result.string_keys = keys;

@@ -99,6 +99,7 @@ const Result = {
   stringItems: 9,
   stringRendered: 10,
   stringKeys: 11,
+  stringLeft: 12,
 } as const;
 
 const ROW_END = Buffer.from('</row>');
@@ -389,6 +390,7 @@ export class RowEngine {
     this.#ensure(tablesEnd);
     this.#setStringTables(renderedAt, tablesAt, count);
     walk(1);
+    if (this.#get(Result.stringLeft) === 0) return tablesEnd;
     // The items and keys engine.c left (their XML's or raw text's range in the input, in the
     // columns): read, rendered and keyed here, and placed after the tables.
     const renderer = new StringRenderer(keyOptions, tablesEnd - renderedAt, 0);
@@ -425,7 +427,6 @@ export class RowEngine {
       leftFlags.push(renderer.flag);
       renderer.fill(leftColumns, left.length - 1);
     }
-    if (left.length === 0) return tablesEnd;
     const end = this.#place(renderer.bytes(), tablesEnd);
     left.forEach((index, k) => {
       this.#bytes[flagsAt + index] = leftFlags[k] as number;
