@@ -26,6 +26,14 @@ import {
   XmlBytes,
 } from '../../xlsx/write/cell-xml.js';
 import { ENGINE_WASM_BASE64 } from './engine-wasm.js';
+import {
+  compileModule,
+  instantiate,
+  newMemory,
+  type WasmGlobal,
+  type WasmMemory,
+  type WasmModule,
+} from './wasm.js';
 
 /** What {@link RowEngine.scan} stopped at (engine.c's enum). */
 export const ScanStatus = {
@@ -156,32 +164,10 @@ interface EngineExports {
   config_address(): number;
   result_address(): number;
   strings_walk(input: number, length: number, start: number, write: number): number;
-  __heap_base: WebAssembly.Global;
+  __heap_base: WasmGlobal;
 }
 
-/**
- * The part of the WebAssembly API used here: Node has it built in, but this project's type
- * libraries (ES2023 and @types/node) do not declare it.
- */
-declare namespace WebAssembly {
-  class Module {
-    constructor(bytes: Uint8Array);
-  }
-  class Memory {
-    constructor(descriptor: { initial: number; maximum?: number });
-    readonly buffer: ArrayBuffer;
-    grow(pages: number): number;
-  }
-  class Instance {
-    constructor(module: Module, imports: Record<string, Record<string, unknown>>);
-    readonly exports: Record<string, unknown>;
-  }
-  class Global {
-    value: unknown;
-  }
-}
-
-let compiled: WebAssembly.Module | null = null;
+let compiled: WasmModule | null = null;
 
 /** A row read by the engine, as {@link RowEngine.rows} lists them. */
 export interface EngineRows {
@@ -197,7 +183,7 @@ export interface EngineRows {
 
 /** One worker's engine: its WebAssembly instance and memory, reused for every sheet. */
 export class RowEngine {
-  readonly #memory: WebAssembly.Memory;
+  readonly #memory: WasmMemory;
   readonly #exports: EngineExports;
   readonly #config: number;
   readonly #result: number;
@@ -231,18 +217,14 @@ export class RowEngine {
   };
 
   constructor() {
-    compiled ??= new WebAssembly.Module(Buffer.from(ENGINE_WASM_BASE64, 'base64'));
-    this.#memory = new WebAssembly.Memory({ initial: 128 });
-    const instance = new WebAssembly.Instance(compiled, {
-      env: {
-        memory: this.#memory,
-        js_format: (text: number, length: number, out: number, dateKey: number) =>
-          this.#format(text, length, out, dateKey),
-        js_format_double: (value: number, out: number) =>
-          this.#write(String(value === 0 ? 0 : value), out),
-      },
-    });
-    this.#exports = instance.exports as unknown as EngineExports;
+    compiled ??= compileModule(ENGINE_WASM_BASE64);
+    this.#memory = newMemory(128);
+    this.#exports = instantiate(compiled, this.#memory, {
+      js_format: (text: number, length: number, out: number, dateKey: number) =>
+        this.#format(text, length, out, dateKey),
+      js_format_double: (value: number, out: number) =>
+        this.#write(String(value === 0 ? 0 : value), out),
+    }) as unknown as EngineExports;
     this.#config = this.#exports.config_address();
     this.#result = this.#exports.result_address();
     this.#bytes = Buffer.from(this.#memory.buffer);

@@ -1,5 +1,6 @@
 import type { CellValue } from '../../core/cell.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { RowCopier } from '../../worker/row-engine/row-copier.js';
 import { computeCrc32, crc32Combine } from '../zip/crc32.js';
 import {
   columnLetters,
@@ -142,6 +143,9 @@ class StreamingSheetWriter implements SheetWriterHandle {
   #failure: XlmergeError | null = null;
   /** The block being filled: rows are rendered straight into it. */
   #block: Buffer;
+  /** Copies rows into its own block (the block being filled when `#inCopier`); null without WebAssembly. */
+  readonly #copier = RowCopier.create(BLOCK_BYTES);
+  #inCopier = false;
   readonly #views = new Views();
   #used = 0;
   #blockRows = 0;
@@ -153,7 +157,7 @@ class StreamingSheetWriter implements SheetWriterHandle {
     this.name = options.name;
     this.#options = options;
     this.#body = new SegmentedBody(options.bodyPath);
-    this.#block = this.#body.takeBlock();
+    this.#block = this.#newBlock();
   }
 
   get rowCount(): number {
@@ -180,6 +184,13 @@ class StreamingSheetWriter implements SheetWriterHandle {
     // and grows by at most 6 digits, so a third more is always room enough; reserving for the
     // worst case of every byte made long rows end the block one row at a time.
     this.#reserve(length + Math.ceil(length / 3) + 32);
+    const copier = this.#copier;
+    if (this.#inCopier && prefix === undefined && copier?.stage(source) === true) {
+      this.#block = copier.block; // renewed if staging grew the copier's memory
+      this.#used = copier.copyRow(start, end, this.#used, this.#rowCount + 2);
+      this.#rowWritten();
+      return;
+    }
     const out = this.#block;
     const outView = this.#views.of(out);
     let at = copyBytes(ROW_OPEN, out, this.#used);
@@ -303,20 +314,35 @@ class StreamingSheetWriter implements SheetWriterHandle {
   #reserve(bytes: number): void {
     if (this.#used + bytes <= this.#block.length) return;
     this.#endBlock();
-    if (bytes > this.#block.length) this.#block = Buffer.allocUnsafe(bytes);
+    if (bytes > this.#block.length) {
+      this.#block = Buffer.allocUnsafe(bytes);
+      this.#inCopier = false;
+    }
   }
 
   /** Hands the block's rows to the body, and starts an empty block of the usual size. */
   #endBlock(): void {
     if (this.#used > 0) {
-      this.#body.addBlock(this.#block.subarray(0, this.#used), this.#blockRows);
+      let rows = this.#block.subarray(0, this.#used);
+      // The body compresses the block in the background: the copier's is refilled at once.
+      if (this.#inCopier) {
+        const copy = this.#body.takeBlock();
+        rows.copy(copy);
+        rows = copy.subarray(0, this.#used);
+      }
+      this.#body.addBlock(rows, this.#blockRows);
     } else if (this.#block.length === BLOCK_BYTES) {
       return;
     }
-    // The body compresses the block in the background, so the next one is another buffer.
-    this.#block = this.#body.takeBlock();
+    this.#block = this.#newBlock();
     this.#used = 0;
     this.#blockRows = 0;
+  }
+
+  /** An empty block of BLOCK_BYTES: the copier's, or one the body has done with. */
+  #newBlock(): Buffer {
+    this.#inCopier = this.#copier !== null;
+    return this.#copier?.block ?? this.#body.takeBlock();
   }
 }
 
