@@ -298,7 +298,7 @@ async function writeRandomWorkbook(
     for (let column = 0; column < columns; column++) {
       if (random() < 0.15) continue;
       const ref = withoutR ? '' : ` r="${letters(column)}${rowNumber}"`;
-      xml += randomCell(random, ref, column, stringIndex, bail);
+      xml += reorderAttributes(random, randomCell(random, ref, column, stringIndex, bail));
     }
     xml += '</row>';
     if (options.bails && random() < 0.02) xml += '\n';
@@ -363,6 +363,18 @@ function randomCell(
   }
   if (roll < 0.9) return `<c${ref} t="b"><v>${randomInt(random, 0, 1)}</v></c>`;
   return `<c${ref} s="1"/>`;
+}
+
+/**
+ * Now and then, a cell's attributes in another order or with one more (`r` last, `cm`), as
+ * some writers write them: the engine reads the usual form directly and the others in general.
+ */
+function reorderAttributes(random: Random, cell: string): string {
+  const roll = random();
+  if (roll < 0.04) return cell.replace(/^<c( r="[^"]*")((?: [st]="[^"]*")*)/, '<c$2$1');
+  if (roll < 0.08) return cell.replace(/^<c( r="[^"]*")/, '<c$1 cm="1"');
+  if (roll < 0.1) return cell.replace(/^<c( r="[^"]*")/, '<c$1  ');
+  return cell;
 }
 
 /** The sheet XML with one random character inside `<sheetData>` changed, dropped or doubled. */

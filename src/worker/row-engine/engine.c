@@ -43,13 +43,18 @@ enum {
 #define SCRATCH 64
 #define RECORD 5
 #define MAX_COLUMNS 16384
+#define STRING_FIELDS 6
 
 /* Configuration, set by JavaScript (see row-engine.ts). */
 static struct {
-  /* Shared strings: rendered body (after `<c r="A\0`), key part, width, flags (1 empty, 2 unusable). */
+  /*
+   * Shared strings: rendered body (after `<c r="A\0`), key part, width, flags (1 empty, 2
+   * unusable), one record of STRING_FIELDS u32s per string (a cell reads one cache line):
+   * each pointer here is its field in the first record.
+   */
   const u8 *string_bytes;
   const u32 *body_start, *body_length, *key_start, *key_length, *string_width;
-  const u8 *string_flags;
+  const u32 *string_flags;
   u32 string_count;
   /* Date flag per style: 0 a number, 1 a date, 2 an elapsed time. */
   const u8 *date_styles;
@@ -150,6 +155,25 @@ static u8 *put_fragment(u8 *o, u32 which) {
   u32 length = config.fragments[2 * which + 1];
   for (u32 k = 0; k < length; k++) o[k] = bytes[k];
   return o + length;
+}
+
+/*
+ * Copies n bytes from s to o eight at a time, for the cells scan writes: it may write up to 7
+ * bytes past o + n (the output's room checks leave 8) and read up to 7 past s + n (never past
+ * the memory: s is in the fixed areas or the file's, and the input follows them).
+ */
+static u8 *copy_words(u8 *o, const u8 *s, u32 n) {
+  for (u32 k = 0; k < n; k += 8) {
+    unsigned long long word;
+    __builtin_memcpy(&word, s + k, 8);
+    __builtin_memcpy(o + k, &word, 8);
+  }
+  return o + n;
+}
+
+/* put_fragment for scan: eight bytes at a time (see copy_words). */
+static u8 *put_fragment_fast(u8 *o, u32 which) {
+  return copy_words(o, config.fragment_bytes + config.fragments[2 * which], config.fragments[2 * which + 1]);
 }
 
 static u8 *put_digits(u8 *o, u32 value) {
@@ -352,6 +376,46 @@ static i32 skip_formula(const u8 *s, u32 at, u32 end) {
 }
 
 
+/*
+ * The attributes of a cell in the form writers use, ` r="B2"` then optional ` s="3"` and
+ * ` t="s|n|b"`, read directly from s[at] (the space before `r`): returns the position of the
+ * `>` or `/` after them, or 0 for any other form (read_row's general loop reads those, or
+ * bails). What it accepts, the general loop reads the same way.
+ */
+static u32 read_cell_attributes(const u8 *s, u32 at, u32 end, i32 *column, u32 *style, u8 *type) {
+  u32 i = at;
+  if (i + 4 >= end || s[i + 1] != 'r' || s[i + 2] != '=' || s[i + 3] != '"') return 0;
+  u32 value = i + 4;
+  i = value;
+  while (i < end && s[i] != '"' && i - value < 12) i++;
+  if (i >= end || s[i] != '"') return 0;
+  i32 found = read_column(s, value, i);
+  if (found < 0) return 0;
+  i++;
+  u32 found_style = 0;
+  if (i + 4 < end && s[i] == ' ' && s[i + 1] == 's' && s[i + 2] == '=' && s[i + 3] == '"') {
+    value = i + 4;
+    i = value;
+    while (i < end && s[i] >= '0' && s[i] <= '9') i++;
+    if (i >= end || s[i] != '"') return 0;
+    i32 parsed = read_number(s, value, i, 0x7fffffff);
+    if (parsed < 0) return 0;
+    found_style = (u32)parsed;
+    i++;
+  }
+  u8 found_type = 'n';
+  if (i + 6 < end && s[i] == ' ' && s[i + 1] == 't' && s[i + 2] == '=' && s[i + 3] == '"' && s[i + 5] == '"') {
+    found_type = s[i + 4];
+    if (found_type != 's' && found_type != 'n' && found_type != 'b') return 0;
+    i += 6;
+  }
+  if (i >= end || (s[i] != '>' && s[i] != '/')) return 0;
+  *column = found;
+  *style = found_style;
+  *type = found_type;
+  return i;
+}
+
 /* A key column's part of the row's key: where in `scratch`-like storage it is. */
 static struct {
   const u8 *bytes;
@@ -420,7 +484,9 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
     i32 column = -1;
     u32 style = 0;
     u8 type = 'n';
-    for (;;) {
+    u32 after = read_cell_attributes(s, i, end, &column, &style, &type);
+    if (after != 0) i = after;
+    else for (;;) {
       if (i >= end) return 0;
       u8 c = s[i];
       if (c == '>' || c == '/') break;
@@ -487,8 +553,8 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
       if (type != 's') return -1;
       i32 index = read_number(s, v, v_end, 0x7fffffff);
       if (index < 0 || (u32)index >= config.string_count) return -1;
-      if (config.string_flags[index] & 2) return -1;
-      if (config.string_flags[index] & 1) continue;
+      if (config.string_flags[index * STRING_FIELDS] & 2) return -1;
+      if (config.string_flags[index * STRING_FIELDS] & 1) continue;
       if (header_cells >= config.header_capacity || column >= MAX_COLUMNS) return -1;
       config.header[2 * header_cells] = (u32)column;
       config.header[2 * header_cells + 1] = (u32)index;
@@ -513,23 +579,21 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
     if (type == 's') {
       i32 index = read_number(s, v, v_end, 0x7fffffff);
       if (index < 0 || (u32)index >= config.string_count) return -1;
-      u8 flags = config.string_flags[index];
+      u32 flags = config.string_flags[index * STRING_FIELDS];
       if (flags & 2) return -1;
       if (flags & 1) {
         o -= 7 + letters[0]; /* an empty string is an empty cell */
         continue;
       }
-      u32 length = config.body_length[index];
-      if (result.out_used + (u32)(o - row_out) + length > config.out_capacity) return -2;
-      const u8 *body = config.string_bytes + config.body_start[index];
-      for (u32 k = 0; k < length; k++) o[k] = body[k];
-      o += length;
-      width = config.string_width[index];
-      part = config.string_bytes + config.key_start[index];
-      part_length = config.key_length[index];
+      u32 length = config.body_length[index * STRING_FIELDS];
+      if (result.out_used + (u32)(o - row_out) + length + 8 > config.out_capacity) return -2;
+      o = copy_words(o, config.string_bytes + config.body_start[index * STRING_FIELDS], length);
+      width = config.string_width[index * STRING_FIELDS];
+      part = config.string_bytes + config.key_start[index * STRING_FIELDS];
+      part_length = config.key_length[index * STRING_FIELDS];
     } else if (type == 'b') {
       if (v_end - v != 1 || (s[v] != '0' && s[v] != '1')) return -1;
-      o = put_fragment(o, s[v] == '1' ? F_TRUE : F_FALSE);
+      o = put_fragment_fast(o, s[v] == '1' ? F_TRUE : F_FALSE);
       width = 5;
       if (key_slot >= 0) {
         u8 *p = part_storage[key_slot];
@@ -557,7 +621,7 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
       }
       u8 flag = style < config.style_count ? config.date_styles[style] : 0;
       if (flag == 0) {
-        o = put_fragment(o, F_NUMBER);
+        o = put_fragment_fast(o, F_NUMBER);
         width = length < 15 ? length : 15;
       } else {
         i32 integer = 1;
@@ -570,11 +634,11 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
         else if (text[0] == '0') fragment = F_TIME;
         else if (integer) fragment = F_DATE;
         else fragment = F_DATE_TIME;
-        o = put_fragment(o, fragment);
+        o = put_fragment_fast(o, fragment);
         width = integer ? 10 : 19;
       }
       for (u32 k = 0; k < length; k++) *o++ = text[k];
-      o = put_fragment(o, F_VALUE_END);
+      o = put_fragment_fast(o, F_VALUE_END);
       if (key_slot >= 0) {
         u8 *p = part_storage[key_slot];
         if (flag == 0) {
@@ -868,7 +932,7 @@ i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
   u32 *body_start = (u32 *)config.body_start, *body_length = (u32 *)config.body_length;
   u32 *key_start = (u32 *)config.key_start, *key_length = (u32 *)config.key_length;
   u32 *widths = (u32 *)config.string_width;
-  u8 *flags = (u8 *)config.string_flags;
+  u32 *flags = (u32 *)config.string_flags;
   u8 *bytes = (u8 *)config.string_bytes;
   u32 key_base = write ? result.string_rendered : 0;
   i32 trim = (config.key_options & TRIM) != 0;
@@ -886,7 +950,7 @@ i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
     if (count >= config.max_strings) return 0;
     u32 item = at;
     if (matches(input, at, length, "<si/>")) {
-      if (write) flags[count] = S_EMPTY;
+      if (write) flags[count * STRING_FIELDS] = S_EMPTY;
       count++;
       at += 5;
       continue;
@@ -938,24 +1002,24 @@ i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
     }
     if (text == 0 || o == 0) {
       left++;
-      flags[count] = S_ITEM_BY_JS;
-      body_start[count] = item;
-      body_length[count] = item_end - item;
-      key_length[count] = 0;
+      flags[count * STRING_FIELDS] = S_ITEM_BY_JS;
+      body_start[count * STRING_FIELDS] = item;
+      body_length[count * STRING_FIELDS] = item_end - item;
+      key_length[count * STRING_FIELDS] = 0;
       count++;
       continue;
     }
     if (info.units == 0 || info.units > MAX_CELL_TEXT) {
-      flags[count] = info.units == 0 ? S_EMPTY : S_UNUSABLE;
+      flags[count * STRING_FIELDS] = info.units == 0 ? S_EMPTY : S_UNUSABLE;
       count++;
       continue;
     }
     u32 escaped_end = (u32)(o - bytes);
     o = put_fragment(o, F_TEXT_END);
-    flags[count] = 0;
-    body_start[count] = rendered;
-    body_length[count] = (u32)(o - bytes) - rendered;
-    widths[count] = info.newline;
+    flags[count * STRING_FIELDS] = 0;
+    body_start[count * STRING_FIELDS] = rendered;
+    body_length[count * STRING_FIELDS] = (u32)(o - bytes) - rendered;
+    widths[count * STRING_FIELDS] = info.newline;
     rendered = (u32)(o - bytes);
     /* The key's text: trimmed of ASCII whitespace (never an entity); Unicode rules (other spaces, case) are JavaScript's. */
     u32 lead = 0, trail = 0;
@@ -967,16 +1031,16 @@ i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
     if ((ignore_case && !info.ascii) ||
         (trim && key_from < key_to && (input[key_from] >= 0x80 || input[key_to - 1] >= 0x80))) {
       left++;
-      flags[count] = S_KEY_BY_JS;
-      key_start[count] = text;
-      key_length[count] = text_end - text;
+      flags[count * STRING_FIELDS] = S_KEY_BY_JS;
+      key_start[count * STRING_FIELDS] = text;
+      key_length[count * STRING_FIELDS] = text_end - text;
       count++;
       continue;
     }
     u32 key_units = info.units - lead - trail;
-    key_start[count] = key_base + keys;
+    key_start[count * STRING_FIELDS] = key_base + keys;
     if (key_units == 0) {
-      key_length[count] = 0;
+      key_length[count * STRING_FIELDS] = 0;
       count++;
       continue;
     }
@@ -999,8 +1063,8 @@ i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
     } else {
       k = put_decoded(k, input, key_from, key_to, ignore_case);
     }
-    key_length[count] = (u32)(k - bytes) - (key_base + keys);
-    keys += key_length[count];
+    key_length[count * STRING_FIELDS] = (u32)(k - bytes) - (key_base + keys);
+    keys += key_length[count * STRING_FIELDS];
     count++;
   }
   result.string_items = count;

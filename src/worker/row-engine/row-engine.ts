@@ -84,13 +84,28 @@ const Config = {
   keyOptions: 29,
 } as const;
 
-/** The string tables' columns, in the order engine.c's config has them. */
-const STRING_COLUMNS = [
+/**
+ * A shared string's record in engine.c's table (STRING_FIELDS u32s, one after another per
+ * string, so a cell reads one cache line): where its body and key part start and how long
+ * they are (from the strings' bytes), its width, its flags.
+ */
+const STRING_FIELDS = 6;
+const Field = {
+  bodyStart: 0,
+  bodyLength: 1,
+  keyStart: 2,
+  keyLength: 3,
+  width: 4,
+  flags: 5,
+} as const;
+/** The config pointer of each field, in field order. */
+const STRING_CONFIG = [
   Config.bodyStart,
   Config.bodyLength,
   Config.keyStart,
   Config.keyLength,
   Config.stringWidth,
+  Config.stringFlags,
 ];
 
 /** Fields of engine.c's `result` struct, in order (each 4 bytes). */
@@ -318,34 +333,27 @@ export class RowEngine {
   }
 
   /**
-   * The tables of strings rendered, keyed and measured by JavaScript, from `at`: the path for
-   * tables engine.c does not read. Returns where they end.
+   * The table of strings rendered, keyed and measured by JavaScript, from `at`: the path for
+   * tables engine.c does not read. Returns where it ends.
    */
   #loadStrings(at: number, strings: readonly string[], keyOptions: KeyOptions): number {
     const count = strings.length;
     const renderer = new StringRenderer(keyOptions, 0, count * 64);
-    const columns = Array.from({ length: 5 }, () => new Uint32Array(count));
-    const flags = new Uint8Array(count);
+    const records = new Uint32Array(count * STRING_FIELDS);
     for (let i = 0; i < count; i++) {
       renderer.render(strings[i] as string);
-      flags[i] = renderer.flag;
-      renderer.fill(columns, i);
+      renderer.fill(records, i * STRING_FIELDS);
     }
-    const tablesAt = this.#place(renderer.bytes(), at);
-    const end = align(tablesAt + count * 4 * 5 + count);
-    this.#ensure(end);
-    columns.forEach((values, column) => {
-      this.#words.set(values, tablesAt / 4 + column * count);
-    });
-    this.#bytes.set(flags, tablesAt + count * 4 * 5);
-    this.#setStringTables(at, tablesAt, count);
+    const tableAt = this.#place(renderer.bytes(), at);
+    const end = this.#place(records, tableAt);
+    this.#setStringTable(at, tableAt, count);
     return end;
   }
 
   /**
-   * The tables of strings from the part's bytes, from `at`: engine.c renders, keys and measures
-   * the plain items, JavaScript the others (which it reads one by one). Returns where they end,
-   * or -1 when the table is not one engine.c reads (the caller reads it all in JavaScript).
+   * The table of strings from the part's bytes, from `at`: engine.c renders, keys and measures
+   * the plain items, JavaScript the others (which it reads one by one). Returns where it ends,
+   * or -1 when the part is not one engine.c reads (the caller reads it all in JavaScript).
    */
   #loadStringBytes(
     at: number,
@@ -366,29 +374,27 @@ export class RowEngine {
     if (!walk(0)) return -1;
     const count = this.#get(Result.stringItems);
     const rendered = this.#get(Result.stringRendered) + this.#get(Result.stringKeys);
-    const tablesAt = align(renderedAt + rendered);
-    const flagsAt = tablesAt + count * 4 * 5;
-    const tablesEnd = align(flagsAt + count);
-    this.#ensure(tablesEnd);
-    this.#setStringTables(renderedAt, tablesAt, count);
+    const tableAt = align(renderedAt + rendered);
+    const tableEnd = align(tableAt + count * STRING_FIELDS * 4);
+    this.#ensure(tableEnd);
+    this.#setStringTable(renderedAt, tableAt, count);
     walk(1);
-    if (this.#get(Result.stringLeft) === 0) return tablesEnd;
+    if (this.#get(Result.stringLeft) === 0) return tableEnd;
     // The items and keys engine.c left (their XML's or raw text's range in the input, in the
-    // columns): read, rendered and keyed here, and placed after the tables.
-    const renderer = new StringRenderer(keyOptions, tablesEnd - renderedAt, 0);
+    // records): read, rendered and keyed here, and placed after the table.
+    const renderer = new StringRenderer(keyOptions, tableEnd - renderedAt, 0);
     const left: number[] = [];
-    const leftFlags: number[] = [];
-    const leftColumns = Array.from({ length: 5 }, () => [] as number[]);
-    const cell = (column: number, index: number): number =>
-      this.#words[tablesAt / 4 + column * count + index] as number;
+    const records: number[] = [];
+    const field = (index: number, which: number): number =>
+      this.#words[tableAt / 4 + index * STRING_FIELDS + which] as number;
     for (let i = 0; i < count; i++) {
-      const flag = this.#bytes[flagsAt + i] as number;
+      const flag = field(i, Field.flags);
       if ((flag & (ITEM_BY_JS | KEY_BY_JS)) === 0) continue;
       if (flag & ITEM_BY_JS) {
-        const from = rawAt + cell(0, i);
+        const from = rawAt + field(i, Field.bodyStart);
         let text: string;
         try {
-          text = table.item(this.#bytes.toString('utf8', from, from + cell(1, i)));
+          text = table.item(this.#bytes.toString('utf8', from, from + field(i, Field.bodyLength)));
         } catch {
           return -1; // the JavaScript reading of the whole table reports it, in its context
         }
@@ -396,44 +402,43 @@ export class RowEngine {
         renderer.render(text);
       } else {
         // engine.c rendered and measured the text; its key needs Unicode's rules
-        const from = rawAt + cell(2, i);
-        const raw = this.#bytes.toString('utf8', from, from + cell(3, i));
+        const from = rawAt + field(i, Field.keyStart);
+        const raw = this.#bytes.toString('utf8', from, from + field(i, Field.keyLength));
         renderer.keyOnly(
           raw.replace(NAMED_ENTITY, decodeEntity),
-          cell(0, i),
-          cell(1, i),
-          cell(4, i),
+          field(i, Field.bodyStart),
+          field(i, Field.bodyLength),
+          field(i, Field.width),
         );
       }
       left.push(i);
-      leftFlags.push(renderer.flag);
-      renderer.fill(leftColumns, left.length - 1);
+      renderer.fill(records, records.length);
     }
-    const end = this.#place(renderer.bytes(), tablesEnd);
+    const end = this.#place(renderer.bytes(), tableEnd);
     left.forEach((index, k) => {
-      this.#bytes[flagsAt + index] = leftFlags[k] as number;
-      leftColumns.forEach((values, column) => {
-        this.#words[tablesAt / 4 + column * count + index] = values[k] as number;
-      });
+      const record = records.slice(k * STRING_FIELDS, (k + 1) * STRING_FIELDS);
+      this.#words.set(record, tableAt / 4 + index * STRING_FIELDS);
     });
     return end;
   }
 
   /** Copies `bytes` into the memory at `at`; returns where the next area may start. */
-  #place(bytes: Uint8Array, at: number): number {
-    const end = align(at + bytes.length);
+  #place(bytes: Uint8Array | Uint32Array, at: number): number {
+    const end = align(at + bytes.byteLength);
     this.#ensure(end);
-    this.#bytes.set(bytes, at);
+    this.#bytes.set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), at);
     return end;
   }
 
-  /** Points engine.c at string tables: bodies and key parts from `renderedAt`, then 5 columns and flags. */
-  #setStringTables(renderedAt: number, tablesAt: number, count: number): void {
+  /**
+   * Points engine.c at a table of strings: bodies and key parts from `renderedAt`, a record of
+   * STRING_FIELDS per string from `tableAt` (each config pointer is its field's first).
+   */
+  #setStringTable(renderedAt: number, tableAt: number, count: number): void {
     this.#set(Config.stringBytes, renderedAt);
-    for (let column = 0; column < 5; column++) {
-      this.#set(STRING_COLUMNS[column] as number, tablesAt + column * count * 4);
-    }
-    this.#set(Config.stringFlags, tablesAt + count * 4 * 5);
+    STRING_CONFIG.forEach((config, which) => {
+      this.#set(config, tableAt + which * 4);
+    });
     this.#set(Config.stringCount, count);
   }
 
@@ -472,9 +477,9 @@ export class RowEngine {
     if (known !== undefined) return known;
     const words = this.#words;
     const config = (field: number): number => words[this.#config / 4 + field] as number;
-    const start =
-      config(Config.stringBytes) + (words[config(Config.bodyStart) / 4 + index] as number);
-    const end = start + (words[config(Config.bodyLength) / 4 + index] as number);
+    const record = config(Config.bodyStart) / 4 + index * STRING_FIELDS;
+    const start = config(Config.stringBytes) + (words[record + Field.bodyStart] as number);
+    const end = start + (words[record + Field.bodyLength] as number);
     const body = this.#bytes.toString('utf8', start, end);
     const opening = body.startsWith(CELL_FRAGMENTS.textPreserve)
       ? CELL_FRAGMENTS.textPreserve
@@ -697,11 +702,11 @@ class StringRenderer {
     this.#key(text);
   }
 
-  /** Puts the last string's five numbers in `columns` at `index`. */
-  fill(columns: { [index: number]: number }[], index: number): void {
-    for (let column = 0; column < 5; column++) {
-      (columns[column] as { [index: number]: number })[index] = this.#row[column] as number;
-    }
+  /** Puts the last string's record (STRING_FIELDS numbers, its flag last) in `records` at `at`. */
+  fill(records: { [index: number]: number }, at: number): void {
+    const row = this.#row;
+    for (let field = 0; field < 5; field++) records[at + field] = row[field] as number;
+    records[at + Field.flags] = this.flag;
   }
 
   /** The bodies and key parts rendered (the buffer is given up). */
