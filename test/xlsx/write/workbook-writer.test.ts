@@ -279,6 +279,9 @@ describe('createWorkbookWriter', () => {
       ...Array.from({ length: 40 }, (_, row) =>
         renderRowCells([`r${'x'.repeat(row)}`, row * 1001], ['B', 'C']),
       ),
+      // Larger than a block (1 MiB): written in a block of its own, then blocks as before.
+      renderRowCells(['big', 'y'.repeat(32_000)], ['B', 'C']).repeat(40),
+      renderRowCells(['after the big one'], ['B']),
     ];
     const prefix = renderRowCells(['from a.xlsx']);
     const write = async (file: string, asBytes: boolean) => {
@@ -312,7 +315,7 @@ describe('createWorkbookWriter', () => {
     const fromText = await write(path.join(dir, 'text.xlsx'), false);
     const fromBytes = await write(path.join(dir, 'bytes.xlsx'), true);
     expect(fromBytes).toBe(fromText);
-    expect(fromBytes).toContain('<row r="50"><c r="A50" t="inlineStr"><is><t>from a.xlsx</t>');
+    expect(fromBytes).toContain('<row r="52"><c r="A52" t="inlineStr"><is><t>from a.xlsx</t>');
     expect(fromBytes).toContain('<row r="7">abc7def77ghij</row>');
   });
 
