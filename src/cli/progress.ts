@@ -2,8 +2,6 @@ import type CliProgress from 'cli-progress';
 import type { Progress } from '../options.js';
 import { requireCjs } from '../require-cjs.js';
 
-const cliProgress = requireCjs('cli-progress') as typeof CliProgress;
-
 /** A progress bar on stderr: files done of total, rows read, duplicates dropped, ETA. */
 export interface ProgressBar {
   update(progress: Progress): void;
@@ -11,6 +9,8 @@ export interface ProgressBar {
 }
 
 export function createProgressBar(stream: NodeJS.WriteStream): ProgressBar {
+  // Loaded only when a bar is shown: a batch job (quiet, or not on a terminal) never needs it.
+  const cliProgress = requireCjs('cli-progress') as typeof CliProgress;
   const bar = new cliProgress.SingleBar(
     {
       stream,
