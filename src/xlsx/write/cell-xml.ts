@@ -116,6 +116,18 @@ export function escapeXmlText(text: string): string {
   return out + text.slice(last);
 }
 
+/** Writes the decimal digits of a whole number (0 to 2^53) to `out` at `at`; returns the end. */
+export function writeDigits(value: number, out: Uint8Array, at: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let rest = value;
+  for (let i = at + digits - 1; i >= at; i--) {
+    out[i] = 48 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return at + digits;
+}
+
 /** XML whitespace: space, tab, LF, CR. */
 export function isXmlSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
@@ -252,16 +264,7 @@ export class XmlBytes {
 
   /** The digits of a whole number from 0 to 10^15. */
   #putDigits(value: number): void {
-    const buffer = this.#buffer;
-    const at = this.#length;
-    let digits = 1;
-    for (let scan = value; scan >= 10; scan = Math.floor(scan / 10)) digits++;
-    let rest = value;
-    for (let i = at + digits - 1; i >= at; i--) {
-      buffer[i] = 48 + (rest % 10);
-      rest = Math.floor(rest / 10);
-    }
-    this.#length = at + digits;
+    this.#length = writeDigits(value, this.#buffer, this.#length);
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   MAX_COLUMNS,
   ROW_NUMBER_PLACEHOLDER,
   renderRowCells,
+  writeDigits,
 } from './cell-xml.js';
 import {
   BLOCK_BYTES,
@@ -351,18 +352,6 @@ function copyBytes(bytes: Uint8Array, out: Buffer, at: number): number {
   let p = at;
   for (let i = 0; i < bytes.length; i++) out[p++] = bytes[i] as number;
   return p;
-}
-
-/** Writes the decimal digits of a positive whole number to `out` at `at`. */
-function writeDigits(value: number, out: Buffer, at: number): number {
-  let digits = 1;
-  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-  let rest = value;
-  for (let i = at + digits - 1; i >= at; i--) {
-    out[i] = 48 + (rest % 10);
-    rest = Math.floor(rest / 10);
-  }
-  return at + digits;
 }
 
 /**
