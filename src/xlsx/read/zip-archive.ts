@@ -8,9 +8,11 @@ import type { Entry, ZipFile } from 'yauzl';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { requireCjs } from '../../require-cjs.js';
 import { checkFileSignature } from './check-file.js';
+import { guardFdSlicerReads } from './fd-slicer-guard.js';
 import type { ReadLimits } from './types.js';
 
 const { fromFdPromise } = requireCjs('yauzl') as typeof Yauzl;
+guardFdSlicerReads();
 
 const openAsync = promisify(open);
 /**
