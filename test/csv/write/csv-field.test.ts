@@ -64,14 +64,23 @@ describe('formatCsvField: values', () => {
 });
 
 describe('formatCsvField: dates against a reference built on Date', () => {
-  /** The date and time parts of `toISOString`, as the module comment describes them. */
+  /**
+   * The date and time parts of `toISOString`, as the module comment describes them. A time of
+   * day (a serial from 0 to below 1) is `serial` days in milliseconds: counted from 1970, as a
+   * date is, it would lose the last bits that decide its millisecond (7.52279448734683e-8 days
+   * is 6.4997 ms, which the count from 1970 made 7). One that rounds up to the next midnight is
+   * ISO 8601's end of the day, `24:00:00`, which Date cannot show.
+   */
   function reference(serial: number): string {
-    const iso = new Date(serialToEpochMs(serial)).toISOString();
+    const timeOfDay = serial >= 0 && serial < 1;
+    const ms = timeOfDay ? Math.round(serial * 86_400_000) : serialToEpochMs(serial);
+    if (timeOfDay && ms === 86_400_000) return '24:00:00';
+    const iso = new Date(ms).toISOString();
     const [day, rest] = iso.split('T') as [string, string];
     const clock = rest.slice(0, 8);
     const millis = rest.slice(9, 12);
     const time = millis === '000' ? clock : `${clock}.${millis}`;
-    if (serial >= 0 && serial < 1) return time;
+    if (timeOfDay) return time;
     return time === '00:00:00' ? day : `${day} ${time}`;
   }
 
@@ -82,6 +91,12 @@ describe('formatCsvField: dates against a reference built on Date', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('agrees on times of day whose millisecond a count from 1970 would round the other way', () => {
+    expect(formatCsvField(date(7.52279448734683e-8))).toBe('00:00:00.006');
+    expect(formatCsvField(date(7.52279448734683e-8))).toBe(reference(7.52279448734683e-8));
+    expect(formatCsvField(date(1 - 1e-12))).toBe(reference(1 - 1e-12));
   });
 
   it('agrees on whole days and on every leap day', () => {
