@@ -81,9 +81,18 @@ let cutChunks: ChunkCutter | null = null;
  * Turns the row engine on or off for this thread, and cuts the sheet's bytes into other pieces
  * on their way to it: the tests compare the two paths, at every chunk boundary.
  */
-export function setRowEngine(enabled: boolean, cut: ChunkCutter | null = null): void {
+export function setRowEngine(
+  enabled: boolean,
+  cut: ChunkCutter | null = null,
+  maxMemoryPages?: number | null,
+): void {
   rowEngineEnabled = enabled;
   cutChunks = cut;
+  // A new engine whose memory cannot grow past this many pages (tests: what happens when it
+  // cannot grow); null: the usual engine again, made on first use.
+  if (maxMemoryPages !== undefined) {
+    rowEngine = maxMemoryPages === null ? null : new RowEngine(maxMemoryPages);
+  }
 }
 
 /**

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MergeOptions, normalizeOptions } from '../../src/options.js';
 import { parseFile, setRowEngine } from '../../src/worker/parse-file.js';
@@ -173,6 +174,43 @@ describe('the row engine', () => {
     expect(failed).toBeGreaterThan(0);
     expect(failed).toBeLessThan(30);
     expect(rowsReadByEngine() - before).toBeGreaterThan(1000);
+  });
+
+  it('leaves a sheet to the scanner when its shared strings do not fit in its memory', async () => {
+    const file = path.join(await makeTempDir(), 'many-strings.xlsx');
+    const strings = ['id', 'text'];
+    let rows = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>';
+    for (let r = 2; r <= 60_001; r++) {
+      strings.push(`a string long enough to fill the memory, number ${r}`);
+      rows += `<row r="${r}"><c r="A${r}"><v>${r % 40_000}</v></c><c r="B${r}" t="s"><v>${r}</v></c></row>`;
+    }
+    await writeWorkbookParts(file, {
+      sheets: [{ name: 'Data', xml: worksheetXml(rows) }],
+      sharedStrings: strings,
+    });
+    const scanner = await parseWith(file, { dedupe: ['id'] }, false);
+    const before = rowsReadByEngine();
+    // An engine whose memory cannot grow past its first 8 MiB: the table (about 3 MB, and
+    // twice that rendered and keyed) does not fit, and the sheet goes to the scanner whole.
+    setRowEngine(true, null, 128);
+    try {
+      const settings = normalizeOptions({
+        inputs: [file],
+        output: `${file}.out.xlsx`,
+        dedupe: ['id'],
+      });
+      const task = parseTaskFor(
+        { path: file, display: 'many-strings.xlsx', source: 'many-strings.xlsx' },
+        settings,
+        'xlsx',
+      );
+      // Deep-equal, compared by Node: vitest's toEqual takes minutes over megabytes of bytes.
+      expect(isDeepStrictEqual({ result: await parseFile(task) }, scanner)).toBe(true);
+    } finally {
+      setRowEngine(true, null, null);
+    }
+    expect(rowsReadByEngine() - before).toBe(0);
+    expect(scanner).toMatchObject({ result: { rowsRead: 60_000, duplicatesInFile: 20_000 } });
   });
 
   it('succeeds alike, or fails alike, on damaged sheet XML', async () => {

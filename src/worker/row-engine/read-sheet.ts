@@ -19,6 +19,20 @@ export interface EngineSheet {
 /** Cuts a chunk of the sheet's bytes into pieces (tests: every chunk boundary). */
 export type ChunkCutter = (chunk: Buffer) => Buffer[];
 
+/**
+ * Runs `grow`, which may grow the engine's memory; false when it could not (WebAssembly's memory
+ * ends at 4 GiB), so the caller hands the sheet to the scanner instead of failing the file.
+ */
+function memoryGrew(grow: () => void): boolean {
+  try {
+    grow();
+    return true;
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
 /** Rows the engine has read in this thread, for the tests to see that it did. */
 let engineRows = 0;
 export function rowsReadByEngine(): number {
@@ -143,7 +157,12 @@ class EngineSheetReader {
   take(chunk: Buffer): void {
     if (this.#mode === 'scanner') this.#scanBytes(chunk);
     else if (this.#mode === 'engine') {
-      this.#engine.append(chunk);
+      if (!memoryGrew(() => this.#engine.append(chunk))) {
+        // The engine's memory cannot hold more: the scanner reads on from what it held.
+        this.#handOver();
+        this.#scanBytes(chunk);
+        return;
+      }
       this.#runEngine();
     } else {
       this.#takePrefix(chunk);
@@ -176,12 +195,19 @@ class EngineSheetReader {
     this.#mode = 'engine';
     this.#prefix = Buffer.alloc(0);
     const engine = this.#engine;
-    engine.loadFile(
-      this.#source.sharedStrings,
-      this.#source.dateStyles,
-      this.#keyOptions,
-      this.#source.maxElementChars,
+    const loaded = memoryGrew(() =>
+      engine.loadFile(
+        this.#source.sharedStrings,
+        this.#source.dateStyles,
+        this.#keyOptions,
+        this.#source.maxElementChars,
+      ),
     );
+    if (!loaded) {
+      // A shared strings table too large for the engine's memory: the scanner reads the sheet.
+      this.#toScanner(prefix.subarray(end));
+      return;
+    }
     engine.startSheet();
     engine.append(prefix.subarray(end));
     this.#runEngine();

@@ -231,9 +231,10 @@ export class RowEngine {
     keyColumns: number;
   };
 
-  constructor() {
+  /** `maxMemoryPages`: how far its memory may grow (tests); else as far as WebAssembly lets it. */
+  constructor(maxMemoryPages?: number) {
     compiled ??= compileModule(ENGINE_WASM_BASE64);
-    this.#memory = newMemory(128);
+    this.#memory = newMemory(128, maxMemoryPages);
     this.#exports = instantiate(compiled, this.#memory, {
       js_format: (text: number, length: number, out: number, dateKey: number) =>
         this.#format(text, length, out, dateKey),

@@ -34,9 +34,14 @@ export function compileModule(base64: string): WasmModule {
   return new WebAssembly.Module(Buffer.from(base64, 'base64'));
 }
 
-/** A memory of `pages` pages to start with, for a module that imports its memory. */
-export function newMemory(pages: number): WasmMemory {
-  return new WebAssembly.Memory({ initial: pages });
+/**
+ * A memory of `pages` pages to start with, for a module that imports its memory; growing past
+ * `maximum` pages (if given), or past WebAssembly's 4 GiB, throws a RangeError.
+ */
+export function newMemory(pages: number, maximum?: number): WasmMemory {
+  return new WebAssembly.Memory(
+    maximum === undefined ? { initial: pages } : { initial: pages, maximum },
+  );
 }
 
 /** An instance of `module` with `memory` and `functions` as its `env` imports: its exports. */
