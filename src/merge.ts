@@ -49,17 +49,19 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   const started = performance.now();
   const settings = normalizeOptions(options);
   if (settings.dryRun) return dryRun(settings, started);
-  await checkOutput(settings);
-  const cache = await openCache(settings);
   const scan = await scanInputs(settings);
+  // Before any work: nothing is parsed, and the cache folder not even made, for a run that
+  // would write over an input or an existing file.
+  const targets = await checkOutput(settings, scan.files);
   throwIfAborted(settings.signal);
+  const cache = await openCache(settings);
   const report = newReport(settings, cache);
-  const output = createMergeOutput(settings, report, cache);
-  const duplicates = settings.duplicatesReport === null ? null : new DuplicatesCollector();
+  const output = createMergeOutput(settings, targets.output, report, cache);
+  const duplicates = targets.duplicatesReport === null ? null : new DuplicatesCollector();
   const reportFile =
-    settings.duplicatesReport === null
+    targets.duplicatesReport === null
       ? null
-      : createReportFile(settings.duplicatesReport, settings.duplicatesReportFormat);
+      : createReportFile(targets.duplicatesReport, settings.duplicatesReportFormat);
   try {
     const render = output.render;
     for await (const reduced of reduceWithPool(settings, scan.files, render, report, cache)) {
@@ -79,8 +81,9 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
     try {
       await output.commit();
     } catch (error) {
-      if (settings.duplicatesReport !== null)
-        await fs.rm(settings.duplicatesReport, { force: true });
+      if (targets.duplicatesReport !== null) {
+        await fs.rm(targets.duplicatesReport, { force: true });
+      }
       throw error;
     }
     return summarize(
@@ -104,10 +107,10 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
 }
 /** A merge that reads, aligns and deduplicates everything but writes nothing. */
 async function dryRun(settings: Settings, started: number): Promise<MergeSummary> {
-  // A dry run fails wherever the real run would, short of writing.
-  await checkOutput(settings);
-  const cache = await openCache(settings);
   const scan = await scanInputs(settings);
+  // A dry run fails wherever the real run would, short of writing.
+  await checkOutput(settings, scan.files);
+  const cache = await openCache(settings);
   const report = newReport(settings, cache);
   let rows = 0;
   try {
@@ -137,11 +140,11 @@ export async function* mergeRows(
   options: Omit<MergeOptions, 'output' | 'force'>,
 ): AsyncGenerator<MergedRow, MergeSummary> {
   const started = performance.now();
-  // Nothing is written, so no output file is kept out of the inputs, and each row carries its
+  // Nothing is written, so no output is checked against the inputs, and each row carries its
   // file and sheet itself (`sourceColumn` adds nothing here).
   const settings = normalizeOptions({ ...options, sourceColumn: false });
   const cache = await openCache(settings);
-  const scan = await scanInputs(settings, { output: false });
+  const scan = await scanInputs(settings);
   const report = newReport(settings, cache);
   try {
     for await (const reduced of reduceWithPool(settings, scan.files, 'values', report, cache)) {

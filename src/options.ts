@@ -280,7 +280,7 @@ function summaryInCsv(output: string): XlmergeError {
     ErrorCode.InvalidOption,
     `Invalid option summarySheet: the output ${path.basename(output)} is a CSV file, which has no sheets to hold the Summary sheet`,
     {
-      hint: 'Leave out --summary (the terminal summary and --json give the same figures per file), or write the output as .xlsx',
+      hint: "Leave out `summarySheet` (the run's own summary gives the same figures per file), or write the output as .xlsx",
     },
   );
 }

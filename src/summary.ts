@@ -48,9 +48,21 @@ export interface SkippedFile {
   readonly reason: string;
 }
 
-/** A file the scan passed over, such as a lock file or the output itself. */
+/**
+ * Something in an input folder that is not read, with the reason: a lock file, a file of
+ * another type, a subfolder (without `recursive`), the cache folder. Dot files are left out.
+ */
 export interface IgnoredFile {
+  /** The file or folder as shown to the user. */
   readonly file: string;
+  /**
+   * `lock`: a lock file of an open workbook; `unsupported`: a spreadsheet xlmerge does not read
+   * (`.xls`, `.ods`, `.xlsb`, `.numbers`, …) or does not read from folders (a template);
+   * `other`: any other file the patterns do not take; `folder`: a subfolder, read only with
+   * `recursive`; `cache`: the cache folder (`cache`).
+   */
+  readonly kind: 'lock' | 'unsupported' | 'other' | 'folder' | 'cache';
+  /** The reason in words. */
   readonly reason: string;
 }
 

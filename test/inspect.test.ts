@@ -57,7 +57,19 @@ describe('inspect', () => {
       ],
       columns: west,
       keyColumns: ['id', 'email'],
-      ignored: [{ file: '~$north.xlsx', reason: 'a lock file of an open workbook' }],
+      ignored: [
+        {
+          file: '2024',
+          kind: 'folder',
+          reason: 'a subfolder: add `recursive: true` to read subfolders',
+        },
+        {
+          file: 'EXPECTED.md',
+          kind: 'other',
+          reason: 'not a file xlmerge reads (*.xlsx, *.xlsm, *.csv)',
+        },
+        { file: '~$north.xlsx', kind: 'lock', reason: 'a lock file of an open workbook' },
+      ],
       ok: true,
     });
   });

@@ -84,7 +84,7 @@ export class ParseCache {
       throw new XlmergeError(ErrorCode.WriteFailed, 'The cache folder cannot be written to', {
         file: dir,
         cause: error,
-        hint: 'Give --cache a folder you may write to, or leave it out',
+        hint: 'Give `cache` a folder you may write to, or leave it out',
       });
     }
     return new ParseCache(dir, await xlmergeVersion());
@@ -284,6 +284,6 @@ function notAFolder(got: string): XlmergeError {
   return new XlmergeError(
     ErrorCode.InvalidOption,
     `Invalid option cache: expected a folder, got ${got}`,
-    { hint: 'Give --cache a folder (it is created if missing), not a file' },
+    { hint: 'Give `cache` a folder (it is created if missing), not a file' },
   );
 }

@@ -28,7 +28,7 @@ import {
 } from './arguments.js';
 import { runInspectCli } from './inspect-command.js';
 import { createProgressBar } from './progress.js';
-import { formatError, formatSummary } from './report.js';
+import { asFlags, formatError, formatSummary, toJsonText } from './report.js';
 
 /** Documented exit codes. */
 export const ExitCode = {
@@ -218,13 +218,13 @@ export async function runCli(
     const summary = await merge(options);
     bar?.stop();
     const showSummary = !quiet && streams.stderr.isTTY === true;
-    if (json) streams.stdout.write(`${JSON.stringify({ ok: true, ...summary }, null, 2)}\n`);
+    if (json) streams.stdout.write(`${toJsonText({ ok: true, ...summary })}\n`);
     else if (showSummary) streams.stderr.write(formatSummary(summary, process.cwd()));
     if (summary.skipped.length > 0) {
       // Skipped files are news even on a pipe: say which, unless the summary or JSON did.
       if (!json && !showSummary) {
         for (const skipped of summary.skipped) {
-          streams.stderr.write(`xlmerge: skipped ${skipped.reason}\n`);
+          streams.stderr.write(`xlmerge: skipped ${asFlags(skipped.reason)}\n`);
         }
       }
       return ExitCode.PartialSuccess;
@@ -236,7 +236,7 @@ export async function runCli(
       streams.stderr.write('xlmerge: cancelled; no output was written\n');
       return interrupt.exitCode();
     }
-    if (json) streams.stdout.write(`${JSON.stringify(toJsonError(error), null, 2)}\n`);
+    if (json) streams.stdout.write(`${toJsonText(toJsonError(error))}\n`);
     streams.stderr.write(formatError(error, verbose));
     return error instanceof XlmergeError && error.code === ErrorCode.InvalidOption
       ? ExitCode.Usage

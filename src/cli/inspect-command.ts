@@ -19,7 +19,7 @@ import {
   toJsonError,
 } from './arguments.js';
 import { formatInspectReport } from './inspect-table.js';
-import { formatError } from './report.js';
+import { formatError, toJsonText } from './report.js';
 
 /** Exit codes of `xlmerge inspect`. */
 export const InspectExitCode = {
@@ -115,16 +115,14 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
   const interrupt = interruptible();
   try {
     const report = await inspect(toOptions(args, interrupt.signal));
-    streams.stdout.write(
-      json ? `${JSON.stringify(report, null, 2)}\n` : formatInspectReport(report),
-    );
+    streams.stdout.write(json ? `${toJsonText(report)}\n` : formatInspectReport(report));
     return report.ok ? InspectExitCode.Ok : InspectExitCode.Problems;
   } catch (error) {
     if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) {
       streams.stderr.write('xlmerge inspect: cancelled\n');
       return interrupt.exitCode();
     }
-    if (json) streams.stdout.write(`${JSON.stringify(toJsonError(error), null, 2)}\n`);
+    if (json) streams.stdout.write(`${toJsonText(toJsonError(error))}\n`);
     streams.stderr.write(formatError(error, args.verbose === true));
     return error instanceof XlmergeError && error.code === ErrorCode.InvalidOption
       ? InspectExitCode.Usage

@@ -1,4 +1,5 @@
 import type { CsvFacts, InspectedFile, InspectProblem, InspectReport } from '../inspect/report.js';
+import { asFlags, formatIgnored } from './report.js';
 
 /** Column names in the matrix are cut to this many characters (the full names are listed above it). */
 const MATRIX_NAME_WIDTH = 12;
@@ -41,9 +42,7 @@ export function formatInspectReport(report: InspectReport): string {
     file.problems.map((problem) => `  ${file.file}: ${describeProblem(problem)}`),
   );
   if (problems.length > 0) lines.push('', 'Problems:', ...problems);
-  for (const ignored of report.ignored) {
-    lines.push(`ignored ${ignored.file} (${ignored.reason})`);
-  }
+  lines.push(...formatIgnored(report.ignored));
 
   lines.push('', `Columns (✓ has it, · lacks it, - not read): ${report.columns.join(', ')}`, '');
   lines.push(...formatMatrix(report));
@@ -115,7 +114,7 @@ function problemSummary(problems: readonly InspectProblem[]): string {
 }
 
 function describeProblem(problem: InspectProblem): string {
-  if (problem.kind === 'unreadable') return `[${problem.code}] ${problem.description}`;
+  if (problem.kind === 'unreadable') return `[${problem.code}] ${asFlags(problem.description)}`;
   if (problem.kind === 'missingKeyColumns') {
     const noun = problem.columns.length === 1 ? 'column' : 'columns';
     const names = problem.columns.map((name) => `"${name}"`).join(', ');

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { XlmergeError } from '../errors.js';
-import type { MergeSummary } from '../summary.js';
+import type { IgnoredFile, MergeSummary } from '../summary.js';
 
 /** The end-of-run report a person reads in the terminal. */
 export function formatSummary(summary: MergeSummary, cwd: string): string {
@@ -63,10 +63,36 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
       );
     }
   }
-  for (const skipped of summary.skipped) lines.push(`  skipped ${skipped.reason}`);
-  for (const ignored of summary.ignored)
-    lines.push(`  ignored ${ignored.file} (${ignored.reason})`);
+  for (const skipped of summary.skipped) lines.push(`  skipped ${asFlags(skipped.reason)}`);
+  lines.push(...formatIgnored(summary.ignored).map((line) => `  ${line}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** Past this many other files (not spreadsheets), they are one line, not one each. */
+const OTHER_FILES_SHOWN = 5;
+
+/**
+ * A line for each thing an input folder held that was not read. Lock files, spreadsheets
+ * xlmerge does not read, subfolders and the cache folder get a line each; other files too
+ * when there are few, else one line that counts them and names the first few (`--json` lists
+ * each).
+ */
+export function formatIgnored(ignored: readonly IgnoredFile[]): string[] {
+  const others = ignored.filter((file) => file.kind === 'other');
+  const grouped = others.length > OTHER_FILES_SHOWN;
+  const lines: string[] = [];
+  for (const file of ignored) {
+    if (grouped && file.kind === 'other') continue;
+    lines.push(`ignored ${file.file} (${asFlags(file.reason)})`);
+  }
+  if (grouped) {
+    const reasons = [...new Set(others.map((file) => asFlags(file.reason)))].join('; ');
+    const names = others.slice(0, 3).map((file) => file.file);
+    lines.push(
+      `ignored ${others.length} other files (${reasons}): ${names.join(', ')} and ${others.length - names.length} more`,
+    );
+  }
+  return lines;
 }
 
 /** An error as a person should read it; the stack only when asked for. */
@@ -77,7 +103,7 @@ export function formatError(error: unknown, verbose: boolean): string {
   }
   const lines = [`xlmerge: ${asFlags(error.describe())}`];
   for (const failure of error.failures ?? []) {
-    lines.push(`  ${failure.describe()} [${failure.code}]`);
+    lines.push(`  ${asFlags(failure.describe())} [${failure.code}]`);
     if (verbose && failure.stack !== undefined) lines.push(indent(failure.stack));
   }
   if (verbose && error.stack !== undefined) lines.push(indent(error.stack));
@@ -105,27 +131,57 @@ function formatTable(header: readonly string[], rows: readonly (readonly string[
   );
 }
 
-/** Library option names that are not their flag's name in camel case. */
+/** Library option names whose flag is not the name in kebab case. */
 const FLAG_NAMES: Readonly<Record<string, string>> = {
   inputs: 'inputs',
+  output: '-o',
   workerMemoryMb: '--worker-memory',
   summarySheet: '--summary',
   duplicatesReport: '--duplicates',
   pattern: '--pattern',
 };
 
+/** Library options with no flag: their library name stays. */
+const LIBRARY_ONLY = new Set(['limits', 'cwd', 'signal', 'onProgress']);
+
+/** The flag of a library option: `headerRow` → `--header-row`; `null` when it has none. */
+function flagOf(name: string): string | null {
+  if (LIBRARY_ONLY.has(name.split('.')[0] as string)) return null;
+  return FLAG_NAMES[name] ?? `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
 /**
- * Speaks of options as the command line spells them: `Invalid option --header-row: …`, not
- * the library's `headerRow`.
+ * Speaks of options as the command line spells them. The library names an option in backticks
+ * with its library name and value (`force: true`, `overflow: 'split'`, `jobs: 1`, `sheet`),
+ * and starts a bad option's message with `Invalid option headerRow:`; here they become
+ * `--force`, `--overflow split`, `--jobs 1`, `--sheet` and `Invalid option --header-row:`.
+ * Options the command line does not have (`limits.maxRunBytes`) keep their name.
  */
 export function asFlags(message: string): string {
-  return message.replace(
-    /^Invalid option ([A-Za-z]+)(\.[A-Za-z]+)?:/,
-    (_, name: string, sub = '') => {
-      const flag =
-        FLAG_NAMES[name] ?? `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-      return `Invalid option ${flag}${sub}:`;
-    },
+  return message
+    .replace(/^Invalid option ([A-Za-z]+)(\.[A-Za-z]+)?:/, (whole, name: string, sub = '') => {
+      const flag = flagOf(name);
+      return flag === null ? whole : `Invalid option ${flag}${sub}:`;
+    })
+    .replace(/`([A-Za-z]+(?:\.[A-Za-z]+)?)(?:: ([^`]+))?`/g, (_, name: string, value?: string) => {
+      const flag = flagOf(name);
+      if (flag === null) return value === undefined ? name : `${name}: ${value}`;
+      if (value === undefined || value === 'true') return flag;
+      if (value === 'false') return flag.replace(/^--/, '--no-');
+      return `${flag} ${value.replace(/^'(.*)'$/, '$1')}`;
+    });
+}
+
+/** Fields of the `--json` output that hold words for people, which may name options. */
+const WORDS_FIELDS = new Set(['reason', 'message', 'hint', 'description']);
+
+/** `value` as the `--json` output prints it: options in the words named by their flags. */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (key, field: unknown) =>
+      WORDS_FIELDS.has(key) && typeof field === 'string' ? asFlags(field) : field,
+    2,
   );
 }
 

@@ -65,10 +65,11 @@ export interface MergeOutput {
  */
 function workbookOutput(
   settings: Settings,
+  target: string,
   report: ReduceReport,
   cache: ParseCache | null,
 ): MergeOutput {
-  const writer = createWorkbookWriter({ path: settings.output });
+  const writer = createWorkbookWriter({ path: target });
   const sheets = new OutputSheets(writer, settings.overflow);
   return {
     render: 'xlsx',
@@ -87,8 +88,8 @@ function workbookOutput(
   };
 }
 /** The output as one CSV file, which has no sheets (and so no row limit). */
-function csvOutput(settings: Settings, report: ReduceReport): MergeOutput {
-  const writer = createCsvWriter({ path: settings.output });
+function csvOutput(settings: Settings, target: string, report: ReduceReport): MergeOutput {
+  const writer = createCsvWriter({ path: target });
   return {
     render: 'csv',
     write: (reduced) => writeCsvRows(writer, reduced, report.union.size, settings.sourceColumn),
@@ -165,7 +166,7 @@ export function tooManyRows(): XlmergeError {
   return new XlmergeError(
     ErrorCode.TooManyRows,
     `The merge has more than ${MAX_DATA_ROWS.toLocaleString('en-US')} rows, the most an Excel sheet holds below its header; nothing was written`,
-    { hint: 'Use --overflow split to continue in more sheets, or merge fewer files' },
+    { hint: "Use `overflow: 'split'` to continue in more sheets, or merge fewer files" },
   );
 }
 /**
@@ -254,13 +255,17 @@ async function writeRows(
   await sheet.drain();
 }
 
-/** The output `settings.output` names: a workbook, or one CSV file for a `.csv` name. */
+/**
+ * The output `settings.output` names, written at `target` (the same path, or the file its link
+ * points to): a workbook, or one CSV file for a `.csv` name.
+ */
 export function createMergeOutput(
   settings: Settings,
+  target: string,
   report: ReduceReport,
   cache: ParseCache | null,
 ): MergeOutput {
   return settings.outputFormat === 'csv'
-    ? csvOutput(settings, report)
-    : workbookOutput(settings, report, cache);
+    ? csvOutput(settings, target, report)
+    : workbookOutput(settings, target, report, cache);
 }

@@ -127,7 +127,7 @@ function checkSelectedColumns(union: ColumnUnion, settings: Settings): void {
   const existing = union.existingNames;
   const compared =
     settings.matchHeaders === 'exact'
-      ? ' (names are compared exactly; --match-headers loose ignores case, spaces and punctuation)'
+      ? " (names are compared exactly; `matchHeaders: 'loose'` ignores case, spaces and punctuation)"
       : '';
   throw new XlmergeError(
     ErrorCode.InvalidOption,
@@ -237,7 +237,7 @@ function filesFailed(failures: readonly XlmergeError[]): XlmergeError {
     `${count} could not be merged; nothing was written`,
     {
       failures,
-      hint: 'Fix or remove the files listed, or use --skip-errors to merge the others',
+      hint: 'Fix or remove the files listed, or use `skipErrors: true` to merge the others',
     },
   );
 }

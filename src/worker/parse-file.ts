@@ -208,7 +208,7 @@ class FileParser {
         throw new XlmergeError(ErrorCode.EmptySheet, message, {
           file: this.task.display,
           sheet: sheet.info.name,
-          hint: 'Choose another sheet with --sheet, or remove the file from the inputs',
+          hint: 'Choose another sheet with `sheet`, or remove the file from the inputs',
         });
       }
       return;
@@ -500,7 +500,7 @@ class SheetParser {
       sheet: this.info.name,
       row,
       column: name === undefined ? columnLetters(index) : `${columnLetters(index)} ("${name}")`,
-      hint: 'Shorten the text, or use --truncate-long to cut it to 32,767 characters',
+      hint: 'Shorten the text, or use `truncateLong: true` to cut it to 32,767 characters',
       cause: error,
     });
   }

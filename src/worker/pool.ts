@@ -113,7 +113,7 @@ export function describeWorkerFailure(
       {
         file,
         cause: error,
-        hint: 'Raise --file-timeout, or check that the file is what you meant to merge',
+        hint: 'Raise `fileTimeout`, or check that the file is what you meant to merge',
       },
     );
   }
@@ -123,7 +123,7 @@ export function describeWorkerFailure(
     return new XlmergeError(
       ErrorCode.WorkerCrashed,
       `The worker reading this file ran out of memory${limit}; the file was not retried`,
-      { file, cause: error, hint: 'Raise --worker-memory or use fewer --jobs' },
+      { file, cause: error, hint: 'Raise `workerMemoryMb` or use fewer `jobs`' },
     );
   }
   return new XlmergeError(
@@ -132,7 +132,7 @@ export function describeWorkerFailure(
     {
       file,
       cause: error,
-      hint: 'Try again with --jobs 1; if it happens again, please report it with the file',
+      hint: 'Try again with `jobs: 1`; if it happens again, please report it with the file',
     },
   );
 }

@@ -57,7 +57,7 @@ describe('ParseCache.open', () => {
     await expect(ParseCache.open(file)).rejects.toMatchObject({
       code: ErrorCode.InvalidOption,
       message: `Invalid option cache: expected a folder, got the file ${JSON.stringify(file)}`,
-      hint: 'Give --cache a folder (it is created if missing), not a file',
+      hint: 'Give `cache` a folder (it is created if missing), not a file',
     });
     const inside = path.join(file, 'sub');
     await expect(ParseCache.open(inside)).rejects.toMatchObject({

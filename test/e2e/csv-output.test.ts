@@ -236,14 +236,14 @@ describe('CSV output safety', () => {
     }).catch((e: unknown) => e)) as XlmergeError;
     expect([error.code, error.describe()]).toEqual([
       ErrorCode.InvalidOption,
-      'Invalid option summarySheet: the output out.csv is a CSV file, which has no sheets to hold the Summary sheet. Leave out --summary (the terminal summary and --json give the same figures per file), or write the output as .xlsx',
+      "Invalid option summarySheet: the output out.csv is a CSV file, which has no sheets to hold the Summary sheet. Leave out `summarySheet` (the run's own summary gives the same figures per file), or write the output as .xlsx",
     ]);
     const cli = await xlmerge(dir, 'nowhere', '-o', 'out.csv', '--summary');
     expect(cli).toEqual({
       code: 2,
       stdout: '',
       stderr:
-        'xlmerge: Invalid option --summary: the output out.csv is a CSV file, which has no sheets to hold the Summary sheet. Leave out --summary (the terminal summary and --json give the same figures per file), or write the output as .xlsx\n',
+        "xlmerge: Invalid option --summary: the output out.csv is a CSV file, which has no sheets to hold the Summary sheet. Leave out --summary (the run's own summary gives the same figures per file), or write the output as .xlsx\n",
     });
   });
 

@@ -166,7 +166,7 @@ describe('duplicates report', () => {
     const options = { inputs: ['a.xlsx'], cwd: dir, dedupe: ['id'] };
     await expect(merge({ ...options, duplicatesReport: 'dups.xlsx' })).rejects.toMatchObject({
       code: ErrorCode.OutputExists,
-      hint: 'Use --force to replace it, or choose another name with --duplicates',
+      hint: 'Use `force: true` to replace it, or choose another name with `duplicatesReport`',
     });
     await expect(merge({ ...options, duplicatesReport: 'merged.xlsx' })).rejects.toMatchObject({
       code: ErrorCode.InvalidOption,

@@ -17,9 +17,14 @@ import {
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { readWorkbook } from '../helpers/workbooks.js';
 
+/** The library names options by their library names; the command line by its flags. */
 const OUT_OF_MEMORY =
+  'The worker reading this file ran out of memory (limit 64 MB per worker); the file was not retried. Raise `workerMemoryMb` or use fewer `jobs`';
+const OUT_OF_MEMORY_CLI =
   'The worker reading this file ran out of memory (limit 64 MB per worker); the file was not retried. Raise --worker-memory or use fewer --jobs';
 const TIMED_OUT =
+  'Reading this file took longer than the 0.5 s limit; its worker was stopped. Raise `fileTimeout`, or check that the file is what you meant to merge';
+const TIMED_OUT_CLI =
   'Reading this file took longer than the 0.5 s limit; its worker was stopped. Raise --file-timeout, or check that the file is what you meant to merge';
 
 let source = '';
@@ -136,7 +141,7 @@ describe('xlmerge CLI with failing workers', () => {
     const dir = await inputs({ 'a.xlsx': 'small', 'b.xlsx': 'hungry' });
     const result = await xlmerge(dir, 'in', '--worker-memory', '64', '--skip-errors', '-q');
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe(`xlmerge: skipped in/b.xlsx: ${OUT_OF_MEMORY}\n`);
+    expect(result.stderr).toBe(`xlmerge: skipped in/b.xlsx: ${OUT_OF_MEMORY_CLI}\n`);
     expect((await readWorkbook(path.join(dir, 'merged.xlsx'))).rows).toEqual([['id'], [1], [2]]);
   });
 
@@ -146,7 +151,7 @@ describe('xlmerge CLI with failing workers', () => {
     expect(result.code).toBe(3);
     const summary = JSON.parse(result.stdout) as { skipped: unknown; rowsKept: number };
     expect(summary.skipped).toEqual([
-      { file: 'in/a.xlsx', code: 'TIMEOUT', reason: `in/a.xlsx: ${TIMED_OUT}` },
+      { file: 'in/a.xlsx', code: 'TIMEOUT', reason: `in/a.xlsx: ${TIMED_OUT_CLI}` },
     ]);
     expect(summary.rowsKept).toBe(2);
   });

@@ -278,7 +278,7 @@ describe('columns', () => {
       'Invalid option columns: no input file has the columns "Phone", "Email"',
     );
     expect(error.hint).toBe(
-      'The files have the columns "Name", "Cust ID", "E-mail", "customer_id", "email", "City" (names are compared exactly; --match-headers loose ignores case, spaces and punctuation)',
+      'The files have the columns "Name", "Cust ID", "E-mail", "customer_id", "email", "City" (names are compared exactly; `matchHeaders: \'loose\'` ignores case, spaces and punctuation)',
     );
     expect(entries).toEqual(['in']);
   });

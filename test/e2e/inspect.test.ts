@@ -20,6 +20,8 @@ describe('xlmerge inspect', () => {
         'fixtures/demo/north.xlsx  Sign-ups       1    12        7',
         'fixtures/demo/south.xlsx  Sign-ups       1    10        7',
         'fixtures/demo/west.xlsx   Sign-ups       1     9        8',
+        'ignored fixtures/demo/2024 (a subfolder: add --recursive to read subfolders)',
+        'ignored fixtures/demo/EXPECTED.md (not a file xlmerge reads (*.xlsx, *.xlsm, *.csv))',
         'ignored fixtures/demo/~$north.xlsx (a lock file of an open workbook)',
         '',
         'Columns (✓ has it, · lacks it, - not read): id, email, name, signup date, plan, amount, customer code, phone',

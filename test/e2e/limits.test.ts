@@ -64,7 +64,7 @@ describe('more rows than a sheet holds', () => {
     )) as XlmergeError;
     expect(error.code).toBe(ErrorCode.TooManyRows);
     expect(error.describe()).toBe(
-      'The merge has more than 1,048,575 rows, the most an Excel sheet holds below its header; nothing was written. Use --overflow split to continue in more sheets, or merge fewer files',
+      "The merge has more than 1,048,575 rows, the most an Excel sheet holds below its header; nothing was written. Use `overflow: 'split'` to continue in more sheets, or merge fewer files",
     );
     expect((await fs.readdir(dir)).sort()).toEqual(['in']);
   }, 120_000);
@@ -146,7 +146,7 @@ describe('text longer than a cell holds', () => {
     expect(error.failures?.map((failure) => [failure.code, failure.describe()])).toEqual([
       [
         ErrorCode.CellTooLong,
-        `${inputs[0]}, sheet "Sheet1", row 3, column B ("note"): A text cell has 32,772 characters; Excel allows at most 32,767. Shorten the text, or use --truncate-long to cut it to 32,767 characters`,
+        `${inputs[0]}, sheet "Sheet1", row 3, column B ("note"): A text cell has 32,772 characters; Excel allows at most 32,767. Shorten the text, or use \`truncateLong: true\` to cut it to 32,767 characters`,
       ],
     ]);
     const summary = await merge({ inputs, output: path.join(dir, 'out.xlsx'), truncateLong: true });

@@ -9,7 +9,7 @@ async function scan(cwd: string, inputs: string[], extra: Record<string, unknown
   const result = await scanInputs(normalizeOptions({ inputs, cwd, ...extra }));
   return {
     files: result.files.map((file) => [file.display, file.source]),
-    ignored: result.ignored.map((file) => `${file.file}: ${file.reason}`),
+    ignored: result.ignored.map((file) => `${file.file}: ${file.kind}: ${file.reason}`),
   };
 }
 
@@ -42,9 +42,75 @@ describe('scanInputs', () => {
         ['data/é.xlsx', 'é.xlsx'],
       ],
       ignored: [
-        'data/~$a.xlsx: a lock file of an open workbook',
-        'data/~$notes.csv: a lock file of an open workbook',
+        'data/notes.tsv: unsupported: a tab-separated text file (.tsv): only .csv files are read as delimited text',
+        'data/notes.txt: other: not a file xlmerge reads (*.xlsx, *.xlsm, *.csv)',
+        'data/old.xls: unsupported: an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx',
+        'data/sub: folder: a subfolder: add `recursive: true` to read subfolders',
+        'data/~$a.xlsx: lock: a lock file of an open workbook',
+        'data/~$notes.csv: lock: a lock file of an open workbook',
       ],
+    });
+  });
+
+  it('lists everything in an input folder that it does not read, each with its reason', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, {
+      'd/new.xlsx': '',
+      'd/old.xls': '',
+      'd/data.ods': '',
+      'd/big.xlsb': '',
+      'd/mac.numbers': '',
+      'd/plan.xltx': '',
+      'd/report.pdf': '',
+      'd/2024/east.xlsx': '',
+      'd/2024/notes.docx': '',
+      'd/.git/config': '',
+    });
+    expect(await scan(cwd, ['d'])).toEqual({
+      files: [['d/new.xlsx', 'new.xlsx']],
+      ignored: [
+        'd/2024: folder: a subfolder: add `recursive: true` to read subfolders',
+        'd/big.xlsb: unsupported: an Excel binary workbook (.xlsb), which xlmerge does not read: save it as .xlsx',
+        'd/data.ods: unsupported: an OpenDocument spreadsheet (.ods), which xlmerge does not read: save it as .xlsx',
+        'd/mac.numbers: unsupported: an Apple Numbers file, which xlmerge does not read: export it as .xlsx',
+        'd/old.xls: unsupported: an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx',
+        'd/plan.xltx: unsupported: an Excel template (.xltx), not read from folders: name the file to read it',
+        'd/report.pdf: other: not a file xlmerge reads (*.xlsx, *.xlsm, *.csv)',
+      ],
+    });
+    // With recursive: the subfolder's files instead of the subfolder; with a pattern, its words.
+    expect((await scan(cwd, ['d'], { recursive: true, pattern: '*.xlsx' })).ignored).toEqual([
+      'd/2024/notes.docx: other: not matched by `pattern` (*.xlsx)',
+      'd/big.xlsb: unsupported: an Excel binary workbook (.xlsb), which xlmerge does not read: save it as .xlsx',
+      'd/data.ods: unsupported: an OpenDocument spreadsheet (.ods), which xlmerge does not read: save it as .xlsx',
+      'd/mac.numbers: unsupported: an Apple Numbers file, which xlmerge does not read: export it as .xlsx',
+      'd/old.xls: unsupported: an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx',
+      'd/plan.xltx: unsupported: an Excel template (.xltx), not read from folders: name the file to read it',
+      'd/report.pdf: other: not matched by `pattern` (*.xlsx)',
+    ]);
+    // A pattern that reaches into a subfolder does not pass it over.
+    expect(await scan(cwd, ['d'], { pattern: ['2024/*.xlsx'] })).toMatchObject({
+      files: [['d/2024/east.xlsx', '2024/east.xlsx']],
+    });
+  });
+
+  it('names the cache folder once, not each of its files', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'd/a.xlsx': '', 'd/cache/0.xlmc': '', 'd/cache/1.xlmc': '' });
+    for (const recursive of [false, true]) {
+      expect(await scan(cwd, ['d'], { cache: 'd/cache', recursive })).toEqual({
+        files: [['d/a.xlsx', 'a.xlsx']],
+        ignored: ['d/cache: cache: the cache folder (`cache`)'],
+      });
+    }
+  });
+
+  it('says what a folder holds when it holds nothing to read', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'd/old.xls': '', 'd/notes.txt': '' });
+    await expect(scan(cwd, ['d'])).rejects.toMatchObject({
+      code: ErrorCode.NoInputs,
+      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add `recursive: true` for subfolders). Not read: d/notes.txt (not a file xlmerge reads (*.xlsx, *.xlsm, *.csv)); d/old.xls (an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx)',
     });
   });
 
@@ -80,21 +146,20 @@ describe('scanInputs', () => {
           ['d/a.xlsx', 'a.xlsx'],
           ['d/sub/b.xlsx', 'b.xlsx'],
         ],
-        ignored: ['d/~$a.xlsx: a lock file of an open workbook'],
+        ignored: ['d/~$a.xlsx: lock: a lock file of an open workbook'],
       });
     }
   });
 
-  it('never reads the output file, even inside an input folder', async () => {
+  it('finds the output like any other file: the run refuses it (checkOutput), never skips it', async () => {
     const cwd = await makeTempDir();
     await writeFiles(cwd, { 'd/a.xlsx': '', 'd/merged.xlsx': '' });
     expect(await scan(cwd, ['d'], { output: 'd/merged.xlsx' })).toEqual({
-      files: [['d/a.xlsx', 'a.xlsx']],
-      ignored: ['d/merged.xlsx: it is the output file'],
-    });
-    await expect(scan(cwd, ['d/merged.xlsx'], { output: 'd/merged.xlsx' })).rejects.toMatchObject({
-      code: ErrorCode.OutputIsInput,
-      file: 'd/merged.xlsx',
+      files: [
+        ['d/a.xlsx', 'a.xlsx'],
+        ['d/merged.xlsx', 'merged.xlsx'],
+      ],
+      ignored: [],
     });
   });
 
@@ -108,7 +173,11 @@ describe('scanInputs', () => {
     await expect(scan(cwd, ['empty'])).rejects.toMatchObject({
       code: ErrorCode.NoInputs,
       message: 'No workbooks found in "empty"',
-      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add --recursive for subfolders)',
+      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add `recursive: true` for subfolders). Not read: empty/readme.txt (not a file xlmerge reads (*.xlsx, *.xlsm, *.csv))',
+    });
+    await expect(scan(cwd, ['empty/*.xlsx'])).rejects.toMatchObject({
+      code: ErrorCode.NoInputs,
+      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add `recursive: true` for subfolders)',
     });
   });
 

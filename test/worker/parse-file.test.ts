@@ -19,7 +19,7 @@ async function csvOf(
   const output = path.join(path.dirname(file), 'out.csv');
   const settings = normalizeOptions({ inputs: [file], output, ...options });
   const display = path.basename(file);
-  const task = parseTaskFor({ path: file, display, source: display }, settings, 'csv');
+  const task = parseTaskFor({ path: file, display, source: display, input: file }, settings, 'csv');
   const result = await parseFile(task);
   const sheet = result.sheets[0] as SheetResult;
   const csv = sheet.csv;

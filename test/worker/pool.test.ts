@@ -36,7 +36,7 @@ afterAll(async () => {
 function taskFor(file: string): ParseTask {
   const settings = normalizeOptions({ inputs: [file] });
   return parseTaskFor(
-    { path: file, display: path.basename(file), source: file },
+    { path: file, display: path.basename(file), source: file, input: file },
     settings,
     'values',
   );
@@ -70,7 +70,7 @@ describe('createParsePool', () => {
           message:
             'The worker reading this file ran out of memory (limit 64 MB per worker); the file was not retried',
           file: 'hungry.xlsx',
-          hint: 'Raise --worker-memory or use fewer --jobs',
+          hint: 'Raise `workerMemoryMb` or use fewer `jobs`',
         },
       });
       const result = (small as { value: { rowsRead: number; sheets: { values: unknown }[] } })
@@ -95,7 +95,7 @@ describe('createParsePool', () => {
           code: 'TIMEOUT',
           message: 'Reading this file took longer than the 0.5 s limit; its worker was stopped',
           file: 'slow.xlsx',
-          hint: 'Raise --file-timeout, or check that the file is what you meant to merge',
+          hint: 'Raise `fileTimeout`, or check that the file is what you meant to merge',
         },
       });
       expect((small as { value: { rowsRead: number } }).value.rowsRead).toBe(2);
@@ -162,7 +162,7 @@ describe('describeWorkerFailure', () => {
     expect(error).toBeInstanceOf(XlmergeError);
     expect(error.code).toBe(ErrorCode.Timeout);
     expect(error.describe()).toBe(
-      'data/a.xlsx: Reading this file took longer than the 30 s limit; its worker was stopped. Raise --file-timeout, or check that the file is what you meant to merge',
+      'data/a.xlsx: Reading this file took longer than the 30 s limit; its worker was stopped. Raise `fileTimeout`, or check that the file is what you meant to merge',
     );
     expect(error.cause).toBe(cause);
   });
@@ -176,7 +176,7 @@ describe('describeWorkerFailure', () => {
     const withoutLimit = describeWorkerFailure(oom, task, none, false);
     expect(withoutLimit.code).toBe(ErrorCode.WorkerCrashed);
     expect(withoutLimit.describe()).toBe(
-      'data/a.xlsx: The worker reading this file ran out of memory; the file was not retried. Raise --worker-memory or use fewer --jobs',
+      'data/a.xlsx: The worker reading this file ran out of memory; the file was not retried. Raise `workerMemoryMb` or use fewer `jobs`',
     );
     expect(withoutLimit.cause).toBe(oom);
     const withLimit = describeWorkerFailure(oom, task, { ...none, workerMemoryMb: 512 }, false);
@@ -188,7 +188,7 @@ describe('describeWorkerFailure', () => {
     const crashed = describeWorkerFailure(exit, task, none, false);
     expect(crashed.code).toBe(ErrorCode.WorkerCrashed);
     expect(crashed.describe()).toBe(
-      'data/a.xlsx: The worker reading this file stopped unexpectedly; the file was not retried. Try again with --jobs 1; if it happens again, please report it with the file',
+      'data/a.xlsx: The worker reading this file stopped unexpectedly; the file was not retried. Try again with `jobs: 1`; if it happens again, please report it with the file',
     );
     expect(crashed.cause).toBe(exit);
   });

@@ -33,7 +33,11 @@ async function parseWith(
 ): Promise<Outcome> {
   const settings = normalizeOptions({ inputs: [file], output: `${file}.out.xlsx`, ...options });
   const display = path.basename(file);
-  const task = parseTaskFor({ path: file, display, source: display }, settings, 'xlsx');
+  const task = parseTaskFor(
+    { path: file, display, source: display, input: file },
+    settings,
+    'xlsx',
+  );
   setRowEngine(engine, cut);
   try {
     return { result: await parseFile(task) };
@@ -200,7 +204,7 @@ describe('the row engine', () => {
         dedupe: ['id'],
       });
       const task = parseTaskFor(
-        { path: file, display: 'many-strings.xlsx', source: 'many-strings.xlsx' },
+        { path: file, display: 'many-strings.xlsx', source: 'many-strings.xlsx', input: file },
         settings,
         'xlsx',
       );
