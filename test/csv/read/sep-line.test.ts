@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { CsvParser } from '../../../src/csv/read/csv-parser.js';
 import { readSepLine } from '../../../src/csv/read/sep-line.js';
+import { type CsvEncoding, CsvTextDecoder } from '../../../src/csv/read/text-decoder.js';
+import { cutBytes } from '../../helpers/csv.js';
 
 describe('readSepLine', () => {
   it.each([
@@ -49,5 +52,47 @@ describe('readSepLine', () => {
     expect(readSepLine('x', false)).toBe(null);
     expect(readSepLine('sep=;;', false)).toBe(null);
     expect(readSepLine('sep=;\r', false)).toEqual({ delimiter: ';', length: 6 });
+  });
+});
+
+describe('a sep= line through the decoder and the parser, as the reader chains them', () => {
+  /** windows-1252 bytes of `text` (Latin-1 letters and €). */
+  const windows1252 = (text: string) =>
+    Buffer.from([...text].map((c) => (c === '€' ? 0x80 : (c.codePointAt(0) as number))));
+  const utf16 = (text: string, bom: number[]) =>
+    Buffer.concat([Buffer.from(bom), Buffer.from(text, 'utf16le')]);
+  const text = 'sep=;\r\nname;city\r\nZoë;Zürich €\r\n';
+  // `§` is each file's first non-ASCII character: the decoder hands over the text before it
+  // first, so the text is cut inside the line.
+  const section = text.replaceAll(';', '§');
+  const files: [string, Buffer, CsvEncoding, string][] = [
+    ['UTF-8', Buffer.from(text), 'utf-8', ';'],
+    ['UTF-8 with BOM', Buffer.from(`\ufeff${text}`), 'utf-8', ';'],
+    ['windows-1252', windows1252(text), 'windows-1252', ';'],
+    ['UTF-16LE with BOM', utf16(text, [0xff, 0xfe]), 'utf-16le', ';'],
+    // Swapped, the mark FF FE becomes FE FF too.
+    ['UTF-16BE with BOM', utf16(text, [0xff, 0xfe]).swap16(), 'utf-16be', ';'],
+    ['UTF-16LE without BOM', utf16(text, []), 'utf-16le', ';'],
+    ['UTF-8, sep=§', Buffer.from(section), 'utf-8', '§'],
+    ['windows-1252, sep=§', windows1252(section), 'windows-1252', '§'],
+  ];
+
+  it.each(files)('%s, in chunks of every size', (_name, file, encoding, delimiter) => {
+    for (let size = 1; size <= file.length; size += 1) {
+      const decoder = new CsvTextDecoder();
+      const parser = new CsvParser({ delimiter: ',', sepLine: true, maxRecordChars: 1000 });
+      const records = cutBytes(file, [size]).flatMap((piece) => parser.push(decoder.push(piece)));
+      records.push(...parser.push(decoder.end()), ...parser.end());
+      expect(records).toEqual([
+        { number: 1, cells: ['name', 'city'] },
+        { number: 2, cells: ['Zoë', 'Zürich €'] },
+      ]);
+      expect([decoder.encoding, decoder.failure, parser.delimiter, parser.line]).toEqual([
+        encoding,
+        null,
+        delimiter,
+        4,
+      ]);
+    }
   });
 });
