@@ -88,7 +88,9 @@ export interface MergeOptions {
   columns?: readonly string[];
   /**
    * The field separator of CSV files: one character, not a quote, CR or LF. Omitted, each file's
-   * own is detected among `,` `;` TAB `|` from its first records. @default detected per file
+   * own is detected among `,` `;` TAB `|` from its first records. A file whose first line is
+   * Excel's `sep=` directive (`sep=;`) uses the delimiter it names, given or not.
+   * @default detected per file
    */
   csvDelimiter?: string;
   /**

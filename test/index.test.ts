@@ -56,6 +56,7 @@ describe('public API', () => {
     expectTypeOf<MergeOptions['csvDelimiter']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<MergeOptions['csvTypes']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<CsvFacts['encoding']>().toEqualTypeOf<CsvEncoding>();
+    expectTypeOf<CsvFacts['sepLine']>().toEqualTypeOf<boolean>();
     expectTypeOf<CsvEncoding>().toEqualTypeOf<'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'>();
     expectTypeOf<InspectReport['files'][number]['csv']>().toEqualTypeOf<CsvFacts | undefined>();
   });

@@ -68,7 +68,8 @@ export function interruptible(): {
 /** `--csv-delimiter`, shared by the merge and inspect commands. */
 export const CSV_DELIMITER_OPTION = {
   type: 'string',
-  describe: 'Field separator of CSV files: one character, or "tab" (default: detected per file)',
+  describe:
+    'Field separator of CSV files: one character, or "tab" (default: detected per file; a file\'s sep= line wins)',
 } as const;
 
 /** `--pattern`, shared by the merge and inspect commands. */

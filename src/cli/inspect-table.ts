@@ -87,11 +87,11 @@ function otherSheets(file: InspectedFile): string[] {
   return [`${file.file}: ${names.join(', ')}`];
 }
 
-/** `UTF-8 with BOM, delimiter ";" (detected)`. */
+/** `UTF-8 with BOM, delimiter ";" (detected)`; `(given)`; `(from its sep= line)`. */
 function describeCsv(csv: CsvFacts): string {
   const encoding = ENCODING_NAMES[csv.encoding];
   const delimiter = csv.delimiter === '\t' ? 'TAB' : `"${csv.delimiter}"`;
-  const how = csv.delimiterDetected ? 'detected' : 'given';
+  const how = csv.sepLine ? 'from its sep= line' : csv.delimiterDetected ? 'detected' : 'given';
   return `${encoding}${csv.bom ? ' with BOM' : ''}, delimiter ${delimiter} (${how})`;
 }
 

@@ -8,7 +8,7 @@ export interface OpenInputOptions {
   /** The path to show in messages. */
   readonly displayPath: string;
   readonly limits: ReadLimits;
-  /** A CSV file's delimiter; `null` detects it. */
+  /** A CSV file's delimiter; `null` detects it. A file's `sep=` first line wins. */
   readonly csvDelimiter: string | null;
   /** A CSV file's numbers and ISO dates become typed cells. */
   readonly csvTypes: boolean;

@@ -85,6 +85,7 @@ function csvFacts(reader: CsvReader): CsvFacts {
     bom: reader.bom,
     delimiter: reader.delimiter,
     delimiterDetected: reader.delimiterDetected,
+    sepLine: reader.sepLine,
   };
 }
 

@@ -55,8 +55,14 @@ export interface CsvFacts {
   readonly bom: boolean;
   /** The field separator. */
   readonly delimiter: string;
-  /** The delimiter was detected, not given (`csvDelimiter`). */
+  /** The delimiter was detected: neither named by a `sep=` line nor given (`csvDelimiter`). */
   readonly delimiterDetected: boolean;
+  /**
+   * The file's first line is Excel's `sep=` directive (`sep=;`): the delimiter is the one it
+   * names, over detection and `csvDelimiter`, and the line is not a row (row 1 is the line
+   * after it).
+   */
+  readonly sepLine: boolean;
 }
 
 /** A worksheet as the workbook lists it. */

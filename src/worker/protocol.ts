@@ -40,7 +40,7 @@ export interface ParseTask {
    * main thread copies rows as bytes. `null`: every column, rendered at `source + offset`.
    */
   readonly columns: readonly string[] | null;
-  /** A CSV file's delimiter (`csvDelimiter`); `null` detects it. */
+  /** A CSV file's delimiter (`csvDelimiter`); `null` detects it. A `sep=` first line wins. */
   readonly csvDelimiter: string | null;
   /** A CSV file's numbers and ISO dates become typed cells (`csvTypes`). */
   readonly csvTypes: boolean;

@@ -50,6 +50,19 @@ async function mixedFolder(): Promise<string> {
   return dir;
 }
 
+/**
+ * `in/a.csv` as Excel saves it with a `sep=;` line (semicolons, decimal commas, CRLF) and
+ * `in/b.csv` without one (commas); b's row 2 repeats a's id 2.
+ */
+async function sepLineFolder(): Promise<string> {
+  const dir = await makeTempDir();
+  await writeFiles(path.join(dir, 'in'), {
+    'a.csv': 'sep=;\r\nid;name;amount\r\n1;Ann;2,50\r\n2;Bob, Jr.;3\r\n',
+    'b.csv': 'id,name,amount\n2,Bob again,3\n3,Cy,"4,5"\n',
+  });
+  return dir;
+}
+
 async function runMerge(dir: string, options: Partial<MergeOptions> = {}) {
   const output = path.resolve(dir, options.output ?? 'out.xlsx');
   const summary = await merge({
@@ -169,6 +182,31 @@ describe('merge: CSV inputs', () => {
     ]);
   });
 
+  it("reads a CSV file's sep= line as its delimiter, over csvDelimiter, and not as a row", async () => {
+    const dir = await sepLineFolder();
+    const { summary, rows } = await runMerge(dir, {
+      dedupe: ['id'],
+      csvDelimiter: ',',
+      sourceColumn: true,
+      duplicatesReport: 'dups.xlsx',
+    });
+    expect(rows).toEqual([
+      ['Source', 'id', 'name', 'amount'],
+      ['a.csv', '1', 'Ann', '2,50'],
+      ['a.csv', '2', 'Bob, Jr.', '3'],
+      ['b.csv', '3', 'Cy', '4,5'],
+    ]);
+    expect(summary.files.map((file) => [file.file, file.rowsRead, file.rowsKept])).toEqual([
+      [path.join('in', 'a.csv'), 2, 2],
+      [path.join('in', 'b.csv'), 2, 1],
+    ]);
+    // Rows are numbered after the sep= line, as Excel shows the file: Bob is row 3 of a.csv.
+    const dropped = (await readWorkbook(path.join(dir, 'dups.xlsx'))).rows;
+    expect(dropped.slice(1).map((row) => row.slice(0, 8))).toEqual([
+      [1, path.join('in', 'b.csv'), 'b', 2, path.join('in', 'a.csv'), 'a', 3, '2'],
+    ]);
+  });
+
   it('fails on a broken CSV naming the file and line, or skips it with skipErrors', async () => {
     const dir = await mixedFolder();
     await writeFiles(path.join(dir, 'in'), {
@@ -218,17 +256,68 @@ describe('inspect: CSV inputs', () => {
         [{ name: 'b', state: 'visible' }],
         3,
         ['id', 'name', 'amount', 'since'],
-        { encoding: 'utf-8', bom: true, delimiter: ',', delimiterDetected: true },
+        { encoding: 'utf-8', bom: true, delimiter: ',', delimiterDetected: true, sepLine: false },
       ],
       [
         path.join('in', 'c.CSV'),
         [{ name: 'c', state: 'visible' }],
         2,
         ['id', 'name', 'amount'],
-        { encoding: 'windows-1252', bom: false, delimiter: ';', delimiterDetected: true },
+        {
+          encoding: 'windows-1252',
+          bom: false,
+          delimiter: ';',
+          delimiterDetected: true,
+          sepLine: false,
+        },
       ],
     ]);
     expect(report.ok).toBe(true);
+  });
+});
+
+describe('inspect: a CSV file with a sep= line', () => {
+  it('says the delimiter came from the sep= line, and counts rows after it', async () => {
+    const dir = await sepLineFolder();
+    const report = await inspect({ inputs: ['in'], cwd: dir, csvDelimiter: ';' });
+    expect(report.files.map((file) => [file.file, file.read, file.csv])).toEqual([
+      [
+        path.join('in', 'a.csv'),
+        [
+          {
+            name: 'a',
+            headerRow: 1,
+            rows: 2,
+            blankRows: 0,
+            columns: ['id', 'name', 'amount'],
+            missingKeyColumns: [],
+          },
+        ],
+        { encoding: 'utf-8', bom: false, delimiter: ';', delimiterDetected: false, sepLine: true },
+      ],
+      [
+        path.join('in', 'b.csv'),
+        [
+          {
+            name: 'b',
+            headerRow: 1,
+            rows: 2,
+            blankRows: 0,
+            columns: ['id,name,amount'],
+            missingKeyColumns: [],
+          },
+        ],
+        { encoding: 'utf-8', bom: false, delimiter: ';', delimiterDetected: false, sepLine: false },
+      ],
+    ]);
+    const result = await xlmerge(dir, 'inspect', 'in');
+    const lines = result.stdout.split('\n');
+    const start = lines.indexOf('CSV files read as:');
+    expect(lines.slice(start, start + 3)).toEqual([
+      'CSV files read as:',
+      `  ${path.join('in', 'a.csv')}: UTF-8, delimiter ";" (from its sep= line)`,
+      `  ${path.join('in', 'b.csv')}: UTF-8, delimiter "," (detected)`,
+    ]);
   });
 });
 

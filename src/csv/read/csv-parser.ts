@@ -1,5 +1,6 @@
 import type { CellValue } from '../../core/cell.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { readSepLine } from './sep-line.js';
 
 /** One CSV record: a row of the table. */
 export interface CsvRecord {
@@ -11,8 +12,14 @@ export interface CsvRecord {
 
 /** Options of {@link CsvParser}. */
 export interface CsvParserOptions {
-  /** The field separator: one character, not `"`, CR or LF. */
+  /** The field separator: one character, not `"`, CR or LF; a `sep=` line (`sepLine`) wins. */
   readonly delimiter: string;
+  /**
+   * Honour Excel's `sep=` directive on the first line (see `readSepLine`): its delimiter
+   * replaces `delimiter`, and the line is not a record (records are numbered from 1 after it)
+   * but is counted as line 1. @default false
+   */
+  readonly sepLine?: boolean;
   /** Longest record (in characters, quotes and separators included) held in memory. */
   readonly maxRecordChars: number;
   /** Turns a non-empty field into a cell; `null` keeps the text. @default null */
@@ -45,11 +52,13 @@ type State = typeof FIELD_START | typeof UNQUOTED | typeof QUOTED | typeof QUOTE
  * field is kept as text (`5"` reads as `5"`), and text after a closing quote is kept too
  * (`"ab"c` reads as `abc`). The last record needs no line break.
  *
+ * With `sepLine`, a first line `sep=;` names the delimiter and is skipped, as Excel does.
+ *
  * Memory holds the unfinished record only, capped by `maxRecordChars`.
  */
 export class CsvParser {
-  readonly #delimiter: number;
-  readonly #delimiterText: string;
+  #delimiter: number;
+  #delimiterText: string;
   readonly #maxRecordChars: number;
   readonly #convert: ((text: string) => CellValue) | null;
   readonly #file: string | undefined;
@@ -69,6 +78,10 @@ export class CsvParser {
   #pendingLf = false;
   /** The last chunk ended inside quotes just after a CR (a CRLF there is one line break). */
   #quotedCr = false;
+  /** Whether the text starts with a `sep=` line is not known yet (`sepLine` option). */
+  #sepPending: boolean;
+  /** The text held while {@link #sepPending}: a few characters that may be a `sep=` line. */
+  #head = '';
 
   constructor(options: CsvParserOptions) {
     const { delimiter } = options;
@@ -77,10 +90,16 @@ export class CsvParser {
     }
     this.#delimiter = delimiter.charCodeAt(0);
     this.#delimiterText = delimiter;
+    this.#sepPending = options.sepLine ?? false;
     this.#maxRecordChars = options.maxRecordChars;
     this.#convert = options.convert ?? null;
     this.#file = options.file;
     this.#trim = options.trimTrailingEmpty ?? false;
+  }
+
+  /** The field separator: the one given, or the one a `sep=` line named once it was read. */
+  get delimiter(): string {
+    return this.#delimiterText;
   }
 
   /** 1-based line the parser has reached (where the next character is). */
@@ -93,9 +112,10 @@ export class CsvParser {
     return this.#record;
   }
 
-  /** The records that `text` completes. */
-  push(text: string): CsvRecord[] {
+  /** The records that `chunk` completes. */
+  push(chunk: string): CsvRecord[] {
     const records: CsvRecord[] = [];
+    const text = this.#sepPending ? this.#takeSepLine(chunk, false) : chunk;
     const n = text.length;
     if (n === 0) return records;
     const delimiter = this.#delimiter;
@@ -193,6 +213,7 @@ export class CsvParser {
 
   /** The last record, if the text did not end with a line break; fails inside open quotes. */
   end(): CsvRecord[] {
+    const records = this.#sepPending ? this.push(this.#takeSepLine('', true)) : [];
     const state = this.#state;
     if (state === QUOTED) {
       throw new XlmergeError(
@@ -205,7 +226,7 @@ export class CsvParser {
         },
       );
     }
-    if (state === FIELD_START && this.#cells.length === 0) return [];
+    if (state === FIELD_START && this.#cells.length === 0) return records;
     const value = this.#field;
     const convert = this.#convert;
     this.#cells.push(value === '' ? null : convert === null ? value : convert(value));
@@ -215,7 +236,31 @@ export class CsvParser {
     this.#field = '';
     this.#state = FIELD_START;
     this.#record += 1;
-    return [record];
+    records.push(record);
+    return records;
+  }
+
+  /**
+   * Holds the start of the text until it is known whether it is a `sep=` line; then takes the
+   * line's delimiter, skips the line (an LF after its CR with the next push, as for records)
+   * and gives back the text after it. Gives back `''` while it cannot tell yet.
+   */
+  #takeSepLine(chunk: string, final: boolean): string {
+    const head = this.#head + chunk;
+    const sepLine = readSepLine(head, final);
+    if (sepLine === undefined) {
+      this.#head = head;
+      return '';
+    }
+    this.#sepPending = false;
+    this.#head = '';
+    if (sepLine === null) return head;
+    this.#delimiter = sepLine.delimiter.charCodeAt(0);
+    this.#delimiterText = sepLine.delimiter;
+    const lineEnd = head.charCodeAt(sepLine.length - 1);
+    if (lineEnd === CR || lineEnd === LF) this.#line += 1;
+    this.#pendingLf = lineEnd === CR;
+    return head.slice(sepLine.length);
   }
 
   /** Counts CR, LF and CRLF inside quotes, for the line numbers of later errors. */

@@ -6,6 +6,7 @@ import { DEFAULT_READ_LIMITS, type SheetInfo, type SheetRow } from '../../xlsx/r
 import { toTypedCell } from './cell-types.js';
 import { CsvParser } from './csv-parser.js';
 import { detectDelimiter } from './delimiter.js';
+import { readSepLine } from './sep-line.js';
 import { type CsvEncoding, CsvTextDecoder } from './text-decoder.js';
 
 /** Options of {@link openCsv}. */
@@ -14,7 +15,10 @@ export interface OpenCsvOptions {
   readonly displayPath?: string;
   /** Only `maxElementChars` applies: the longest record held in memory. @default DEFAULT_READ_LIMITS.maxElementChars */
   readonly maxRecordChars?: number;
-  /** The field separator; `null` detects it (see `detectDelimiter`). @default null */
+  /**
+   * The field separator; `null` detects it (see `detectDelimiter`). A file whose first line is
+   * a `sep=` directive uses the delimiter it names instead. @default null
+   */
   readonly delimiter?: string | null;
   /** Numbers and ISO dates become typed cells (see `toTypedCell`); else all is text. @default false */
   readonly types?: boolean;
@@ -36,8 +40,10 @@ const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
 /**
  * Opens a CSV file as a one-sheet workbook. The sheet is named after the file without its
  * extension, as Excel names it; its rows are the file's records, numbered from 1 (a record
- * with a quoted line break is one row, as in Excel). Reads the start of the file to detect
- * the delimiter; the encoding is detected as the rows are read (see `CsvTextDecoder`).
+ * with a quoted line break is one row, as in Excel). Reads the start of the file for its
+ * delimiter: the one an Excel `sep=` first line names (the line is then not a row; see
+ * `readSepLine`), else the option's, else detected. The encoding is detected as the rows are
+ * read (see `CsvTextDecoder`).
  */
 export async function openCsv(filePath: string, options: OpenCsvOptions = {}): Promise<CsvReader> {
   const file = options.displayPath ?? filePath;
@@ -63,12 +69,16 @@ export async function openCsv(filePath: string, options: OpenCsvOptions = {}): P
       });
     }
     const sample = await readSample(handle, file);
-    const delimiter = options.delimiter ?? detectDelimiter(sample.text, sample.complete);
+    // Undecided only when a bad byte cut the sample within the first line: reading then fails.
+    const sepLine = readSepLine(sample.text, sample.complete) ?? null;
+    const delimiter =
+      sepLine?.delimiter ?? options.delimiter ?? detectDelimiter(sample.text, sample.complete);
     return new CsvReader(handle, {
       file,
       name: path.parse(filePath).name,
       delimiter,
-      delimiterDetected: options.delimiter == null,
+      delimiterDetected: sepLine === null && options.delimiter == null,
+      sepLine: sepLine !== null,
       types: options.types ?? false,
       maxRecordChars: options.maxRecordChars ?? DEFAULT_READ_LIMITS.maxElementChars,
       sampleDecoder: sample.decoder,
@@ -84,6 +94,7 @@ interface CsvReaderSetup {
   readonly name: string;
   readonly delimiter: string;
   readonly delimiterDetected: boolean;
+  readonly sepLine: boolean;
   readonly types: boolean;
   readonly maxRecordChars: number;
   readonly sampleDecoder: CsvTextDecoder;
@@ -95,10 +106,15 @@ export class CsvReader implements WorkbookReader {
   readonly file: string;
   readonly sheets: readonly SheetInfo[];
   readonly date1904 = false;
-  /** The field separator, given or detected. */
+  /** The field separator: named by the file's `sep=` line, given, or detected. */
   readonly delimiter: string;
-  /** The delimiter was detected (no `delimiter` option). */
+  /** The delimiter was detected: the file has no `sep=` line and no `delimiter` option gave one. */
   readonly delimiterDetected: boolean;
+  /**
+   * The file's first line is Excel's `sep=` directive: it named the delimiter (over the
+   * `delimiter` option and detection), and it is not a row.
+   */
+  readonly sepLine: boolean;
   readonly #handle: fs.FileHandle;
   readonly #types: boolean;
   readonly #maxRecordChars: number;
@@ -115,6 +131,7 @@ export class CsvReader implements WorkbookReader {
     ]);
     this.delimiter = setup.delimiter;
     this.delimiterDetected = setup.delimiterDetected;
+    this.sepLine = setup.sepLine;
     this.#types = setup.types;
     this.#maxRecordChars = setup.maxRecordChars;
     this.#decoder = setup.sampleDecoder;
@@ -159,6 +176,7 @@ export class CsvReader implements WorkbookReader {
     this.#decoder = decoder;
     const parser = new CsvParser({
       delimiter: this.delimiter,
+      sepLine: this.sepLine,
       maxRecordChars: this.#maxRecordChars,
       convert: this.#types ? toTypedCell : null,
       file,

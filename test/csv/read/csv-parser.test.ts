@@ -8,6 +8,7 @@ import { errorOf } from '../../helpers/errors.js';
 
 interface ParseOptions {
   readonly delimiter?: string;
+  readonly sepLine?: boolean;
   readonly maxRecordChars?: number;
   readonly convert?: (text: string) => CellValue;
 }
@@ -15,6 +16,7 @@ interface ParseOptions {
 function parserFor(options: ParseOptions = {}): CsvParser {
   return new CsvParser({
     delimiter: options.delimiter ?? ',',
+    sepLine: options.sepLine ?? false,
     maxRecordChars: options.maxRecordChars ?? 1_000_000,
     convert: options.convert ?? null,
     file: 'in.csv',
@@ -194,6 +196,125 @@ describe('CsvParser: chunks', () => {
       ),
       { numRuns: 1000, seed: 42 },
     );
+  });
+});
+
+describe('CsvParser: a sep= first line', () => {
+  const sepLine = true;
+
+  it('splits on the delimiter the line names, over the one given, and skips the line', () => {
+    const parser = parserFor({ sepLine });
+    expect(parser.delimiter).toBe(',');
+    const records = parser.push('sep=;\r\nid;name,x\r\n1;"a;b"\r\n');
+    expect(records).toEqual([
+      { number: 1, cells: ['id', 'name,x'] },
+      { number: 2, cells: ['1', 'a;b'] },
+    ]);
+    expect(parser.end()).toEqual([]);
+    expect([parser.delimiter, parser.line, parser.record]).toEqual([';', 4, 3]);
+  });
+
+  it('reads it in any case, with each line end and with any usable delimiter', () => {
+    const cases: [string, CellValue[][]][] = [
+      ['SEP=|\na|b\n', [['a', 'b']]],
+      [
+        'Sep=\t\ra\tb\r1\t2',
+        [
+          ['a', 'b'],
+          ['1', '2'],
+        ],
+      ],
+      ['sep=,\r\na;b,c', [['a;b', 'c']]],
+      ['sep= \na b', [['a', 'b']]],
+      ['sep=§\r\na§b', [['a', 'b']]],
+    ];
+    for (const [text, expected] of cases) {
+      expect(cellsOf(text, { delimiter: ';', sepLine })).toEqual(expected);
+    }
+  });
+
+  it('gives no record for a file that is only the line', () => {
+    for (const text of ['sep=;', 'sep=;\n', 'sep=;\r', 'sep=;\r\n']) {
+      expect(parse(text, { sepLine })).toEqual([]);
+    }
+  });
+
+  it('keeps a blank line after it as a record, and a second sep= line as data', () => {
+    expect(cellsOf('sep=;\r\n\r\nsep=,\na,b;c\n', { sepLine })).toEqual([
+      [null],
+      ['sep=,'],
+      ['a,b', 'c'],
+    ]);
+  });
+
+  it('reads a line that is not a directive as data, with the delimiter given', () => {
+    const cases: [string, CellValue[][]][] = [
+      ['sep=\na;b\n', [['sep='], ['a', 'b']]],
+      [
+        'sep=;;\na;b\n',
+        [
+          ['sep=', null, null],
+          ['a', 'b'],
+        ],
+      ],
+      ['sep=; \n', [['sep=', ' ']]],
+      [' sep=|\n', [[' sep=|']]],
+      ['sep="\n', [['sep="']]],
+      ['\ufeffsep=|\n', [['\ufeffsep=|']]],
+      ['sep', [['sep']]],
+    ];
+    for (const [text, expected] of cases) {
+      expect(cellsOf(text, { delimiter: ';', sepLine })).toEqual(expected);
+    }
+  });
+
+  it('is data without the sepLine option', () => {
+    expect(cellsOf('sep=;\na;b\n', { delimiter: ';' })).toEqual([
+      ['sep=', null],
+      ['a', 'b'],
+    ]);
+  });
+
+  it('gives the same records, lines and delimiter however the text is cut', () => {
+    const records = (note: string) => [
+      { number: 1, cells: ['id', note] },
+      { number: 2, cells: ['1', '2,5'] },
+    ];
+    const cases: [string, CsvRecord[], number][] = [
+      ['sep=;\r\nid;"no\r\nte"\r\n1;2,5\r\n', records('no\r\nte'), 5],
+      ['sep=;\nid;"no\nte"\n1;2,5', records('no\nte'), 4],
+      ['sep=;\rid;"no\rte"\r1;2,5\r', records('no\rte'), 5],
+      ['sep=;\r\n\r\n', [{ number: 1, cells: [null] }], 3],
+      ['sep=;\r', [], 2],
+      ['sep=;', [], 1],
+    ];
+    for (const [text, expected, line] of cases) {
+      for (let size = 1; size <= text.length; size += 1) {
+        const parser = parserFor({ sepLine });
+        const pieces = cutText(text, [size]).flatMap((piece) => parser.push(piece));
+        expect(pieces.concat(parser.end())).toEqual(expected);
+        expect([parser.delimiter, parser.line]).toEqual([';', line]);
+      }
+    }
+  });
+  it('counts its line in the lines that errors give, but not in the rows', () => {
+    const text = 'sep=,\r\nid,note\r\n1,"open\r\n';
+    const parser = parserFor({ sepLine });
+    parser.push(text);
+    const error = errorOf(() => parser.end());
+    expect([error.code, error.row, error.message]).toEqual([
+      ErrorCode.CsvMalformed,
+      2,
+      'The quoted field that starts on line 3 is never closed: the file ends inside it',
+    ]);
+    const limited = parserFor({ sepLine, maxRecordChars: 30 });
+    limited.push(text);
+    const long = errorOf(() => limited.push('and goes on and on and on'));
+    expect([long.code, long.row, long.message]).toEqual([
+      ErrorCode.SizeLimit,
+      2,
+      'A record is longer than 30 characters. It has been inside a quoted field since line 3: is a closing quote missing?',
+    ]);
   });
 });
 

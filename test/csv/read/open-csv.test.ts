@@ -57,12 +57,14 @@ describe('openCsv: the workbook it stands for', () => {
         sheets: reader.sheets,
         date1904: reader.date1904,
         delimiterDetected: reader.delimiterDetected,
+        sepLine: reader.sepLine,
       }).toEqual({
         format: 'csv',
         file: 'in/Sales 2024.CSV',
         sheets: [{ name: 'Sales 2024', index: 0, part: '', state: 'visible' }],
         date1904: false,
         delimiterDetected: true,
+        sepLine: false,
       });
       expect(reader.inflatedBytes).toBe(0);
       await readAll(reader);
@@ -191,7 +193,11 @@ describe('openCsv: delimiter and types', () => {
       [2, '1;2', '5'],
     ]);
     const reader = await openCsv(await writeCsv('b.csv', 'a\n'), { delimiter: '|' });
-    expect([reader.delimiter, reader.delimiterDetected]).toEqual(['|', false]);
+    expect([reader.delimiter, reader.delimiterDetected, reader.sepLine]).toEqual([
+      '|',
+      false,
+      false,
+    ]);
     await reader.close();
   });
 
@@ -208,6 +214,203 @@ describe('openCsv: delimiter and types', () => {
       '12.50',
       '2024-03-01',
       '1e3',
+    ]);
+  });
+});
+
+describe('openCsv: a sep= first line', () => {
+  /** {@link readCsv} and where the delimiter came from. */
+  async function readSepCsv(content: string | Buffer, options: OpenCsvOptions = {}) {
+    const reader = await openCsv(await writeCsv('sep.csv', content), options);
+    try {
+      const rows = await readAll(reader);
+      return {
+        encoding: reader.encoding,
+        bom: reader.bom,
+        delimiter: reader.delimiter,
+        delimiterDetected: reader.delimiterDetected,
+        sepLine: reader.sepLine,
+        rows: rows.map((row) => [row.number, ...row.cells]),
+      };
+    } finally {
+      await reader.close();
+    }
+  }
+
+  it('uses the delimiter it names and skips it: the header is row 1', async () => {
+    expect(await readSepCsv('sep=;\r\nid;amount\r\n1;2,50\r\n2;"3;5"\r\n')).toEqual({
+      encoding: 'utf-8',
+      bom: false,
+      delimiter: ';',
+      delimiterDetected: false,
+      sepLine: true,
+      rows: [
+        [1, 'id', 'amount'],
+        [2, '1', '2,50'],
+        [3, '2', '3;5'],
+      ],
+    });
+  });
+
+  it('uses a delimiter that detection does not know', async () => {
+    expect((await readSepCsv('SEP=:\nid:name, first\n1:Ann, Lee\n')).rows).toEqual([
+      [1, 'id', 'name, first'],
+      [2, '1', 'Ann, Lee'],
+    ]);
+  });
+
+  it('wins over the delimiter option', async () => {
+    const result = await readSepCsv('sep=;\r\nid;name,x\r\n1;a,b\r\n', { delimiter: ',' });
+    expect(result).toMatchObject({
+      delimiter: ';',
+      delimiterDetected: false,
+      sepLine: true,
+      rows: [
+        [1, 'id', 'name,x'],
+        [2, '1', 'a,b'],
+      ],
+    });
+  });
+
+  it('is read in UTF-8 with a BOM, windows-1252 and UTF-16', async () => {
+    const text = 'sep=\t\r\nname\tcity\r\nZoë\tZürich €\r\n';
+    const rows = [
+      [1, 'name', 'city'],
+      [2, 'Zoë', 'Zürich €'],
+    ];
+    const facts = { delimiter: '\t', delimiterDetected: false, sepLine: true, rows };
+    const utf16le = Buffer.from(text, 'utf16le');
+    const windows1252 = Buffer.from(
+      [...text].map((c) => (c === '€' ? 0x80 : (c.codePointAt(0) as number))),
+    );
+    expect(
+      await readSepCsv(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])),
+    ).toEqual({ encoding: 'utf-8', bom: true, ...facts });
+    expect(await readSepCsv(windows1252)).toEqual({
+      encoding: 'windows-1252',
+      bom: false,
+      ...facts,
+    });
+    expect(await readSepCsv(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le]))).toEqual({
+      encoding: 'utf-16le',
+      bom: true,
+      ...facts,
+    });
+    expect(await readSepCsv(Buffer.from(utf16le).swap16())).toEqual({
+      encoding: 'utf-16be',
+      bom: false,
+      ...facts,
+    });
+  });
+
+  it('gives no rows for a file that is only the line', async () => {
+    for (const content of ['sep=;', 'sep=;\r\n', 'sep=|\r']) {
+      expect(await readSepCsv(content)).toMatchObject({ sepLine: true, rows: [] });
+    }
+  });
+
+  it('reads a line that is not a directive as data, and detects the delimiter', async () => {
+    const cases: [string, string, (string | number | null)[][]][] = [
+      [
+        'sep=\na;b\n',
+        ',',
+        [
+          [1, 'sep='],
+          [2, 'a;b'],
+        ],
+      ],
+      [
+        'sep=;;\na;b\n',
+        ';',
+        [
+          [1, 'sep='],
+          [2, 'a', 'b'],
+        ],
+      ],
+      [
+        'sep=;,\na,b\n',
+        ',',
+        [
+          [1, 'sep=;'],
+          [2, 'a', 'b'],
+        ],
+      ],
+      [
+        'sep = ;\na;b\n',
+        ';',
+        [
+          [1, 'sep = '],
+          [2, 'a', 'b'],
+        ],
+      ],
+      [
+        'sep="\na,b\n',
+        ',',
+        [
+          [1, 'sep="'],
+          [2, 'a', 'b'],
+        ],
+      ],
+      [
+        'id;name\nsep=,\n1;2\n',
+        ';',
+        [
+          [1, 'id', 'name'],
+          [2, 'sep=,'],
+          [3, '1', '2'],
+        ],
+      ],
+    ];
+    for (const [content, delimiter, rows] of cases) {
+      expect(await readSepCsv(content)).toMatchObject({
+        delimiter,
+        delimiterDetected: true,
+        sepLine: false,
+        rows,
+      });
+    }
+  });
+
+  it('is read once across read chunks, the rows after it all read', async () => {
+    const table = Array.from({ length: 20_000 }, (_, i) => [
+      String(i),
+      `Zoë; ${i}`,
+      'x'.repeat(i % 9),
+    ]);
+    const body = toCsv([['id', 'text', 'pad'], ...table], { delimiter: '|' });
+    const text = `sep=|\r\n${body}`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(2 * CSV_CHUNK_BYTES);
+    const parser = new CsvParser({ delimiter: '|', maxRecordChars: 1e9, trimTrailingEmpty: true });
+    const expected = parser.push(body).concat(parser.end());
+    const reader = await openCsv(await writeCsv('big.csv', text));
+    try {
+      const rows = await readAll(reader);
+      expect(rows.length).toBe(20_001);
+      expect(rows).toEqual(expected);
+      expect(rows[20_000]).toEqual({ number: 20_001, cells: ['19999', 'Zoë; 19999', 'x'] });
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('counts its line in the lines that errors give, not in the rows', async () => {
+    const bad = await openCsv(await writeCsv('bad.csv', 'sep=,\nid,note\n1,"oops\n2,x\n'), {
+      displayPath: 'in/bad.csv',
+    });
+    expect((await rejectionOf(readAll(bad))).describe()).toBe(
+      'in/bad.csv, row 2: The quoted field that starts on line 3 is never closed: the file ends inside it. Add the missing closing quote ("); a quote that is part of the text must be doubled ("")',
+    );
+    const content = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('sep=;\r\nid;name\r\n1;caf'),
+      Buffer.from([0xe9, 0x0d, 0x0a]),
+    ]);
+    const mixed = await openCsv(await writeCsv('mixed.csv', content));
+    const error = await rejectionOf(readAll(mixed));
+    expect([error.code, error.row, error.message]).toEqual([
+      ErrorCode.CsvEncoding,
+      2,
+      'The file reads as UTF-8 (it starts with a UTF-8 byte order mark), but at byte offset 24 byte 0xE9 is not valid UTF-8 (line 3)',
     ]);
   });
 });
