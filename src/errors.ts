@@ -60,6 +60,8 @@ export const ErrorCode = {
   Timeout: 'TIMEOUT',
   /** The run was cancelled through its AbortSignal. */
   Aborted: 'ABORTED',
+  /** A callback given in the options (`onProgress`) threw; the original error is the `cause`. */
+  CallbackFailed: 'CALLBACK_FAILED',
   /** One or more input files failed; details are in `failures`. */
   FilesFailed: 'FILES_FAILED',
   /** A bug in xlmerge. */

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { closestName } from './core/closest-name.js';
 import { KEEP_MODES, type KeepMode } from './core/dedupe.js';
 import { HEADER_MATCHES, type HeaderMatch, headerKeyFor } from './core/header-match.js';
 import type { KeyOptions } from './core/key.js';
@@ -216,19 +217,68 @@ export const DEFAULT_OUTPUT = 'merged.xlsx';
 const MAX_STRING_LENGTH = 2 ** 29 - 24;
 export const DEFAULT_PATTERNS: readonly string[] = ['*.xlsx', '*.xlsm', '*.csv'];
 
+/**
+ * Every option {@link MergeOptions} has, by name: a key that is not one of them is a mistake
+ * (`dedup: ['id']` would otherwise merge without removing anything).
+ */
+export const OPTION_NAMES = [
+  'inputs',
+  'output',
+  'duplicatesReport',
+  'recursive',
+  'pattern',
+  'sheet',
+  'headerRow',
+  'rename',
+  'matchHeaders',
+  'columns',
+  'csvDelimiter',
+  'csvTypes',
+  'dedupe',
+  'keep',
+  'ignoreCase',
+  'trim',
+  'keysAsText',
+  'sourceColumn',
+  'force',
+  'dryRun',
+  'summarySheet',
+  'skipErrors',
+  'overflow',
+  'truncateLong',
+  'jobs',
+  'workerMemoryMb',
+  'fileTimeout',
+  'cache',
+  'cwd',
+  'limits',
+  'signal',
+  'onProgress',
+] as const satisfies readonly (keyof MergeOptions)[];
+
+/** Fails to compile when an option of {@link MergeOptions} is missing from OPTION_NAMES. */
+const everyOptionNamed: [Exclude<keyof MergeOptions, (typeof OPTION_NAMES)[number]>] extends [never]
+  ? true
+  : never = true;
+void everyOptionNamed;
+
+/** The file names xlmerge writes: a workbook, or CSV text. */
+const OUTPUT_EXTENSIONS = ['.xlsx', '.csv'];
+
 /** Validates `options` and fills in every default, once, at the library's boundary. */
 export function normalizeOptions(options: MergeOptions): Settings {
   if (typeof options !== 'object' || options === null) {
     throw invalid('options', 'an object', options);
   }
+  validateNames(options);
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const matchHeaders = validateMatchHeaders(options.matchHeaders);
-  const output = path.resolve(cwd, validateText('output', options.output ?? DEFAULT_OUTPUT));
+  const output = path.resolve(cwd, validateOutputName('output', options.output ?? DEFAULT_OUTPUT));
   const outputFormat = formatOf(output);
   const duplicatesReport =
     options.duplicatesReport === undefined
       ? null
-      : path.resolve(cwd, validateText('duplicatesReport', options.duplicatesReport));
+      : path.resolve(cwd, validateOutputName('duplicatesReport', options.duplicatesReport));
   const summarySheet = validateBoolean('summarySheet', options.summarySheet);
   if (summarySheet && outputFormat === 'csv') throw summaryInCsv(output);
   return Object.freeze({
@@ -267,8 +317,8 @@ export function normalizeOptions(options: MergeOptions): Settings {
       options.cache === undefined ? null : path.resolve(cwd, validateText('cache', options.cache)),
     cwd,
     limits: Object.freeze(validateLimits(options.limits)),
-    signal: options.signal,
-    onProgress: options.onProgress,
+    signal: validateSignal(options.signal),
+    onProgress: validateCallback('onProgress', options.onProgress),
   });
 }
 
@@ -285,6 +335,47 @@ function summaryInCsv(output: string): XlmergeError {
       hint: "Leave out `summarySheet` (the run's own summary gives the same figures per file), or write the output as .xlsx",
     },
   );
+}
+
+function validateSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  throw invalid('signal', 'an AbortSignal', signal);
+}
+
+function validateCallback<T>(name: string, callback: T | undefined): T | undefined {
+  if (callback === undefined || typeof callback === 'function') return callback;
+  throw invalid(name, 'a function', callback);
+}
+
+/** Refuses an option the library does not have, naming the closest one it has. */
+function validateNames(options: object): void {
+  const known: ReadonlySet<string> = new Set(OPTION_NAMES);
+  for (const name of Object.keys(options)) {
+    if (known.has(name)) continue;
+    const closest = closestName(name, OPTION_NAMES);
+    throw new XlmergeError(
+      ErrorCode.InvalidOption,
+      `Unknown option ${JSON.stringify(name)}${closest === undefined ? '' : `; did you mean ${closest}?`}`,
+      { hint: `The options are ${OPTION_NAMES.join(', ')}` },
+    );
+  }
+}
+
+/**
+ * A file to write must end in a name xlmerge writes: `out.txt` would otherwise hold a
+ * workbook that nothing opens by its name.
+ */
+function validateOutputName(name: string, value: unknown): string {
+  const file = validateText(name, value);
+  const lower = file.toLowerCase();
+  if (!OUTPUT_EXTENSIONS.some((extension) => lower.endsWith(extension))) {
+    throw new XlmergeError(
+      ErrorCode.InvalidOption,
+      `Invalid option ${name}: expected a file name ending in .xlsx or .csv, got ${describeValue(value)}`,
+      { hint: 'xlmerge writes an Excel workbook (.xlsx) or a CSV file (.csv)' },
+    );
+  }
+  return file;
 }
 
 function invalid(name: string, expected: string, got: unknown): XlmergeError {

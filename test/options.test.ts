@@ -2,8 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../src/errors.js';
-import { normalizeOptions } from '../src/options.js';
+import { type MergeOptions, normalizeOptions, OPTION_NAMES } from '../src/options.js';
 import { DEFAULT_READ_LIMITS } from '../src/xlsx/read/types.js';
+import { errorOf } from './helpers/errors.js';
 
 describe('normalizeOptions', () => {
   it('fills in every default', () => {
@@ -96,8 +97,7 @@ describe('normalizeOptions', () => {
     expect(pick('a.csv')).toEqual(['csv', 'xlsx']);
     expect(pick('a.CSV', 'd.Csv')).toEqual(['csv', 'csv']);
     expect(pick('a.xlsx', 'd.csv')).toEqual(['xlsx', 'csv']);
-    expect(pick('a.csv.xlsx', 'csv')).toEqual(['xlsx', 'xlsx']);
-    expect(pick('data.tsv')).toEqual(['xlsx', 'xlsx']);
+    expect(pick('a.csv.xlsx', 'b.xlsx')).toEqual(['xlsx', 'xlsx']);
     // The Summary sheet needs a workbook; an xlsx output beside a CSV report is fine.
     expect(
       normalizeOptions({ inputs: ['d'], duplicatesReport: 'd.csv', summarySheet: true })
@@ -229,5 +229,70 @@ describe('normalizeOptions', () => {
     } catch (error) {
       expect((error as { code: string }).code).toBe(ErrorCode.InvalidOption);
     }
+  });
+});
+
+describe('normalizeOptions refuses what it cannot honour', () => {
+  it('refuses an unknown option, naming the closest known one', () => {
+    const error = errorOf(() =>
+      normalizeOptions({ inputs: ['d'], dedup: ['id'] } as unknown as MergeOptions),
+    );
+    expect([error.code, error.message]).toEqual([
+      ErrorCode.InvalidOption,
+      'Unknown option "dedup"; did you mean dedupe?',
+    ]);
+    expect(
+      errorOf(() => normalizeOptions({ inputs: ['d'], zzz: 1 } as unknown as MergeOptions)).message,
+    ).toBe('Unknown option "zzz"');
+    expect(
+      errorOf(() => normalizeOptions({ inputs: ['d'], skipError: true } as unknown as MergeOptions))
+        .message,
+    ).toBe('Unknown option "skipError"; did you mean skipErrors?');
+  });
+
+  it('lists every option of MergeOptions once', () => {
+    expect(new Set(OPTION_NAMES).size).toBe(OPTION_NAMES.length);
+    const all = Object.fromEntries(OPTION_NAMES.map((name) => [name, undefined]));
+    expect(() => normalizeOptions({ ...all, inputs: ['d'] })).not.toThrow();
+  });
+
+  it('refuses an output or report name that is not .xlsx or .csv', () => {
+    for (const [options, message] of [
+      [
+        { output: 'out.txt' },
+        'Invalid option output: expected a file name ending in .xlsx or .csv, got "out.txt"',
+      ],
+      [
+        { output: 'merged' },
+        'Invalid option output: expected a file name ending in .xlsx or .csv, got "merged"',
+      ],
+      [
+        { output: 'out.xlsm' },
+        'Invalid option output: expected a file name ending in .xlsx or .csv, got "out.xlsm"',
+      ],
+      [
+        { duplicatesReport: 'dups.xls' },
+        'Invalid option duplicatesReport: expected a file name ending in .xlsx or .csv, got "dups.xls"',
+      ],
+    ] as const) {
+      const error = errorOf(() => normalizeOptions({ inputs: ['d'], ...options }));
+      expect([error.code, error.message, error.hint]).toEqual([
+        ErrorCode.InvalidOption,
+        message,
+        'xlmerge writes an Excel workbook (.xlsx) or a CSV file (.csv)',
+      ]);
+    }
+    expect(normalizeOptions({ inputs: ['d'], output: 'OUT.XLSX' }).outputFormat).toBe('xlsx');
+    expect(normalizeOptions({ inputs: ['d'], output: 'a.b.Csv' }).outputFormat).toBe('csv');
+  });
+
+  it('refuses a signal that is not an AbortSignal and a callback that is not a function', () => {
+    expect(
+      errorOf(() => normalizeOptions({ inputs: ['d'], signal: {} as AbortSignal })).message,
+    ).toBe('Invalid option signal: expected an AbortSignal, got [object Object]');
+    expect(
+      errorOf(() => normalizeOptions({ inputs: ['d'], onProgress: 'log' as unknown as () => void }))
+        .message,
+    ).toBe('Invalid option onProgress: expected a function, got "log"');
   });
 });

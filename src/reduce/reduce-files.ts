@@ -1,7 +1,7 @@
 import { planSurvivors, splitIndexes } from '../core/dedupe.js';
 import { KeySet, keyCount, unpackKeys } from '../core/packed-keys.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
-import type { Settings } from '../options.js';
+import type { Progress, Settings } from '../options.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import type { FileSummary, SkippedFile } from '../summary.js';
 import type { FileResult, SheetResult } from '../worker/protocol.js';
@@ -88,7 +88,7 @@ export async function* reduceFiles(
         }
       }
     }
-    settings.onProgress?.({ filesTotal: files.length, ...progress });
+    reportProgress(settings, { filesTotal: files.length, ...progress });
   }
 
   if (failures.length > 0) throw filesFailed(failures);
@@ -112,6 +112,22 @@ export async function* reduceFiles(
     yield* emitFile(file, result, survivors, report, settings);
   }
   checkSelectedColumns(report.union, settings);
+}
+
+/**
+ * Calls `onProgress`. A callback that throws ends the run, which writes nothing, with a coded
+ * error that keeps the callback's own as its cause.
+ */
+function reportProgress(settings: Settings, progress: Progress): void {
+  try {
+    settings.onProgress?.(progress);
+  } catch (error) {
+    throw new XlmergeError(
+      ErrorCode.CallbackFailed,
+      `The \`onProgress\` callback threw an error: ${error instanceof Error ? error.message : String(error)}; nothing was written`,
+      { cause: error, hint: 'Fix the callback; xlmerge stops rather than go on without it' },
+    );
+  }
 }
 
 /**

@@ -551,4 +551,28 @@ describe('library API', () => {
     ).rejects.toMatchObject({ code: ErrorCode.Aborted });
     expect(await fs.readdir(dir)).toEqual(['a.xlsx']);
   });
+
+  it("ends with CALLBACK_FAILED, the callback's error as cause, and writes nothing when onProgress throws", async () => {
+    const dir = await makeTempDir();
+    await writeTable(path.join(dir, 'a.xlsx'), [['id'], [1]]);
+    await writeTable(path.join(dir, 'b.xlsx'), [['id'], [2]]);
+    const thrown = new Error('the dashboard is down');
+    let calls = 0;
+    const error = (await merge({
+      inputs: [dir],
+      output: path.join(dir, 'out.xlsx'),
+      jobs: 1,
+      onProgress: () => {
+        calls += 1;
+        throw thrown;
+      },
+    }).catch((e: unknown) => e)) as XlmergeError;
+    expect([error.code, error.message, error.cause, calls]).toEqual([
+      ErrorCode.CallbackFailed,
+      'The `onProgress` callback threw an error: the dashboard is down; nothing was written',
+      thrown,
+      1,
+    ]);
+    expect((await fs.readdir(dir)).sort()).toEqual(['a.xlsx', 'b.xlsx']);
+  });
 });
