@@ -81,6 +81,13 @@ export interface ErrorContext {
   column?: string;
   /** The zip entry (part) inside the workbook, such as `xl/worksheets/sheet1.xml`. */
   part?: string;
+  /**
+   * What was asked for and not found: key columns (`MISSING_KEY_COLUMN`), sheets
+   * (`SHEET_NOT_FOUND`).
+   */
+  missing?: readonly string[];
+  /** What there was instead: the sheet's column names, the workbook's sheet names. */
+  available?: readonly string[];
 }
 
 export interface XlmergeErrorOptions extends ErrorContext {
@@ -100,6 +107,8 @@ export class XlmergeError extends Error {
   readonly row?: number;
   readonly column?: string;
   readonly part?: string;
+  readonly missing?: readonly string[];
+  readonly available?: readonly string[];
   readonly hint?: string;
   readonly failures?: readonly XlmergeError[];
 
@@ -111,6 +120,8 @@ export class XlmergeError extends Error {
     if (options.row !== undefined) this.row = options.row;
     if (options.column !== undefined) this.column = options.column;
     if (options.part !== undefined) this.part = options.part;
+    if (options.missing !== undefined) this.missing = options.missing;
+    if (options.available !== undefined) this.available = options.available;
     if (options.hint !== undefined) this.hint = options.hint;
     if (options.failures !== undefined) this.failures = options.failures;
   }
@@ -141,6 +152,8 @@ export class XlmergeError extends Error {
       ...(this.row === undefined ? {} : { row: this.row }),
       ...(this.column === undefined ? {} : { column: this.column }),
       ...(this.part === undefined ? {} : { part: this.part }),
+      ...(this.missing === undefined ? {} : { missing: this.missing }),
+      ...(this.available === undefined ? {} : { available: this.available }),
       ...(this.hint === undefined ? {} : { hint: this.hint }),
       ...(this.stack === undefined ? {} : { stack: this.stack }),
     };

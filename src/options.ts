@@ -4,15 +4,27 @@ import { closestName } from './core/closest-name.js';
 import { KEEP_MODES, type KeepMode } from './core/dedupe.js';
 import { HEADER_MATCHES, type HeaderMatch, headerKeyFor } from './core/header-match.js';
 import type { KeyOptions } from './core/key.js';
+import { isSheetPattern, sheetPatternProblem } from './core/sheet-pattern.js';
 import { ErrorCode, XlmergeError } from './errors.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './xlsx/read/types.js';
 
-/** Which sheets of each workbook to read. */
+/** Which sheets of each workbook to read (`sheet`). A hidden sheet is read only when named. */
 export type SheetSelector =
+  /** The first visible worksheet. */
   | { readonly kind: 'first' }
+  /** Every visible worksheet. */
   | { readonly kind: 'all' }
+  /** The sheets listed: by name, position or pattern, each sheet once, in workbook order. */
+  | { readonly kind: 'pick'; readonly wanted: readonly WantedSheet[] };
+
+/** One item of a `sheet` list. */
+export type WantedSheet =
+  /** A name (exactly, then ignoring case); digits that name no sheet are a position. */
   | { readonly kind: 'name'; readonly name: string }
-  | { readonly kind: 'position'; readonly position: number };
+  /** A 1-based position among the worksheets, hidden ones counted. */
+  | { readonly kind: 'position'; readonly position: number }
+  /** A pattern (`Q*`, `Q?`, `Q[1-3]`) over the visible sheets' names, ignoring case. */
+  | { readonly kind: 'pattern'; readonly pattern: string };
 
 /** What to do with more rows than one sheet holds. */
 export type OverflowMode = 'error' | 'split';
@@ -61,11 +73,17 @@ export interface MergeOptions {
    */
   pattern?: string | readonly string[];
   /**
-   * The sheets to read: a sheet name, a 1-based position, or `'all'`. A value that names a sheet
-   * is taken as a name first. A CSV file has one table, which is read whatever this says.
-   * @default the first worksheet
+   * The sheets to read: a sheet name, a 1-based position, a pattern (`'Q*'`, `'Q[1-3]'`: a name
+   * with `*`, `?` or `[`, which Excel forbids in names), `'all'` (every visible sheet), or a
+   * list of names, positions and patterns. A value that names a sheet is taken as a name first,
+   * exactly, then ignoring case. A hidden or very hidden sheet is read only when named (or by
+   * its position): the default, `'all'` and patterns pass over hidden sheets, and the summary
+   * says so. A name or position that a workbook lacks fails that file (`SHEET_NOT_FOUND`); a
+   * pattern need not match in every workbook. With several sheets, an empty one is passed over.
+   * A CSV file has one table, which is read whatever this says.
+   * @default the first visible worksheet
    */
-  sheet?: string | number;
+  sheet?: string | number | readonly (string | number)[];
   /** 1-based row holding the header. @default the first row that is not empty */
   headerRow?: number;
   /**
@@ -422,12 +440,38 @@ function validatePatterns(pattern: unknown): string[] {
 function validateSheet(sheet: unknown): SheetSelector {
   if (sheet === undefined) return { kind: 'first' };
   if (sheet === 'all') return { kind: 'all' };
-  if (typeof sheet === 'number') {
-    if (!Number.isInteger(sheet) || sheet < 1)
-      throw invalid('sheet', 'a position from 1 up', sheet);
-    return { kind: 'position', position: sheet };
+  const items: unknown[] = Array.isArray(sheet) ? sheet : [sheet];
+  if (items.length === 0) throw invalid('sheet', 'a sheet, or a non-empty list of sheets', sheet);
+  if (items.length > 1 && items.includes('all')) {
+    throw new XlmergeError(
+      ErrorCode.InvalidOption,
+      `Invalid option sheet: "all" reads every visible sheet and cannot be listed with others, got ${describeValue(sheet)}`,
+    );
   }
-  return { kind: 'name', name: validateText('sheet', sheet) };
+  if (items.length === 1 && items[0] === 'all') return { kind: 'all' };
+  const wanted = items.map(validateWantedSheet);
+  const shown = wanted.map((item) => JSON.stringify(item));
+  const repeated = shown.find((item, index) => shown.indexOf(item) !== index);
+  if (repeated !== undefined) throw invalid('sheet', 'each sheet once', sheet);
+  return { kind: 'pick', wanted: Object.freeze(wanted) };
+}
+
+function validateWantedSheet(item: unknown): WantedSheet {
+  if (typeof item === 'number') {
+    if (!Number.isInteger(item) || item < 1) throw invalid('sheet', 'a position from 1 up', item);
+    return { kind: 'position', position: item };
+  }
+  const name = validateText('sheet', item);
+  if (!isSheetPattern(name)) return { kind: 'name', name };
+  const problem = sheetPatternProblem(name);
+  if (problem !== null) {
+    throw new XlmergeError(
+      ErrorCode.InvalidOption,
+      `Invalid option sheet: ${JSON.stringify(name)} is not a pattern: ${problem}`,
+      { hint: 'A pattern takes * (any text), ? (one character) and [abc], [a-z] or [!abc]' },
+    );
+  }
+  return { kind: 'pattern', pattern: name };
 }
 
 function validateHeaderRow(row: unknown): number | null {

@@ -6,6 +6,12 @@ export interface FileSummary {
   readonly file: string;
   /** The sheets read, in workbook order. */
   readonly sheets: readonly SheetSummary[];
+  /**
+   * Hidden sheets passed over that would have been read were they visible: before the first
+   * visible sheet by default, every one with `sheet: 'all'`, those a pattern matches. A hidden
+   * sheet is read only when named.
+   */
+  readonly hiddenSheets: readonly string[];
   /** Data rows read (blank rows not counted). */
   readonly rowsRead: number;
   /** Rows of this file in the output. */
@@ -37,6 +43,12 @@ export interface SheetSummary {
   readonly name: string;
   /** 1-based row of the header. */
   readonly headerRow: number;
+  /**
+   * Rows above the header taken for title lines and not read: a narrow row ("Monthly report")
+   * above the first wide all-text row. Empty when the header is the first row with anything in
+   * it, or was given (`headerRow`).
+   */
+  readonly titleLines: readonly number[];
   readonly rowsRead: number;
 }
 

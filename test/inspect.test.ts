@@ -14,7 +14,16 @@ const SIGN_UPS = [{ name: 'Sign-ups', state: 'visible' }];
 
 function demoSheet(rows: number, columns: string[]) {
   // South's blank row 6 is not in its XML at all, so the merge counts no blank row either.
-  return { name: 'Sign-ups', headerRow: 1, rows, blankRows: 0, columns, missingKeyColumns: [] };
+  return {
+    name: 'Sign-ups',
+    headerRow: 1,
+    headerChoice: 'first',
+    titleLines: [],
+    rows,
+    blankRows: 0,
+    columns,
+    missingKeyColumns: [],
+  };
 }
 
 describe('inspect', () => {
@@ -28,6 +37,7 @@ describe('inspect', () => {
           file: 'north.xlsx',
           path: path.join(DEMO, 'north.xlsx'),
           sheets: SIGN_UPS,
+          hiddenSheets: [],
           read: [demoSheet(12, DEMO_COLUMNS)],
           columns: DEMO_COLUMNS,
           hasColumns: [true, true, true, true, true, true, true, false],
@@ -38,6 +48,7 @@ describe('inspect', () => {
           file: 'south.xlsx',
           path: path.join(DEMO, 'south.xlsx'),
           sheets: SIGN_UPS,
+          hiddenSheets: [],
           read: [demoSheet(10, south)],
           columns: south,
           hasColumns: [true, true, true, true, true, true, true, false],
@@ -48,6 +59,7 @@ describe('inspect', () => {
           file: 'west.xlsx',
           path: path.join(DEMO, 'west.xlsx'),
           sheets: SIGN_UPS,
+          hiddenSheets: [],
           read: [demoSheet(9, west)],
           columns: west,
           hasColumns: [true, true, true, true, true, true, true, true],
@@ -146,6 +158,8 @@ describe('inspect', () => {
       {
         name: 'Sheet1',
         headerRow: 2,
+        headerChoice: 'first',
+        titleLines: [],
         rows: 2,
         // Row 5 (empty text) is blank; row 4 has no cells, so exceljs leaves it out of the XML.
         blankRows: 1,
@@ -195,6 +209,8 @@ describe('inspect', () => {
       {
         name: 'Sheet1',
         headerRow: null,
+        headerChoice: null,
+        titleLines: [],
         rows: 0,
         blankRows: 0,
         columns: [],
@@ -223,7 +239,16 @@ describe('inspect', () => {
       { name: 'Data', state: 'hidden' },
     ]);
     expect(report.files[0]?.read).toEqual([
-      { name: 'Data', headerRow: 1, rows: 2, blankRows: 0, columns: ['id'], missingKeyColumns: [] },
+      {
+        name: 'Data',
+        headerRow: 1,
+        headerChoice: 'option',
+        titleLines: [],
+        rows: 2,
+        blankRows: 0,
+        columns: ['id'],
+        missingKeyColumns: [],
+      },
     ]);
     const missing = await inspect({ inputs: [dir], sheet: 'Totals' });
     expect(missing.files[0]?.sheets).toEqual([
@@ -234,9 +259,39 @@ describe('inspect', () => {
       {
         kind: 'unreadable',
         code: 'SHEET_NOT_FOUND',
-        description: `There is no sheet "Totals". The workbook has 2 sheet(s): "Notes", "Data"`,
+        description: `There is no sheet "Totals". The workbook has 2 sheet(s): "Notes", "Data" (hidden)`,
       },
     ]);
+  });
+
+  it('reads the first visible sheet by default and says which hidden sheets it passed over', async () => {
+    const dir = await makeTempDir();
+    await writeWorkbook(path.join(dir, 'a.xlsx'), [
+      {
+        name: 'Lookup',
+        rows: [
+          ['code', 'label'],
+          ['x', 'y'],
+        ],
+        state: 'hidden',
+      },
+      { name: 'Data', rows: [['id'], [1], [2]] },
+      { name: 'Old', rows: [['id'], [3]], state: 'veryHidden' },
+    ]);
+    const report = await inspect({ inputs: [dir] });
+    expect([
+      report.files[0]?.read.map((sheet) => sheet.name),
+      report.files[0]?.hiddenSheets,
+    ]).toEqual([['Data'], ['Lookup']]);
+    const all = await inspect({ inputs: [dir], sheet: 'all' });
+    expect([all.files[0]?.read.map((sheet) => sheet.name), all.files[0]?.hiddenSheets]).toEqual([
+      ['Data'],
+      ['Lookup', 'Old'],
+    ]);
+    const named = await inspect({ inputs: [dir], sheet: ['lookup', 'Data'] });
+    expect([named.files[0]?.read.map((sheet) => sheet.name), named.files[0]?.hiddenSheets]).toEqual(
+      [['Lookup', 'Data'], []],
+    );
   });
 
   it('with sheet all, flags a file only when every sheet is empty', async () => {

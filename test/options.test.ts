@@ -105,16 +105,42 @@ describe('normalizeOptions', () => {
     ).toBe(true);
   });
 
-  it('reads sheet selectors', () => {
-    expect(normalizeOptions({ inputs: ['d'], sheet: 'all' }).sheet).toEqual({ kind: 'all' });
-    expect(normalizeOptions({ inputs: ['d'], sheet: 2 }).sheet).toEqual({
-      kind: 'position',
-      position: 2,
+  it('reads sheet selectors: all, names, positions, patterns and lists of them', () => {
+    const sheet = (value: MergeOptions['sheet']) =>
+      normalizeOptions({ inputs: ['d'], sheet: value }).sheet;
+    expect(sheet(undefined)).toEqual({ kind: 'first' });
+    expect(sheet('all')).toEqual({ kind: 'all' });
+    expect(sheet(['all'])).toEqual({ kind: 'all' });
+    expect(sheet(2)).toEqual({ kind: 'pick', wanted: [{ kind: 'position', position: 2 }] });
+    expect(sheet('Q1')).toEqual({ kind: 'pick', wanted: [{ kind: 'name', name: 'Q1' }] });
+    expect(sheet(['Q*', 'Totals', 3])).toEqual({
+      kind: 'pick',
+      wanted: [
+        { kind: 'pattern', pattern: 'Q*' },
+        { kind: 'name', name: 'Totals' },
+        { kind: 'position', position: 3 },
+      ],
     });
-    expect(normalizeOptions({ inputs: ['d'], sheet: 'Q1' }).sheet).toEqual({
-      kind: 'name',
-      name: 'Q1',
-    });
+  });
+
+  it('refuses sheet selectors that mean nothing', () => {
+    const message = (value: unknown) =>
+      errorOf(() => normalizeOptions({ inputs: ['d'], sheet: value as MergeOptions['sheet'] }))
+        .message;
+    expect(message([])).toBe(
+      'Invalid option sheet: expected a sheet, or a non-empty list of sheets, got []',
+    );
+    expect(message(['all', 'Q1'])).toBe(
+      'Invalid option sheet: "all" reads every visible sheet and cannot be listed with others, got ["all", "Q1"]',
+    );
+    expect(message(['Q1', 'Q1'])).toBe(
+      'Invalid option sheet: expected each sheet once, got ["Q1", "Q1"]',
+    );
+    expect(message(0)).toBe('Invalid option sheet: expected a position from 1 up, got 0');
+    expect(message('')).toBe('Invalid option sheet: expected a non-empty text, got ""');
+    expect(message('Q[1')).toBe(
+      'Invalid option sheet: "Q[1" is not a pattern: the [ at character 2 is never closed by a ]',
+    );
   });
 
   it('resolves the cache folder against cwd', () => {

@@ -179,6 +179,7 @@ export function isFileResult(value: unknown, task: ParseTask): value is FileResu
   return (
     counts.every(isCount) &&
     isArrayOf(value.repeatedKeys, isString) &&
+    isArrayOf(value.hiddenSheets, isString) &&
     Array.isArray(value.sheets) &&
     value.sheets.every((sheet) => isSheetResult(sheet, task))
   );
@@ -194,6 +195,7 @@ function isSheetResult(value: unknown, task: ParseTask): value is SheetResult {
     isString(value.name) &&
     isCount(value.index) &&
     isCount(value.headerRow) &&
+    isArrayOf(value.titleLines, isCount) &&
     isCount(value.rowsRead) &&
     typeof value.placed === 'boolean' &&
     isArrayOf(

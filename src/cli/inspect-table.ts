@@ -1,5 +1,5 @@
 import type { CsvFacts, InspectedFile, InspectProblem, InspectReport } from '../inspect/report.js';
-import { asFlags, formatIgnored } from './report.js';
+import { asFlags, describeHiddenSheets, describeTitleLines, formatIgnored } from './report.js';
 
 /** Column names in the matrix are cut to this many characters (the full names are listed above it). */
 const MATRIX_NAME_WIDTH = 12;
@@ -34,6 +34,17 @@ export function formatInspectReport(report: InspectReport): string {
   if (others.length > 0) {
     lines.push('', 'Sheets not read:', ...others.map((line) => `  ${line}`));
   }
+  const notes = report.files.flatMap((file) => [
+    ...file.read.flatMap((sheet) =>
+      sheet.headerRow === null || sheet.titleLines.length === 0
+        ? []
+        : [`  ${file.file}: ${describeTitleLines(sheet.name, sheet.headerRow, sheet.titleLines)}`],
+    ),
+    ...(file.hiddenSheets.length === 0
+      ? []
+      : [`  ${file.file}: ${describeHiddenSheets(file.hiddenSheets)}`]),
+  ]);
+  if (notes.length > 0) lines.push('', 'Notes:', ...notes);
   const csvFiles = report.files.flatMap((file) =>
     file.csv === undefined ? [] : [`  ${file.file}: ${describeCsv(file.csv)}`],
   );

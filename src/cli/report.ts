@@ -52,6 +52,15 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
   lines.push('');
   lines.push(...formatTable(header, table).map((line) => `  ${line}`));
   for (const file of summary.files) {
+    for (const sheet of file.sheets) {
+      if (sheet.titleLines.length === 0) continue;
+      lines.push(
+        `  ${file.file}: ${describeTitleLines(sheet.name, sheet.headerRow, sheet.titleLines)}`,
+      );
+    }
+    if (file.hiddenSheets.length > 0) {
+      lines.push(`  ${file.file}: ${describeHiddenSheets(file.hiddenSheets)}`);
+    }
     if (file.formulasWithoutValue > 0) {
       lines.push(
         `  ${file.file}: ${plural(file.formulasWithoutValue, 'formula')} without a saved value (written empty)`,
@@ -66,6 +75,22 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
   for (const skipped of summary.skipped) lines.push(`  skipped ${asFlags(skipped.reason)}`);
   lines.push(...formatIgnored(summary.ignored).map((line) => `  ${line}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** Why the header is not on the sheet's first row: the rows above it are title lines. */
+export function describeTitleLines(
+  sheet: string,
+  headerRow: number,
+  titleLines: readonly number[],
+): string {
+  const rows = titleLines.length === 1 ? `row ${titleLines[0]}` : `rows ${titleLines.join(', ')}`;
+  return `sheet "${sheet}": header on row ${headerRow}, below ${rows} read as a title (narrower than the header); --header-row chooses another`;
+}
+
+/** Hidden sheets that were passed over, and how to read one. */
+export function describeHiddenSheets(names: readonly string[]): string {
+  const quoted = names.map((name) => `"${name}"`).join(', ');
+  return `hidden sheet${names.length === 1 ? '' : 's'} ${quoted} passed over; name a hidden sheet with --sheet to read it`;
 }
 
 /** Past this many other files (not spreadsheets), they are one line, not one each. */

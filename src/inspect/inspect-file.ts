@@ -1,12 +1,13 @@
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { ColumnNamer, type HeaderRules } from '../core/header.js';
+import { type FoundHeader, HeaderFinder, type NumberedRow } from '../core/header-row.js';
 import { CsvReader } from '../csv/read/open-csv.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import { openInput } from '../input/open-input.js';
+import { selectSheets } from '../input/select-sheets.js';
 import type { Settings } from '../options.js';
 import { ColumnUnion } from '../reduce/column-union.js';
 import type { InputFile } from '../scan/scan-inputs.js';
-import { selectSheets } from '../worker/parse-file.js';
 import type { WorkbookReader } from '../xlsx/read/open-workbook.js';
 import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
 import type {
@@ -30,6 +31,7 @@ export async function inspectFile(input: InputFile, settings: Settings): Promise
   const sheets: WorkbookSheet[] = [];
   const read: InspectedSheet[] = [];
   const problems: InspectProblem[] = [];
+  const hiddenSheets: string[] = [];
   let reader: WorkbookReader | null = null;
   let csv: CsvFacts | undefined;
   try {
@@ -40,7 +42,9 @@ export async function inspectFile(input: InputFile, settings: Settings): Promise
       csvTypes: settings.csvTypes,
     });
     for (const sheet of reader.sheets) sheets.push({ name: sheet.name, state: sheet.state });
-    for (const info of selectSheets(reader, settings.sheet, input.display)) {
+    const selected = selectSheets(reader.sheets, reader.format, settings.sheet, input.display);
+    hiddenSheets.push(...selected.hiddenPassedOver);
+    for (const info of selected.sheets) {
       read.push(await inspectSheet(reader, info, settings));
     }
   } catch (error) {
@@ -72,6 +76,7 @@ export async function inspectFile(input: InputFile, settings: Settings): Promise
     path: input.path,
     sheets,
     read,
+    hiddenSheets,
     columns: union.dataNames,
     rows: read.reduce((sum, sheet) => sum + sheet.rows, 0),
     problems,
@@ -99,7 +104,7 @@ async function inspectSheet(
   for await (const batch of reader.readRows(info, options)) {
     for (const row of batch) counter.add(row);
   }
-  return counter.result(info.name);
+  return counter.result(info.name, settings.headerRow);
 }
 
 /** A sheet with nothing at or below its header row. */
@@ -120,40 +125,52 @@ function unreadable(error: unknown, file: string): InspectProblem {
 
 /**
  * Finds the header and counts the rows of one sheet with the rules of the merge's sheet parser
- * (src/worker/parse-file.ts): rows above a given header row are passed over; without one, the
- * first non-empty row is the header; blank rows are counted apart; columns that only data
- * reaches are named as they appear; key columns are looked up in the header alone.
+ * (src/worker/parse-file.ts): the header is found by the same `HeaderFinder`; blank rows are
+ * counted apart; columns that only data reaches are named as they appear; key columns are
+ * looked up in the header alone.
  */
 class SheetCounter {
-  readonly #headerRow: number | null;
+  readonly #finder: HeaderFinder;
   readonly #keyColumns: readonly string[] | 'all' | null;
   readonly #headers: HeaderRules;
   #namer: ColumnNamer | null = null;
-  #foundHeaderRow: number | null = null;
+  #found: FoundHeader | null = null;
   #missingKeyColumns: string[] = [];
   #rows = 0;
   #blankRows = 0;
 
   constructor(settings: Settings) {
-    this.#headerRow = settings.headerRow;
+    this.#finder = new HeaderFinder(settings.headerRow);
     this.#keyColumns = settings.keyColumns;
     this.#headers = { rename: settings.rename, match: settings.matchHeaders };
   }
 
   add(row: SheetRow): void {
     if (this.#namer === null) {
-      const headerRow = this.#headerRow;
-      if (headerRow !== null) {
-        if (row.number < headerRow) return;
-        // A header row missing from the XML (nothing in it) still is the header.
-        this.#start(row.number === headerRow ? row.cells : [], headerRow);
-        if (row.number === headerRow) return;
-      } else {
-        if (isBlank(row.cells)) return;
-        this.#start(row.cells, row.number);
-        return;
-      }
+      const found = this.#finder.add(row);
+      if (found !== null) this.#start(found);
+      return;
     }
+    this.#addData(row);
+  }
+
+  result(name: string, headerRow: number | null): InspectedSheet {
+    const ended = this.#finder.end();
+    if (ended !== null) this.#start(ended);
+    const found = this.#found;
+    return {
+      name,
+      headerRow: found?.header.number ?? headerRow,
+      headerChoice: found?.choice ?? null,
+      titleLines: found?.titleLines ?? [],
+      rows: this.#rows,
+      blankRows: this.#blankRows,
+      columns: (this.#namer?.columns() ?? []).map((column) => column.name),
+      missingKeyColumns: this.#missingKeyColumns,
+    };
+  }
+
+  #addData(row: NumberedRow): void {
     if (isBlank(row.cells)) {
       this.#blankRows += 1;
       return;
@@ -162,25 +179,15 @@ class SheetCounter {
     (this.#namer as ColumnNamer).addCells(row.cells);
   }
 
-  result(name: string): InspectedSheet {
-    return {
-      name,
-      headerRow: this.#foundHeaderRow ?? this.#headerRow,
-      rows: this.#rows,
-      blankRows: this.#blankRows,
-      columns: (this.#namer?.columns() ?? []).map((column) => column.name),
-      missingKeyColumns: this.#missingKeyColumns,
-    };
-  }
-
-  #start(header: readonly CellValue[], row: number): void {
-    const namer = new ColumnNamer(header, this.#headers);
+  #start(found: FoundHeader): void {
+    const namer = new ColumnNamer(found.header.cells, this.#headers);
     this.#namer = namer;
-    this.#foundHeaderRow = row;
+    this.#found = found;
     const wanted = this.#keyColumns;
     if (wanted !== null && wanted !== 'all') {
       this.#missingKeyColumns = wanted.filter((name) => namer.indexOf(name) === undefined);
     }
+    for (const row of found.rows) this.#addData(row);
   }
 }
 

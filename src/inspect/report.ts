@@ -1,3 +1,4 @@
+import type { HeaderChoice } from '../core/header-row.js';
 import type { CsvEncoding } from '../csv/read/text-decoder.js';
 import type { ErrorCode } from '../errors.js';
 import type { IgnoredFile } from '../summary.js';
@@ -27,6 +28,11 @@ export interface InspectedFile {
   readonly path: string;
   /** Every worksheet of the workbook, in workbook order; empty when it could not be opened. */
   readonly sheets: readonly WorkbookSheet[];
+  /**
+   * Hidden sheets the `sheet` selection passes over and would read were they visible (before
+   * the first visible sheet by default, all of them with `all`, those a pattern matches).
+   */
+  readonly hiddenSheets: readonly string[];
   /**
    * The sheets the merge would read (`sheet` option), in workbook order. A sheet whose reading
    * failed is left out (the failure is in `problems`).
@@ -75,10 +81,18 @@ export interface WorkbookSheet {
 export interface InspectedSheet {
   readonly name: string;
   /**
-   * 1-based row of the header: the `headerRow` option, else the first non-empty row; `null`
-   * when the sheet has no non-empty row.
+   * 1-based row of the header: the `headerRow` option, else the first non-empty row (or the
+   * first wide all-text row below title lines); `null` when the sheet has no non-empty row.
    */
   readonly headerRow: number | null;
+  /**
+   * Why the header is on that row: `option` (`headerRow`), `first` (the first non-empty row),
+   * `below-title` (the first wide all-text row below title lines, see `titleLines`); `null`
+   * when the sheet has no non-empty row.
+   */
+  readonly headerChoice: HeaderChoice | null;
+  /** Rows above the header taken for title lines and not read (`below-title`). */
+  readonly titleLines: readonly number[];
   /** Data rows below the header (blank rows not counted). */
   readonly rows: number;
   /** Blank rows below the header, which the merge leaves out. */

@@ -189,8 +189,10 @@ function* emitFile(
     sheets: result.sheets.map((sheet) => ({
       name: sheet.name,
       headerRow: sheet.headerRow,
+      titleLines: sheet.titleLines,
       rowsRead: sheet.rowsRead,
     })),
+    hiddenSheets: result.hiddenSheets,
     rowsRead: result.rowsRead,
     rowsKept,
     duplicatesInFile: result.duplicatesInFile,

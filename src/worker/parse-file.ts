@@ -1,6 +1,7 @@
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { dedupeKeys, splitIndexes } from '../core/dedupe.js';
 import { ColumnNamer } from '../core/header.js';
+import { type FoundHeader, HeaderFinder } from '../core/header-row.js';
 import {
   allColumnsKeyOf,
   keyOf,
@@ -12,7 +13,7 @@ import { KeyPacker, keyIdentity, packKeys } from '../core/packed-keys.js';
 import { renderCsvFieldsInto } from '../csv/write/csv-field.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import { openInput } from '../input/open-input.js';
-import type { SheetSelector } from '../options.js';
+import { type SelectedSheets, selectSheets } from '../input/select-sheets.js';
 import type { WorkbookReader } from '../xlsx/read/open-workbook.js';
 import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
 import {
@@ -41,9 +42,10 @@ export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<
     csvTypes: task.csvTypes,
   });
   try {
-    const file = new FileParser(task);
+    const selected = selectSheets(reader.sheets, reader.format, task.sheet, task.display);
+    const file = new FileParser(task, selected);
     const engine = rowEngineFor(task, reader);
-    for (const info of selectSheets(reader, task.sheet, task.display)) {
+    for (const info of selected.sheets) {
       const sheet = new SheetParser(info, task, file);
       const stats = { formulasWithoutValue: 0 };
       const options = signal === undefined ? { stats } : { stats, signal };
@@ -144,40 +146,6 @@ function newRenderBuffer(): XmlBytes {
   return new XmlBytes(Math.max(MIN_RENDER_BYTES, estimate));
 }
 
-/**
- * The sheets `selector` picks, as the merge reads them; `SHEET_NOT_FOUND` when none. A CSV
- * file's one table is read whatever the selector says: a folder may mix workbooks and CSV
- * files, and `--sheet Q1` is meant for the workbooks.
- */
-export function selectSheets(
-  reader: WorkbookReader,
-  selector: SheetSelector,
-  file: string,
-): SheetInfo[] {
-  const { sheets } = reader;
-  if (reader.format === 'csv') return [...sheets];
-  if (selector.kind === 'all') return [...sheets];
-  if (selector.kind === 'first') return sheets.slice(0, 1);
-  if (selector.kind === 'name') {
-    const exact = sheets.find((sheet) => sheet.name === selector.name);
-    const folded = selector.name.toLowerCase();
-    const found = exact ?? sheets.find((sheet) => sheet.name.toLowerCase() === folded);
-    if (found !== undefined) return [found];
-    if (/^[1-9]\d*$/.test(selector.name)) {
-      const byPosition = sheets[Number(selector.name) - 1];
-      if (byPosition !== undefined) return [byPosition];
-    }
-  } else {
-    const byPosition = sheets[selector.position - 1];
-    if (byPosition !== undefined) return [byPosition];
-  }
-  const wanted = selector.kind === 'name' ? `"${selector.name}"` : `number ${selector.position}`;
-  throw new XlmergeError(ErrorCode.SheetNotFound, `There is no sheet ${wanted}`, {
-    file,
-    hint: `The workbook has ${sheets.length} sheet(s): ${sheets.map((sheet) => `"${sheet.name}"`).join(', ')}`,
-  });
-}
-
 /** What one file's sheets share: the in-file dedupe and the counts. */
 class FileParser {
   readonly task: ParseTask;
@@ -191,15 +159,18 @@ class FileParser {
   formulasWithoutValue = 0;
   truncatedCells = 0;
 
-  constructor(task: ParseTask) {
+  readonly selected: SelectedSheets;
+
+  constructor(task: ParseTask, selected: SelectedSheets) {
     this.task = task;
+    this.selected = selected;
   }
 
   endSheet(sheet: SheetParser): void {
     sheet.endRendering();
     if (!sheet.hasHeader) {
       this.emptySheets.push(sheet.info.name);
-      if (this.task.sheet.kind !== 'all') {
+      if (!this.selected.several) {
         const headerRow = this.task.headerRow;
         const message =
           headerRow === null
@@ -219,7 +190,7 @@ class FileParser {
 
   finish(): Omit<FileResult, 'inflatedBytes'> {
     if (this.sheets.length === 0 && this.emptySheets.length > 0) {
-      // With --sheet all an empty sheet is passed over, but a file with nothing at all is an error.
+      // With several sheets an empty one is passed over, but a file with nothing at all is an error.
       throw new XlmergeError(
         ErrorCode.EmptySheet,
         `Every sheet is empty (${this.emptySheets.map((name) => `"${name}"`).join(', ')})`,
@@ -246,6 +217,7 @@ class FileParser {
     }
     return {
       sheets: results,
+      hiddenSheets: this.selected.hiddenPassedOver,
       rowsRead: this.sheets.reduce((sum, sheet) => sum + sheet.rowsRead, 0),
       blankRows: this.blankRows,
       duplicatesInFile: this.duplicates,
@@ -261,8 +233,11 @@ class SheetParser {
   readonly info: SheetInfo;
   readonly #task: ParseTask;
   readonly #file: FileParser;
+  readonly #finder: HeaderFinder;
   #namer: ColumnNamer | null = null;
   #headerRow = 0;
+  /** Rows above the header taken for title lines. */
+  #titleLines: readonly number[] = [];
   /** Key columns by index, or (dedupe on all columns) by name, sorted by name. */
   #keyIndexes: number[] = [];
   #keyColumns: NamedColumn[] | null = null;
@@ -312,10 +287,16 @@ class SheetParser {
     this.#task = task;
     this.#file = file;
     this.#firstKey = file.packer.count;
+    this.#finder = new HeaderFinder(task.headerRow);
   }
 
-  /** Ends the sheet: notes where its keys end, and takes its rendered rows (the buffer itself). */
+  /**
+   * Ends the sheet: the rows held while finding the header are read, then it notes where its
+   * keys end and takes its rendered rows (the buffer itself).
+   */
   endRendering(): void {
+    const found = this.#finder.end();
+    if (found !== null) this.#startAt(found);
     this.#endKey = this.#file.packer.count;
     if (this.#task.render === 'xlsx' || this.#task.render === 'csv') {
       lastRenderedBytes = this.#xml.length;
@@ -327,19 +308,28 @@ class SheetParser {
     return this.#namer !== null;
   }
 
+  /** Rows are held to decide whether the first is a title line (see `HeaderFinder`). */
+  get decidingHeader(): boolean {
+    return this.#finder.deciding;
+  }
+
   add(row: SheetRow): void {
-    const headerRow = this.#task.headerRow;
     if (this.#namer === null) {
-      if (headerRow !== null) {
-        if (row.number < headerRow) return;
-        this.#startColumns(row.number === headerRow ? row.cells : [], headerRow);
-        if (row.number === headerRow) return;
-      } else {
-        if (isBlank(row.cells)) return;
-        this.#startColumns(row.cells, row.number);
-        return;
-      }
+      const found = this.#finder.add(row);
+      if (found !== null) this.#startAt(found);
+      return;
     }
+    this.#addData(row);
+  }
+
+  /** The header is found: the columns are named, and the rows held meanwhile are read. */
+  #startAt(found: FoundHeader): void {
+    this.#startColumns(found.header.cells, found.header.number);
+    this.#titleLines = found.titleLines;
+    for (const row of found.rows) this.#addData(row as SheetRow);
+  }
+
+  #addData(row: SheetRow): void {
     let cells = row.cells;
     if (isBlank(cells)) {
       this.blankRows += 1;
@@ -545,6 +535,7 @@ class SheetParser {
       name: this.info.name,
       index: this.info.index,
       headerRow: this.#headerRow,
+      titleLines: this.#titleLines,
       columns,
       otherColumns,
       placed: selected !== null,

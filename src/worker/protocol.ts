@@ -75,6 +75,8 @@ export interface SheetResult {
   readonly index: number;
   /** 1-based row of the header, or 0 for a sheet with no rows at all. */
   readonly headerRow: number;
+  /** Rows above the header taken for title lines and not read (see `HeaderFinder`). */
+  readonly titleLines: readonly number[];
   /**
    * The sheet's columns in source order; with the task's `columns`, only the selected ones,
    * in output order and named as listed.
@@ -127,6 +129,8 @@ export interface DroppedRows {
 
 export interface FileResult {
   readonly sheets: readonly SheetResult[];
+  /** Hidden sheets the `sheet` selection passed over (see `SelectedSheets.hiddenPassedOver`). */
+  readonly hiddenSheets: readonly string[];
   /** Data rows read in all sheets (blank rows not counted). */
   readonly rowsRead: number;
   /** Blank rows inside the data, left out. */

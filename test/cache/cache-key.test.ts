@@ -38,9 +38,9 @@ describe('encodeTaskOptions', () => {
 describe('cacheKey', () => {
   it('is the SHA-256 of the parts: the same parts, the same key', () => {
     // Pinned: a change here changes every key, which needs a new CACHE_FORMAT_VERSION anyway.
-    expect(CACHE_FORMAT_VERSION).toBe(2);
+    expect(CACHE_FORMAT_VERSION).toBe(3);
     expect(keyOf(sampleTask())).toBe(
-      '048243dafaf28a9cf69ccbc1661734df2f44a9948bfc7750d7c79677e0174b3f',
+      '8212a697e437a629ac18507fb913940ecc57327dfc6325f5731008568918765d',
     );
   });
 
@@ -65,8 +65,18 @@ describe('cacheKey', () => {
   it('changes with every option that shapes the result', () => {
     const variants: Partial<ParseTask>[] = [
       { sheet: { kind: 'all' } },
-      { sheet: { kind: 'name', name: 'Orders' } },
-      { sheet: { kind: 'position', position: 2 } },
+      { sheet: { kind: 'pick', wanted: [{ kind: 'name', name: 'Orders' }] } },
+      { sheet: { kind: 'pick', wanted: [{ kind: 'position', position: 2 }] } },
+      { sheet: { kind: 'pick', wanted: [{ kind: 'pattern', pattern: 'Q*' }] } },
+      {
+        sheet: {
+          kind: 'pick',
+          wanted: [
+            { kind: 'name', name: 'Orders' },
+            { kind: 'name', name: 'Q1' },
+          ],
+        },
+      },
       { headerRow: 3 },
       { headers: { rename: { 'Cust ID': 'id' }, match: 'exact' } },
       { headers: { rename: {}, match: 'loose' } },

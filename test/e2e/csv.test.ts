@@ -287,6 +287,8 @@ describe('inspect: a CSV file with a sep= line', () => {
           {
             name: 'a',
             headerRow: 1,
+            headerChoice: 'first',
+            titleLines: [],
             rows: 2,
             blankRows: 0,
             columns: ['id', 'name', 'amount'],
@@ -301,6 +303,8 @@ describe('inspect: a CSV file with a sep= line', () => {
           {
             name: 'b',
             headerRow: 1,
+            headerChoice: 'first',
+            titleLines: [],
             rows: 2,
             blankRows: 0,
             columns: ['id,name,amount'],

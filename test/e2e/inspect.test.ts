@@ -110,10 +110,13 @@ describe('xlmerge inspect', () => {
           file: 'a.xlsx',
           path: path.join(dir, 'a.xlsx'),
           sheets: [{ name: 'Sheet1', state: 'visible' }],
+          hiddenSheets: [],
           read: [
             {
               name: 'Sheet1',
               headerRow: 1,
+              headerChoice: 'first',
+              titleLines: [],
               rows: 1,
               blankRows: 0,
               columns: ['id', 'a very long column name indeed'],

@@ -257,7 +257,9 @@ describe('merge: columns, header and sheets', () => {
       [1, 'c', 'd', 'e'],
       [2, null, null, 'f'],
     ]);
-    expect(summary.files[0]?.sheets).toEqual([{ name: 'Sheet1', headerRow: 2, rowsRead: 2 }]);
+    expect(summary.files[0]?.sheets).toEqual([
+      { name: 'Sheet1', headerRow: 2, titleLines: [], rowsRead: 2 },
+    ]);
   });
 
   it('uses headerRow when given', async () => {
@@ -369,7 +371,9 @@ describe('merge: empty sheets', () => {
       { name: 'Two', rows: [] },
     ]);
     const ok = await merge({ inputs: ['a.xlsx'], cwd: dir, sheet: 'all', output: 'ok.xlsx' });
-    expect(ok.files[0]?.sheets).toEqual([{ name: 'Data', headerRow: 1, rowsRead: 1 }]);
+    expect(ok.files[0]?.sheets).toEqual([
+      { name: 'Data', headerRow: 1, titleLines: [], rowsRead: 1 },
+    ]);
     const error = (await merge({ inputs: ['b.xlsx'], cwd: dir, sheet: 'all' }).catch(
       (e: unknown) => e,
     )) as XlmergeError;

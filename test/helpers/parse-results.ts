@@ -49,11 +49,13 @@ export function sampleResult(
   const csvFirst = encoder.encode(csvRows[0] as string).length;
   const withValues = render === 'values' || reportDuplicates;
   return {
+    hiddenSheets: ['Lookup'],
     sheets: [
       {
         name: 'Orders',
         index: 0,
-        headerRow: 1,
+        headerRow: 3,
+        titleLines: [1],
         columns: [
           { source: 0, name: 'id' },
           { source: 1, name: 'when' },
@@ -87,6 +89,7 @@ export function sampleResult(
         name: 'Empty',
         index: 2,
         headerRow: 1,
+        titleLines: [],
         columns: [{ source: 0, name: 'id' }],
         otherColumns: ['spare'],
         placed: true,

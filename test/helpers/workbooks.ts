@@ -10,6 +10,8 @@ export type TestCell = string | number | boolean | Date | { error: string } | nu
 export interface TestSheet {
   readonly name: string;
   readonly rows: readonly (readonly TestCell[])[];
+  /** @default 'visible' */
+  readonly state?: 'visible' | 'hidden' | 'veryHidden';
 }
 
 /** Writes a workbook whose sheets hold `rows` from A1 (null leaves a cell empty). */
@@ -18,7 +20,7 @@ export async function writeWorkbook(file: string, sheets: readonly TestSheet[]):
   workbook.created = new Date(Date.UTC(2024, 0, 1));
   workbook.modified = new Date(Date.UTC(2024, 0, 1));
   for (const sheet of sheets) {
-    const worksheet = workbook.addWorksheet(sheet.name);
+    const worksheet = workbook.addWorksheet(sheet.name, { state: sheet.state ?? 'visible' });
     sheet.rows.forEach((row, r) => {
       row.forEach((value, c) => {
         if (value === null) return;

@@ -115,6 +115,51 @@ describe('the row engine', () => {
     expect(rowsReadByEngine() - before).toBeGreaterThan(1000);
   });
 
+  it('finds the header below title lines, and a narrow header, as the scanner does', async () => {
+    const dir = await makeTempDir();
+    const cell = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`;
+    const blank = (r: number) => `<row r="${r}"><c r="A${r}" s="1"/></row>`;
+    const data = (from: number, to: number, columns: string[]) => {
+      let xml = '';
+      for (let r = from; r <= to; r++) {
+        const cells = columns.map((letter, i) =>
+          i === 0 ? `<c r="${letter}${r}"><v>${r % 7}</v></c>` : cell(`${letter}${r}`, 5),
+        );
+        xml += `<row r="${r}">${cells.join('')}</row>`;
+        if (r % 5 === 0) xml += blank(r + 1000);
+      }
+      return xml;
+    };
+    const strings = ['Monthly report', 'id', 'name', 'city', 'when', 'x'];
+    const sheets = {
+      // A title, a blank row with a styled empty cell, then the header (all shared strings).
+      title: `<row r="1">${cell('A1', 0)}</row>${blank(2)}<row r="3">${cell('A3', 1)}${cell('B3', 2)}${cell('C3', 3)}</row>${data(4, 300, ['A', 'B', 'C'])}`,
+      // A header of two: held while the next rows are looked at, blank rows among them.
+      narrow: `<row r="1">${cell('A1', 1)}${cell('B1', 2)}</row>${blank(2)}${data(3, 300, ['A', 'B'])}`,
+      // A first row of two, then a text row of three (not twice as wide): not a title.
+      'not-title': `<row r="1">${cell('A1', 1)}${cell('B1', 2)}</row><row r="2">${cell('A2', 5)}${cell('B2', 5)}${cell('C2', 5)}</row>${data(3, 50, ['A', 'B'])}`,
+    };
+    for (const [name, xml] of Object.entries(sheets)) {
+      const file = path.join(dir, `${name}.xlsx`);
+      await writeWorkbookParts(file, {
+        sheets: [{ name: 'Data', xml: worksheetXml(xml) }],
+        sharedStrings: strings,
+      });
+      for (const cut of [null, cutter(makeRandom(11), 17)]) {
+        const before = rowsReadByEngine();
+        const outcome = await expectSameBothWays(file, { dedupe: ['id'] }, cut);
+        // The engine goes on once the header is known, below a title line too.
+        expect(rowsReadByEngine() - before).toBeGreaterThan(name === 'not-title' ? 30 : 250);
+        const sheet = (
+          outcome as { result: { sheets: { headerRow: number; titleLines: number[] }[] } }
+        ).result.sheets[0];
+        expect([name, sheet?.headerRow, sheet?.titleLines]).toEqual(
+          name === 'title' ? [name, 3, [1]] : [name, 1, []],
+        );
+      }
+    }
+  });
+
   it('reads formulas as their cached values, and goes on after a row it leaves', async () => {
     const file = path.join(await makeTempDir(), 'formulas.xlsx');
     let rows =
@@ -138,13 +183,15 @@ describe('the row engine', () => {
 
   it('leaves text too long for a cell to the scanner, which reports it with its place', async () => {
     const file = path.join(await makeTempDir(), 'long.xlsx');
+    // Three columns: a header of one or two could be a title line, and the rows below it
+    // would go to the scanner while that is decided.
     const rows =
-      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
+      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>4</v></c></row>' +
       '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>2</v></c></row>' +
       '<row r="3"><c r="A3"><v>2</v></c><c r="B3" t="s"><v>3</v></c></row>';
     await writeWorkbookParts(file, {
       sheets: [{ name: 'Data', xml: worksheetXml(rows) }],
-      sharedStrings: ['id', 'text', 'short', 'x'.repeat(40_000)],
+      sharedStrings: ['id', 'text', 'short', 'x'.repeat(40_000), 'note'],
     });
     const before = rowsReadByEngine();
     const outcome = await expectSameBothWays(file, { dedupe: ['id'] });

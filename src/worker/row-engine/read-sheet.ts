@@ -11,6 +11,11 @@ export interface EngineSheet {
   add(row: SheetRow): void;
   /** The columns to read with once the header is known; null when the engine cannot. */
   engineColumns(): { named: boolean[]; keyColumns: number[] } | null;
+  /**
+   * Rows are held to decide whether the first is a title line above the header: the engine goes
+   * on looking for a header, and hands each row it finds to {@link add} until the sheet knows.
+   */
+  readonly decidingHeader: boolean;
   /** Takes data rows the engine read. */
   addEngineRows(rows: EngineRows): void;
   blankRows: number;
@@ -240,6 +245,11 @@ class EngineSheetReader {
         if (engine.pending <= limit) return;
       } else if (status === ScanStatus.Header) {
         this.#sheet.add(engine.headerRow());
+        if (this.#sheet.decidingHeader) {
+          // Perhaps a title line: the engine looks on for a header, the sheet decides.
+          engine.resume(false, engine.lastRow);
+          continue;
+        }
         if (this.#setColumns()) continue;
       }
       this.#handOver();
