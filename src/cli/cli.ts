@@ -108,6 +108,13 @@ function helpParser(width: number): Argv {
       array: true,
     });
   return describeOptions(parser, MERGE_COMMAND.options)
+    .example('$0 ./in -d id,email -o all.xlsx', 'Merge ./in, one row per id and email')
+    .example(
+      '$0 ./in -d id -o all.csv --duplicates dup.csv',
+      'Write CSV; list the dropped rows in dup.csv',
+    )
+    .example('$0 inspect ./in -d id', "First see each file's sheets and columns")
+    .example("$0 ./in --pattern '*.xlsx' --sheet 'Q*'", 'Only the sheets named Q… of .xlsx files')
     .epilog(
       'Options marked (repeatable) add up when repeated; any other option given twice is an error.\n' +
         'Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 130/143 interrupted.',

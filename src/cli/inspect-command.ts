@@ -78,6 +78,11 @@ function helpParser(width: number): Argv {
       'Show what a merge would see: sheets, header rows, rows and columns of each file.\n\n' +
         'Options marked (repeatable) add up when repeated; any other option given twice is an error.\n' +
         'Exit codes: 0 every file can be merged, 1 some file has a problem, 2 usage error.',
+      // Examples in the builder: yargs shows only a command's own in its help.
+      (command) =>
+        command
+          .example('$0 inspect ./in', "Each file's sheets, header rows and columns")
+          .example('$0 inspect ./in -d id,email --json', 'As JSON, with the files lacking a key'),
     )
     .positional('inputs', {
       describe: 'Folders, files or globs, as for the merge',

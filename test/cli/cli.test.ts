@@ -132,7 +132,7 @@ describe('runCli on a terminal', () => {
     }
   });
 
-  it('prints the help with -h or --help', async () => {
+  it('prints the help with -h or --help, with examples', async () => {
     for (const flag of ['-h', '--help']) {
       const help = fakeStream(false);
       expect(await runCli([flag], { stdout: help, stderr: fakeStream(false) })).toBe(ExitCode.Ok);
@@ -142,7 +142,13 @@ describe('runCli on a terminal', () => {
         '  -V, --version        Show the version number                                             [boolean]',
         '  -h, --help           Show help                                                           [boolean]',
       ]);
-      expect(lines.slice(-3)).toEqual([
+      expect(lines.slice(lines.indexOf('Examples:'))).toEqual([
+        'Examples:',
+        '  xlmerge ./in -d id,email -o all.xlsx                Merge ./in, one row per id and email',
+        '  xlmerge ./in -d id -o all.csv --duplicates dup.csv  Write CSV; list the dropped rows in dup.csv',
+        "  xlmerge inspect ./in -d id                          First see each file's sheets and columns",
+        "  xlmerge ./in --pattern '*.xlsx' --sheet 'Q*'        Only the sheets named Q… of .xlsx files",
+        '',
         'Options marked (repeatable) add up when repeated; any other option given twice is an error.',
         'Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 130/143 interrupted.',
         '',
@@ -150,11 +156,18 @@ describe('runCli on a terminal', () => {
     }
   });
 
-  it('prints the inspect help with inspect -h', async () => {
+  it('prints the inspect help with inspect -h, with examples', async () => {
     const help = fakeStream(false);
     const code = await runCli(['inspect', '-h'], { stdout: help, stderr: fakeStream(false) });
     expect(code).toBe(ExitCode.Ok);
-    expect(help.text().split('\n')[0]).toBe('xlmerge inspect <inputs..>');
+    const lines = help.text().split('\n');
+    expect(lines[0]).toBe('xlmerge inspect <inputs..>');
+    expect(lines.slice(lines.indexOf('Examples:'))).toEqual([
+      'Examples:',
+      "  xlmerge inspect ./in                     Each file's sheets, header rows and columns",
+      '  xlmerge inspect ./in -d id,email --json  As JSON, with the files lacking a key',
+      '',
+    ]);
   });
 });
 
