@@ -34,23 +34,34 @@ export function readCommandLine(command: Command, argv: readonly string[]): Read
   const problems = [
     ...reading.unknown.map((unknown) => explainUnknown(unknown, command)),
     ...reading.malformed,
+    ...applyOptions(line, command.options, reading.given),
   ];
-  for (const option of command.options) {
-    const given = reading.given.filter((entry) => entry.option === option);
-    if (given.length === 0) continue;
-    try {
-      applyGiven(line, option, given);
-    } catch (error) {
-      if (!(error instanceof XlmergeError && error.code === ErrorCode.InvalidOption)) throw error;
-      problems.push(error.message);
-    }
-  }
   // Help is what a person asked for, even with a mistake beside it.
   if (line.show !== undefined) return { show: line.show };
   if (reading.positionals.length === 0) {
     problems.push('Missing inputs: name the folders, files or globs to read');
   }
   return problems.length > 0 ? { usage: [...new Set(problems)] } : { commandLine: line };
+}
+
+/** Sets what each option given comes to in `line`; returns what could not be read. */
+function applyOptions(
+  line: CommandLine,
+  options: readonly CliOption[],
+  given: readonly GivenOption[],
+): string[] {
+  const problems: string[] = [];
+  for (const option of options) {
+    const times = given.filter((entry) => entry.option === option);
+    if (times.length === 0) continue;
+    try {
+      applyGiven(line, option, times);
+    } catch (error) {
+      if (!(error instanceof XlmergeError && error.code === ErrorCode.InvalidOption)) throw error;
+      problems.push(error.message);
+    }
+  }
+  return problems;
 }
 
 /** Every time `option` was given → its value in `line`, by the option's kind. */
