@@ -1,35 +1,17 @@
-/** Argument parsing and process plumbing shared by the merge and inspect commands. */
-import type { Argv } from 'yargs';
+/** Process plumbing shared by the merge and inspect commands. */
 import { ErrorCode, XlmergeError } from '../errors.js';
 
-/** What parsing the command line came to. */
-export type Parsed<T> =
-  /** The arguments were wrong: the message says why. */
-  | { readonly usage: string }
-  /** `--help` or `--version`: print this and stop. */
-  | { readonly printed: string }
-  | { readonly args: T };
-
-/** Parses `argv` with `parser`, never letting yargs print or exit by itself. */
-export async function parseArguments<T>(
-  parser: Argv<T>,
-  argv: readonly string[],
-): Promise<Parsed<T>> {
-  let usage: string | null = null;
-  let printed = '';
-  parser.exitProcess(false).fail((message, error) => {
-    usage = message ?? error?.message ?? 'invalid arguments';
-  });
-  try {
-    const args = (await parser.parseAsync([...argv], {}, (_error, _argv, output) => {
-      printed = output;
-    })) as T & { help?: unknown; version?: unknown };
-    if (usage !== null) return { usage };
-    if (args.help === true || args.version === true) return { printed };
-    return { args };
-  } catch (error) {
-    return { usage: usage ?? (error instanceof Error ? error.message : String(error)) };
-  }
+/**
+ * Usage errors as both commands print them: each problem on a line of its own, then where to
+ * read more. `program` is `xlmerge` or `xlmerge inspect`.
+ */
+export function writeUsageErrors(
+  stderr: NodeJS.WritableStream,
+  program: string,
+  problems: readonly string[],
+): void {
+  for (const problem of problems) stderr.write(`${program}: ${problem}\n`);
+  stderr.write(`Run "${program} --help" for usage.\n`);
 }
 
 /** Exit codes for a run stopped by a signal. */
@@ -63,47 +45,6 @@ export function interruptible(): {
       process.off('SIGTERM', onSignal);
     },
   };
-}
-
-/** `--csv-delimiter`, shared by the merge and inspect commands. */
-export const CSV_DELIMITER_OPTION = {
-  type: 'string',
-  describe:
-    'Field separator of CSV files: one character, or "tab" (default: detected per file; a file\'s sep= line wins)',
-} as const;
-
-/** `--pattern`, shared by the merge and inspect commands. */
-export const PATTERN_OPTION = {
-  type: 'string',
-  array: true,
-  describe: 'Globs for files in folders (default *.xlsx *.xlsm *.csv)',
-} as const;
-
-/**
- * `--csv-delimiter tab` (or `\t` as typed in a shell) → a TAB, which is awkward to type; any
- * other value goes to the library as it is, to be validated there.
- */
-export function parseCsvDelimiter(value: string): string {
-  return value === 'tab' || value === '\\t' ? '\t' : value;
-}
-
-/** `--dedupe id,email` → ["id", "email"]; `--dedupe` alone → [] (all columns). */
-export function parseList(value: string): string[] {
-  if (value.trim() === '') return [];
-  return value.split(',').map((name) => name.trim());
-}
-
-/** `--rename "Cust ID=customer_id"` → ["Cust ID", "customer_id"]: the first `=` separates. */
-export function parseRename(value: unknown): [string, string] {
-  const text = String(value);
-  const at = text.indexOf('=');
-  if (at === -1) {
-    throw new XlmergeError(
-      ErrorCode.InvalidOption,
-      `Invalid option --rename: expected OLD=NEW, got ${JSON.stringify(text)}`,
-    );
-  }
-  return [text.slice(0, at), text.slice(at + 1)];
 }
 
 /** A failed run as the `--json` output reports it, with every per-file failure. */

@@ -124,13 +124,96 @@ describe('runCli on a terminal', () => {
     expect([code, stdout.text(), stderr.text()]).toEqual([ExitCode.Ok, '', '']);
   });
 
-  it('prints the version and the help', async () => {
-    const stdout = fakeStream(false);
-    expect(await runCli(['--version'], { stdout, stderr: fakeStream(false) })).toBe(0);
-    expect(stdout.text()).toBe('0.1.0\n');
+  it('prints the version with -V or --version', async () => {
+    for (const flag of ['-V', '--version']) {
+      const stdout = fakeStream(false);
+      expect(await runCli([flag], { stdout, stderr: fakeStream(false) })).toBe(ExitCode.Ok);
+      expect(stdout.text()).toBe('0.1.0\n');
+    }
+  });
+
+  it('prints the help with -h or --help, with examples', async () => {
+    for (const flag of ['-h', '--help']) {
+      const help = fakeStream(false);
+      expect(await runCli([flag], { stdout: help, stderr: fakeStream(false) })).toBe(ExitCode.Ok);
+      const lines = help.text().split('\n');
+      expect(lines.filter((line) => /^ {2}-[hVd], /.test(line))).toEqual([
+        '  -d, --dedupe         Key columns by header, comma-separated; alone: all columns (repeatable)',
+        '  -V, --version        Show the version number                                             [boolean]',
+        '  -h, --help           Show help                                                           [boolean]',
+      ]);
+      expect(lines.slice(lines.indexOf('Examples:'))).toEqual([
+        'Examples:',
+        '  xlmerge ./in -d id,email -o all.xlsx                Merge ./in, one row per id and email',
+        '  xlmerge ./in -d id -o all.csv --duplicates dup.csv  Write CSV; list the dropped rows in dup.csv',
+        "  xlmerge inspect ./in -d id                          First see each file's sheets and columns",
+        "  xlmerge ./in --pattern '*.xlsx' --sheet 'Q*'        Only the sheets named Q… of .xlsx files",
+        '',
+        'Options marked (repeatable) add up when repeated; any other option given twice is an error.',
+        'Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 130/143 interrupted.',
+        '',
+      ]);
+    }
+  });
+
+  it('prints the inspect help with inspect -h, with examples', async () => {
     const help = fakeStream(false);
-    expect(await runCli(['--help'], { stdout: help, stderr: fakeStream(false) })).toBe(0);
-    expect(help.text()).toContain('--dedupe');
-    expect(help.text()).toContain('Exit codes: 0 ok, 1 failed, 2 usage error');
+    const code = await runCli(['inspect', '-h'], { stdout: help, stderr: fakeStream(false) });
+    expect(code).toBe(ExitCode.Ok);
+    const lines = help.text().split('\n');
+    expect(lines[0]).toBe('xlmerge inspect <inputs..>');
+    expect(lines.slice(lines.indexOf('Examples:'))).toEqual([
+      'Examples:',
+      "  xlmerge inspect ./in                     Each file's sheets, header rows and columns",
+      '  xlmerge inspect ./in -d id,email --json  As JSON, with the files lacking a key',
+      '',
+    ]);
+  });
+});
+
+describe('runCli usage errors', () => {
+  /** Runs the CLI on pipes; returns the exit code and what it printed. */
+  async function run(...argv: string[]) {
+    const stdout = fakeStream(false);
+    const stderr = fakeStream(false);
+    const code = await runCli(argv, { stdout, stderr });
+    return { code, stdout: stdout.text(), stderr: stderr.text() };
+  }
+
+  it('names each unknown option with the closest one, then where to read more', async () => {
+    expect(await run('in', '--dedup', 'id', '--fource', '--json')).toEqual({
+      code: ExitCode.Usage,
+      stdout: '',
+      stderr: [
+        'xlmerge: Unknown option --dedup; did you mean --dedupe?',
+        'xlmerge: Unknown option --fource; did you mean --force?',
+        'Run "xlmerge --help" for usage.',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('says a merge option is not one of inspect', async () => {
+    expect(await run('inspect', 'in', '--keep', 'first')).toEqual({
+      code: ExitCode.Usage,
+      stdout: '',
+      stderr: [
+        'xlmerge inspect: --keep is not an option of inspect (it is a merge option)',
+        'Run "xlmerge inspect --help" for usage.',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('refuses a number option that is not a number', async () => {
+    expect(await run('in', '--jobs', 'abc')).toEqual({
+      code: ExitCode.Usage,
+      stdout: '',
+      stderr: [
+        'xlmerge: Invalid option --jobs: expected a whole number from 1 to 256, got "abc"',
+        'Run "xlmerge --help" for usage.',
+        '',
+      ].join('\n'),
+    });
   });
 });

@@ -68,16 +68,67 @@ describe('xlmerge CLI', () => {
 
   it('exits 2 with a clear message on a usage error', async () => {
     const dir = await inputs();
-    const bad = await xlmerge(dir, 'in', '--keep', 'frist');
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('Invalid values:');
-    expect(bad.stderr).toContain(
-      'Argument: keep, Given: "frist", Choices: "first", "last", "none"',
-    );
-    expect((await xlmerge(dir)).code).toBe(2);
+    expect(await xlmerge(dir, 'in', '--keep', 'frist')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'xlmerge: Invalid option --keep: expected first, last or none, got "frist"\n',
+    });
+    expect(await xlmerge(dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'xlmerge: Missing inputs: name the folders, files or globs to read\n' +
+        'Run "xlmerge --help" for usage.\n',
+    });
+    expect(await xlmerge(dir, 'in', '--dedup', 'id')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'xlmerge: Unknown option --dedup; did you mean --dedupe?\n' +
+        'Run "xlmerge --help" for usage.\n',
+    });
     expect((await xlmerge(dir, 'in', '--jobs', '0')).stderr).toBe(
       'xlmerge: Invalid option --jobs: expected a whole number from 1 to 256, got 0\n',
     );
+  });
+
+  it('adds up repeated --dedupe lists: --dedupe id --dedupe email is --dedupe id,email', async () => {
+    const dir = await makeTempDir();
+    // Keyed by id alone, by email alone, or by neither, fewer or more rows would be kept.
+    await writeTable(path.join(dir, 'a.xlsx'), [
+      ['id', 'email'],
+      [1, 'a@x'],
+      [1, 'b@x'],
+      [1, 'a@x'],
+      [2, 'a@x'],
+    ]);
+    const result = await xlmerge(dir, 'a.xlsx', '--dedupe', 'id', '-d', 'email', '-o', 'out.xlsx');
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await readWorkbook(path.join(dir, 'out.xlsx'))).rows).toEqual([
+      ['id', 'email'],
+      [1, 'a@x'],
+      [1, 'b@x'],
+      [2, 'a@x'],
+    ]);
+  });
+
+  it('takes one glob per --pattern: the folder after it is an input', async () => {
+    const dir = await inputs();
+    await writeFiles(dir, { 'in/c.csv': 'id,email\n3,c@x\n' });
+    const result = await xlmerge(dir, '--pattern', '*.xlsx', 'in', '--json');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.files.map((file: { file: string }) => file.file)).toEqual([
+      'in/a.xlsx',
+      'in/b.xlsx',
+    ]);
+    // Without --pattern the CSV file is read too.
+    const all = JSON.parse((await xlmerge(dir, 'in', '--json', '--force')).stdout);
+    expect(all.files.map((file: { file: string }) => file.file)).toEqual([
+      'in/a.xlsx',
+      'in/b.xlsx',
+      'in/c.csv',
+    ]);
   });
 
   it('exits 1 and explains, without a stack trace, when the output exists', async () => {

@@ -316,7 +316,9 @@ describe('CLI: --rename, --match-headers, --columns', () => {
     expect(await xlmerge(dir, 'in', '--rename', 'Cust ID')).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'xlmerge: Invalid option --rename: expected OLD=NEW, got "Cust ID"\n',
+      stderr:
+        'xlmerge: Invalid option --rename: expected OLD=NEW, got "Cust ID"\n' +
+        'Run "xlmerge --help" for usage.\n',
     });
     expect(await xlmerge(dir, 'in', '--rename', 'a=b', '--rename', 'a=c')).toEqual({
       code: 2,

@@ -144,12 +144,12 @@ describe('xlmerge inspect', () => {
       code: 2,
       stdout: '',
       stderr:
-        'xlmerge inspect: Not enough non-option arguments: got 0, need at least 1\nRun "xlmerge inspect --help" for usage.\n',
+        'xlmerge inspect: Missing inputs: name the folders, files or globs to read\nRun "xlmerge inspect --help" for usage.\n',
     });
     const keep = await xlmerge(dir, 'inspect', '.', '--keep', 'last');
     expect([keep.code, keep.stderr]).toEqual([
       2,
-      'xlmerge inspect: Unknown argument: keep\nRun "xlmerge inspect --help" for usage.\n',
+      'xlmerge inspect: --keep is not an option of inspect (it is a merge option)\nRun "xlmerge inspect --help" for usage.\n',
     ]);
     const row = await xlmerge(dir, 'inspect', '.', '--header-row', '0');
     expect([row.code, row.stderr]).toEqual([
