@@ -137,9 +137,25 @@ export class XlmergeError extends Error {
     if (this.row !== undefined) where.push(`row ${this.row}`);
     if (this.column !== undefined) where.push(`column ${this.column}`);
     const head = where.length > 0 ? `${where.join(', ')}: ` : '';
-    return this.hint === undefined
-      ? `${head}${this.message}`
-      : `${head}${this.message}. ${this.hint}`;
+    if (this.hint === undefined) return `${head}${this.message}`;
+    // A message that ends in a question ("did you mean …?") needs no full stop before the hint.
+    return `${head}${this.message}${/[.?!]$/.test(this.message) ? '' : '.'} ${this.hint}`;
+  }
+
+  /**
+   * This error with the places it does not name yet taken from `where` (its own win), every
+   * other field kept: a lower layer's error told with the file and sheet it happened in.
+   */
+  withContext(where: ErrorContext): XlmergeError {
+    const { code: _code, message: _message, stack, ...own } = this.toJSON();
+    const copy = new XlmergeError(this.code, this.message, {
+      ...where,
+      ...own,
+      ...(this.cause === undefined ? {} : { cause: this.cause }),
+      ...(this.failures === undefined ? {} : { failures: this.failures }),
+    });
+    if (stack !== undefined) copy.stack = stack;
+    return copy;
   }
 
   /** A plain object that survives structured cloning (worker → main). */

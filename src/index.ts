@@ -3,6 +3,7 @@ export type { CellValue, DateCell, ErrorCell } from './core/cell.js';
 export { dateCellToDate, isDateCell, isErrorCell } from './core/cell.js';
 export type { KeepMode } from './core/dedupe.js';
 export type { HeaderMatch } from './core/header-match.js';
+export type { HeaderChoice } from './core/header-row.js';
 export type { CsvEncoding } from './csv/read/text-decoder.js';
 export type { ErrorContext } from './errors.js';
 export { ErrorCode, XlmergeError } from './errors.js';
@@ -12,6 +13,7 @@ export type {
   InspectedSheet,
   InspectProblem,
   InspectReport,
+  RunProblem,
   WorkbookSheet,
 } from './inspect/report.js';
 export { inspect } from './inspect.js';
@@ -23,6 +25,7 @@ export type {
   FileSummary,
   IgnoredFile,
   MergeSummary,
+  RunWarning,
   SheetSummary,
   SkippedFile,
 } from './summary.js';

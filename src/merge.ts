@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { ParseCache } from './cache/parse-cache.js';
 import type { CellValue } from './core/cell.js';
+import { renamesInNoFile } from './core/option-mistakes.js';
 import { ErrorCode, XlmergeError } from './errors.js';
 import { type MergeOptions, normalizeOptions, type Settings } from './options.js';
 import { checkOutput } from './output/check-output.js';
@@ -22,7 +23,7 @@ import {
   reduceFiles,
 } from './reduce/reduce-files.js';
 import { type InputFile, scanInputs } from './scan/scan-inputs.js';
-import type { MergeSummary } from './summary.js';
+import type { MergeSummary, RunWarning } from './summary.js';
 import { parseTaskFor } from './worker/parse-task.js';
 import { createParsePool } from './worker/pool.js';
 import type { ParseTask, RenderMode } from './worker/protocol.js';
@@ -87,6 +88,7 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
       throw error;
     }
     return summarize(
+      settings,
       report,
       scan.ignored,
       started,
@@ -130,7 +132,7 @@ async function dryRun(settings: Settings, started: number): Promise<MergeSummary
     names = Array.from({ length: sheetCount }, (_, i) => outputSheetName(i));
     if (settings.summarySheet) names.push(SUMMARY_SHEET);
   }
-  return summarize(report, scan.ignored, started, null, header.names, names, cache);
+  return summarize(settings, report, scan.ignored, started, null, header.names, names, cache);
 }
 /**
  * Like {@link merge}, but yields the merged rows instead of writing a workbook. Rows come in
@@ -157,7 +159,7 @@ export async function* mergeRows(
   }
   if (report.files.length === 0) throw allSkipped(report);
   const header = report.union.header([]);
-  return summarize(report, scan.ignored, started, null, header.names, [], cache);
+  return summarize(settings, report, scan.ignored, started, null, header.names, [], cache);
 }
 /**
  * Runs the parse pool for the length of one reduction, and always stops it. With a cache, a
@@ -215,9 +217,16 @@ function newReport(settings: Settings, cache: ParseCache | null): ReduceReport {
     match: settings.matchHeaders,
     selected: settings.columns,
   });
-  return { union, files: [], skipped: [], fromCache: cache?.cachedResults ?? new WeakSet() };
+  return {
+    union,
+    files: [],
+    skipped: [],
+    renamesUsed: new Set(),
+    fromCache: cache?.cachedResults ?? new WeakSet(),
+  };
 }
 function summarize(
+  settings: Settings,
   report: ReduceReport,
   ignored: MergeSummary['ignored'],
   started: number,
@@ -230,6 +239,9 @@ function summarize(
   const files = finishFileSummaries(report);
   const sum = (pick: (file: (typeof files)[number]) => number) =>
     files.reduce((total, file) => total + pick(file), 0);
+  const warnings = renamesInNoFile(settings.rename, report.renamesUsed, columns).map(
+    (message): RunWarning => ({ kind: 'unusedRename', message }),
+  );
   return {
     output,
     duplicatesReport,
@@ -238,6 +250,7 @@ function summarize(
     files,
     skipped: report.skipped,
     ignored,
+    warnings,
     rowsRead: sum((file) => file.rowsRead),
     rowsKept: sum((file) => file.rowsKept),
     duplicates: sum((file) => file.duplicatesInFile + file.duplicatesAcrossFiles),

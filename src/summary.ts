@@ -78,6 +78,14 @@ export interface IgnoredFile {
   readonly reason: string;
 }
 
+/** Something the run did not do as asked, though it could go on: said once for the run. */
+export interface RunWarning {
+  /** `unusedRename`: a `rename` whose old name no merged file has. */
+  readonly kind: 'unusedRename';
+  /** In words, naming the option and the closest name the files have. */
+  readonly message: string;
+}
+
 /** What the parse cache (`cache`) did in a run. */
 export interface CacheSummary {
   /** Absolute path of the cache folder. */
@@ -115,6 +123,8 @@ export interface MergeSummary {
   readonly files: readonly FileSummary[];
   readonly skipped: readonly SkippedFile[];
   readonly ignored: readonly IgnoredFile[];
+  /** What the run did not do as asked, though it could go on (a rename no file needed). */
+  readonly warnings: readonly RunWarning[];
   readonly rowsRead: number;
   readonly rowsKept: number;
   /** Rows dropped as duplicates, in and across files. */

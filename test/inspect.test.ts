@@ -82,6 +82,8 @@ describe('inspect', () => {
         },
         { file: '~$north.xlsx', kind: 'lock', reason: 'a lock file of an open workbook' },
       ],
+      runProblems: [],
+      warnings: [],
       ok: true,
     });
   });
@@ -372,5 +374,59 @@ describe('inspect', () => {
     await expect(inspect({ inputs: [dir] })).rejects.toMatchObject({ code: 'NO_INPUTS' });
     await fs.rm(dir, { recursive: true });
     await expect(inspect({ inputs: [dir] })).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
+  });
+});
+
+describe('inspect: problems of the run', () => {
+  it('says when the output is an input, a key column or sheet is in no file, a rename is unused', async () => {
+    const dir = await makeTempDir();
+    await writeTable(path.join(dir, 'a.xlsx'), [
+      ['id', 'email'],
+      [1, 'a@x'],
+    ]);
+    await writeTable(path.join(dir, 'b.xlsx'), [
+      ['id', 'email'],
+      [2, 'b@x'],
+    ]);
+    const report = await inspect({
+      inputs: [dir],
+      cwd: dir,
+      output: 'a.xlsx',
+      dedupe: ['id', 'emial'],
+      sheet: ['Sheet1', 'Shet2'],
+      rename: { Nmae: 'name' },
+    });
+    expect(report.runProblems).toEqual([
+      {
+        kind: 'outputIsInput',
+        description: `${path.join(dir, 'a.xlsx')}: The output file is the input a.xlsx (found through "${dir}"); xlmerge never writes over an input, even with \`force: true\`. Write the output to a file outside the inputs with \`output\``,
+      },
+      {
+        kind: 'sheetsInNoFile',
+        description:
+          'The sheet "Shet2" is in none of the 2 workbooks; did you mean "Sheet1"? The workbooks have the sheets "Sheet1"',
+      },
+    ]);
+    expect(report.ok).toBe(false);
+    const keys = await inspect({
+      inputs: [dir],
+      dedupe: ['id', 'emial'],
+      rename: { Nmae: 'name' },
+    });
+    expect([keys.runProblems, keys.warnings]).toEqual([
+      [
+        {
+          kind: 'keyColumnsInNoFile',
+          description:
+            'The key column "emial" is in none of the 2 files; did you mean "email"? The files have the columns "id", "email"',
+        },
+      ],
+      [
+        {
+          kind: 'unusedRename',
+          message: '`rename`: no file has a column "Nmae" to rename to "name"',
+        },
+      ],
+    ]);
   });
 });

@@ -180,6 +180,7 @@ export function isFileResult(value: unknown, task: ParseTask): value is FileResu
     counts.every(isCount) &&
     isArrayOf(value.repeatedKeys, isString) &&
     isArrayOf(value.hiddenSheets, isString) &&
+    isArrayOf(value.renamesUsed, isString) &&
     Array.isArray(value.sheets) &&
     value.sheets.every((sheet) => isSheetResult(sheet, task))
   );

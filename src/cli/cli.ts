@@ -67,6 +67,12 @@ export async function runCli(
     const showSummary = !quiet && streams.stderr.isTTY === true;
     if (json) streams.stdout.write(`${toJsonText({ ok: true, ...summary })}\n`);
     else if (showSummary) streams.stderr.write(formatSummary(summary, process.cwd()));
+    else if (!display.quiet) {
+      // Warnings are news even on a pipe, as skipped files are.
+      for (const warning of summary.warnings) {
+        streams.stderr.write(`xlmerge: warning: ${asFlags(warning.message)}\n`);
+      }
+    }
     if (summary.skipped.length > 0) {
       // Skipped files are news even on a pipe: say which, unless the summary or JSON did.
       if (!json && !showSummary) {

@@ -49,20 +49,28 @@ export function formatInspectReport(report: InspectReport): string {
     file.csv === undefined ? [] : [`  ${file.file}: ${describeCsv(file.csv)}`],
   );
   if (csvFiles.length > 0) lines.push('', 'CSV files read as:', ...csvFiles);
-  const problems = report.files.flatMap((file) =>
-    file.problems.map((problem) => `  ${file.file}: ${describeProblem(problem)}`),
-  );
+  const problems = [
+    ...report.runProblems.map((problem) => `  ${asFlags(problem.description)}`),
+    ...report.files.flatMap((file) =>
+      file.problems.map((problem) => `  ${file.file}: ${describeProblem(problem)}`),
+    ),
+  ];
   if (problems.length > 0) lines.push('', 'Problems:', ...problems);
+  const warnings = report.warnings.map((warning) => `  ${asFlags(warning.message)}`);
+  if (warnings.length > 0) lines.push('', 'Warnings:', ...warnings);
   lines.push(...formatIgnored(report.ignored));
 
   lines.push('', `Columns (✓ has it, · lacks it, - not read): ${report.columns.join(', ')}`, '');
   lines.push(...formatMatrix(report));
   lines.push('');
   const bad = report.files.filter((file) => file.problems.length > 0).length;
+  const run = report.runProblems.length;
   lines.push(
-    bad === 0
-      ? 'No problems found.'
-      : `${plural(bad, 'file')} with problems: the merge would fail.`,
+    run > 0
+      ? `${plural(run, 'problem')} of the run${bad > 0 ? ` and ${plural(bad, 'file')} with problems` : ''}: the merge would fail.`
+      : bad === 0
+        ? 'No problems found.'
+        : `${plural(bad, 'file')} with problems: the merge would fail.`,
   );
   return `${lines.join('\n')}\n`;
 }

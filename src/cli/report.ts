@@ -72,6 +72,7 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
       );
     }
   }
+  for (const warning of summary.warnings) lines.push(`  warning: ${asFlags(warning.message)}`);
   for (const skipped of summary.skipped) lines.push(`  skipped ${asFlags(skipped.reason)}`);
   lines.push(...formatIgnored(summary.ignored).map((line) => `  ${line}`));
   return `${lines.join('\n')}\n`;

@@ -42,12 +42,15 @@ export class ColumnNamer {
   /** Taken names in their compared form (`rules.match`). */
   readonly #taken = new Set<string>();
   readonly #keyOf: (name: string) => string;
-  readonly #rename: ReadonlyMap<string, string>;
+  /** New name and the old name as `rules.rename` spells it, by the old name's compared form. */
+  readonly #rename: ReadonlyMap<string, { readonly to: string; readonly from: string }>;
+  /** Old names of `rules.rename` that named a column here. */
+  readonly #renamesUsed = new Set<string>();
 
   constructor(header: readonly CellValue[], rules: HeaderRules = EXACT_HEADERS) {
     this.#keyOf = headerKeyFor(rules.match);
     this.#rename = new Map(
-      Object.entries(rules.rename).map(([from, to]) => [this.#keyOf(from), to]),
+      Object.entries(rules.rename).map(([from, to]) => [this.#keyOf(from), { to, from }]),
     );
     const indexes: number[] = [];
     const wanted: string[] = [];
@@ -80,7 +83,16 @@ export class ColumnNamer {
   }
 
   #renamed(name: string): string {
-    return this.#rename.size === 0 ? name : (this.#rename.get(this.#keyOf(name)) ?? name);
+    if (this.#rename.size === 0) return name;
+    const rename = this.#rename.get(this.#keyOf(name));
+    if (rename === undefined) return name;
+    this.#renamesUsed.add(rename.from);
+    return rename.to;
+  }
+
+  /** The old names of `rules.rename` (as given there) that renamed a column of this sheet. */
+  renamesUsed(): string[] {
+    return [...this.#renamesUsed];
   }
 
   /**

@@ -50,12 +50,16 @@ export function selectSheets(
   }
   const chosen = new Set<SheetInfo>();
   const passedOver = new Set<SheetInfo>();
+  /** Names and positions the workbook lacks. */
   const missing: string[] = [];
+  /** Patterns that match no sheet at all, hidden ones included. */
+  const unmatched: string[] = [];
   for (const wanted of selector.wanted) {
     if (wanted.kind === 'pattern') {
       const matches = sheetPatternMatcher(wanted.pattern);
-      for (const sheet of sheets) {
-        if (!matches(sheet.name)) continue;
+      const matched = sheets.filter((sheet) => matches(sheet.name));
+      if (matched.length === 0) unmatched.push(describeWanted(wanted));
+      for (const sheet of matched) {
         if (sheet.state === 'visible') chosen.add(sheet);
         else passedOver.add(sheet);
       }
@@ -67,7 +71,7 @@ export function selectSheets(
   }
   const several = selector.wanted.length > 1 || selector.wanted.some((w) => w.kind === 'pattern');
   if (missing.length > 0 || chosen.size === 0) {
-    throw sheetNotFound(sheets, selector.wanted, missing, file);
+    throw sheetNotFound(sheets, selector.wanted, missing, unmatched, file);
   }
   return {
     sheets: sheets.filter((sheet) => chosen.has(sheet)),
@@ -109,10 +113,15 @@ function stateWords(sheet: SheetInfo): string {
   return sheet.state === 'hidden' ? 'hidden' : 'very hidden';
 }
 
+/**
+ * `missing` (names, positions) and `unmatched` (patterns that match no sheet, hidden or not) go
+ * with the error, so the run can tell a sheet no workbook has (a typo) from one that some lack.
+ */
 function sheetNotFound(
   sheets: readonly SheetInfo[],
   wanted: readonly WantedSheet[],
   missing: readonly string[],
+  unmatched: readonly string[],
   file: string,
 ): XlmergeError {
   const message =
@@ -123,7 +132,7 @@ function sheetNotFound(
   return new XlmergeError(ErrorCode.SheetNotFound, message, {
     file,
     hint: `The workbook has ${sheets.length} sheet(s): ${listSheets(sheets)}${hiddenOnly ? '; a hidden sheet is read only when named exactly' : ''}`,
-    missing: missing.length > 0 ? missing : wanted.map(describeWanted),
+    missing: [...missing, ...unmatched],
     available: names(sheets),
   });
 }

@@ -1,9 +1,10 @@
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { ColumnNamer, type HeaderRules } from '../core/header.js';
 import { type FoundHeader, HeaderFinder, type NumberedRow } from '../core/header-row.js';
+import type { NamesSeen } from '../core/option-mistakes.js';
 import { CsvReader } from '../csv/read/open-csv.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
-import { openInput } from '../input/open-input.js';
+import { isCsvPath, openInput } from '../input/open-input.js';
 import { selectSheets } from '../input/select-sheets.js';
 import type { Settings } from '../options.js';
 import { ColumnUnion } from '../reduce/column-union.js';
@@ -21,14 +22,29 @@ import type {
 /** A file's facts before the report's column union is known. */
 export type FileFacts = Omit<InspectedFile, 'hasColumns'>;
 
+/** What the file showed of the names the options ask for, for the run's own checks. */
+export interface NamesInFile {
+  /** Key columns its read sheets lack, and their columns; `null` when no header was read. */
+  readonly keys: NamesSeen | null;
+  /** For a workbook: the listed sheets it lacks and the sheets it has; `null` otherwise. */
+  readonly sheets: NamesSeen | null;
+  /** Old names of `rename` that renamed a column here. */
+  readonly renamesUsed: readonly string[];
+}
+
 /**
  * Reads one workbook the way the merge would (same sheets, same header, same column names, same
  * blank-row rule) and says what it holds. A file that cannot be read becomes an `unreadable`
  * problem, never an exception, so one bad file does not hide the others; only cancellation
  * (`ABORTED`) is thrown.
  */
-export async function inspectFile(input: InputFile, settings: Settings): Promise<FileFacts> {
+export async function inspectFile(
+  input: InputFile,
+  settings: Settings,
+): Promise<{ facts: FileFacts; names: NamesInFile }> {
   const sheets: WorkbookSheet[] = [];
+  let sheetNames: NamesSeen | null = null;
+  const renamesUsed = new Set<string>();
   const read: InspectedSheet[] = [];
   const problems: InspectProblem[] = [];
   const hiddenSheets: string[] = [];
@@ -43,12 +59,22 @@ export async function inspectFile(input: InputFile, settings: Settings): Promise
     });
     for (const sheet of reader.sheets) sheets.push({ name: sheet.name, state: sheet.state });
     const selected = selectSheets(reader.sheets, reader.format, settings.sheet, input.display);
+    if (reader.format !== 'csv') sheetNames = { missing: [], available: [] };
     hiddenSheets.push(...selected.hiddenPassedOver);
     for (const info of selected.sheets) {
-      read.push(await inspectSheet(reader, info, settings));
+      const sheet = await inspectSheet(reader, info, settings);
+      read.push(sheet.inspected);
+      for (const used of sheet.renamesUsed) renamesUsed.add(used);
     }
   } catch (error) {
     if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) throw error;
+    if (
+      error instanceof XlmergeError &&
+      error.code === ErrorCode.SheetNotFound &&
+      !isCsvPath(input.path)
+    ) {
+      sheetNames = { missing: error.missing ?? [], available: error.available ?? [] };
+    }
     problems.push(unreadable(error, input.display));
   } finally {
     // After reading: the encoding is known once the first non-ASCII byte was seen.
@@ -71,7 +97,19 @@ export async function inspectFile(input: InputFile, settings: Settings): Promise
   }
   const union = new ColumnUnion(0, { match: settings.matchHeaders, selected: null });
   for (const sheet of read) union.add(sheet.columns.map((name, source) => ({ source, name })));
-  return {
+  const withHeader = read.filter((sheet) => sheet.headerRow !== null);
+  const names: NamesInFile = {
+    keys:
+      withHeader.length === 0
+        ? null
+        : {
+            missing: [...new Set(withHeader.flatMap((sheet) => sheet.missingKeyColumns))],
+            available: union.dataNames,
+          },
+    sheets: sheetNames,
+    renamesUsed: [...renamesUsed],
+  };
+  const facts: FileFacts = {
     file: input.display,
     path: input.path,
     sheets,
@@ -82,6 +120,7 @@ export async function inspectFile(input: InputFile, settings: Settings): Promise
     problems,
     ...(csv === undefined ? {} : { csv }),
   };
+  return { facts, names };
 }
 
 function csvFacts(reader: CsvReader): CsvFacts {
@@ -98,13 +137,16 @@ async function inspectSheet(
   reader: WorkbookReader,
   info: SheetInfo,
   settings: Settings,
-): Promise<InspectedSheet> {
+): Promise<{ inspected: InspectedSheet; renamesUsed: readonly string[] }> {
   const counter = new SheetCounter(settings);
   const options = settings.signal === undefined ? {} : { signal: settings.signal };
   for await (const batch of reader.readRows(info, options)) {
     for (const row of batch) counter.add(row);
   }
-  return counter.result(info.name, settings.headerRow);
+  return {
+    inspected: counter.result(info.name, settings.headerRow),
+    renamesUsed: counter.renamesUsed(),
+  };
 }
 
 /** A sheet with nothing at or below its header row. */
@@ -168,6 +210,10 @@ class SheetCounter {
       columns: (this.#namer?.columns() ?? []).map((column) => column.name),
       missingKeyColumns: this.#missingKeyColumns,
     };
+  }
+
+  renamesUsed(): string[] {
+    return this.#namer?.renamesUsed() ?? [];
   }
 
   #addData(row: NumberedRow): void {

@@ -1,7 +1,7 @@
 import type { HeaderChoice } from '../core/header-row.js';
 import type { CsvEncoding } from '../csv/read/text-decoder.js';
 import type { ErrorCode } from '../errors.js';
-import type { IgnoredFile } from '../summary.js';
+import type { IgnoredFile, RunWarning } from '../summary.js';
 
 /** What {@link inspect} found: what a merge with the same options would see, file by file. */
 export interface InspectReport {
@@ -14,10 +14,28 @@ export interface InspectReport {
   readonly columns: readonly string[];
   /** The key columns checked (`dedupe`); `'all'`: every column; `null`: no dedupe. */
   readonly keyColumns: readonly string[] | 'all' | null;
-  /** Files the scan passed over, such as lock files or the output itself. */
+  /** Everything in the input folders that would not be read, with the reason. */
   readonly ignored: readonly IgnoredFile[];
-  /** True when no file has a problem. */
+  /**
+   * What would stop the merge as a whole: the output (or duplicates report, or cache folder) is
+   * an input, a key column or a sheet that no file has (a typo).
+   */
+  readonly runProblems: readonly RunProblem[];
+  /** What the merge would warn of and go on: a rename no file needs. */
+  readonly warnings: readonly RunWarning[];
+  /** True when nothing would stop the merge: no run problem, and no file with a problem. */
   readonly ok: boolean;
+}
+
+/** A problem of the run as a whole, not of one file. */
+export interface RunProblem {
+  /**
+   * `outputIsInput`: the merge would refuse to write over an input (`OUTPUT_IS_INPUT`);
+   * `keyColumnsInNoFile`, `sheetsInNoFile`: a name in `dedupe` or `sheet` that no file has.
+   */
+  readonly kind: 'outputIsInput' | 'keyColumnsInNoFile' | 'sheetsInNoFile';
+  /** In words, with the closest names the files have. */
+  readonly description: string;
 }
 
 /** One input workbook. */

@@ -62,6 +62,35 @@ export async function checkOutput(
   return { output: output.target, duplicatesReport: report?.target ?? null };
 }
 
+/**
+ * What {@link checkOutput} would refuse as `OUTPUT_IS_INPUT` (the output, the duplicates report
+ * or the cache folder is, or holds, an input), or `null`: for `inspect`, which writes nothing
+ * but says whether the merge would run.
+ */
+export async function outputAmongInputs(
+  settings: Settings,
+  inputs: readonly InputFile[],
+): Promise<XlmergeError | null> {
+  const written: Target[] = [];
+  const asked = [
+    [settings.output, 'output'],
+    [settings.duplicatesReport, 'duplicatesReport'],
+  ] as const;
+  for (const [file, option] of asked) {
+    if (file === null) continue;
+    const target = await followLinks(file, option).catch(() => file);
+    written.push({ asked: file, target, stat: await statOrNull(target), option });
+  }
+  const cache = settings.cache === null ? null : await statOrNull(settings.cache);
+  try {
+    await checkNotInputs(written, cache, settings, inputs);
+    return null;
+  } catch (error) {
+    if (error instanceof XlmergeError && error.code === ErrorCode.OutputIsInput) return error;
+    throw error;
+  }
+}
+
 /** A file the run writes, as checked. */
 interface Target {
   /** The path asked for (absolute). */

@@ -1,6 +1,15 @@
 import { planSurvivors, splitIndexes } from '../core/dedupe.js';
+import {
+  didYouMean,
+  keyColumnsInNoFile,
+  type NamesSeen,
+  type OptionMistake,
+  sheetsInNoFile,
+} from '../core/option-mistakes.js';
 import { KeySet, keyCount, unpackKeys } from '../core/packed-keys.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
+import { isCsvPath } from '../input/open-input.js';
+import { describeWanted } from '../input/select-sheets.js';
 import type { Progress, Settings } from '../options.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import type { FileSummary, SkippedFile } from '../summary.js';
@@ -28,6 +37,8 @@ export interface ReduceReport {
   readonly union: ColumnUnion;
   readonly files: FileSummary[];
   readonly skipped: SkippedFile[];
+  /** The old names of `rename` that renamed a column in some merged file. */
+  readonly renamesUsed: Set<string>;
   /** The results that came from the parse cache (`cache`), for `FileSummary.cached`. */
   readonly fromCache: WeakSet<FileResult>;
 }
@@ -62,6 +73,9 @@ export async function* reduceFiles(
   report: ReduceReport,
 ): AsyncGenerator<ReducedSheet> {
   const failures: XlmergeError[] = [];
+  /** Every file's error, failed or skipped, for the run-level check of the options. */
+  const errors: XlmergeError[] = [];
+  const names = new NamesFound();
   const progress = { filesDone: 0, rowsRead: 0, duplicates: 0 };
   const window = settings.keep === 'first' ? settings.jobs * 2 : files.length;
   const delivered: { file: InputFile; result: FileResult }[] = [];
@@ -71,9 +85,13 @@ export async function* reduceFiles(
   for await (const outcome of parseInOrder(files, parse, window, settings.signal)) {
     progress.filesDone += 1;
     if ('error' in outcome) {
+      errors.push(outcome.error);
+      names.addFailed(outcome.file, outcome.error);
       if (settings.skipErrors) report.skipped.push(toSkipped(outcome));
       else failures.push(outcome.error);
     } else {
+      names.addMerged(outcome.file, outcome.result);
+      for (const used of outcome.result.renamesUsed) report.renamesUsed.add(used);
       inflated += outcome.result.inflatedBytes;
       if (inflated > settings.limits.maxRunBytes) throw runTooLarge(outcome.file, settings);
       progress.rowsRead += outcome.result.rowsRead;
@@ -91,6 +109,9 @@ export async function* reduceFiles(
     reportProgress(settings, { filesTotal: files.length, ...progress });
   }
 
+  // A key column or sheet that no file has is a typo: one usage error, not a failure per file.
+  const mistake = errors.length === 0 ? null : names.mistake(settings, errors);
+  if (mistake !== null) throw mistake;
   if (failures.length > 0) throw filesFailed(failures);
   if (settings.keep === 'first') {
     checkSelectedColumns(report.union, settings);
@@ -112,6 +133,63 @@ export async function* reduceFiles(
     yield* emitFile(file, result, survivors, report, settings);
   }
   checkSelectedColumns(report.union, settings);
+}
+
+/**
+ * What the files showed of the key columns and sheets the options ask for: for each file whose
+ * header was read, the key columns it lacks and the columns it has; for each workbook whose
+ * sheets were listed, the sheets it lacks and the ones it has. A merged file lacks nothing.
+ */
+class NamesFound {
+  readonly #keys: NamesSeen[] = [];
+  readonly #sheets: NamesSeen[] = [];
+
+  addMerged(file: InputFile, result: FileResult): void {
+    const columns = result.sheets.flatMap((sheet) => sheet.columns.map((column) => column.name));
+    this.#keys.push({ missing: [], available: columns });
+    if (!isCsvPath(file.path)) this.#sheets.push({ missing: [], available: [] });
+  }
+
+  addFailed(file: InputFile, error: XlmergeError): void {
+    const seen = { missing: error.missing ?? [], available: error.available ?? [] };
+    if (error.code === ErrorCode.MissingKeyColumn) this.#keys.push(seen);
+    if (error.code === ErrorCode.SheetNotFound && !isCsvPath(file.path)) this.#sheets.push(seen);
+  }
+
+  /**
+   * The usage error for key columns or sheets that no file has, with the files that failed for
+   * other reasons as its failures; `null` when each is in some file.
+   */
+  mistake(settings: Settings, errors: readonly XlmergeError[]): XlmergeError | null {
+    const { keyColumns, sheet } = settings;
+    const found: [string, OptionMistake | null][] = [
+      [
+        'dedupe',
+        Array.isArray(keyColumns)
+          ? keyColumnsInNoFile(keyColumns, this.#keys, settings.matchHeaders)
+          : null,
+      ],
+      [
+        'sheet',
+        sheet.kind === 'pick'
+          ? sheetsInNoFile(sheet.wanted.map(describeWanted), this.#sheets)
+          : null,
+      ],
+    ];
+    const [option, mistake] = found.find(([, mistake]) => mistake !== null) ?? [];
+    if (option === undefined || mistake == null) return null;
+    const explained: ErrorCode =
+      option === 'dedupe' ? ErrorCode.MissingKeyColumn : ErrorCode.SheetNotFound;
+    const others = errors.filter((error) => error.code !== explained);
+    return new XlmergeError(
+      ErrorCode.InvalidOption,
+      `Invalid option ${option}: ${mistake.message}`,
+      {
+        hint: mistake.hint,
+        ...(others.length > 0 ? { failures: others } : {}),
+      },
+    );
+  }
 }
 
 /**
@@ -147,7 +225,7 @@ function checkSelectedColumns(union: ColumnUnion, settings: Settings): void {
       : '';
   throw new XlmergeError(
     ErrorCode.InvalidOption,
-    `Invalid option columns: no input file has ${which} ${quoted(unseen)}`,
+    `Invalid option columns: no input file has ${which} ${quoted(unseen)}${didYouMean(unseen, existing)}`,
     {
       hint: `The files have the columns ${quoted(existing) || '(none)'}${compared}`,
     },

@@ -218,6 +218,7 @@ class FileParser {
     return {
       sheets: results,
       hiddenSheets: this.selected.hiddenPassedOver,
+      renamesUsed: [...new Set(this.sheets.flatMap((sheet) => sheet.renamesUsed()))],
       rowsRead: this.sheets.reduce((sum, sheet) => sum + sheet.rowsRead, 0),
       blankRows: this.blankRows,
       duplicatesInFile: this.duplicates,
@@ -306,6 +307,11 @@ class SheetParser {
 
   get hasHeader(): boolean {
     return this.#namer !== null;
+  }
+
+  /** The old names of `rename` that renamed a column of this sheet. */
+  renamesUsed(): string[] {
+    return this.#namer?.renamesUsed() ?? [];
   }
 
   /** Rows are held to decide whether the first is a title line (see `HeaderFinder`). */
@@ -582,11 +588,10 @@ class SheetParser {
     const wanted = this.#task.keyColumns;
     if (wanted === 'all') this.#keyColumns = this.#allKeyColumns(namer);
     else if (wanted !== null) {
-      this.#keyIndexes = wanted.map((name) => {
-        const index = namer.indexOf(name);
-        if (index === undefined) throw this.#missingKeyColumn(name, namer);
-        return index;
-      });
+      const indexes = wanted.map((name) => namer.indexOf(name));
+      const missing = wanted.filter((_, i) => indexes[i] === undefined);
+      if (missing.length > 0) throw this.#missingKeyColumns(missing, namer);
+      this.#keyIndexes = indexes as number[];
     }
   }
 
@@ -659,13 +664,24 @@ class SheetParser {
     return letters;
   }
 
-  #missingKeyColumn(name: string, namer: ColumnNamer): XlmergeError {
-    const names = namer.columns().map((column) => `"${column.name}"`);
-    return new XlmergeError(ErrorCode.MissingKeyColumn, `The key column "${name}" is missing`, {
+  /**
+   * Every key column the header lacks, at once; the sheet's columns go with them, so that the
+   * run can tell a key column that no file has (a typo) from one that some files lack.
+   */
+  #missingKeyColumns(missing: readonly string[], namer: ColumnNamer): XlmergeError {
+    const columns = namer.columns().map((column) => column.name);
+    const quoted = missing.map((name) => `"${name}"`).join(', ');
+    const message =
+      missing.length === 1
+        ? `The key column ${quoted} is missing`
+        : `The key columns ${quoted} are missing`;
+    return new XlmergeError(ErrorCode.MissingKeyColumn, message, {
       file: this.#task.display,
       sheet: this.info.name,
-      column: name,
-      hint: `The sheet's columns are: ${names.join(', ') || '(none)'}`,
+      ...(missing.length === 1 ? { column: missing[0] as string } : {}),
+      hint: `The sheet's columns are: ${columns.map((name) => `"${name}"`).join(', ') || '(none)'}`,
+      missing,
+      available: columns,
     });
   }
 }

@@ -131,6 +131,8 @@ export interface FileResult {
   readonly sheets: readonly SheetResult[];
   /** Hidden sheets the `sheet` selection passed over (see `SelectedSheets.hiddenPassedOver`). */
   readonly hiddenSheets: readonly string[];
+  /** The old names of `rename` (as the options spell them) that renamed a column here. */
+  readonly renamesUsed: readonly string[];
   /** Data rows read in all sheets (blank rows not counted). */
   readonly rowsRead: number;
   /** Blank rows inside the data, left out. */

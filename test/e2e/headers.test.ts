@@ -275,7 +275,7 @@ describe('columns', () => {
     const { error, entries } = await failure(CRM, { columns: ['Name', 'Phone', 'Email'] });
     expect(error.code).toBe(ErrorCode.InvalidOption);
     expect(error.message).toBe(
-      'Invalid option columns: no input file has the columns "Phone", "Email"',
+      'Invalid option columns: no input file has the columns "Phone", "Email"; did you mean "email"?',
     );
     expect(error.hint).toBe(
       'The files have the columns "Name", "Cust ID", "E-mail", "customer_id", "email", "City" (names are compared exactly; `matchHeaders: \'loose\'` ignores case, spaces and punctuation)',

@@ -132,6 +132,8 @@ describe('xlmerge inspect', () => {
       columns: ['id', 'a very long column name indeed'],
       keyColumns: null,
       ignored: [],
+      runProblems: [],
+      warnings: [],
       ok: true,
     });
     const table = await xlmerge(dir, 'inspect', 'a.xlsx');

@@ -177,8 +177,10 @@ describe('sheets', () => {
 
   it('fails a file that lacks a named sheet, or where no visible sheet matches', async () => {
     const dir = await workbook();
+    // A second workbook that has Q4, so that the first one's lack of it is its own problem.
+    await writeWorkbook(path.join(dir, 'b.xlsx'), [{ name: 'Q4', rows: [['id'], [4]] }]);
     const failure = async (sheet: string | string[]) => {
-      const error = await merge({ inputs: [path.join(dir, 'a.xlsx')], sheet, cwd: dir }).catch(
+      const error = await merge({ inputs: [dir], sheet, cwd: dir }).catch(
         (e: { failures?: { code: string; describe(): string }[] }) => e,
       );
       return (error as { failures?: { code: string; describe(): string }[] }).failures?.map((f) => [
@@ -186,16 +188,21 @@ describe('sheets', () => {
         f.describe(),
       ]);
     };
-    expect(await failure(['Q1', 'Q4'])).toEqual([
+    expect(await failure(['Q4'])).toEqual([
       [
         'SHEET_NOT_FOUND',
         'a.xlsx: There is no sheet "Q4". The workbook has 5 sheet(s): "Lookup" (hidden), "Q1", "Q2", "Q3 draft" (very hidden), "Totals"',
       ],
     ]);
+    // A pattern that matches only hidden sheets is no typo: each workbook says why.
     expect(await failure('Look*')).toEqual([
       [
         'SHEET_NOT_FOUND',
         'a.xlsx: No visible sheet matches "Look*". The workbook has 5 sheet(s): "Lookup" (hidden), "Q1", "Q2", "Q3 draft" (very hidden), "Totals"; a hidden sheet is read only when named exactly',
+      ],
+      [
+        'SHEET_NOT_FOUND',
+        'b.xlsx: No visible sheet matches "Look*". The workbook has 1 sheet(s): "Q4"',
       ],
     ]);
   });

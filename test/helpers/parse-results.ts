@@ -50,6 +50,7 @@ export function sampleResult(
   const withValues = render === 'values' || reportDuplicates;
   return {
     hiddenSheets: ['Lookup'],
+    renamesUsed: [],
     sheets: [
       {
         name: 'Orders',

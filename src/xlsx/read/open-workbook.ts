@@ -347,15 +347,5 @@ function withContext(
   if (error.file !== undefined && error.sheet !== undefined && error.part !== undefined) {
     return error;
   }
-  const copy = new XlmergeError(error.code, error.message, {
-    file: error.file ?? where.file,
-    sheet: error.sheet ?? where.sheet,
-    part: error.part ?? where.part,
-    ...(error.row === undefined ? {} : { row: error.row }),
-    ...(error.column === undefined ? {} : { column: error.column }),
-    ...(error.hint === undefined ? {} : { hint: error.hint }),
-    ...(error.cause === undefined ? {} : { cause: error.cause }),
-  });
-  if (error.stack !== undefined) copy.stack = error.stack;
-  return copy;
+  return error.withContext(where);
 }
