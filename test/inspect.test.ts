@@ -73,12 +73,12 @@ describe('inspect', () => {
         {
           file: '2024',
           kind: 'folder',
-          reason: 'a subfolder: add `recursive: true` to read subfolders',
+          reason: 'a subfolder; `recursive: true` reads subfolders',
         },
         {
           file: 'EXPECTED.md',
           kind: 'other',
-          reason: 'not a file xlmerge reads (*.xlsx, *.xlsm, *.csv)',
+          reason: 'only *.xlsx, *.xlsm and *.csv files are read',
         },
         { file: '~$north.xlsx', kind: 'lock', reason: 'a lock file of an open workbook' },
       ],

@@ -39,7 +39,14 @@ export function ignoredReason(
   return {
     kind: 'other',
     reason: custom
-      ? `not matched by \`pattern\` (${patterns.join(', ')})`
-      : `not a file xlmerge reads (${defaultPatterns.join(', ')})`,
+      ? `not matched by \`pattern\` ${patterns.join(', ')}`
+      : `only ${listed(defaultPatterns)} files are read`,
   };
+}
+
+/** `*.xlsx, *.xlsm and *.csv`. */
+function listed(patterns: readonly string[]): string {
+  return patterns.length < 2
+    ? patterns.join('')
+    : `${patterns.slice(0, -1).join(', ')} and ${patterns.at(-1)}`;
 }

@@ -188,7 +188,7 @@ async function scanFolder(input: string, folder: string, settings: Settings): Pr
       if (relative === cacheName) continue;
       // A pattern such as "2024/*.xlsx" reads into a subfolder: that folder is not passed over.
       if (matched.some((file) => file.startsWith(`${relative}/`))) continue;
-      note(relative, 'folder', 'a subfolder: add `recursive: true` to read subfolders');
+      note(relative, 'folder', 'a subfolder; `recursive: true` reads subfolders');
     }
   }
   return { files, ignored };

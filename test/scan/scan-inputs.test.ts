@@ -43,9 +43,9 @@ describe('scanInputs', () => {
       ],
       ignored: [
         'data/notes.tsv: unsupported: a tab-separated text file (.tsv): only .csv files are read as delimited text',
-        'data/notes.txt: other: not a file xlmerge reads (*.xlsx, *.xlsm, *.csv)',
+        'data/notes.txt: other: only *.xlsx, *.xlsm and *.csv files are read',
         'data/old.xls: unsupported: an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx',
-        'data/sub: folder: a subfolder: add `recursive: true` to read subfolders',
+        'data/sub: folder: a subfolder; `recursive: true` reads subfolders',
         'data/~$a.xlsx: lock: a lock file of an open workbook',
         'data/~$notes.csv: lock: a lock file of an open workbook',
       ],
@@ -69,24 +69,24 @@ describe('scanInputs', () => {
     expect(await scan(cwd, ['d'])).toEqual({
       files: [['d/new.xlsx', 'new.xlsx']],
       ignored: [
-        'd/2024: folder: a subfolder: add `recursive: true` to read subfolders',
+        'd/2024: folder: a subfolder; `recursive: true` reads subfolders',
         'd/big.xlsb: unsupported: an Excel binary workbook (.xlsb), which xlmerge does not read: save it as .xlsx',
         'd/data.ods: unsupported: an OpenDocument spreadsheet (.ods), which xlmerge does not read: save it as .xlsx',
         'd/mac.numbers: unsupported: an Apple Numbers file, which xlmerge does not read: export it as .xlsx',
         'd/old.xls: unsupported: an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx',
         'd/plan.xltx: unsupported: an Excel template (.xltx), not read from folders: name the file to read it',
-        'd/report.pdf: other: not a file xlmerge reads (*.xlsx, *.xlsm, *.csv)',
+        'd/report.pdf: other: only *.xlsx, *.xlsm and *.csv files are read',
       ],
     });
     // With recursive: the subfolder's files instead of the subfolder; with a pattern, its words.
     expect((await scan(cwd, ['d'], { recursive: true, pattern: '*.xlsx' })).ignored).toEqual([
-      'd/2024/notes.docx: other: not matched by `pattern` (*.xlsx)',
+      'd/2024/notes.docx: other: not matched by `pattern` *.xlsx',
       'd/big.xlsb: unsupported: an Excel binary workbook (.xlsb), which xlmerge does not read: save it as .xlsx',
       'd/data.ods: unsupported: an OpenDocument spreadsheet (.ods), which xlmerge does not read: save it as .xlsx',
       'd/mac.numbers: unsupported: an Apple Numbers file, which xlmerge does not read: export it as .xlsx',
       'd/old.xls: unsupported: an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx',
       'd/plan.xltx: unsupported: an Excel template (.xltx), not read from folders: name the file to read it',
-      'd/report.pdf: other: not matched by `pattern` (*.xlsx)',
+      'd/report.pdf: other: not matched by `pattern` *.xlsx',
     ]);
     // A pattern that reaches into a subfolder does not pass it over.
     expect(await scan(cwd, ['d'], { pattern: ['2024/*.xlsx'] })).toMatchObject({
@@ -110,7 +110,7 @@ describe('scanInputs', () => {
     await writeFiles(cwd, { 'd/old.xls': '', 'd/notes.txt': '' });
     await expect(scan(cwd, ['d'])).rejects.toMatchObject({
       code: ErrorCode.NoInputs,
-      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add `recursive: true` for subfolders). Not read: d/notes.txt (not a file xlmerge reads (*.xlsx, *.xlsm, *.csv)); d/old.xls (an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx)',
+      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add `recursive: true` for subfolders). Not read: d/notes.txt (only *.xlsx, *.xlsm and *.csv files are read); d/old.xls (an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx)',
     });
   });
 
@@ -173,7 +173,7 @@ describe('scanInputs', () => {
     await expect(scan(cwd, ['empty'])).rejects.toMatchObject({
       code: ErrorCode.NoInputs,
       message: 'No workbooks found in "empty"',
-      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add `recursive: true` for subfolders). Not read: empty/readme.txt (not a file xlmerge reads (*.xlsx, *.xlsm, *.csv))',
+      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add `recursive: true` for subfolders). Not read: empty/readme.txt (only *.xlsx, *.xlsm and *.csv files are read)',
     });
     await expect(scan(cwd, ['empty/*.xlsx'])).rejects.toMatchObject({
       code: ErrorCode.NoInputs,
