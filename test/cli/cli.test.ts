@@ -116,6 +116,28 @@ describe('runCli on a terminal', () => {
     );
   });
 
+  it('says which rows it read as a title, which hidden sheets it passed over, and its warnings', async () => {
+    const out = await makeTempDir();
+    const exports = path.resolve('fixtures/exports');
+    const stderr = fakeStream(true);
+    const code = await runCli(
+      [exports, '-o', path.join(out, 'out.xlsx'), '--rename', 'plna=Plan', '--no-progress'],
+      { stdout: fakeStream(true), stderr },
+    );
+    expect(code).toBe(ExitCode.Ok);
+    // Paths as run from the repository (vitest's working folder).
+    const file = (name: string) => `fixtures/exports/${name}`;
+    expect(stderr.text().split('\n').slice(-7)).toEqual([
+      `  ${file('gnumeric-title.xlsx')}: sheet "gnumeric-title.csv": header on row 3, below row 1 read as a title (narrower than the header); --header-row chooses another`,
+      `  ${file('libreoffice-title.xlsx')}: sheet "libreoffice-title": header on row 3, below row 1 read as a title (narrower than the header); --header-row chooses another`,
+      `  ${file('openpyxl-title-hidden.xlsx')}: sheet "Report": header on row 4, below rows 1, 2 read as a title (narrower than the header); --header-row chooses another`,
+      `  ${file('openpyxl-title-hidden.xlsx')}: hidden sheet "Lookup" passed over; name a hidden sheet with --sheet to read it`,
+      '  warning: --rename: no file has a column "plna" to rename to "Plan"; did you mean "plan"?',
+      `  ignored ${file('make-exports.py')} (only *.xlsx, *.xlsm and *.csv files are read)`,
+      '',
+    ]);
+  });
+
   it('prints nothing with --quiet, even on a terminal', async () => {
     const dir = await inputs();
     const stdout = fakeStream(true);
