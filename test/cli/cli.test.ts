@@ -4,24 +4,11 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, runCli } from '../../dist/cli/cli.js';
+import { fakeStream } from '../helpers/streams.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { writeTable } from '../helpers/workbooks.js';
-
-/** A stream that records what is written and says it is (or is not) a terminal. */
-function fakeStream(isTTY: boolean): NodeJS.WriteStream & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      chunks.push(String(chunk));
-      callback();
-    },
-  }) as unknown as NodeJS.WriteStream & { text: () => string };
-  Object.assign(stream, { isTTY, columns: 100, text: () => chunks.join('') });
-  return stream;
-}
 
 async function inputs(): Promise<string> {
   const dir = await makeTempDir();

@@ -2,7 +2,6 @@
  * argv → library options, without running anything: every option of both commands given
  * twice, lists that accumulate, numbers read as text, and the usage errors for the rest.
  */
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, runCli } from '../../dist/cli/cli.js';
 import { readCommandLine } from '../../dist/cli/command-line.js';
@@ -13,12 +12,10 @@ import {
   MERGE_COMMAND,
 } from '../../dist/cli/option-table.js';
 import type { MergeOptions } from '../../dist/options.js';
+import { fakeStream } from '../helpers/streams.js';
 
-/**
- * `--sheet` given several times: a list. The library's `sheet` is being widened to take one in
- * parallel; until then its type is a single sheet, hence the cast.
- */
-const sheets = (...names: string[]) => names as unknown as MergeOptions['sheet'];
+/** `--sheet` given several times: the library's `sheet` as a list. */
+const sheets = (...names: string[]): MergeOptions['sheet'] => names;
 
 const DISPLAY: Display = { json: false, quiet: false, progress: undefined, verbose: false };
 
@@ -40,19 +37,6 @@ function reading(expected: Expected) {
       show: undefined,
     },
   };
-}
-
-/** A stream that keeps what is written. */
-function fakeStream(): NodeJS.WriteStream & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      chunks.push(String(chunk));
-      callback();
-    },
-  }) as unknown as NodeJS.WriteStream & { text: () => string };
-  Object.assign(stream, { isTTY: false, columns: 100, text: () => chunks.join('') });
-  return stream;
 }
 
 /**
