@@ -53,7 +53,8 @@ export function columnLetters(index: number): string {
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const NEEDS_ESCAPE = /[&<>\u0000-\u0008\u000B-\u001F\uD800-\uDFFF\uFFFE\uFFFF]|_x[0-9A-Fa-f]{4}_/;
-const ESCAPE_LIKE = /^_x[0-9A-Fa-f]{4}_/;
+/** `_xHHHH`, which a following `_` makes an escape. */
+const ESCAPE_LIKE = /^_x[0-9A-Fa-f]{4}$/;
 
 /** How {@link XmlBytes.xmlText} treats an ASCII character: copied, a line feed, or the general path. */
 const ASCII_PLAIN = 0;
@@ -98,7 +99,7 @@ export function escapeXmlText(text: string): string {
       if (code === 9 || code === 10) continue;
       replacement = hexEscape(code);
     } else if (code === 95) {
-      if (!ESCAPE_LIKE.test(text.slice(i, i + 7))) continue;
+      if (!startsEscapeLike(text, i)) continue;
       replacement = '_x005F_';
     } else if (code >= 0xd800 && code <= 0xdbff) {
       const next = text.charCodeAt(i + 1);
@@ -114,6 +115,25 @@ export function escapeXmlText(text: string): string {
     last = i + 1;
   }
   return out + text.slice(last);
+}
+
+/**
+ * Whether the `_` at `at` would start what a reader decodes as an `_xHHHH_` escape: `_xHHHH`
+ * followed by `_`, or by a character that is itself written as an escape, which starts with
+ * `_` (`_xDffD` then U+0001 is written `_xDffD_x0001_`, where `_xDffD_` would read as U+DFFD).
+ */
+function startsEscapeLike(text: string, at: number): boolean {
+  if (!ESCAPE_LIKE.test(text.slice(at, at + 6))) return false;
+  const next = text.charCodeAt(at + 6);
+  if (next === 95) return true;
+  if (next < 32) return next !== 9 && next !== 10 && next !== 13;
+  if (next === 0xfffe || next === 0xffff) return true;
+  if (next >= 0xdc00 && next <= 0xdfff) return true;
+  if (next >= 0xd800 && next <= 0xdbff) {
+    const after = text.charCodeAt(at + 7);
+    return !(after >= 0xdc00 && after <= 0xdfff);
+  }
+  return false;
 }
 
 /** Writes the decimal digits of a whole number (0 to 2^53) to `out` at `at`; returns the end. */

@@ -82,6 +82,21 @@ describe('escapeXmlText', () => {
     expect(escapeXmlText('__x0041__')).toBe('__x005F_x0041__');
   });
 
+  it("escapes an underscore that the next character's escape would close into an escape", () => {
+    // `_xDffD` then U+0001: written `_xDffD_x0001_` it would read back as U+DFFD, "x0001_".
+    for (const [text, written] of [
+      ['_xDffD\u0001', '_x005F_xDffD_x0001_'],
+      ['_x0041\uFFFF', '_x005F_x0041_xFFFF_'],
+      ['_x0041\uDC00', '_x005F_x0041_xDC00_'],
+      ['_x0041\uD83D\uDE00', '_x0041\uD83D\uDE00'],
+      ['_x0041\t', '_x0041\t'],
+      ['_x0041\r', '_x0041&#13;'],
+    ]) {
+      expect(escapeXmlText(text as string)).toBe(written);
+      expect(decodeAsExcel(escapeXmlText(text as string))).toBe(text);
+    }
+  });
+
   it('round-trips any text through an ECMA-376 reader', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
