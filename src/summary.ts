@@ -71,9 +71,20 @@ export interface IgnoredFile {
    * `lock`: a lock file of an open workbook; `unsupported`: a spreadsheet xlmerge does not read
    * (`.xls`, `.ods`, `.xlsb`, `.numbers`, …) or does not read from folders (a template);
    * `other`: any other file the patterns do not take; `folder`: a subfolder, read only with
-   * `recursive`; `cache`: the cache folder (`cache`).
+   * `recursive`; `cache`: the cache folder (`cache`); `notAFile`: a FIFO, socket, device, a
+   * symbolic link to nothing, or a name that is not valid UTF-8; `link`: a link to a folder
+   * that is read already (a loop), not followed; `duplicate`: a file read already through
+   * another path (a link, a hard link, a second input), read once.
    */
-  readonly kind: 'lock' | 'unsupported' | 'other' | 'folder' | 'cache';
+  readonly kind:
+    | 'lock'
+    | 'unsupported'
+    | 'other'
+    | 'folder'
+    | 'cache'
+    | 'notAFile'
+    | 'link'
+    | 'duplicate';
   /** The reason in words. */
   readonly reason: string;
 }

@@ -1,13 +1,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type FastGlob from 'fast-glob';
-import { ErrorCode, XlmergeError } from '../errors.js';
+import type Picomatch from 'picomatch';
+import { ErrorCode, throwIfAborted, XlmergeError } from '../errors.js';
+import { notAFile } from '../io/open-file.js';
 import { DEFAULT_PATTERNS, type Settings } from '../options.js';
 import { requireCjs } from '../require-cjs.js';
 import type { IgnoredFile } from '../summary.js';
 import { ignoredReason } from './ignored-reason.js';
+import { walkFolder } from './walk-folder.js';
 
-const fg = requireCjs('fast-glob') as typeof FastGlob;
+const picomatch = requireCjs('picomatch') as typeof Picomatch;
 
 /** One workbook to merge. */
 export interface InputFile {
@@ -27,54 +29,95 @@ export interface ScanResult {
   /**
    * Everything in an input folder that is not read, each with the reason: lock files, files of
    * other types (spreadsheets xlmerge does not read among them), subfolders without
-   * `recursive`, the cache folder. Dot files are left out without a word.
+   * `recursive`, the cache folder, FIFOs and other non-files, links to folders read already,
+   * and files reached twice. Dot files are left out without a word.
    */
   readonly ignored: readonly IgnoredFile[];
 }
 
+/** Characters that make an input a glob pattern when no file or folder has its name. */
 const GLOB_CHARS = /[*?[\]{}()!]/;
+/** Inputs looked at (`stat`) at once. */
+const CONCURRENT_STATS = 64;
 
 /**
  * Finds the workbooks named by `settings.inputs`: directories (their files matching
  * `settings.patterns`, in subfolders with `recursive`), files, and glob patterns. Lock files
  * (`~$x.xlsx`, `.~lock.x#`) and dot files are left out, and everything else in an input folder
- * that is not read is listed in `ignored`. The same file reached twice is merged once.
+ * that is not read is listed in `ignored`. Each real file (device and inode) is read once,
+ * however many paths reach it; each real folder is walked once, so links that loop end.
  *
  * The output is not left out here: a run whose output is one of these files is refused
  * (`checkOutput`), since replacing it would destroy an input.
  */
 export async function scanInputs(settings: Settings): Promise<ScanResult> {
-  const found = new Map<string, InputFile>();
   const ignored = new Map<string, IgnoredFile>();
-
-  // Inputs are looked up concurrently but added in the order given, so which spelling of a file
+  const note = (file: string, entry: IgnoredFile) => {
+    if (!ignored.has(file)) ignored.set(file, entry);
+  };
+  // Inputs are looked up concurrently but taken in the order given, so which path of a file
   // reached twice wins (its display path and Source label) never depends on timing.
   const perInput = await Promise.all(settings.inputs.map((input) => scanInput(input, settings)));
+  throwIfAborted(settings.signal);
+  const candidates: InputFile[] = [];
   for (const result of perInput) {
+    for (const entry of result.ignored) note(entry.path, entry.ignored);
     for (const file of result.files) {
-      if (found.has(file.path) || ignored.has(file.path)) continue;
       if (isLockFile(path.basename(file.path))) {
-        ignored.set(file.path, {
+        note(file.path, {
           file: file.display,
           kind: 'lock',
           reason: 'a lock file of an open workbook',
         });
-      } else found.set(file.path, file);
+      } else candidates.push(file);
     }
   }
-  for (const result of perInput) {
-    for (const entry of result.ignored) {
-      if (!found.has(entry.path) && !ignored.has(entry.path))
-        ignored.set(entry.path, entry.ignored);
-    }
-  }
-
-  const ignoredList = [...ignored.values()].sort((a, b) => compareCodePoints(a.file, b.file));
-  if (found.size === 0) throw noInputs(settings, ignoredList);
+  const found = await onePerRealFile(candidates, settings, note);
+  const read = new Set(found.map((file) => file.path));
+  const ignoredList = [...ignored.entries()]
+    .filter(([file]) => !read.has(file))
+    .map(([, entry]) => entry)
+    .sort((a, b) => compareCodePoints(a.file, b.file));
+  if (found.length === 0) throw noInputs(settings, ignoredList);
   return {
-    files: [...found.values()].sort((a, b) => compareCodePoints(a.path, b.path)),
+    files: [...found].sort((a, b) => compareCodePoints(a.path, b.path)),
     ignored: ignoredList,
   };
+}
+
+/**
+ * The candidates with each real file once: the first path that reaches it (in input order,
+ * then walk order) is kept, the others are noted as `duplicate`.
+ */
+async function onePerRealFile(
+  candidates: readonly InputFile[],
+  settings: Settings,
+  note: (file: string, entry: IgnoredFile) => void,
+): Promise<InputFile[]> {
+  const byIdentity = new Map<string, InputFile>();
+  const kept: InputFile[] = [];
+  for (let start = 0; start < candidates.length; start += CONCURRENT_STATS) {
+    throwIfAborted(settings.signal);
+    const batch = candidates.slice(start, start + CONCURRENT_STATS);
+    const stats = await Promise.all(batch.map((file) => fs.stat(file.path).catch(() => null)));
+    for (const [index, file] of batch.entries()) {
+      const stat = stats[index] ?? null;
+      // Gone since it was listed: its reader says so, in its words.
+      const identity = stat === null ? `path:${file.path}` : `${stat.dev}:${stat.ino}`;
+      const first = byIdentity.get(identity);
+      if (first === undefined) {
+        byIdentity.set(identity, file);
+        kept.push(file);
+      } else if (first.path !== file.path) {
+        note(file.path, {
+          file: file.display,
+          kind: 'duplicate',
+          reason: `the same file as ${first.display} (reached by two paths): read once`,
+        });
+      }
+    }
+  }
+  return kept;
 }
 
 /** What one input named: the files to read, and what its folder holds besides. */
@@ -100,29 +143,36 @@ async function scanInput(input: string, settings: Settings): Promise<InputScan> 
       ignored: [],
     };
   }
-  if (GLOB_CHARS.test(input)) {
-    const matches = await fg(toPosix(input), {
-      cwd: settings.cwd,
-      absolute: true,
-      onlyFiles: true,
-      dot: false,
-      caseSensitiveMatch: false,
-    });
-    const files = matches.sort(compareCodePoints).map((match) => {
-      const file = path.resolve(match);
-      return {
-        path: file,
-        display: displayPath(file, settings.cwd),
-        source: path.basename(file),
-        input,
-      };
-    });
-    return { files, ignored: [] };
-  }
+  if (stat !== null) throw notAFile(stat, input);
+  if (GLOB_CHARS.test(input)) return scanGlob(input, settings);
   throw new XlmergeError(ErrorCode.InputNotFound, 'No such file or folder', {
     file: input,
-    hint: 'Check the path; to match several files use a folder or a glob such as "data/*.xlsx"',
+    hint: input.includes('\uFFFD')
+      ? 'The name holds a character that is not valid UTF-8 (shown as �); rename the file or folder, or give the folder that holds it'
+      : 'Check the path; to match several files use a folder or a glob such as "data/*.xlsx"',
   });
+}
+
+/** A glob's files: the folder before its first pattern character, walked as the glob needs. */
+async function scanGlob(input: string, settings: Settings): Promise<InputScan> {
+  const { base, glob } = picomatch.scan(toPosix(input));
+  const root = path.resolve(settings.cwd, base === '' ? '.' : base);
+  const stat = await fs.stat(root).catch(() => null);
+  if (!stat?.isDirectory()) return { files: [], ignored: [] };
+  const walk = await walkFolder(root, {
+    recursive: glob.includes('/'),
+    signal: settings.signal,
+  });
+  const matches = picomatch(glob, { nocase: true, dot: false });
+  const files = walk.files
+    .filter((file) => matches(file.relative))
+    .map((file) => ({
+      path: file.path,
+      display: displayPath(file.path, settings.cwd),
+      source: path.basename(file.path),
+      input,
+    }));
+  return { files, ignored: [] };
 }
 
 /**
@@ -135,67 +185,67 @@ async function scanFolder(input: string, folder: string, settings: Settings): Pr
   const patterns = settings.patterns.map((pattern) =>
     recursive && !pattern.includes('/') ? `**/${pattern}` : pattern,
   );
-  const cache = settings.cache === null ? null : path.relative(folder, settings.cache);
+  const cache = settings.cache === null ? null : toPosix(path.relative(folder, settings.cache));
   const cacheInside =
     cache !== null && cache !== '' && !cache.startsWith('..') && !path.isAbsolute(cache);
-  const skip = cacheInside ? [`${toPosix(cache)}/**`] : [];
-  const options = {
-    cwd: folder,
-    dot: false,
-    caseSensitiveMatch: false,
-    followSymbolicLinks: true,
-    suppressErrors: true,
-    ignore: skip,
-  };
-  // The cache folder's own files are one line, not one each; but an input in it is still
-  // found, so that the run is refused (the cache writes and removes files there).
-  const [matched, every, folders] = await Promise.all([
-    fg(patterns, { ...options, ignore: [], onlyFiles: true }),
-    fg(recursive ? '**/*' : '*', { ...options, onlyFiles: true }),
-    fg(recursive ? '**/*' : '*', { ...options, onlyDirectories: true }),
-  ]);
-  const files = matched.map((relative) => {
-    const file = path.join(folder, relative);
-    return {
-      path: file,
-      display: displayPath(file, settings.cwd),
-      source: toPosix(relative),
-      input,
-    };
+  const walk = await walkFolder(folder, {
+    // A pattern such as "2024/*.xlsx" reads into a subfolder without `recursive`.
+    recursive: recursive || settings.patterns.some((pattern) => pattern.includes('/')),
+    signal: settings.signal,
   });
-  const read = new Set(matched);
+  /** In the cache folder: its own files are one line, not one each. */
+  const inCache = (relative: string) => cacheInside && relative.startsWith(`${cache}/`);
+  const matches = picomatch(patterns, { nocase: true, dot: false });
   const ignored: { path: string; ignored: IgnoredFile }[] = [];
   const note = (relative: string, kind: IgnoredFile['kind'], reason: string) => {
     const file = path.join(folder, relative);
     ignored.push({ path: file, ignored: { file: displayPath(file, settings.cwd), kind, reason } });
   };
-  for (const relative of every) {
-    if (read.has(relative)) continue;
-    const name = path.posix.basename(relative);
-    if (isLockFile(name)) note(relative, 'lock', 'a lock file of an open workbook');
+  /** Without `recursive`, only the folder's own entries are listed. */
+  const listed = (relative: string) => recursive || !relative.includes('/');
+  const files: InputFile[] = [];
+  for (const file of walk.files) {
+    if (matches(file.relative)) {
+      files.push({
+        path: file.path,
+        display: displayPath(file.path, settings.cwd),
+        source: file.relative,
+        input,
+      });
+      continue;
+    }
+    if (!listed(file.relative) || inCache(file.relative)) continue;
+    const name = path.posix.basename(file.relative);
+    if (isLockFile(name)) note(file.relative, 'lock', 'a lock file of an open workbook');
     else {
       const { kind, reason } = ignoredReason(name, settings.patterns, DEFAULT_PATTERNS);
-      note(relative, kind, reason);
+      note(file.relative, kind, reason);
     }
   }
-  const cacheName = cacheInside ? toPosix(cache) : null;
-  const cacheListed = recursive || (cacheName !== null && !cacheName.includes('/'));
-  if (cacheName !== null && cacheListed && (await isFolder(settings.cache as string))) {
-    note(cacheName, 'cache', 'the cache folder (`cache`)');
+  for (const entry of walk.passedOver) {
+    if (listed(entry.relative) && !inCache(entry.relative)) {
+      note(entry.relative, entry.kind, entry.reason);
+    }
+  }
+  for (const relative of walk.folders) {
+    if (cacheInside && relative === cache) {
+      note(relative, 'cache', 'the cache folder (`cache`)');
+    } else if (listed(relative) && !inCache(relative)) {
+      note(relative, 'folder', 'a subfolder; `recursive: true` reads subfolders');
+    }
+  }
+  if (cacheInside && recursive && walk.descended.includes(cache)) {
+    note(cache, 'cache', 'the cache folder (`cache`)');
   }
   if (!recursive) {
-    for (const relative of folders) {
-      if (relative === cacheName) continue;
-      // A pattern such as "2024/*.xlsx" reads into a subfolder: that folder is not passed over.
-      if (matched.some((file) => file.startsWith(`${relative}/`))) continue;
+    // Subfolders read only because a pattern reaches into them: listed unless it did.
+    for (const relative of walk.descended) {
+      if (relative.includes('/')) continue;
+      if (files.some((file) => file.source.startsWith(`${relative}/`))) continue;
       note(relative, 'folder', 'a subfolder; `recursive: true` reads subfolders');
     }
   }
   return { files, ignored };
-}
-
-async function isFolder(file: string): Promise<boolean> {
-  return (await fs.stat(file).catch(() => null))?.isDirectory() === true;
 }
 
 function noInputs(settings: Settings, ignored: readonly IgnoredFile[]): XlmergeError {

@@ -46,7 +46,8 @@ async function inputs(files: Record<string, keyof typeof built>): Promise<string
   const dir = await makeTempDir();
   await fs.mkdir(path.join(dir, 'in'));
   for (const [name, kind] of Object.entries(files)) {
-    await fs.link(built[kind], path.join(dir, 'in', name));
+    // Copies, not links: hard links to one file are one input.
+    await fs.copyFile(built[kind], path.join(dir, 'in', name));
   }
   return dir;
 }

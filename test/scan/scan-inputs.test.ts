@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
@@ -186,6 +188,76 @@ describe('scanInputs', () => {
     const other = await makeTempDir();
     await writeFiles(other, { 'a.xlsx': '' });
     expect((await scan(cwd, [other])).files).toEqual([[path.join(other, 'a.xlsx'), 'a.xlsx']]);
+  });
+});
+
+describe('scanInputs and links', () => {
+  it('reads each real file once, however many paths reach it, and says which paths it passed over', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'd/a.xlsx': '', 'd/sub/b.xlsx': '' });
+    await fs.symlink('..', path.join(cwd, 'd', 'sub', 'up'));
+    await fs.symlink('.', path.join(cwd, 'd', 'loop1'));
+    await fs.symlink('.', path.join(cwd, 'd', 'loop2'));
+    await fs.link(path.join(cwd, 'd', 'a.xlsx'), path.join(cwd, 'd', 'hard.xlsx'));
+    await fs.symlink('a.xlsx', path.join(cwd, 'd', 'soft.xlsx'));
+    expect(
+      await scan(cwd, ['d', 'd/sub/b.xlsx', 'd/sub/up/sub/b.xlsx'], { recursive: true }),
+    ).toEqual({
+      files: [
+        ['d/a.xlsx', 'a.xlsx'],
+        ['d/sub/b.xlsx', 'sub/b.xlsx'],
+      ],
+      ignored: [
+        'd/hard.xlsx: duplicate: the same file as d/a.xlsx (reached by two paths): read once',
+        'd/loop1: link: a link to a folder that is read already (through another path): not read again',
+        'd/loop2: link: a link to a folder that is read already (through another path): not read again',
+        'd/soft.xlsx: duplicate: the same file as d/a.xlsx (reached by two paths): read once',
+        'd/sub/up: link: a link to a folder that is read already (through another path): not read again',
+        'd/sub/up/sub/b.xlsx: duplicate: the same file as d/sub/b.xlsx (reached by two paths): read once',
+      ],
+    });
+  });
+
+  it('ends a glob over folders whose links loop', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'd/a.xlsx': '', 'd/sub/b.xlsx': '' });
+    await fs.symlink('..', path.join(cwd, 'd', 'sub', 'up'));
+    await fs.symlink('.', path.join(cwd, 'd', 'loop'));
+    expect((await scan(cwd, ['d/**/*.xlsx'])).files).toEqual([
+      ['d/a.xlsx', 'a.xlsx'],
+      ['d/sub/b.xlsx', 'b.xlsx'],
+    ]);
+  });
+
+  it('names a FIFO or device given as an input for what it is, and lists one in a folder', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'd/a.xlsx': '' });
+    execFileSync('mkfifo', [path.join(cwd, 'd', 'pipe.xlsx')]);
+    await expect(scan(cwd, ['d/pipe.xlsx'])).rejects.toMatchObject({
+      code: ErrorCode.NotAFile,
+      file: 'd/pipe.xlsx',
+      message: 'The path is a FIFO (named pipe), not a file; xlmerge reads only regular files',
+    });
+    await expect(scan(cwd, ['/dev/null'])).rejects.toMatchObject({
+      code: ErrorCode.NotAFile,
+      message: 'The path is a character device, not a file; xlmerge reads only regular files',
+    });
+    expect(await scan(cwd, ['d'])).toEqual({
+      files: [['d/a.xlsx', 'a.xlsx']],
+      ignored: ['d/pipe.xlsx: notAFile: a FIFO (named pipe), not a file'],
+    });
+  });
+
+  it('stops when cancelled', async () => {
+    const cwd = await makeTempDir();
+    await writeFiles(cwd, { 'd/a.xlsx': '' });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      scanInputs(
+        normalizeOptions({ inputs: ['d'], cwd, recursive: true, signal: controller.signal }),
+      ),
+    ).rejects.toMatchObject({ code: ErrorCode.Aborted });
   });
 });
 
