@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { runCli } from '../dist/cli/cli.js';
+import { endProcess, runCli } from '../dist/cli/cli.js';
 
-process.exitCode = await runCli();
+endProcess(await runCli());

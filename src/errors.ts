@@ -9,6 +9,8 @@ export const ErrorCode = {
   NoInputs: 'NO_INPUTS',
   /** An input path does not exist or cannot be read. */
   InputNotFound: 'INPUT_NOT_FOUND',
+  /** The input path is a FIFO, socket, device or folder where a file was expected. */
+  NotAFile: 'NOT_A_FILE',
   /** The file is 0 bytes long. */
   EmptyFile: 'EMPTY_FILE',
   /** The file is not a zip archive (for example a CSV or text file renamed .xlsx). */
@@ -195,4 +197,11 @@ const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && CODES.has(value);
+}
+
+/** Ends a run that was cancelled through `signal`: `ABORTED`, the abort reason as its cause. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new XlmergeError(ErrorCode.Aborted, 'The merge was cancelled', { cause: signal.reason });
+  }
 }

@@ -4,14 +4,13 @@ import {
   renamesInNoFile,
   sheetsInNoFile,
 } from './core/option-mistakes.js';
-import type { XlmergeError } from './errors.js';
+import { throwIfAborted, type XlmergeError } from './errors.js';
 import { describeWanted } from './input/select-sheets.js';
 import { type FileFacts, inspectFile, type NamesInFile } from './inspect/inspect-file.js';
 import type { InspectedFile, InspectReport, RunProblem } from './inspect/report.js';
 import { type MergeOptions, normalizeOptions, type Settings } from './options.js';
 import { outputAmongInputs } from './output/check-output.js';
 import { ColumnUnion } from './reduce/column-union.js';
-import { throwIfAborted } from './reduce/parse-in-order.js';
 import { scanInputs } from './scan/scan-inputs.js';
 import type { RunWarning } from './summary.js';
 

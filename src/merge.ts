@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import { ParseCache } from './cache/parse-cache.js';
 import type { CellValue } from './core/cell.js';
 import { renamesInNoFile } from './core/option-mistakes.js';
-import { ErrorCode, XlmergeError } from './errors.js';
+import { ErrorCode, throwIfAborted, XlmergeError } from './errors.js';
+import { placeFiles, removeStaleTempFiles } from './io/temp-files.js';
 import { type MergeOptions, normalizeOptions, type Settings } from './options.js';
 import { checkOutput } from './output/check-output.js';
 import {
@@ -15,7 +15,6 @@ import {
 import { createReportFile, writeDuplicatesReport } from './output/report-file.js';
 import { ColumnUnion } from './reduce/column-union.js';
 import { DuplicatesCollector } from './reduce/duplicates-report.js';
-import { throwIfAborted } from './reduce/parse-in-order.js';
 import {
   finishFileSummaries,
   type ReducedSheet,
@@ -55,6 +54,9 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   // would write over an input or an existing file.
   const targets = await checkOutput(settings, scan.files);
   throwIfAborted(settings.signal);
+  // Temp files that earlier runs on this machine left when they were killed.
+  await removeStaleTempFiles(targets.output);
+  if (targets.duplicatesReport !== null) await removeStaleTempFiles(targets.duplicatesReport);
   const cache = await openCache(settings);
   const report = newReport(settings, cache);
   const output = createMergeOutput(settings, targets.output, report, cache);
@@ -75,18 +77,14 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
     if (duplicates !== null && reportFile !== null) {
       await writeDuplicatesReport(reportFile, duplicates, header.names, settings);
     }
+    const finished = [await output.finish()];
+    if (reportFile !== null) finished.push(await reportFile.finish());
     throwIfAborted(settings.signal);
-    // The report first: if the output then fails, the new report is taken back, so a failed
-    // run never leaves one file of the pair replaced.
-    await reportFile?.commit();
-    try {
-      await output.commit();
-    } catch (error) {
-      if (targets.duplicatesReport !== null) {
-        await fs.rm(targets.duplicatesReport, { force: true });
-      }
-      throw error;
-    }
+    // Both files or neither: a failed run never leaves a new report beside an old output (or
+    // the other way round), and never takes away the previous ones.
+    await placeFiles(finished, settings.force);
+    await output.abort();
+    await reportFile?.abort();
     return summarize(
       settings,
       report,

@@ -7,9 +7,10 @@
  * workbook writer compressed them, reused when the same rows land at the same place again.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, XlmergeError } from '../errors.js';
+import { openRegularFile } from '../io/open-file.js';
 import type { FileResult, ParseTask } from '../worker/protocol.js';
 import type { CompressedSegment } from '../xlsx/write/segmented-body.js';
 import { decodeEntry, encodeEntry } from './cache-entry.js';
@@ -264,8 +265,17 @@ export class ParseCache {
  */
 export async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: HASH_CHUNK })) {
-    hash.update(chunk as Buffer);
+  // Opened as the readers open inputs: a FIFO in a file's place fails instead of blocking.
+  const { handle } = await openRegularFile(file, file);
+  try {
+    for await (const chunk of handle.createReadStream({
+      highWaterMark: HASH_CHUNK,
+      autoClose: false,
+    })) {
+      hash.update(chunk as Buffer);
+    }
+  } finally {
+    await handle.close();
   }
   return hash.digest('hex');
 }

@@ -1,5 +1,6 @@
 /** Process plumbing shared by the merge and inspect commands. */
 import { ErrorCode, XlmergeError } from '../errors.js';
+import { printable } from './printable.js';
 
 /**
  * Usage errors as both commands print them: each problem on a line of its own, then where to
@@ -10,21 +11,28 @@ export function writeUsageErrors(
   program: string,
   problems: readonly string[],
 ): void {
-  for (const problem of problems) stderr.write(`${program}: ${problem}\n`);
+  for (const problem of problems) stderr.write(`${printable(`${program}: ${problem}`)}\n`);
   stderr.write(`Run "${program} --help" for usage.\n`);
 }
 
-/** Exit codes for a run stopped by a signal. */
-export const SignalExit = { SIGINT: 130, SIGTERM: 143 } as const;
+/**
+ * Exit codes for a run stopped by a signal: 128 + the signal's number, as a shell reports a
+ * process the signal killed.
+ */
+export const SignalExit = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 } as const;
+
+/** The signals that stop a run cleanly: its temp files are removed, nothing is written. */
+const STOP_SIGNALS = Object.keys(SignalExit) as (keyof typeof SignalExit)[];
 
 /**
- * Turns Ctrl-C and SIGTERM into an abort of the run for as long as it lasts. `on`, not `once`:
- * a second Ctrl-C while the run cleans up must not kill the process with the default handler
- * and leave temporary files behind, so repeats are ignored.
+ * Turns Ctrl-C, SIGTERM, SIGHUP (the terminal closed) and SIGQUIT into an abort of the run for
+ * as long as it lasts, so the run removes its temp files instead of dying with them. `on`, not
+ * `once`: a second Ctrl-C while the run cleans up must not kill the process with the default
+ * handler and leave temporary files behind, so repeats are ignored.
  */
 export function interruptible(): {
   readonly signal: AbortSignal;
-  /** 130 or 143, by the signal that stopped the run. */
+  /** 129, 130, 131 or 143, by the signal that stopped the run. */
   exitCode(): number;
   dispose(): void;
 } {
@@ -32,17 +40,23 @@ export function interruptible(): {
   let code: number = SignalExit.SIGINT;
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
-    code = signal === 'SIGTERM' ? SignalExit.SIGTERM : SignalExit.SIGINT;
+    code = SignalExit[signal as keyof typeof SignalExit] ?? SignalExit.SIGINT;
     controller.abort(signal);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Windows has no SIGHUP or SIGQUIT to listen for: listening is refused there.
+  const listened = STOP_SIGNALS.filter((signal) => {
+    try {
+      process.on(signal, onSignal);
+      return true;
+    } catch {
+      return false;
+    }
+  });
   return {
     signal: controller.signal,
     exitCode: () => code,
     dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const signal of listened) process.off(signal, onSignal);
     },
   };
 }

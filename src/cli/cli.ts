@@ -12,6 +12,8 @@ import { readCommandLine } from './command-line.js';
 import { describeOptions, printedBy } from './help.js';
 import { runInspectCli } from './inspect-command.js';
 import { MERGE_COMMAND } from './option-table.js';
+import { afterStdoutError, guardStream, writeText } from './output-streams.js';
+import { printable } from './printable.js';
 import { createProgressBar } from './progress.js';
 import { asFlags, formatError, formatSummary, toJsonText } from './report.js';
 
@@ -22,7 +24,10 @@ export const ExitCode = {
   Usage: 2,
   /** The output was written, but some files were skipped (`--skip-errors`). */
   PartialSuccess: 3,
+  /** Stopped by SIGHUP (the terminal closed), Ctrl-C, SIGQUIT or SIGTERM. */
+  HungUp: SignalExit.SIGHUP,
   Interrupted: SignalExit.SIGINT,
+  Quit: SignalExit.SIGQUIT,
   Terminated: SignalExit.SIGTERM,
 } as const;
 
@@ -36,9 +41,18 @@ export async function runCli(
   argv: readonly string[] = hideBin(process.argv),
   streams: Streams = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
+  const stdout = guardStream(streams.stdout);
+  guardStream(streams.stderr);
   // `inspect` has an option table of its own, so merge-only options are usage errors there. A
   // file or folder literally named "inspect" is merged as "./inspect".
-  if (argv[0] === 'inspect') return runInspectCli(argv, streams);
+  const inspecting = argv[0] === 'inspect';
+  const code = inspecting ? await runInspectCli(argv, streams) : await runMerge(argv, streams);
+  const program = inspecting ? 'xlmerge inspect' : 'xlmerge';
+  return afterStdoutError(stdout.error(), code, streams.stderr, program);
+}
+
+/** The merge command. */
+async function runMerge(argv: readonly string[], streams: Streams): Promise<number> {
   const reading = readCommandLine(MERGE_COMMAND, argv);
   if ('usage' in reading) {
     writeUsageErrors(streams.stderr, MERGE_COMMAND.program, reading.usage);
@@ -46,7 +60,7 @@ export async function runCli(
   }
   if ('show' in reading) {
     const parser = helpParser(Math.min(100, streams.stderr.columns ?? 100));
-    streams.stdout.write(`${await printedBy(parser, [`--${reading.show}`])}\n`);
+    await writeText(streams.stdout, `${await printedBy(parser, [`--${reading.show}`])}\n`);
     return ExitCode.Ok;
   }
   const { options, display } = reading.commandLine;
@@ -65,19 +79,19 @@ export async function runCli(
     });
     bar?.stop();
     const showSummary = !quiet && streams.stderr.isTTY === true;
-    if (json) streams.stdout.write(`${toJsonText({ ok: true, ...summary })}\n`);
+    if (json) await writeText(streams.stdout, `${toJsonText({ ok: true, ...summary })}\n`);
     else if (showSummary) streams.stderr.write(formatSummary(summary, process.cwd()));
     else if (!display.quiet) {
       // Warnings are news even on a pipe, as skipped files are.
       for (const warning of summary.warnings) {
-        streams.stderr.write(`xlmerge: warning: ${asFlags(warning.message)}\n`);
+        streams.stderr.write(`${printable(`xlmerge: warning: ${asFlags(warning.message)}`)}\n`);
       }
     }
     if (summary.skipped.length > 0) {
       // Skipped files are news even on a pipe: say which, unless the summary or JSON did.
       if (!json && !showSummary) {
         for (const skipped of summary.skipped) {
-          streams.stderr.write(`xlmerge: skipped ${asFlags(skipped.reason)}\n`);
+          streams.stderr.write(`${printable(`xlmerge: skipped ${asFlags(skipped.reason)}`)}\n`);
         }
       }
       return ExitCode.PartialSuccess;
@@ -89,7 +103,7 @@ export async function runCli(
       streams.stderr.write('xlmerge: cancelled; no output was written\n');
       return interrupt.exitCode();
     }
-    if (json) streams.stdout.write(`${toJsonText(toJsonError(error))}\n`);
+    if (json) await writeText(streams.stdout, `${toJsonText(toJsonError(error))}\n`);
     streams.stderr.write(formatError(error, verbose));
     return error instanceof XlmergeError && error.code === ErrorCode.InvalidOption
       ? ExitCode.Usage
@@ -123,9 +137,10 @@ function helpParser(width: number): Argv {
     .example("$0 ./in --pattern '*.xlsx' --sheet 'Q*'", 'Only the sheets named Q… of .xlsx files')
     .epilog(
       'Options marked (repeatable) add up when repeated; any other option given twice is an error.\n' +
-        'Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 130/143 interrupted.',
+        'Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 129-143 stopped.',
     )
     .wrap(width);
 }
 
+export { endProcess } from './end-process.js';
 export type { MergeSummary };

@@ -10,6 +10,7 @@ import { readCommandLine } from './command-line.js';
 import { describeOptions, printedBy } from './help.js';
 import { formatInspectReport } from './inspect-table.js';
 import { INSPECT_COMMAND } from './option-table.js';
+import { writeText } from './output-streams.js';
 import { formatError, toJsonText } from './report.js';
 
 /** Exit codes of `xlmerge inspect`. */
@@ -19,7 +20,10 @@ export const InspectExitCode = {
   /** Some file has a problem (unreadable, missing key column, empty), or the inputs failed. */
   Problems: 1,
   Usage: 2,
+  /** Stopped by SIGHUP (the terminal closed), Ctrl-C, SIGQUIT or SIGTERM. */
+  HungUp: SignalExit.SIGHUP,
   Interrupted: SignalExit.SIGINT,
+  Quit: SignalExit.SIGQUIT,
   Terminated: SignalExit.SIGTERM,
 } as const;
 
@@ -41,7 +45,7 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
   }
   if ('show' in reading) {
     const parser = helpParser(Math.min(100, streams.stderr.columns ?? 100));
-    streams.stdout.write(`${await printedBy(parser, ['inspect', '--help'])}\n`);
+    await writeText(streams.stdout, `${await printedBy(parser, ['inspect', '--help'])}\n`);
     return InspectExitCode.Ok;
   }
   const { options, display } = reading.commandLine;
@@ -49,14 +53,14 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
   const interrupt = interruptible();
   try {
     const report = await inspect({ ...options, signal: interrupt.signal });
-    streams.stdout.write(json ? `${toJsonText(report)}\n` : formatInspectReport(report));
+    await writeText(streams.stdout, json ? `${toJsonText(report)}\n` : formatInspectReport(report));
     return report.ok ? InspectExitCode.Ok : InspectExitCode.Problems;
   } catch (error) {
     if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) {
       streams.stderr.write('xlmerge inspect: cancelled\n');
       return interrupt.exitCode();
     }
-    if (json) streams.stdout.write(`${toJsonText(toJsonError(error))}\n`);
+    if (json) await writeText(streams.stdout, `${toJsonText(toJsonError(error))}\n`);
     streams.stderr.write(formatError(error, verbose));
     return error instanceof XlmergeError && error.code === ErrorCode.InvalidOption
       ? InspectExitCode.Usage

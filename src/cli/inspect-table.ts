@@ -1,4 +1,5 @@
 import type { CsvFacts, InspectedFile, InspectProblem, InspectReport } from '../inspect/report.js';
+import { printable, printableLines } from './printable.js';
 import { asFlags, describeHiddenSheets, describeTitleLines, formatIgnored } from './report.js';
 
 /** Column names in the matrix are cut to this many characters (the full names are listed above it). */
@@ -72,7 +73,7 @@ export function formatInspectReport(report: InspectReport): string {
         ? 'No problems found.'
         : `${plural(bad, 'file')} with problems: the merge would fail.`,
   );
-  return `${lines.join('\n')}\n`;
+  return `${printableLines(lines)}\n`;
 }
 
 /** One row per read sheet; a file with no sheet read gets one row of dashes. */
@@ -164,7 +165,8 @@ function formatTable(
   rows: readonly (readonly string[])[],
   right: readonly number[],
 ): string[] {
-  const all = [header, ...rows];
+  // Escaped before they are measured, so a name with control characters keeps its column.
+  const all = [header, ...rows].map((row) => row.map(printable));
   const widths = header.map((_, column) =>
     Math.max(...all.map((row) => [...(row[column] ?? '')].length)),
   );

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { XlmergeError } from '../errors.js';
 import type { IgnoredFile, MergeSummary } from '../summary.js';
+import { printable, printableJson, printableLines } from './printable.js';
 
 /** The end-of-run report a person reads in the terminal. */
 export function formatSummary(summary: MergeSummary, cwd: string): string {
@@ -125,15 +126,15 @@ export function formatIgnored(ignored: readonly IgnoredFile[]): string[] {
 export function formatError(error: unknown, verbose: boolean): string {
   if (!(error instanceof XlmergeError)) {
     const text = error instanceof Error ? (verbose ? error.stack : error.message) : String(error);
-    return `xlmerge: unexpected error: ${text}\n`;
+    return `${printableLines(`xlmerge: unexpected error: ${text}`.split('\n'))}\n`;
   }
   const lines = [`xlmerge: ${asFlags(error.describe())}`];
   for (const failure of error.failures ?? []) {
     lines.push(`  ${asFlags(failure.describe())} [${failure.code}]`);
-    if (verbose && failure.stack !== undefined) lines.push(indent(failure.stack));
+    if (verbose && failure.stack !== undefined) lines.push(...indent(failure.stack));
   }
-  if (verbose && error.stack !== undefined) lines.push(indent(error.stack));
-  return `${lines.join('\n')}\n`;
+  if (verbose && error.stack !== undefined) lines.push(...indent(error.stack));
+  return `${printableLines(lines)}\n`;
 }
 
 /** Columns of the per-file table holding numbers, which are aligned to the right. */
@@ -141,7 +142,8 @@ const NUMERIC_COLUMNS = new Set([1, 2, 3, 4, 5]);
 
 /** Columns padded to their widest cell; numbers to the right. */
 function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const all = [header, ...rows];
+  // Escaped before they are measured, so a name with control characters keeps its column.
+  const all = [header, ...rows].map((row) => row.map(printable));
   const widths = header.map((_, column) =>
     Math.max(...all.map((row) => [...(row[column] ?? '')].length)),
   );
@@ -203,19 +205,19 @@ const WORDS_FIELDS = new Set(['reason', 'message', 'hint', 'description']);
 
 /** `value` as the `--json` output prints it: options in the words named by their flags. */
 export function toJsonText(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (key, field: unknown) =>
-      WORDS_FIELDS.has(key) && typeof field === 'string' ? asFlags(field) : field,
-    2,
+  return printableJson(
+    JSON.stringify(
+      value,
+      (key, field: unknown) =>
+        WORDS_FIELDS.has(key) && typeof field === 'string' ? asFlags(field) : field,
+      2,
+    ),
   );
 }
 
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `    ${line}`)
-    .join('\n');
+/** A stack trace's lines, indented. */
+function indent(text: string): string[] {
+  return text.split('\n').map((line) => `    ${line}`);
 }
 
 function relative(file: string, cwd: string): string {

@@ -1,4 +1,4 @@
-import { ErrorCode, XlmergeError } from '../../errors.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
 
 /** What the user can do about common file system errors, by `errno` code. */
 const HINTS: Readonly<Record<string, string>> = {

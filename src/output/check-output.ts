@@ -6,6 +6,7 @@
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, XlmergeError } from '../errors.js';
+import { describeNonFile } from '../io/open-file.js';
 import type { Settings } from '../options.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 
@@ -107,11 +108,14 @@ interface Target {
 async function checkTarget(asked: string, force: boolean, option: string): Promise<Target> {
   const target = await followLinks(asked, option);
   const stat = await statOrNull(target);
-  if (stat?.isDirectory()) {
-    throw new XlmergeError(ErrorCode.InvalidOption, 'The output path is a folder', {
-      file: asked,
-      hint: `Give \`${option}\` a file name, such as merged.xlsx`,
-    });
+  if (stat !== null && !stat.isFile()) {
+    // `force` replaces files only: never a folder, a FIFO or a device (`-o /dev/null` as root
+    // would replace the system's /dev/null).
+    throw new XlmergeError(
+      ErrorCode.InvalidOption,
+      `The output path is ${describeNonFile(stat)}, not a file; xlmerge writes and replaces only files`,
+      { file: asked, hint: `Give \`${option}\` a file name, such as merged.xlsx` },
+    );
   }
   const exists = stat !== null || (await fs.lstat(asked).catch(() => null)) !== null;
   if (exists && !force) {

@@ -7,6 +7,7 @@ import type { ParseCache } from '../cache/parse-cache.js';
 import { writeCsvRows } from '../csv/write/csv-rows.js';
 import { createCsvWriter } from '../csv/write/csv-writer.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
+import type { FinishedFile } from '../io/temp-files.js';
 import type { OverflowMode, Settings } from '../options.js';
 import { placeRow } from '../reduce/place-row.js';
 import {
@@ -53,9 +54,15 @@ export interface MergeOutput {
   write(reduced: ReducedSheet): Promise<void>;
   /** Ends the output under the final header; returns the output's sheets. */
   end(header: { names: string[]; widths: number[] }): Promise<string[]>;
-  /** Puts the output in place. */
-  commit(): Promise<void>;
-  /** Removes whatever was written; the target is untouched. */
+  /**
+   * The output's complete file under its temporary name, for the run to put in place with the
+   * duplicates report (`placeFiles`), all or none.
+   */
+  finish(): Promise<FinishedFile>;
+  /**
+   * Removes the temp files left: everything written when the run failed (the target is
+   * untouched), what is left once the finished file was placed.
+   */
   abort(): Promise<void>;
 }
 /**
@@ -83,7 +90,7 @@ function workbookOutput(
       }
       return names;
     },
-    commit: () => writer.commit(),
+    finish: () => writer.finish(),
     abort: () => writer.abort(),
   };
 }
@@ -97,7 +104,7 @@ function csvOutput(settings: Settings, target: string, report: ReduceReport): Me
       await writer.end(header.names);
       return [];
     },
-    commit: () => writer.commit(),
+    finish: async () => writer.finish(),
     abort: () => writer.abort(),
   };
 }

@@ -1,6 +1,8 @@
 /** The duplicates report's file (`duplicatesReport`): a one-sheet workbook or a CSV file. */
 import type { CellValue } from '../core/cell.js';
 import { type CsvWriter, createCsvWriter } from '../csv/write/csv-writer.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import type { FinishedFile } from '../io/temp-files.js';
 import type { OutputFormat, Settings } from '../options.js';
 import { DUPLICATES_COLUMNS, type DuplicatesCollector } from '../reduce/duplicates-report.js';
 import { createWorkbookWriter } from '../xlsx/write/workbook-writer.js';
@@ -12,7 +14,9 @@ export const DUPLICATES_SHEET = 'Duplicates';
 export interface ReportFile {
   /** Writes the header and the rows (each at most as wide as the header). */
   write(columns: readonly string[], rows: readonly (readonly CellValue[])[]): Promise<void>;
-  commit(): Promise<void>;
+  /** The written report under its temporary name, for the run to put in place. */
+  finish(): Promise<FinishedFile>;
+  /** Removes the temp files left (see `MergeOutput.abort`). */
   abort(): Promise<void>;
 }
 export function createReportFile(file: string, format: OutputFormat): ReportFile {
@@ -30,7 +34,11 @@ export function createReportFile(file: string, format: OutputFormat): ReportFile
         );
         await csv.end(columns);
       },
-      commit: async () => writer?.commit(),
+      async finish() {
+        if (writer === null)
+          throw new XlmergeError(ErrorCode.Internal, 'The report was not written');
+        return writer.finish();
+      },
       abort: async () => writer?.abort(),
     };
   }
@@ -45,7 +53,7 @@ export function createReportFile(file: string, format: OutputFormat): ReportFile
       );
       await sheet.end({ columns });
     },
-    commit: () => writer.commit(),
+    finish: () => writer.finish(),
     abort: () => writer.abort(),
   };
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, XlmergeError } from '../errors.js';
+import { ErrorCode, throwIfAborted, XlmergeError } from '../errors.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import type { FileResult } from '../worker/protocol.js';
 
@@ -48,10 +48,4 @@ function toXlmergeError(error: unknown, file: InputFile): XlmergeError {
     file: file.display,
     cause: error,
   });
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new XlmergeError(ErrorCode.Aborted, 'The merge was cancelled', { cause: signal.reason });
-  }
 }

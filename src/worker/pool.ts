@@ -27,6 +27,12 @@ const WORKER_SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 /** How often `close` re-checks for workers the pool started while it was being terminated. */
 const CLOSE_ROUNDS = 3;
+/**
+ * How long a forced `close` waits for workers to end. workerpool kills a worker that has not
+ * ended a second after it was asked to (its `workerTerminateTimeout`); a thread that still has
+ * not ended by this is stuck in a system call.
+ */
+const FORCED_CLOSE_MS = 2000;
 
 /**
  * Starts `jobs` worker threads. `settings.workerMemoryMb` caps each worker's heap;
@@ -83,12 +89,24 @@ export function createParsePool(
     async close(force = false) {
       closed = true;
       slots.releaseAll();
-      // A worker that died just before the pool was terminated is replaced after terminate()
-      // took its list of workers; stop those late replacements too.
-      for (let round = 0; round < CLOSE_ROUNDS; round += 1) {
-        await pool.terminate(force || round > 0);
-        if (pool.stats().totalWorkers === 0) return;
-      }
+      const terminated = (async () => {
+        // A worker that died just before the pool was terminated is replaced after terminate()
+        // took its list of workers; stop those late replacements too.
+        for (let round = 0; round < CLOSE_ROUNDS; round += 1) {
+          await pool.terminate(force || round > 0);
+          if (pool.stats().totalWorkers === 0) return;
+        }
+      })();
+      if (!force) return terminated;
+      // A worker stuck in a system call (an open() on a hung network mount) cannot be stopped
+      // until the call returns, and its thread never reports that it ended: the run does not
+      // wait for it past this (the command line then leaves the process; see bin/xlmerge.js).
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, FORCED_CLOSE_MS);
+      });
+      await Promise.race([terminated.catch(() => {}), deadline]);
+      clearTimeout(timer);
     },
   };
 }

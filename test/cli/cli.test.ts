@@ -159,7 +159,7 @@ describe('runCli on a terminal', () => {
         "  xlmerge ./in --pattern '*.xlsx' --sheet 'Q*'        Only the sheets named Q… of .xlsx files",
         '',
         'Options marked (repeatable) add up when repeated; any other option given twice is an error.',
-        'Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 130/143 interrupted.',
+        'Exit codes: 0 ok, 1 failed, 2 usage error, 3 written with skipped files, 129-143 stopped.',
         '',
       ]);
     }

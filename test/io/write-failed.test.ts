@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, XlmergeError } from '../../../src/errors.js';
-import { toWriteFailed } from '../../../src/xlsx/write/write-failed.js';
+import { ErrorCode, XlmergeError } from '../../src/errors.js';
+import { toWriteFailed } from '../../src/io/write-failed.js';
 
 function systemError(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });

@@ -3,7 +3,8 @@
  * of memory or overruns the per-file timeout fails only its own file, is replaced, and the
  * queued files still run; closing the pool settles every task at once.
  */
-import { promises as fs } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { promises as fs, constants as fsConstants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +145,50 @@ describe('createParsePool', () => {
     await pool.close();
     expect((await small).rowsRead).toBe(2);
     expect((await queued).error?.code).toBe('ABORTED');
+  });
+});
+
+describe('createParsePool and files that are not files', () => {
+  it("fails a FIFO that took a file's place at once, with NOT_A_FILE, never blocking", async () => {
+    const fifo = path.join(dir, 'swapped.xlsx');
+    execFileSync('mkfifo', [fifo]);
+    const pool = createParsePool(1, { workerMemoryMb: null, fileTimeout: null });
+    try {
+      expect(await settle(pool.parse(taskFor(fifo)))).toEqual({
+        error: {
+          code: 'NOT_A_FILE',
+          message: 'The path is a FIFO (named pipe), not a file; xlmerge reads only regular files',
+          file: 'swapped.xlsx',
+          hint: 'Give the path of a workbook or CSV file',
+        },
+      });
+    } finally {
+      await pool.close(true);
+      await fs.rm(fifo);
+    }
+  });
+
+  it('ends a file whose worker is stuck in a system call at the timeout, and closes anyway', async () => {
+    // XLMERGE_FAULT_HANG_OPEN makes every open wait on this FIFO, as on a hung network mount.
+    const hang = path.join(dir, 'hang.fifo');
+    execFileSync('mkfifo', [hang]);
+    process.env.XLMERGE_FAULT_HANG_OPEN = hang;
+    const pool = createParsePool(1, { workerMemoryMb: null, fileTimeout: 0.5 });
+    delete process.env.XLMERGE_FAULT_HANG_OPEN;
+    try {
+      const started = Date.now();
+      expect((await settle(pool.parse(taskFor(files.small)))).error?.code).toBe('TIMEOUT');
+      await pool.close(true);
+      // The stuck thread cannot be stopped; closing does not wait for it past its deadline.
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      // Let the stuck open return, so the thread ends with the test.
+      const writer = await fs
+        .open(hang, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK)
+        .catch(() => null);
+      await writer?.close();
+      await fs.rm(hang);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
-import { promises as fs } from 'node:fs';
+import type { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { openRegularFile } from '../../io/open-file.js';
 import type { ReadRowsOptions, WorkbookReader } from '../../xlsx/read/open-workbook.js';
 import { DEFAULT_READ_LIMITS, type SheetInfo, type SheetRow } from '../../xlsx/read/types.js';
 import { toTypedCell } from './cell-types.js';
@@ -47,21 +48,8 @@ const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
  */
 export async function openCsv(filePath: string, options: OpenCsvOptions = {}): Promise<CsvReader> {
   const file = options.displayPath ?? filePath;
-  let handle: fs.FileHandle;
+  const { handle, stats } = await openRegularFile(filePath, file);
   try {
-    handle = await fs.open(filePath, 'r');
-  } catch (error) {
-    throw new XlmergeError(
-      ErrorCode.InputNotFound,
-      `The file cannot be opened: ${messageOf(error)}`,
-      { file, cause: error },
-    );
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) {
-      throw new XlmergeError(ErrorCode.InputNotFound, 'The path is not a regular file', { file });
-    }
     if (stats.size === 0) {
       throw new XlmergeError(ErrorCode.EmptyFile, 'The file is empty (0 bytes)', {
         file,

@@ -1,11 +1,10 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { CellValue } from '../../core/cell.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
-import { syncFolder, tempPathBase } from '../../xlsx/write/temp-files.js';
-import { toWriteFailed } from '../../xlsx/write/write-failed.js';
+import { type FinishedFile, placeFiles, tempPathBase } from '../../io/temp-files.js';
+import { toWriteFailed } from '../../io/write-failed.js';
 import { CSV_RECORD_END, formatCsvRecord, formatCsvText, UTF8_BOM } from './csv-field.js';
 
 /** Bytes gathered before one write to the body file: few large writes beat many small ones. */
@@ -71,9 +70,17 @@ export interface CsvWriter {
    * refuses.
    */
   end(columns: readonly string[]): Promise<void>;
+  /**
+   * The file {@link end} finished, for the caller to put in place with the run's other files
+   * (`placeFiles`), then {@link abort} to remove what is left.
+   */
+  finish(): FinishedFile;
   /** Renames the finished file over the target. Throws `WRITE_FAILED` when that fails. */
   commit(): Promise<void>;
-  /** Removes all temp files; safe to call twice and after a failed commit. */
+  /**
+   * Removes the temp files left: all of them when the file is not to be written, none once its
+   * finished file was placed. Safe to call twice and after a failed commit.
+   */
   abort(): Promise<void>;
 }
 
@@ -202,20 +209,24 @@ class StreamingCsvWriter implements CsvWriter {
     this.#state = 'ended';
   }
 
-  async commit(): Promise<void> {
+  finish(): FinishedFile {
     if (this.#state !== 'ended') {
       throw new XlmergeError(
         ErrorCode.Internal,
-        `Cannot commit: the CSV writer is ${this.#state}, not ended`,
+        `Cannot finish: the CSV writer is ${this.#state}, not ended`,
       );
     }
+    return { temp: this.#filePath, target: this.#path };
+  }
+
+  async commit(): Promise<void> {
+    const file = this.finish();
     try {
-      await rename(this.#filePath, this.#path);
-      await syncFolder(path.dirname(this.#path));
+      await placeFiles([file], true);
     } catch (error) {
       this.#state = 'failed';
       await this.#removeTempFiles();
-      throw toWriteFailed(error, this.#path);
+      throw error;
     }
     this.#state = 'committed';
   }

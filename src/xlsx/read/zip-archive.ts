@@ -1,4 +1,4 @@
-import { close, fstat, open } from 'node:fs';
+import { close } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
@@ -6,6 +6,7 @@ import { crc32, createInflateRaw } from 'node:zlib';
 import type * as Yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { openRegularFd } from '../../io/open-file.js';
 import { requireCjs } from '../../require-cjs.js';
 import { checkFileSignature } from './check-file.js';
 import { guardFdSlicerReads } from './fd-slicer-guard.js';
@@ -14,7 +15,6 @@ import type { ReadLimits } from './types.js';
 const { fromFdPromise } = requireCjs('yauzl') as typeof Yauzl;
 guardFdSlicerReads();
 
-const openAsync = promisify(open);
 /**
  * Inflated bytes per chunk. zlib's default (16 KiB) means thousands of stream callbacks per
  * sheet; large chunks cut that overhead to almost nothing.
@@ -22,7 +22,6 @@ const openAsync = promisify(open);
 const INFLATE_CHUNK = 512 * 1024;
 /** Zip compression method 8: deflate. */
 const DEFLATED = 8;
-const fstatAsync = promisify(fstat);
 const closeAsync = promisify(close);
 
 /** What {@link openZipArchive} needs besides the path. */
@@ -273,25 +272,9 @@ export async function openZipArchive(
   options: ZipArchiveOptions,
 ): Promise<ZipArchive> {
   const { file } = options;
-  let fd: number;
-  try {
-    fd = await openAsync(path, 'r');
-  } catch (error) {
-    throw new XlmergeError(
-      ErrorCode.InputNotFound,
-      `The file cannot be opened: ${messageOf(error)}`,
-      {
-        file,
-        cause: error,
-      },
-    );
-  }
+  const { fd, stats } = await openRegularFd(path, file);
   let zip: ZipFile | undefined;
   try {
-    const stats = await fstatAsync(fd);
-    if (!stats.isFile()) {
-      throw new XlmergeError(ErrorCode.InputNotFound, 'The path is not a regular file', { file });
-    }
     await checkFileSignature(fd, stats.size, file);
     try {
       zip = await fromFdPromise(fd, {

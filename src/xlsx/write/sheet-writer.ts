@@ -1,5 +1,6 @@
 import type { CellValue } from '../../core/cell.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { toWriteFailed } from '../../io/write-failed.js';
 import { RowCopier } from '../../worker/row-engine/row-copier.js';
 import { computeCrc32, crc32Combine } from '../zip/crc32.js';
 import {
@@ -19,7 +20,6 @@ import {
   SegmentedBody,
 } from './segmented-body.js';
 import { StyleId } from './styles.js';
-import { toWriteFailed } from './write-failed.js';
 
 /** Data rows a sheet can hold: Excel's 1,048,576 rows less the header row. */
 export const MAX_DATA_ROWS = 1_048_575;

@@ -1,7 +1,8 @@
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { type FinishedFile, placeFiles, tempPathBase } from '../../io/temp-files.js';
+import { toWriteFailed } from '../../io/write-failed.js';
 import { computeCrc32 } from '../zip/crc32.js';
 import { createZipWriter, ZipMethod, type ZipWriter } from '../zip/zip-writer.js';
 import {
@@ -21,8 +22,6 @@ import {
   type SheetWriterHandle,
 } from './sheet-writer.js';
 import { STYLES_XML } from './styles.js';
-import { syncFolder, tempPathBase } from './temp-files.js';
-import { toWriteFailed } from './write-failed.js';
 
 export { toSheetName } from './sheet-name.js';
 export type { SheetHeader, SheetWriter } from './sheet-writer.js';
@@ -46,15 +45,22 @@ export interface WorkbookWriter {
   addSheet(name: string): SheetWriter;
   /**
    * Ends nothing itself: every sheet must have been ended. Assembles the zip to a temp file
-   * beside `path`, fsyncs, renames over `path`, removes body temp files. Throws `WRITE_FAILED`
-   * (with the original error as `cause`) when the disk refuses, after removing the temp files.
+   * beside `path` and fsyncs it; returns that file, for the caller to put in place with the
+   * run's other files (`placeFiles`), then {@link abort} to remove the body temp files. Throws
+   * `WRITE_FAILED` (with the original error as `cause`) when the disk refuses, after removing
+   * the temp files.
    */
+  finish(): Promise<FinishedFile>;
+  /** {@link finish}, then renames over `path` and removes the body temp files. */
   commit(): Promise<void>;
-  /** Removes all temp files; safe to call twice and after a failed commit. */
+  /**
+   * Removes the temp files left: all of them when the workbook is not to be written, the body
+   * parts once its finished file was placed. Safe to call twice and after a failed commit.
+   */
   abort(): Promise<void>;
 }
 
-type State = 'open' | 'committing' | 'committed' | 'failed' | 'aborted';
+type State = 'open' | 'finishing' | 'finished' | 'committed' | 'failed' | 'aborted';
 
 /** Starts writing a workbook to `options.path`. Creates nothing until the first sheet. */
 export function createWorkbookWriter(options: WorkbookWriterOptions): WorkbookWriter {
@@ -90,8 +96,8 @@ class StreamingWorkbookWriter implements WorkbookWriter {
     return sheet;
   }
 
-  async commit(): Promise<void> {
-    this.#checkOpen('commit');
+  async finish(): Promise<FinishedFile> {
+    this.#checkOpen('finish');
     if (this.#sheets.length === 0) {
       throw new XlmergeError(ErrorCode.Internal, 'A workbook needs at least one sheet');
     }
@@ -105,16 +111,27 @@ class StreamingWorkbookWriter implements WorkbookWriter {
       }
       finished.push(sheet.finished);
     }
-    this.#state = 'committing';
+    this.#state = 'finishing';
     const zipPath = `${this.#tempBase}.xlsx.tmp`;
     try {
       await writePackage(zipPath, finished);
-      await rename(zipPath, this.#path);
-      await syncFolder(path.dirname(this.#path));
     } catch (error) {
       this.#state = 'failed';
       await this.#removeTempFiles();
       throw toWriteFailed(error, this.#path);
+    }
+    this.#state = 'finished';
+    return { temp: zipPath, target: this.#path };
+  }
+
+  async commit(): Promise<void> {
+    const file = await this.finish();
+    try {
+      await placeFiles([file], true);
+    } catch (error) {
+      this.#state = 'failed';
+      await this.#removeTempFiles();
+      throw error;
     }
     this.#state = 'committed';
     await this.#removeTempFiles();

@@ -463,7 +463,12 @@ describe('openCsv: errors', () => {
     const dir = await makeTempDir();
     const cases: [string, string | Buffer | null, string, string][] = [
       ['empty.csv', '', ErrorCode.EmptyFile, 'The file is empty (0 bytes)'],
-      ['folder.csv', null, ErrorCode.InputNotFound, 'The path is not a regular file'],
+      [
+        'folder.csv',
+        null,
+        ErrorCode.NotAFile,
+        'The path is a folder, not a file; xlmerge reads only regular files',
+      ],
       [
         'book.csv',
         Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]),

@@ -62,8 +62,10 @@ describe('openWorkbook: file checks', () => {
   it('reports a folder', async () => {
     const dir = await makeTempDir();
     const error = await rejectionOf(openWorkbook(dir, { displayPath: 'folder.xlsx' }));
-    expect(error.code).toBe(ErrorCode.InputNotFound);
-    expect(error.message).toBe('The path is not a regular file');
+    expect(error.code).toBe(ErrorCode.NotAFile);
+    expect(error.message).toBe(
+      'The path is a folder, not a file; xlmerge reads only regular files',
+    );
   });
 
   it('reports an empty file', async () => {

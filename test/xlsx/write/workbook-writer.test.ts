@@ -581,7 +581,7 @@ describe('commit and abort', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('reports a failed rename as WRITE_FAILED and removes the temp files', async () => {
+  it('refuses to replace a folder at the target (WRITE_FAILED) and removes the temp files', async () => {
     const dir = await makeTempDir();
     const file = path.join(dir, 'taken');
     await mkdir(path.join(file, 'inside'), { recursive: true });
@@ -592,7 +592,8 @@ describe('commit and abort', () => {
     await expect(writer.commit()).rejects.toMatchObject({
       code: ErrorCode.WriteFailed,
       file,
-      cause: expect.objectContaining({ code: 'EISDIR' }),
+      message:
+        'Cannot write the output file: its path is now a folder, which is never replaced; nothing was written',
     });
     expect(await strayFiles(dir, 'taken')).toEqual([]);
     expect(await readdir(file)).toEqual(['inside']);
