@@ -35,13 +35,16 @@ export const ErrorCode = {
   UnsafeXml: 'UNSAFE_XML',
   /** A part inflates past the configured size limits (a decompression bomb or a huge part). */
   SizeLimit: 'SIZE_LIMIT',
-  /**
-   * A CSV file cannot be read as CSV text: a quoted field is never closed, or the file is a
-   * workbook or another binary file named `.csv`.
-   */
+  /** A CSV file's text is not valid CSV: a quoted field is never closed. */
   CsvMalformed: 'CSV_MALFORMED',
   /** A CSV file's bytes are not valid in the encoding it was read in (UTF-8 or UTF-16). */
   CsvEncoding: 'CSV_ENCODING',
+  /**
+   * A file named `.csv` is not text at all: a workbook (.xlsx, legacy .xls), an archive, an
+   * image, a PDF or other binary data, known by its first bytes (a file signature, or a zero
+   * byte near its start where the text is not UTF-16).
+   */
+  NotCsv: 'NOT_CSV',
   /** A key column named in `dedupe` is not in a file's header. */
   MissingKeyColumn: 'MISSING_KEY_COLUMN',
   /** The output file exists and `force` was not given. */

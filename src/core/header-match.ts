@@ -23,12 +23,13 @@ const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{M}\p{N}]/gu;
  * other one.
  */
 export function looseHeaderKey(name: string): string {
-  const folded = name
-    .normalize('NFKC')
-    .toUpperCase()
-    .toLowerCase()
-    .replace(NOT_LETTER_OR_DIGIT, '');
+  const folded = foldLoose(name);
   return folded === '' ? `\u0000${name}` : folded;
+}
+
+/** A name's letters, marks and digits, NFKC-normalised and case-folded. */
+function foldLoose(name: string): string {
+  return name.normalize('NFKC').toUpperCase().toLowerCase().replace(NOT_LETTER_OR_DIGIT, '');
 }
 
 function exactHeaderKey(name: string): string {
@@ -38,4 +39,18 @@ function exactHeaderKey(name: string): string {
 /** The function giving the form in which two names are compared under `match`. */
 export function headerKeyFor(match: HeaderMatch): (name: string) => string {
   return match === 'loose' ? looseHeaderKey : exactHeaderKey;
+}
+
+/**
+ * The function giving a name's numbering stem under `match`: two names with the same stem have
+ * numbered forms `${name} (${n})` that compare alike for every `n`, so numbering repeats can go
+ * on where the last name of that stem stopped (see `uniqueNames`).
+ *
+ * - exact: the name itself;
+ * - loose: its folded letters and digits, to which ` (n)` adds the digits of `n` (a space is a
+ *   normalisation boundary, and a final `Σ` stays final before it). A name with no letter or
+ *   digit has the empty stem: `# (2)` and `% (2)` both compare as `2`.
+ */
+export function numberingStemFor(match: HeaderMatch): (name: string) => string {
+  return match === 'loose' ? foldLoose : exactHeaderKey;
 }

@@ -250,7 +250,11 @@ function* emitFile(
       throw new XlmergeError(
         ErrorCode.TooManyColumns,
         `With this sheet the merged header has ${report.union.size.toLocaleString('en-US')} columns; an Excel sheet holds ${MAX_COLUMNS.toLocaleString('en-US')}`,
-        { file: file.display, sheet: sheet.name, hint: 'Merge files with fewer distinct columns' },
+        {
+          file: file.display,
+          sheet: sheet.name,
+          hint: 'Merge files with fewer distinct columns, keep fewer with `columns`, or write the output as CSV (a .csv name), which has no column limit',
+        },
       );
     }
     added.push(...columns.added);

@@ -1,6 +1,6 @@
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { dedupeKeys, splitIndexes } from '../core/dedupe.js';
-import { ColumnNamer } from '../core/header.js';
+import { ColumnNamer, countNamedCells, type SourceColumn } from '../core/header.js';
 import { type FoundHeader, HeaderFinder } from '../core/header-row.js';
 import {
   allColumnsKeyOf,
@@ -19,6 +19,7 @@ import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
 import {
   columnLetters,
   MAX_CELL_TEXT,
+  MAX_COLUMNS,
   renderRowCellsInto,
   XmlBytes,
 } from '../xlsx/write/cell-xml.js';
@@ -247,6 +248,8 @@ class SheetParser {
    * the row's cells in those positions (one array, refilled per row).
    */
   #slots: number[] | null = null;
+  /** With `columns`: each selected name's output position, by its compared form. */
+  #positions: ReadonlyMap<string, number> | null = null;
   readonly #slotCells: CellValue[] = [];
   /**
    * Output letters of each source column (`source + columnOffset`), or with `columns` of each
@@ -343,7 +346,8 @@ class SheetParser {
     }
     this.rowsRead += 1;
     const namer = this.#namer as ColumnNamer;
-    if (namer.addCells(cells)) this.#columnsGrew(namer);
+    const added = namer.addCells(cells);
+    if (added.length > 0) this.#columnsGrew(namer, added, row.number);
     if (this.#task.keep !== 'first') this.keys.push(this.#keyOf(cells));
     else if (!this.#packKey(cells)) {
       this.#file.duplicates += 1;
@@ -360,7 +364,7 @@ class SheetParser {
     if (this.#task.render === 'none') {
       // A dry run renders nothing but must fail where the real run would.
       if (
-        this.#task.limitCellText &&
+        this.#task.sheetLimits &&
         cells.some((cell) => typeof cell === 'string' && cell.length > MAX_CELL_TEXT)
       ) {
         throw this.#withPlace(
@@ -484,9 +488,18 @@ class SheetParser {
     return result;
   }
 
-  /** A render error, told with the file, sheet, row and header of the cell. */
+  /** A render error, told with the file, sheet and row (and for a long text, the column). */
   #withPlace(error: unknown, row: number, cells: readonly CellValue[]): unknown {
-    if (!(error instanceof XlmergeError) || error.code !== ErrorCode.CellTooLong) return error;
+    if (!(error instanceof XlmergeError)) return error;
+    if (error.code === ErrorCode.TooManyColumns) {
+      // A cell past column XFD, with few columns named (the rest of the row empty).
+      return error.withContext({
+        file: this.#task.display,
+        sheet: this.info.name,
+        row,
+      });
+    }
+    if (error.code !== ErrorCode.CellTooLong) return error;
     const index = cells.findIndex(
       (cell) => typeof cell === 'string' && cell.length > MAX_CELL_TEXT,
     );
@@ -580,13 +593,20 @@ class SheetParser {
   }
 
   #startColumns(header: readonly CellValue[], row: number): void {
+    // Before the names are made unique: a hostile header may have any number of columns.
+    if (this.#limitsColumns) this.#checkColumnCount(countNamedCells(header), row, 'header');
     const namer = new ColumnNamer(header, this.#task.headers);
     this.#namer = namer;
     this.#headerRow = row;
-    if (this.#task.columns !== null) this.#slots = this.#slotsOf(namer, this.#task.columns);
+    const selected = this.#task.columns;
+    if (selected !== null) {
+      this.#positions = new Map(selected.map((name, position) => [namer.keyOf(name), position]));
+      this.#slots = selected.map(() => -1);
+      this.#placeColumns(this.#slots, namer, namer.columns());
+    }
     this.#csvWidth = this.#csvWidthOf(namer);
     const wanted = this.#task.keyColumns;
-    if (wanted === 'all') this.#keyColumns = this.#allKeyColumns(namer);
+    if (wanted === 'all') this.#keyColumns = this.#addKeyColumns([], namer, namer.columns());
     else if (wanted !== null) {
       const indexes = wanted.map((name) => namer.indexOf(name));
       const missing = wanted.filter((_, i) => indexes[i] === undefined);
@@ -595,10 +615,16 @@ class SheetParser {
     }
   }
 
-  /** A column first reached by data: it may be a key column or a selected one. */
-  #columnsGrew(namer: ColumnNamer): void {
-    if (this.#task.columns !== null) this.#slots = this.#slotsOf(namer, this.#task.columns);
-    if (this.#keyColumns !== null) this.#keyColumns = this.#allKeyColumns(namer);
+  /**
+   * Columns first reached by data: they may be key columns or selected ones. Only the new
+   * columns are looked at, so that rows reaching one more column each cost in proportion to
+   * the row (going over every column each time, a sparse 83 KB sheet whose rows each reach a
+   * new column took 24 s to CSV).
+   */
+  #columnsGrew(namer: ColumnNamer, added: readonly SourceColumn[], row: number): void {
+    if (this.#limitsColumns) this.#checkColumnCount(namer.size, row, 'data');
+    if (this.#slots !== null) this.#placeColumns(this.#slots, namer, added);
+    if (this.#keyColumns !== null) this.#addKeyColumns(this.#keyColumns, namer, added);
     const width = this.#csvWidthOf(namer);
     if (width !== this.#csvWidth && this.#ends.length > 0) {
       this.#csvNarrower.push({ rows: this.#ends.length, width: this.#csvWidth });
@@ -606,35 +632,72 @@ class SheetParser {
     this.#csvWidth = width;
   }
 
+  /**
+   * Excel's column limit applies to this sheet's own columns: the output is a workbook, and
+   * without `columns` every column of the sheet goes into it (the merged header has them all,
+   * which `reduceFiles` checks again across files).
+   */
+  get #limitsColumns(): boolean {
+    return this.#task.sheetLimits && this.#task.columns === null;
+  }
+
+  #checkColumnCount(count: number, row: number, reached: 'header' | 'data'): void {
+    if (count <= MAX_COLUMNS) return;
+    const counted = count.toLocaleString('en-US');
+    throw new XlmergeError(
+      ErrorCode.TooManyColumns,
+      reached === 'header'
+        ? `The header has ${counted} columns; an Excel sheet holds ${MAX_COLUMNS.toLocaleString('en-US')}`
+        : `With this row the sheet has ${counted} columns; an Excel sheet holds ${MAX_COLUMNS.toLocaleString('en-US')}`,
+      {
+        file: this.#task.display,
+        sheet: this.info.name,
+        row,
+        hint: TOO_MANY_COLUMNS_HINT,
+      },
+    );
+  }
+
   /** Fields per CSV row: up to the last named column, or one per selected column. */
   #csvWidthOf(namer: ColumnNamer): number {
     if (this.#task.render !== 'csv') return 0;
     if (this.#slots !== null) return this.#slots.length;
-    return (namer.columns().at(-1)?.source ?? -1) + 1;
+    return namer.width;
   }
 
-  /** The source column of each selected output column; -1 where the sheet lacks it. */
-  #slotsOf(namer: ColumnNamer, selected: readonly string[]): number[] {
-    const positions = new Map(selected.map((name, position) => [namer.keyOf(name), position]));
-    const slots = selected.map(() => -1);
-    for (const column of namer.columns()) {
+  /** Puts each of `columns` that is selected in its output position (`slots`: its source). */
+  #placeColumns(slots: number[], namer: ColumnNamer, columns: readonly SourceColumn[]): void {
+    const positions = this.#positions as ReadonlyMap<string, number>;
+    for (const column of columns) {
       const position = positions.get(namer.keyOf(column.name));
       if (position !== undefined) slots[position] = column.source;
     }
-    return slots;
   }
 
   /**
-   * Dedupe on all columns: every column (with `columns`, every selected one), by name in its
-   * compared form, so loosely equal names in two files key alike; sorted by that name.
+   * Dedupe on all columns: adds `columns` (with `columns` selected, the selected ones) to the
+   * key columns `keyColumns`, by name in its compared form, so loosely equal names in two
+   * files key alike, kept sorted by that name (a sheet's compared names are all different).
    */
-  #allKeyColumns(namer: ColumnNamer): NamedColumn[] {
-    const slots = this.#slots === null ? null : new Set(this.#slots);
-    return namer
-      .columns()
-      .filter((column) => slots === null || slots.has(column.source))
-      .map((column) => ({ source: column.source, name: namer.keyOf(column.name) }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  #addKeyColumns(
+    keyColumns: NamedColumn[],
+    namer: ColumnNamer,
+    columns: readonly SourceColumn[],
+  ): NamedColumn[] {
+    const positions = this.#positions;
+    for (const column of columns) {
+      const name = namer.keyOf(column.name);
+      if (positions !== null && !positions.has(name)) continue;
+      let low = 0;
+      let high = keyColumns.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if ((keyColumns[middle] as NamedColumn).name < name) low = middle + 1;
+        else high = middle;
+      }
+      keyColumns.splice(low, 0, { source: column.source, name });
+    }
+    return keyColumns;
   }
 
   /** Keep `first`: packs the row's key unless the file had it already; true when packed. */
@@ -685,6 +748,10 @@ class SheetParser {
     });
   }
 }
+
+/** What to do about a sheet wider than Excel's. */
+const TOO_MANY_COLUMNS_HINT =
+  'Write the output as CSV (a .csv name), which has no column limit, or keep fewer columns with `columns`';
 
 /** The writer's message for the first text in `cells` longer than a cell holds. */
 function tooLongMessage(cells: readonly CellValue[]): string {

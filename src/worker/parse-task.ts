@@ -23,7 +23,7 @@ export function parseTaskFor(file: InputFile, settings: Settings, render: Render
     columnOffset: render === 'xlsx' && settings.sourceColumn ? 1 : 0,
     limits: settings.limits,
     truncateLong: settings.truncateLong,
-    limitCellText: settings.outputFormat === 'xlsx',
+    sheetLimits: settings.outputFormat === 'xlsx',
     reportDuplicates: (render === 'xlsx' || render === 'csv') && settings.duplicatesReport !== null,
   };
 }

@@ -57,10 +57,13 @@ export interface ParseTask {
   /** Cut text past Excel's 32,767 characters instead of failing. */
   readonly truncateLong: boolean;
   /**
-   * Text past Excel's 32,767 characters fails the file: the output is a workbook. A CSV output
-   * has no such limit. (Render `xlsx` always checks; this tells a dry run what to check.)
+   * The output is a workbook, so a sheet past Excel's limits fails the file: text past 32,767
+   * characters (render `xlsx` always checks; this tells a dry run what to check), and more
+   * than 16,384 columns (checked on the header before its names are made unique, and as data
+   * reaches new columns; without `columns` only, as those leave the others out). A CSV output
+   * has neither limit.
    */
-  readonly limitCellText: boolean;
+  readonly sheetLimits: boolean;
   /**
    * Hand over the rows dropped inside the file, and every surviving row's values, for the
    * duplicates report.

@@ -22,9 +22,9 @@ describe('encodeTaskOptions', () => {
         '"extension":".xlsx","headerRow":null,' +
         '"headers":{"match":"exact","rename":{}},"keep":"first",' +
         '"key":{"ignoreCase":false,"keysAsText":false,"trim":false},"keyColumns":["id"],' +
-        '"limitCellText":true,"limits":{"maxElementChars":268435456,"maxEntryBytes":4294967296,' +
+        '"limits":{"maxElementChars":268435456,"maxEntryBytes":4294967296,' +
         '"maxFileBytes":17179869184,"maxRunBytes":1099511627776},"render":"xlsx",' +
-        '"reportDuplicates":false,"sheet":{"kind":"first"},"truncateLong":false}',
+        '"reportDuplicates":false,"sheet":{"kind":"first"},"sheetLimits":true,"truncateLong":false}',
     );
   });
 
@@ -38,9 +38,9 @@ describe('encodeTaskOptions', () => {
 describe('cacheKey', () => {
   it('is the SHA-256 of the parts: the same parts, the same key', () => {
     // Pinned: a change here changes every key, which needs a new CACHE_FORMAT_VERSION anyway.
-    expect(CACHE_FORMAT_VERSION).toBe(3);
+    expect(CACHE_FORMAT_VERSION).toBe(4);
     expect(keyOf(sampleTask())).toBe(
-      '8212a697e437a629ac18507fb913940ecc57327dfc6325f5731008568918765d',
+      'e3b5efa90c83d83d72cf2f280e81de91e2dffe2695b3be8eb04f06e3e2bf52d1',
     );
   });
 
@@ -98,7 +98,7 @@ describe('cacheKey', () => {
       { limits: { ...sampleTask().limits, maxFileBytes: 1000 } },
       { limits: { ...sampleTask().limits, maxElementChars: 1000 } },
       { truncateLong: true },
-      { limitCellText: false },
+      { sheetLimits: false },
       { reportDuplicates: true },
       { csvDelimiter: ';' },
       { csvDelimiter: '\t' },

@@ -117,6 +117,34 @@ describe('merge to CSV', () => {
     expect(text).toBe(`\uFEFFSource,id,v\r\n"'=x.xlsx",1,a\r\nsub/b.xlsx,2,b\r\n`);
   });
 
+  it('defuses formulas behind ; tabs and line breaks, and reads its own output back the same', async () => {
+    const dir = await inputs({
+      'a;=b.xlsx': [
+        ['id', 'note;=1'],
+        [1, 'x;=1+1;y'],
+        [2, 'x\t=1+1'],
+        [3, 'list:\n- one\n- two'],
+        [4, '1;-5'],
+        [5, 'plain;text'],
+      ],
+    });
+    const { text, records } = await mergeToCsv(dir, { sourceColumn: true });
+    expect(text).toBe(
+      `\uFEFFSource,id,"note;'=1"\r\n` +
+        `"a;'=b.xlsx",1,"x;'=1+1;y"\r\n` +
+        `"a;'=b.xlsx",2,"x\t'=1+1"\r\n` +
+        `"a;'=b.xlsx",3,"list:\n'- one\n'- two"\r\n` +
+        `"a;'=b.xlsx",4,"1;'-5"\r\n` +
+        `"a;'=b.xlsx",5,"plain;text"\r\n`,
+    );
+    // Merged again as a CSV input, xlmerge's own CSV keeps every value as it is.
+    await fs.mkdir(path.join(dir, 'again'));
+    await fs.rename(path.join(dir, 'out.csv'), path.join(dir, 'again', 'out.csv'));
+    await merge({ inputs: ['again'], cwd: dir, output: 'twice.csv' });
+    const twice = parseCsv(await fs.readFile(path.join(dir, 'twice.csv'), 'utf8'));
+    expect(twice).toEqual(records);
+  });
+
   it('names the sheet in the Source field when several sheets are read', async () => {
     const dir = await makeTempDir();
     await fs.mkdir(path.join(dir, 'in'));

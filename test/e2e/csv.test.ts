@@ -9,6 +9,7 @@ import {
   mergeRows,
   type XlmergeError,
 } from '../../dist/index.js';
+import { binarySamples } from '../helpers/binary-files.js';
 import { xlmerge } from '../helpers/cli.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 import { readWorkbook, utc, writeTable, writeWorkbook } from '../helpers/workbooks.js';
@@ -231,6 +232,47 @@ describe('merge: CSV inputs', () => {
     const one = await runMerge(dir, { jobs: 1, output: path.join(dir, 'one.xlsx') });
     const two = await runMerge(dir, { jobs: 2, output: path.join(dir, 'two.xlsx') });
     expect(await fs.readFile(one.output)).toEqual(await fs.readFile(two.output));
+  });
+});
+
+describe('merge: binary files named .csv', () => {
+  it('fails each with NOT_CSV saying what it is, and merges the text files around them', async () => {
+    const dir = await makeTempDir();
+    const samples = await binarySamples();
+    await writeFiles(path.join(dir, 'in'), {
+      ...Object.fromEntries(samples.map((sample) => [sample.name, sample.bytes])),
+      // Text with zero bytes that is not binary: UTF-16 without a byte order mark.
+      'unicode.csv': Buffer.from('id,name\r\n1,Zoë\r\n', 'utf16le'),
+    });
+    const failed = (await merge({ inputs: ['in'], cwd: dir, output: 'out.xlsx' }).catch(
+      (error: unknown) => error,
+    )) as XlmergeError;
+    const byFile = [...samples].sort((a, b) => (a.name < b.name ? -1 : 1));
+    expect(
+      failed.failures?.map((failure) => [failure.code, failure.file, failure.message]),
+    ).toEqual(
+      byFile.map((sample) => [ErrorCode.NotCsv, path.join('in', sample.name), sample.message]),
+    );
+    const { summary, rows } = await runMerge(dir, { skipErrors: true });
+    expect([summary.skipped.length, rows]).toEqual([
+      samples.length,
+      [
+        ['id', 'name'],
+        ['1', 'Zoë'],
+      ],
+    ]);
+  });
+
+  it('exits with code 1 naming the file and what to do', async () => {
+    const dir = await makeTempDir();
+    const gzip = (await binarySamples()).find((sample) => sample.name === 'export.csv');
+    await writeFiles(path.join(dir, 'in'), { 'export.csv': gzip?.bytes ?? '' });
+    const result = await xlmerge(dir, 'in', '-o', 'out.xlsx');
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `xlmerge: A file could not be merged; nothing was written. Fix or remove the files listed, or use --skip-errors to merge the others\n  ${path.join('in', 'export.csv')}: The file is a gzip archive, not CSV text. If it holds CSV files, unpack it and merge those; otherwise remove it from the inputs [NOT_CSV]\n`,
+    });
   });
 });
 

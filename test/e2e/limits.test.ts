@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, merge, type XlmergeError } from '../../dist/index.js';
 import { openWorkbook } from '../../src/xlsx/read/open-workbook.js';
 import { createWorkbookWriter } from '../../src/xlsx/write/workbook-writer.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { parseCsv } from '../helpers/csv.js';
+import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 import { readWorkbook, writeTable } from '../helpers/workbooks.js';
+import { worksheetXml, writeWorkbookParts } from '../helpers/xlsx-builder.js';
 
 const SHEET_ROWS = 1_048_575;
 
@@ -175,6 +177,82 @@ describe('more columns than a sheet holds', () => {
     ]);
     expect((await fs.readdir(dir)).sort()).toEqual(['a.xlsx', 'b.xlsx']);
   });
+});
+
+describe('hostile headers: many columns, one name', () => {
+  /** `columnLetters` for tests: 0 → A. */
+  const letters = (index: number): string =>
+    index < 26
+      ? String.fromCharCode(65 + index)
+      : letters(Math.floor(index / 26) - 1) + letters(index % 26);
+
+  // Numbering each repeat from 2 took 221 s for the first file (80 KB) and 24 s for the second.
+  it('refuses a CSV header of 40,000 columns at once for a workbook, and writes it as CSV', async () => {
+    const dir = await makeTempDir();
+    await writeFiles(dir, { 'in/wide.csv': `${'a,'.repeat(40_000)}\n` });
+    const error = (await merge({ inputs: ['in'], cwd: dir, output: 'out.xlsx' }).catch(
+      (e: unknown) => e,
+    )) as XlmergeError;
+    expect(error.failures?.map((failure) => [failure.code, failure.describe()])).toEqual([
+      [
+        ErrorCode.TooManyColumns,
+        `${path.join('in', 'wide.csv')}, sheet "wide", row 1: The header has 40,000 columns; an Excel sheet holds 16,384. Write the output as CSV (a .csv name), which has no column limit, or keep fewer columns with \`columns\``,
+      ],
+    ]);
+    const summary = await merge({ inputs: ['in'], cwd: dir, output: 'out.csv' });
+    const [header] = parseCsv(await fs.readFile(path.join(dir, 'out.csv'), 'utf8'));
+    expect([summary.columns.length, header?.slice(0, 3), header?.at(-1)]).toEqual([
+      40_000,
+      ['a', 'a (2)', 'a (3)'],
+      'a (40000)',
+    ]);
+  }, 5000);
+
+  it('merges a workbook of 16,000 columns all named alike', async () => {
+    const dir = await makeTempDir();
+    const cells = Array.from(
+      { length: 16_000 },
+      (_, i) => `<c r="${letters(i)}1" t="s"><v>0</v></c>`,
+    );
+    await writeWorkbookParts(path.join(dir, 'a.xlsx'), {
+      sheets: [{ name: 'S', xml: worksheetXml(`<row r="1">${cells.join('')}</row>`) }],
+      sharedStrings: ['a'],
+    });
+    const summary = await merge({ inputs: [dir], output: path.join(dir, 'out.xlsx') });
+    expect([summary.columns.length, summary.columns[1], summary.columns[15_999]]).toEqual([
+      16_000,
+      'a (2)',
+      'a (16000)',
+    ]);
+  }, 5000);
+
+  it('names data columns past XFD in CSV, and fails at the row that reaches them for a workbook', async () => {
+    const dir = await makeTempDir();
+    const wide = Array.from({ length: 20_000 }, (_, i) => String(i)).join(',');
+    await writeFiles(dir, { 'in/rows.csv': `id,b,c\n1,2,3\n${wide}\n` });
+    const summary = await merge({ inputs: ['in'], cwd: dir, output: 'out.csv' });
+    const records = parseCsv(await fs.readFile(path.join(dir, 'out.csv'), 'utf8'));
+    expect([summary.columns.length, summary.columns[3], summary.columns[16_384]]).toEqual([
+      20_000,
+      'Column D',
+      'Column XFE',
+    ]);
+    expect(records.map((record) => [record.length, record[2], record.at(-1)])).toEqual([
+      [20_000, 'c', 'Column ACOF'],
+      [20_000, '3', ''],
+      [20_000, '2', '19999'],
+    ]);
+    const error = (await merge({ inputs: ['in'], cwd: dir, output: 'out.xlsx' }).catch(
+      (e: unknown) => e,
+    )) as XlmergeError;
+    expect(error.failures?.map((failure) => [failure.code, failure.row, failure.message])).toEqual([
+      [
+        ErrorCode.TooManyColumns,
+        3,
+        'With this row the sheet has 20,000 columns; an Excel sheet holds 16,384',
+      ],
+    ]);
+  }, 5000);
 });
 
 describe('a header without rows', () => {

@@ -19,7 +19,7 @@ export function sampleTask(overrides: Partial<ParseTask> = {}): ParseTask {
     columnOffset: 0,
     limits: DEFAULT_READ_LIMITS,
     truncateLong: false,
-    limitCellText: true,
+    sheetLimits: true,
     reportDuplicates: false,
     csvDelimiter: null,
     csvTypes: false,

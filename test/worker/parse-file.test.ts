@@ -90,4 +90,26 @@ describe('parseFile with render csv', () => {
     expect(fields).toBe(3);
     expect(rows).toEqual(['Oslo,,1', ',,2']);
   });
+
+  it('takes in columns data reaches later: as keys on all columns, and when selected', async () => {
+    const rows: TestCell[][] = [
+      ['id', 'x'],
+      [1, 'a', null, null, 'e'],
+      [1, 'a', null, null, 'e'],
+      [1, 'a', 'c', null, 'e'],
+      [1, 'a', null, 'd'],
+      [1, 'a', null, 'd'],
+    ];
+    const all = await csvOf(rows, { dedupe: true });
+    expect(all.sheet.columns.map((column) => column.name)).toEqual([
+      'id',
+      'x',
+      'Column C',
+      'Column D',
+      'Column E',
+    ]);
+    expect(all.rows).toEqual(['1,a,,,e', '1,a,c,,e', '1,a,,d,']);
+    const picked = await csvOf(rows, { dedupe: true, columns: ['Column D', 'id', 'Column E'] });
+    expect(picked.rows).toEqual([',1,e', 'd,1,']);
+  });
 });

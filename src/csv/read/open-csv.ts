@@ -4,6 +4,7 @@ import { ErrorCode, XlmergeError } from '../../errors.js';
 import { openRegularFile } from '../../io/open-file.js';
 import type { ReadRowsOptions, WorkbookReader } from '../../xlsx/read/open-workbook.js';
 import { DEFAULT_READ_LIMITS, type SheetInfo, type SheetRow } from '../../xlsx/read/types.js';
+import { findBinary } from './binary-file.js';
 import { toTypedCell } from './cell-types.js';
 import { CsvParser } from './csv-parser.js';
 import { detectDelimiter } from './delimiter.js';
@@ -33,10 +34,6 @@ export interface OpenCsvOptions {
 export const CSV_CHUNK_BYTES = 64 * 1024;
 /** Text looked at to detect the delimiter. */
 const DELIMITER_SAMPLE_CHARS = 64 * 1024;
-
-/** The first bytes of a zip archive (an .xlsx) and of an OLE2 file (a legacy .xls). */
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
 
 /**
  * Opens a CSV file as a one-sheet workbook. The sheet is named after the file without its
@@ -225,22 +222,14 @@ async function readSample(
   }
 }
 
-/** A workbook named `.csv` would otherwise read as windows-1252 garbage. */
+/**
+ * A workbook, an archive, an image or other binary data named `.csv` would otherwise read as
+ * rows of windows-1252 mojibake (see `findBinary`).
+ */
 function checkNotBinary(head: Buffer, file: string): void {
-  const startsWith = (magic: number[]) => magic.every((byte, i) => head[i] === byte);
-  if (startsWith(ZIP_MAGIC)) {
-    throw new XlmergeError(
-      ErrorCode.CsvMalformed,
-      'The file is a zip archive (probably an .xlsx workbook), not CSV text',
-      { file, hint: 'If it is a workbook, give it its .xlsx extension' },
-    );
-  }
-  if (startsWith(OLE2_MAGIC)) {
-    throw new XlmergeError(
-      ErrorCode.CsvMalformed,
-      'The file is a binary Office file (probably a legacy .xls workbook), not CSV text',
-      { file, hint: 'Open it in Excel and save it as .xlsx or as CSV UTF-8' },
-    );
+  const binary = findBinary(head);
+  if (binary !== null) {
+    throw new XlmergeError(ErrorCode.NotCsv, binary.message, { file, hint: binary.hint });
   }
 }
 

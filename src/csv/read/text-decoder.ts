@@ -266,8 +266,20 @@ export class CsvTextDecoder {
   }
 }
 
+/**
+ * The UTF-16 a file whose first bytes are `head` is read in, as {@link CsvTextDecoder} decides
+ * on the same bytes: by its byte order mark, or by the zero bytes of mostly-ASCII UTF-16 text
+ * without one; `null` when it is read in UTF-8 or windows-1252.
+ */
+export function utf16Encoding(head: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return null;
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return utf16WithoutBom(head);
+}
+
 /** `utf-16le` or `utf-16be` when the head looks like ASCII-range UTF-16 text, else `null`. */
-function utf16WithoutBom(head: Buffer): CsvEncoding | null {
+function utf16WithoutBom(head: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   const units = Math.floor(head.length / 2);
   let zeroLow = 0;
   let zeroHigh = 0;

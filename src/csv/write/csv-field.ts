@@ -13,19 +13,41 @@
  *   milliseconds; times of day (a serial from 0 to below 1) as `10:30:00`; elapsed times (an
  *   `[h]:mm` format) as total hours, `36:30:00` (negative ones with a `-`).
  *
- * A field is quoted (`"…"`, inner quotes doubled) when it contains a comma, a quote, CR or LF,
- * or begins or ends with a space or tab (some readers trim unquoted fields).
+ * A field is quoted (`"…"`, inner quotes doubled) when it contains a comma, a quote, a
+ * semicolon, a tab, CR or LF, or begins or ends with a space (some readers trim unquoted
+ * fields). A semicolon or a tab is a field separator to some readers (Excel where the list
+ * separator is `;`, an import that splits on tabs): quoted, the field is one field to every
+ * reader that starts reading it at its opening quote.
  *
  * CSV injection (OWASP): a spreadsheet opening the file runs text that begins with `=`, `+`,
- * `-` or `@` as a formula, and tab or CR can hide such a start from naive checks. Text that
- * begins with one of these six characters, after any spaces (an import that trims spaces would
- * otherwise uncover it), is written with a leading `'` and quoted, so it stays text: `=SUM(A1)`
- * becomes `"'=SUM(A1)"`, ` =1` becomes `"' =1"`. Except text that is a plain decimal number
- * with a sign (`-5`, `+1.5`, `-.5`: after the spaces, a sign and digits with at most one `.`,
- * nothing else), which a spreadsheet reads as a number and no formula can hide in. Number cells
- * are never changed: the number -5 is written `-5`. Text that begins with `'` already is left
- * as it is, so writing xlmerge's own output again changes nothing. The rule applies to every
- * text field: cells, header names and the `Source` column.
+ * `-` or `@` as a formula, and tab or CR can hide such a start from naive checks. So:
+ *
+ * 1. Text that begins with one of these six characters, after any spaces (an import that trims
+ *    spaces would otherwise uncover it), is written with a leading `'` and quoted, so it stays
+ *    text: `=SUM(A1)` becomes `"'=SUM(A1)"`, ` =1` becomes `"' =1"`. Except text that is a
+ *    plain decimal number with a sign (`-5`, `+1.5`, `-.5`: after the spaces, a sign and
+ *    digits with at most one `.`, nothing else), which a spreadsheet reads as a number and no
+ *    formula can hide in. Number cells are never changed: the number -5 is written `-5`.
+ * 2. Inside the text, a `'` goes right after each `;`, tab, CR or LF that is followed, after
+ *    any spaces and quotes, by one of the six: `x;=1+1` becomes `"x;'=1+1"`, `a\n-b` becomes
+ *    `"a\n'-b"`. Quoting alone does not keep such a field whole: a reader that splits this
+ *    comma-separated file on `;` (or tabs) meets a field's opening quote in the middle of its
+ *    own field whenever a comma comes before it in the line, and Excel and LibreOffice take a
+ *    quote there for a character, not a quote; so they split at the `;`, and a line break
+ *    inside the quotes ends their record. What follows such a separator starts a field, which
+ *    runs on into the next fields of the line (`x;=1+1&` and a next field `&1;` make
+ *    `=1+1&","&1`). The apostrophe makes it text. A comma needs no rule: every field holding
+ *    one is quoted, and a reader that splits on commas meets that quote where the field starts.
+ *
+ * Text that holds `'` where the rules would put one is left as it is, so writing xlmerge's own
+ * output again changes nothing. The rules apply to every text field: cells, header names and
+ * the `Source` column.
+ *
+ * Left open, as numbers are never changed: to such a reader a line whose first field is a
+ * signed number runs on into the next fields (`-5,1+1` is a formula where `,` is the decimal
+ * separator). Nor is a text that ends in a separator (`a;b;`) changed: such a reader takes the
+ * field's closing quote for an opening one, and its value starts with what follows, a comma or
+ * a line break, which Excel and LibreOffice do not trim before reading a formula.
  */
 import type { CellValue, DateCell } from '../../core/cell.js';
 import { serialToEpochMs } from '../../core/cell.js';
@@ -45,9 +67,16 @@ const APOSTROPHE = 39;
 const MS_PER_DAY = 86_400_000;
 
 /** Characters that make a field need quotes anywhere in it. */
-const NEEDS_QUOTES = /[",\r\n]/;
+const NEEDS_QUOTES = /[",;\t\r\n]/;
 /** A sign, then digits with at most one decimal point: read as a number, never a formula. */
 const SIGNED_DECIMAL = /^[+-](?:\d+(?:\.\d*)?|\.\d+)$/;
+/**
+ * A separator inside the text (`;`, tab, CR, LF) that some reader may start a field after,
+ * followed, past spaces and quotes, by a formula's first character (rule 2 of the module
+ * comment); the lookahead leaves the rest for the next separator.
+ */
+const SEPARATOR_BEFORE_FORMULA = /[;\t\r\n](?=[ "]*[=+\-@\t\r])/;
+const SEPARATORS_BEFORE_FORMULA = new RegExp(SEPARATOR_BEFORE_FORMULA.source, 'g');
 
 /** True when `text` could start a formula in a spreadsheet, so it is written as `'text`. */
 export function isFormulaLike(text: string): boolean {
@@ -61,15 +90,33 @@ export function isFormulaLike(text: string): boolean {
   return !SIGNED_DECIMAL.test(at === 0 ? text : text.slice(at));
 }
 
+/**
+ * `text` with an apostrophe after each separator that a formula follows (rule 2 of the module
+ * comment); `text` itself when there is none.
+ */
+function defuseSeparators(text: string): string {
+  if (!SEPARATOR_BEFORE_FORMULA.test(text)) return text;
+  return text.replace(SEPARATORS_BEFORE_FORMULA, "$&'");
+}
+
+/**
+ * What a reader gets back from the field of a text cell: the text, with the apostrophes the
+ * CSV injection rules add (see the module comment).
+ */
+export function neutraliseCsvText(text: string): string {
+  const defused = defuseSeparators(text);
+  return isFormulaLike(text) ? `'${defused}` : defused;
+}
+
 /** A text cell as a field: neutralised (see the module comment) and quoted when needed. */
 export function formatCsvText(text: string): string {
   if (text === '') return '';
-  if (isFormulaLike(text)) return `"'${text.replaceAll('"', '""')}"`;
-  if (needsQuotes(text)) return `"${text.replaceAll('"', '""')}"`;
-  return text;
+  const formula = isFormulaLike(text);
+  if (!formula && !needsQuotes(text)) return text;
+  return `"${formula ? "'" : ''}${defuseSeparators(text).replaceAll('"', '""')}"`;
 }
 
-/** A comma, quote, CR or LF anywhere, or a space or tab at either end. */
+/** A comma, quote, semicolon, tab, CR or LF anywhere, or a space at either end. */
 function needsQuotes(text: string): boolean {
   return (
     isEdgeSpace(text.charCodeAt(0)) ||
@@ -226,7 +273,8 @@ export function renderCsvFieldsInto(
       else {
         out.byte(QUOTE);
         if (formula) out.byte(APOSTROPHE);
-        out.utf8(cell.indexOf('"') === -1 ? cell : cell.replaceAll('"', '""'));
+        const text = defuseSeparators(cell);
+        out.utf8(text.indexOf('"') === -1 ? text : text.replaceAll('"', '""'));
         out.byte(QUOTE);
       }
     } else if (typeof cell === 'number' && Number.isFinite(cell)) {

@@ -1,4 +1,5 @@
 import type { CellValue } from '../../core/cell.js';
+import { lettersOfColumn } from '../../core/column-letters.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { StyleId } from './styles.js';
 
@@ -18,16 +19,7 @@ const LETTERS: readonly string[] = buildLetters();
 
 function buildLetters(): string[] {
   const table: string[] = new Array(MAX_COLUMNS);
-  for (let index = 0; index < MAX_COLUMNS; index++) {
-    let letters = '';
-    let n = index + 1;
-    while (n > 0) {
-      const digit = (n - 1) % 26;
-      letters = String.fromCharCode(65 + digit) + letters;
-      n = (n - 1 - digit) / 26;
-    }
-    table[index] = letters;
-  }
+  for (let index = 0; index < MAX_COLUMNS; index++) table[index] = lettersOfColumn(index);
   return table;
 }
 

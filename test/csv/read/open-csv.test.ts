@@ -10,6 +10,7 @@ import {
 } from '../../../src/csv/read/open-csv.js';
 import { ErrorCode } from '../../../src/errors.js';
 import type { SheetRow } from '../../../src/xlsx/read/types.js';
+import { binarySamples } from '../../helpers/binary-files.js';
 import { toCsv } from '../../helpers/csv.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
@@ -459,7 +460,7 @@ describe('openCsv: errors', () => {
     ]);
   });
 
-  it('refuses an empty file, a folder, a missing file, a workbook named .csv', async () => {
+  it('refuses an empty file, a folder, a missing file, a binary file named .csv', async () => {
     const dir = await makeTempDir();
     const cases: [string, string | Buffer | null, string, string][] = [
       ['empty.csv', '', ErrorCode.EmptyFile, 'The file is empty (0 bytes)'],
@@ -469,18 +470,12 @@ describe('openCsv: errors', () => {
         ErrorCode.NotAFile,
         'The path is a folder, not a file; xlmerge reads only regular files',
       ],
-      [
-        'book.csv',
-        Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]),
-        ErrorCode.CsvMalformed,
-        'The file is a zip archive (probably an .xlsx workbook), not CSV text',
-      ],
-      [
-        'old.csv',
-        Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]),
-        ErrorCode.CsvMalformed,
-        'The file is a binary Office file (probably a legacy .xls workbook), not CSV text',
-      ],
+      ...(await binarySamples()).map((sample): [string, Buffer, string, string] => [
+        sample.name,
+        sample.bytes,
+        ErrorCode.NotCsv,
+        sample.message,
+      ]),
     ];
     for (const [name, content, code, message] of cases) {
       const file = path.join(dir, name);
