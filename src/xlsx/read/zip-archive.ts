@@ -340,17 +340,102 @@ export class PartTextDecoder {
 const DAMAGED_HINT =
   'The file is truncated or damaged; if it was downloaded or copied, get it again, else open it in Excel and save it again';
 
+/**
+ * The entries of the central directory by name (directories left out), once they are known not
+ * to deceive: no two share a name, and no two share bytes of the file.
+ */
 async function listEntries(zip: ZipFile, file: string): Promise<Map<string, Entry>> {
-  const entries = new Map<string, Entry>();
+  const all: Entry[] = [];
   try {
-    for await (const entry of zip.eachEntry()) {
-      if (entry.fileName.endsWith('/')) continue;
-      if (!entries.has(entry.fileName)) entries.set(entry.fileName, entry);
-    }
+    for await (const entry of zip.eachEntry()) all.push(entry);
   } catch (error) {
     throw corruptZip(file, error);
   }
+  const entries = new Map<string, Entry>();
+  const byFoldedName = new Map<string, string>();
+  for (const entry of all) {
+    const name = entry.fileName;
+    if (name.endsWith('/')) continue;
+    // Zip readers disagree on which of two entries of one name counts (the first, the last),
+    // and Office compares part names ignoring case: either way one reader could be shown other
+    // data than another.
+    const folded = name.toLowerCase();
+    const other = byFoldedName.get(folded);
+    if (other !== undefined) throw duplicateEntry(file, other, name);
+    byFoldedName.set(folded, name);
+    entries.set(name, entry);
+  }
+  await checkNoOverlap(zip, all, file);
   return entries;
+}
+
+/** Local headers read at once when checking entries for overlaps. */
+const HEADER_READS = 32;
+
+/**
+ * Refuses entries whose local header and data share bytes with another's: no zip writer makes
+ * them, and an overlapping-files zip bomb (David Fifield's construction) uses them to inflate
+ * one small kernel once per entry, gigabytes from kilobytes, within every size limit but the
+ * file's. Checked from the local headers, before anything is inflated.
+ */
+async function checkNoOverlap(
+  zip: ZipFile,
+  entries: readonly Entry[],
+  file: string,
+): Promise<void> {
+  const spans: { entry: Entry; start: number; end: number }[] = [];
+  for (let at = 0; at < entries.length; at += HEADER_READS) {
+    const batch = entries.slice(at, at + HEADER_READS);
+    const starts = await Promise.all(
+      batch.map(async (entry) => {
+        try {
+          return (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
+        } catch (error) {
+          throw new XlmergeError(
+            ErrorCode.CorruptZip,
+            `The zip entry ${entry.fileName} is damaged: ${messageOf(error)}`,
+            { file, part: entry.fileName, cause: error, hint: DAMAGED_HINT },
+          );
+        }
+      }),
+    );
+    batch.forEach((entry, i) => {
+      const dataStart = starts[i] as number;
+      spans.push({
+        entry,
+        start: entry.relativeOffsetOfLocalHeader,
+        end: dataStart + entry.compressedSize,
+      });
+    });
+  }
+  spans.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) {
+    const before = spans[i - 1] as (typeof spans)[number];
+    const after = spans[i] as (typeof spans)[number];
+    if (after.start < before.end) {
+      throw new XlmergeError(
+        ErrorCode.CorruptZip,
+        `The zip entries ${before.entry.fileName} and ${after.entry.fileName} overlap: bytes ${after.start} to ${Math.min(before.end, after.end) - 1} of the file belong to both`,
+        {
+          file,
+          part: after.entry.fileName,
+          hint: 'No zip writer makes such a file: it is damaged, or made to attack zip readers (an overlapping-files zip bomb); do not open it elsewhere either',
+        },
+      );
+    }
+  }
+}
+
+function duplicateEntry(file: string, first: string, second: string): XlmergeError {
+  const names =
+    first === second
+      ? `two entries named ${first}`
+      : `two entries whose names differ only in case, ${first} and ${second}`;
+  return new XlmergeError(ErrorCode.CorruptZip, `The zip has ${names}`, {
+    file,
+    part: second,
+    hint: 'Zip readers disagree on which one counts, so the file can show one program other data than another: it is damaged or made to deceive; get it again, or open it in Excel and save it again',
+  });
 }
 
 function corruptZip(file: string, error: unknown): XlmergeError {
