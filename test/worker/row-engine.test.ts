@@ -17,7 +17,16 @@ import { type ChunkCutter, rowsReadByEngine } from '../../src/worker/row-engine/
 import { DEMO_DIR, WRITERS_DIR } from '../fixtures/writer-fixtures.js';
 import { makeRandom, pick, type Random, randomInt } from '../fuzz/mutants.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { escapeXml, stylesXml, worksheetXml, writeWorkbookParts } from '../helpers/xlsx-builder.js';
+import {
+  encodeXml,
+  escapeXml,
+  sharedStringsXml,
+  stylesXml,
+  workbookParts,
+  worksheetXml,
+  writeWorkbookParts,
+  writeZip,
+} from '../helpers/xlsx-builder.js';
 
 afterEach(() => setRowEngine(true));
 
@@ -264,6 +273,25 @@ describe('the row engine', () => {
     expect(scanner).toMatchObject({ result: { rowsRead: 60_000, duplicatesInFile: 20_000 } });
   });
 
+  it.each(HOSTILE_CASES)('fails as the scanner does, or reads alike: $name', async (hostile) => {
+    const file = await writeHostileBook(
+      path.join(await makeTempDir(), 'hostile.xlsx'),
+      hostile.sheet,
+      hostile.strings,
+    );
+    for (const cut of [null, cutter(makeRandom(17), 9)]) {
+      const outcome = await expectSameBothWays(file, { dedupe: ['id'] }, cut);
+      const { expected } = hostile;
+      if ('holds' in expected) {
+        expect(renderedText(outcome)).toContain(expected.holds);
+      } else {
+        expect(outcome).toMatchObject({ error: { code: expected.code } });
+        const { message } = (outcome as { error: { message: string } }).error;
+        expect(message.startsWith(expected.message), message).toBe(true);
+      }
+    }
+  });
+
   it('succeeds alike, or fails alike, on damaged sheet XML', async () => {
     const dir = await makeTempDir();
     for (let seed = 1; seed <= 80; seed++) {
@@ -285,6 +313,152 @@ describe('the row engine', () => {
     }
   });
 });
+
+/** The bytes of `xml` with each `@@` replaced by the next of `bytes` (bytes no text can hold). */
+function withBytes(xml: string, ...bytes: (readonly number[])[]): Buffer {
+  const pieces = xml.split('@@');
+  return Buffer.concat(
+    pieces.flatMap((piece, i) => [
+      Buffer.from(piece),
+      ...(i < bytes.length ? [Buffer.from(bytes[i] as number[])] : []),
+    ]),
+  );
+}
+
+const HOSTILE_STRINGS = ['id', 'name', 'city', 'Zoë'];
+
+/** Rows `from` to `to` that the engine reads: an id, a shared string, a number. */
+function plainRows(from: number, to: number): string {
+  let xml = '';
+  for (let r = from; r <= to; r++) {
+    xml += `<row r="${r}"><c r="A${r}"><v>${r % 17}</v></c><c r="B${r}" t="s"><v>3</v></c><c r="C${r}"><v>${r}.5</v></c></row>`;
+  }
+  return xml;
+}
+
+/**
+ * A sheet of a header and 60 plain rows with `middle` (rows 31 on) between them: what the engine
+ * reads on both sides of what it must hand over or fail on.
+ */
+function hostileSheet(middle: string, after = 40): string {
+  const header =
+    '<row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>';
+  return worksheetXml(header + plainRows(2, 30) + middle + plainRows(after + 1, after + 30));
+}
+
+/** A workbook with `sheet` and shared strings (as bytes, or a table of plain items). */
+async function writeHostileBook(
+  file: string,
+  sheet: string | Buffer,
+  strings: readonly string[] | Buffer = HOSTILE_STRINGS,
+): Promise<string> {
+  const parts = workbookParts({
+    sheets: [{ name: 'Data', xml: typeof sheet === 'string' ? sheet : '' }],
+    sharedStrings: Array.isArray(strings) ? strings : HOSTILE_STRINGS,
+  }).map((part) => {
+    if (part.name === 'xl/worksheets/sheet1.xml' && typeof sheet !== 'string') {
+      return { name: part.name, content: sheet };
+    }
+    if (part.name === 'xl/sharedStrings.xml' && Buffer.isBuffer(strings)) {
+      return { name: part.name, content: strings };
+    }
+    return part;
+  });
+  return writeZip(file, parts);
+}
+
+/** The text of the rendered rows of a parse result, for what the cells hold. */
+function renderedText(outcome: Outcome): string {
+  if (!('result' in outcome)) return '';
+  const sheets = (outcome.result as { sheets: { xml: { bytes: Uint8Array } | null }[] }).sheets;
+  return sheets.map((sheet) => Buffer.from(sheet.xml?.bytes ?? []).toString('utf8')).join('');
+}
+
+interface HostileCase {
+  readonly name: string;
+  readonly sheet: string | Buffer;
+  readonly strings?: readonly string[] | Buffer;
+  /** The error both paths end in (code, and the message's start), or text the rows hold. */
+  readonly expected: { code: string; message: string } | { holds: string };
+}
+
+/** Hostile workbooks of the second round (see the README's Safety section). */
+const HOSTILE_CASES: HostileCase[] = [
+  {
+    name: 'invalid UTF-8 in a number the engine reads',
+    sheet: withBytes(hostileSheet('<row r="31"><c r="A31"><v>1@@</v></c></row>'), [0xff]),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'The part xl/worksheets/sheet1.xml is not valid UTF-8: at byte offset',
+    },
+  },
+  {
+    name: 'invalid UTF-8 in an attribute and in a formula the engine skips',
+    sheet: withBytes(
+      hostileSheet(
+        '<row r="31" x="@@"><c r="A31"><v>1</v></c></row><row r="32"><c r="A32"><f>"@@"</f><v>2</v></c></row>',
+      ),
+      [0xe9],
+      [0xe9],
+    ),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'The part xl/worksheets/sheet1.xml is not valid UTF-8: at byte offset',
+    },
+  },
+  {
+    name: 'a sheet ending in the middle of a UTF-8 character',
+    sheet: Buffer.concat([Buffer.from(hostileSheet('')), Buffer.from([0xc3])]),
+    expected: {
+      code: 'MALFORMED_XML',
+      message:
+        'The part xl/worksheets/sheet1.xml is not valid UTF-8: it ends in the middle of a character',
+    },
+  },
+  {
+    name: 'latin1 "café" in shared strings that declare no encoding',
+    sheet: hostileSheet(''),
+    strings: Buffer.from(
+      sharedStringsXml(['id', 'name', 'city', 'café']).replace(' encoding="UTF-8"', ''),
+      'latin1',
+    ),
+    expected: {
+      code: 'MALFORMED_XML',
+      message:
+        'The part xl/sharedStrings.xml is not valid UTF-8 (it declares no encoding, so it must be UTF-8): at byte offset',
+    },
+  },
+  {
+    name: 'a sheet and shared strings declared ISO-8859-1',
+    sheet: encodeXml(
+      hostileSheet('<row r="31"><c r="A31" t="inlineStr"><is><t>café</t></is></c></row>'),
+      'iso-8859-1',
+    ),
+    strings: encodeXml(sharedStringsXml(['id', 'name', 'city', 'Zoë ÿ']), 'iso-8859-1'),
+    expected: { holds: 'café' },
+  },
+  {
+    name: 'shared strings declared windows-1252',
+    sheet: hostileSheet(''),
+    strings: encodeXml(sharedStringsXml(['id', 'name', 'city', '5 € “q”']), 'windows-1252'),
+    expected: { holds: '5 € “q”' },
+  },
+  {
+    name: 'a sheet in UTF-16LE and shared strings in UTF-16BE',
+    sheet: encodeXml(hostileSheet(''), 'utf-16le', 'UTF-16'),
+    strings: encodeXml(sharedStringsXml(['id', 'name', 'city', 'Zoë 😀']), 'utf-16be', 'UTF-16'),
+    expected: { holds: 'Zoë 😀' },
+  },
+  {
+    name: 'a sheet in an encoding xlmerge does not read',
+    sheet: encodeXml(hostileSheet(''), 'us-ascii', 'Shift_JIS'),
+    expected: {
+      code: 'MALFORMED_XML',
+      message:
+        'The part xl/worksheets/sheet1.xml declares encoding="Shift_JIS", which xlmerge does not read',
+    },
+  },
+];
 
 /** Cell kinds a random sheet mixes; the last ones are what the engine leaves to the scanner. */
 const STRINGS = [

@@ -1,6 +1,5 @@
 import { close, fstat, open } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
 import { crc32, createInflateRaw } from 'node:zlib';
 import type * as Yauzl from 'yauzl';
@@ -10,6 +9,7 @@ import { requireCjs } from '../../require-cjs.js';
 import { checkFileSignature } from './check-file.js';
 import { guardFdSlicerReads } from './fd-slicer-guard.js';
 import type { ReadLimits } from './types.js';
+import { XmlPartDecoder } from './xml-decoder.js';
 
 const { fromFdPromise } = requireCjs('yauzl') as typeof Yauzl;
 guardFdSlicerReads();
@@ -113,15 +113,16 @@ export class ZipArchive {
   }
 
   /**
-   * The text of one entry, chunk by chunk as it inflates. Decoded with a `StringDecoder` so a
-   * character split between two chunks survives (exceljs #2084, #2316 broke those), with the
-   * UTF-8 byte order mark dropped. The stream is destroyed when iteration stops early.
+   * The text of one entry, chunk by chunk as it inflates, in the encoding the part declares (see
+   * {@link XmlPartDecoder}): a character split between two chunks survives (exceljs #2084, #2316
+   * broke those), the byte order mark is dropped, and a byte not valid in the encoding is an
+   * error. The stream is destroyed when iteration stops early.
    */
   async *streamPartText(
     part: string,
     options: { signal?: AbortSignal } = {},
   ): AsyncGenerator<string> {
-    const decoder = new PartTextDecoder();
+    const decoder = new XmlPartDecoder({ file: this.file, part });
     for await (const chunk of this.streamPartBytes(part, options)) {
       const text = decoder.write(chunk);
       if (text.length > 0) yield text;
@@ -132,8 +133,8 @@ export class ZipArchive {
 
   /**
    * The bytes of one entry, chunk by chunk as it inflates, checked: its size against the
-   * header and the limits, its CRC-32 at the end, and that it is not UTF-16. The stream is
-   * destroyed when iteration stops early.
+   * header and the limits, and its CRC-32 at the end. The stream is destroyed when iteration
+   * stops early.
    */
   async *streamPartBytes(
     part: string,
@@ -160,7 +161,6 @@ export class ZipArchive {
     let entryCrc = 0;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (entryBytes === 0 && isUtf16(chunk)) throw utf16Part(this.file, part);
         entryBytes += chunk.length;
         entryCrc = crc32(chunk, entryCrc);
         this.#inflated += chunk.length;
@@ -313,30 +313,6 @@ export async function openZipArchive(
   }
 }
 
-const BYTE_ORDER_MARK = 0xfeff;
-
-/**
- * Decodes a part's bytes as they come: a character split between two chunks is kept whole
- * (exceljs #2084, #2316 broke those), and the UTF-8 byte order mark is dropped.
- */
-export class PartTextDecoder {
-  readonly #decoder = new StringDecoder('utf8');
-  #started = false;
-
-  write(bytes: Uint8Array): string {
-    let text = this.#decoder.write(bytes as Buffer);
-    if (!this.#started && text.length > 0) {
-      this.#started = true;
-      if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
-    }
-    return text;
-  }
-
-  /** What an unfinished character at the end decodes to (U+FFFD), or ''. */
-  end(): string {
-    return this.#decoder.end();
-  }
-}
 const DAMAGED_HINT =
   'The file is truncated or damaged; if it was downloaded or copied, get it again, else open it in Excel and save it again';
 
@@ -509,21 +485,6 @@ function sizeLimit(
     part,
     hint: `The file may be a decompression bomb; if it is genuine, raise the limit with the limits.${limit} option`,
   });
-}
-
-/** UTF-16 parts (byte order mark FF FE or FE FF) are legal XML but no Excel writer makes them. */
-function isUtf16(chunk: Buffer): boolean {
-  const first = chunk[0];
-  const second = chunk[1];
-  return (first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff);
-}
-
-function utf16Part(file: string, part: string): XlmergeError {
-  return new XlmergeError(
-    ErrorCode.MalformedXml,
-    `The part ${part} is encoded as UTF-16, which xlmerge does not read`,
-    { file, part, hint: 'Open the workbook in Excel and save it again' },
-  );
 }
 
 function formatBytes(bytes: number): string {
