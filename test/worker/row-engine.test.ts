@@ -458,6 +458,49 @@ const HOSTILE_CASES: HostileCase[] = [
         'The part xl/worksheets/sheet1.xml declares encoding="Shift_JIS", which xlmerge does not read',
     },
   },
+  {
+    name: 'a mixed-case <Row> among rows (it was dropped)',
+    sheet: hostileSheet('<Row r="31"><c r="A31"><v>99</v></c></Row>'),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected <row> in <sheetData> after row 30, found <Row>',
+    },
+  },
+  {
+    name: 'a mixed-case <C> in a row',
+    sheet: hostileSheet('<row r="31"><c r="A31"><v>9</v></c><C r="B31"><v>99</v></C></row>'),
+    expected: { code: 'MALFORMED_XML', message: 'expected <c> or <extLst> in row 31, found <C>' },
+  },
+  {
+    name: 'a mixed-case <V> in a cell',
+    sheet: hostileSheet('<row r="31"><c r="A31"><V>99</V></c></row>'),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected <f>, <v>, <is> or <extLst> in cell A31, found <V>',
+    },
+  },
+  {
+    name: 'a mixed-case <SI> in the shared strings',
+    sheet: hostileSheet(''),
+    strings: Buffer.from(
+      sharedStringsXml(['id', 'name', 'city', 'Zoë']).replace(
+        '<si><t xml:space="preserve">city</t></si>',
+        '<SI><t>city</t></SI>',
+      ),
+    ),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected <si> or <extLst> in <sst> after 2 shared strings, found <SI>',
+    },
+  },
+  {
+    name: 'what writers do put in rows and cells: spans, x14ac, cm, extLst',
+    sheet: hostileSheet(
+      '<row r="31" spans="1:3" x14ac:dyDescent="0.25"><c r="A31" cm="1"><v>5000</v><extLst><ext uri="u"/></extLst></c></row>' +
+        '<row r="32"><c r="A32" vm="1"><f>5000+1</f><v>5001</v></c><c r="B32" t="inlineStr"><is><r><rPr><b/></rPr><t>rich</t></r><rPh sb="0" eb="1"><t>r</t></rPh><phoneticPr fontId="1"/></is></c><extLst/></row>',
+    ),
+    expected: { holds: 'rich' },
+  },
 ];
 
 /** Cell kinds a random sheet mixes; the last ones are what the engine leaves to the scanner. */

@@ -1,5 +1,5 @@
 import { type CellValue, DATE_1904_OFFSET } from '../../core/cell.js';
-import { ErrorCode } from '../../errors.js';
+import { ErrorCode, type XlmergeError } from '../../errors.js';
 import type { SheetRow } from './types.js';
 import {
   decodeExcelEscapes,
@@ -13,6 +13,7 @@ import {
   skipAttribute,
   skipSpaces,
   TextCollector,
+  unknownElement,
   XmlLexer,
   XmlToken,
 } from './xml-text.js';
@@ -180,7 +181,10 @@ export class SheetScanner {
       context.maxElementChars,
     );
     this.text = new TextCollector(this.lexer);
-    this.rich = new RichTextReader(this.lexer);
+    this.rich = new RichTextReader(
+      this.lexer,
+      () => `the inline string of cell ${this.cellName()}`,
+    );
     const strings = context.sharedStrings;
     if (typeof strings === 'function') this.loadStrings = strings;
     else this.strings = strings;
@@ -288,21 +292,29 @@ export class SheetScanner {
     const kind = lexer.kind;
     switch (this.state) {
       case State.Outside:
-        if (kind === ElementKind.SheetData && lexer.depth === 2 && !this.sheetDataDone) {
+        if (kind === ElementKind.SheetData && lexer.depth === 2) {
+          // Readers disagree on which of two counts: refuse rather than pick one.
+          if (this.sheetDataDone) throw lexer.malformed('expected one <sheetData>, found a second');
           if (lexer.selfClosing) this.sheetDataDone = true;
           else this.state = State.SheetData;
         }
         return;
       case State.SheetData:
         if (kind === ElementKind.Row) this.startRow();
-        else this.skip();
+        else {
+          const after =
+            this.rowNumber === 0 ? 'before the first row' : `after row ${this.rowNumber}`;
+          throw unknownElement(lexer, `<row> in <sheetData> ${after}`);
+        }
         return;
       case State.Row:
         if (kind === ElementKind.Cell) this.startCell();
-        else this.skip();
+        else if (kind === ElementKind.ExtensionList) this.skip();
+        else throw unknownElement(lexer, `<c> or <extLst> in row ${this.rowNumber}`);
         return;
       case State.Cell:
         if (kind === ElementKind.Value) {
+          if (this.cellHasValue) throw this.secondElement('<v>');
           this.cellHasValue = true;
           this.cellValue = null;
           if (lexer.selfClosing) return;
@@ -317,11 +329,14 @@ export class SheetScanner {
           this.cellHasFormula = true;
           if (!lexer.selfClosing && !lexer.readSimpleContent()) this.state = State.Formula;
         } else if (kind === ElementKind.InlineString) {
+          if (this.cellHasInline) throw this.secondElement('<is>');
           this.cellHasInline = true;
           this.rich.begin();
           if (!lexer.selfClosing) this.state = State.InlineString;
-        } else {
+        } else if (kind === ElementKind.ExtensionList) {
           this.skip();
+        } else {
+          throw unknownElement(lexer, `<f>, <v>, <is> or <extLst> in cell ${this.cellName()}`);
         }
         return;
       case State.Value:
@@ -766,6 +781,11 @@ export class SheetScanner {
       default:
         return undefined;
     }
+  }
+
+  /** A second `<v>` or `<is>` in a cell: which one is the value, readers would disagree. */
+  private secondElement(name: string): XlmergeError {
+    return this.lexer.malformed(`expected one ${name} in cell ${this.cellName()}, found a second`);
   }
 
   /** Ignores the element just started and everything in it. */

@@ -471,6 +471,68 @@ describe('SheetScanner: errors', () => {
       'expected a <sheetData> element in the worksheet, found none',
       undefined,
     ],
+    [
+      'a second sheetData',
+      `<worksheet xmlns="${NS}"><sheetData/><sheetData><row r="1"><c><v>1</v></c></row></sheetData></worksheet>`,
+      'expected one <sheetData>, found a second',
+      undefined,
+    ],
+    [
+      'a mixed-case <Row>',
+      sheet('<row r="1"><c r="A1"><v>1</v></c></row><Row r="2"><c r="A2"><v>2</v></c></Row>'),
+      'expected <row> in <sheetData> after row 1, found <Row>',
+      undefined,
+    ],
+    [
+      'an element that is no row, before the first',
+      sheet('<foo/><row r="1"><c r="A1"><v>1</v></c></row>'),
+      'expected <row> in <sheetData> before the first row, found <foo>',
+      undefined,
+    ],
+    [
+      'a mixed-case <C>',
+      sheet('<row r="3"><c r="A3"><v>1</v></c><C r="B3"><v>2</v></C></row>'),
+      'expected <c> or <extLst> in row 3, found <C>',
+      3,
+    ],
+    [
+      'a row inside a row',
+      sheet('<row r="3"><row r="4"><c r="A4"><v>1</v></c></row></row>'),
+      'expected <c> or <extLst> in row 3, found <row>',
+      3,
+    ],
+    [
+      'a mixed-case <V>',
+      sheet('<row r="2"><c r="B2"><V>5</V></c></row>'),
+      'expected <f>, <v>, <is> or <extLst> in cell B2, found <V>',
+      2,
+    ],
+    [
+      'a second <v>',
+      sheet('<row r="2"><c r="D2"><v>1</v><v>2</v></c></row>'),
+      'expected one <v> in cell D2, found a second',
+      2,
+    ],
+    [
+      'a second <is>',
+      sheet('<row r="2"><c r="A2" t="inlineStr"><is><t>1</t></is><is><t>2</t></is></c></row>'),
+      'expected one <is> in cell A2, found a second',
+      2,
+    ],
+    [
+      'a mixed-case <T> in an inline string',
+      sheet('<row r="2"><c r="C2" t="inlineStr"><is><T>lost</T></is></c></row>'),
+      'expected <t>, <r>, <rPh> or <phoneticPr> in the inline string of cell C2, found <T>',
+      2,
+    ],
+    [
+      'an unknown element in a run of an inline string',
+      sheet(
+        '<row r="2"><c r="C2" t="inlineStr"><is><r><rPr><b/></rPr><x:t>lost</x:t><tt/></r></is></c></row>',
+      ),
+      'expected <rPr> or <t> in a run <r> of the inline string of cell C2, found <tt>',
+      2,
+    ],
   ])('%s is malformed', (_, xml, message, row) => {
     expect(scanError(xml)).toEqual({
       code: ErrorCode.MalformedXml,
@@ -894,7 +956,7 @@ describe('SheetScanner: the fast path for plain rows and cells gives what the ge
         '<c r="G2" x=">"><v>7</v></c><c r="H2" s=""><v>8</v></c><c r="I2" t="n"><v>9</v></c></row>' +
         '\n  <row>\n    <c r="A3" >\n      <v>10</v>\n    </c>\n    <c><v >11</v ></c>\n  </row>\n' +
         '<row r="5"><c r="A5" t="str"><f t="shared" ref="A5:A6" si="0">"a&amp;b"</f><v>a&amp;b</v></c>' +
-        '<c r="B5"><f>1</f><v/></c><c r="C5"><f/></c><c r="D5"><v>1</v><v>2</v></c>' +
+        '<c r="B5"><f>1</f><v/></c><c r="C5"><f/></c><c r="D5"><v>2</v><extLst><ext uri="x"><v>9</v></ext></extLst></c>' +
         '<c r="E5" t="inlineStr"><is><t>x</t></is></c><c r="F5"><v><![CDATA[7]]></v></c>' +
         '<c r="G5"/><c r="H5" s="1"/><c r="I5"><!-- note --><v>5</v></c>' +
         '<c r="J5"><f>A1&gt;0</f><v>1</v></c><c r="K5" t="s"><v>02</v></c><c r="L5" t="b"><v>true</v></c>' +
@@ -902,7 +964,7 @@ describe('SheetScanner: the fast path for plain rows and cells gives what the ge
         '<c r="N5" t="inlineStr"><is><t xml:space="preserve"> a&amp;b_x000D_ </t></is></c>' +
         '<c r="O5" t="inlineStr"><is><r><t>r</t></r><r><t>ich</t></r></is></c>' +
         '<c r="P5" t="inlineStr"><is><t>i</t></is><v>1</v></c><c r="Q5"><f>A1</f><is><t>y</t></is></c>' +
-        '<c r="R5" t="inlineStr"><is><t>1</t></is><is><t>2</t></is></c></row>' +
+        '<c r="R5" t="inlineStr"><is><t>2</t></is></c><extLst><ext uri="y"><c><v>3</v></c></ext></extLst></row>' +
         '<row r="7" spans="1:2" ht="20" customHeight="1"><c r="A7"><v>7</v></c></row>' +
         '<row><c><v>8</v></c></row><row r="9"/><row><c r="B10"><v>10</v></c></row>',
     );
