@@ -494,6 +494,34 @@ const HOSTILE_CASES: HostileCase[] = [
     },
   },
   {
+    name: 'an error cell holding no Excel error value',
+    sheet: hostileSheet(
+      '<row r="31"><c r="A31"><v>100</v></c><c r="B31" t="e"><v>#EVIL!</v></c></row>',
+    ),
+    expected: {
+      code: 'MALFORMED_XML',
+      message:
+        'expected an Excel error value such as #N/A or #DIV/0! in the error cell B31, found "#EVIL!"',
+    },
+  },
+  {
+    name: 'an error cell holding a formula to run',
+    sheet: hostileSheet(
+      `<row r="31"><c r="A31"><v>100</v></c><c r="C31" t="e"><v>${escapeXml("=cmd|' /C calc'!A0")}</v></c></row>`,
+    ),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: `expected an Excel error value such as #N/A or #DIV/0! in the error cell C31, found "=cmd|' /C calc'!A0"`,
+    },
+  },
+  {
+    name: "Excel's error values, new ones too",
+    sheet: hostileSheet(
+      '<row r="31"><c r="A31"><v>100</v></c><c r="B31" t="e"><v>#SPILL!</v></c><c r="C31" t="e"><f>PY(1)</f><v>#PYTHON!</v></c></row>',
+    ),
+    expected: { holds: '<v>#PYTHON!</v>' },
+  },
+  {
     name: 'what writers do put in rows and cells: spans, x14ac, cm, extLst',
     sheet: hostileSheet(
       '<row r="31" spans="1:3" x14ac:dyDescent="0.25"><c r="A31" cm="1"><v>5000</v><extLst><ext uri="u"/></extLst></c></row>' +

@@ -1,4 +1,4 @@
-import { type CellValue, DATE_1904_OFFSET } from '../../core/cell.js';
+import { type CellValue, DATE_1904_OFFSET, EXCEL_ERROR_VALUES } from '../../core/cell.js';
 import { ErrorCode, type XlmergeError } from '../../errors.js';
 import type { SheetRow } from './types.js';
 import {
@@ -953,7 +953,13 @@ export class SheetScanner {
           `expected 0 or 1 in the boolean cell ${this.cellName()}, found ${JSON.stringify(text)}`,
         );
       case CellType.Error:
-        return { kind: 'error', code: text };
+        if (EXCEL_ERROR_VALUES.has(text)) return { kind: 'error', code: text };
+        throw this.lexer.fail(
+          ErrorCode.MalformedXml,
+          `expected an Excel error value such as #N/A or #DIV/0! in the error cell ${this.cellName()}, found ${JSON.stringify(text)}`,
+          undefined,
+          'Excel knows no such error value, so the file was made by another program; open it in Excel and save it again',
+        );
       default: {
         const serial = parseIsoDateTime(text);
         if (serial === undefined) {

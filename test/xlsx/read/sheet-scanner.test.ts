@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, test } from 'vitest';
-import type { CellValue } from '../../../src/core/cell.js';
+import { type CellValue, EXCEL_ERROR_VALUES } from '../../../src/core/cell.js';
 import { ErrorCode } from '../../../src/errors.js';
 import {
   MAX_BATCH_CELLS,
@@ -8,7 +8,9 @@ import {
   SheetScanner,
 } from '../../../src/xlsx/read/sheet-scanner.js';
 import type { SheetRow } from '../../../src/xlsx/read/types.js';
+import { columnLetters } from '../../../src/xlsx/write/cell-xml.js';
 import { errorOf } from '../../helpers/errors.js';
+import { escapeXml } from '../../helpers/xlsx-builder.js';
 
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 
@@ -149,6 +151,38 @@ describe('SheetScanner: cell types', () => {
       { kind: 'error', code: '#N/A' },
       { kind: 'error', code: '#DIV/0!' },
     ]);
+  });
+
+  test('t="e" holds any of Excel\'s error values', () => {
+    const values = [...EXCEL_ERROR_VALUES];
+    expect(values).toHaveLength(17);
+    const xml = values
+      .map((code, i) => `<c r="${columnLetters(i)}1" t="e"><v>${escapeXml(code)}</v></c>`)
+      .join('');
+    expect(cellsOf(xml)).toEqual(values.map((code) => ({ kind: 'error', code })));
+  });
+
+  test.each([
+    ['#EVIL!', '#EVIL!'],
+    ['a formula to run', "=cmd|' /C calc'!A0"],
+    ['a known value in lower case', '#n/a'],
+    ['a known value with a space', ' #N/A'],
+    ['text', 'not an error'],
+  ])('t="e" holding anything else is malformed: %s', (_, text) => {
+    const xml = sheet(
+      `<row r="4"><c r="A4"><v>1</v></c><c r="C4" t="e"><v>${escapeXml(text)}</v></c></row>`,
+    );
+    const expected = {
+      code: ErrorCode.MalformedXml,
+      message: `expected an Excel error value such as #N/A or #DIV/0! in the error cell C4, found ${JSON.stringify(text)} ${IN_PART}`,
+      ...WHERE,
+      row: 4,
+    };
+    expect(scanError(xml)).toEqual(expected);
+    expect(scanError(xml, {}, xml.split(''))).toEqual(expected);
+    expect(errorOf(() => scan(xml)).hint).toBe(
+      'Excel knows no such error value, so the file was made by another program; open it in Excel and save it again',
+    );
   });
 
   test('t="n" or no t is a number, parsed bit-exactly', () => {
