@@ -522,6 +522,39 @@ const HOSTILE_CASES: HostileCase[] = [
     expected: { holds: '<v>#PYTHON!</v>' },
   },
   {
+    name: 'a no-break space before the digits of a number the engine would read',
+    sheet: hostileSheet('<row r="31"><c r="A31"><v>100</v></c><c r="C31"><v>\u00a05</v></c></row>'),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected a number in cell C31, found "\\u00A05"',
+    },
+  },
+  {
+    name: 'a no-break space written as a character reference',
+    sheet: hostileSheet('<row r="31"><c r="A31"><v>&#160;100</v></c></row>'),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected a number in cell A31, found "\\u00A0100"',
+    },
+  },
+  {
+    name: 'a date with a zone offset, read as the instant in UTC',
+    sheet: hostileSheet(
+      '<row r="31"><c r="A31"><v>100</v></c><c r="C31" t="d"><v>2024-01-15T02:00:00+05:00</v></c></row>',
+    ),
+    expected: { holds: '<v>45305.875</v>' },
+  },
+  {
+    name: 'a date alone with a zone offset',
+    sheet: hostileSheet(
+      '<row r="31"><c r="A31"><v>100</v></c><c r="C31" t="d"><v>2024-01-15+05:00</v></c></row>',
+    ),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected a date-time, or a date or time without a zone offset',
+    },
+  },
+  {
     name: 'what writers do put in rows and cells: spans, x14ac, cm, extLst',
     sheet: hostileSheet(
       '<row r="31" spans="1:3" x14ac:dyDescent="0.25"><c r="A31" cm="1"><v>5000</v><extLst><ext uri="u"/></extLst></c></row>' +

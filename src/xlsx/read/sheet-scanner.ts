@@ -1,5 +1,7 @@
 import { type CellValue, DATE_1904_OFFSET, EXCEL_ERROR_VALUES } from '../../core/cell.js';
 import { ErrorCode, type XlmergeError } from '../../errors.js';
+import { parseIsoDateTime } from './iso-date-time.js';
+import { parseNumberText, quoteVisibly } from './number-text.js';
 import type { SheetRow } from './types.js';
 import {
   decodeExcelEscapes,
@@ -961,24 +963,22 @@ export class SheetScanner {
           'Excel knows no such error value, so the file was made by another program; open it in Excel and save it again',
         );
       default: {
-        const serial = parseIsoDateTime(text);
-        if (serial === undefined) {
+        const date = parseIsoDateTime(text);
+        if ('expected' in date) {
           throw this.lexer.malformed(
-            `expected an ISO 8601 date in the date cell ${this.cellName()}, found ${JSON.stringify(text)}`,
+            `expected ${date.expected} in the date cell ${this.cellName()}, found ${quoteVisibly(text)}`,
           );
         }
-        return { kind: 'date', serial };
+        return { kind: 'date', serial: date.serial };
       }
     }
   }
 
   private parseNumber(text: string): number {
-    // Number() is the exact decimal-to-double conversion, like parseFloat but refusing trailing
-    // junk; its extra forms (hex, Infinity, blank) are not xsd:double, so refuse those too.
-    const number = Number(text);
-    if (Number.isFinite(number) && !isNonDecimalLiteral(text)) return number;
+    const number = parseNumberText(text);
+    if (!Number.isNaN(number)) return number;
     throw this.lexer.malformed(
-      `expected a number in cell ${this.cellName()}, found ${JSON.stringify(text)}`,
+      `expected a number in cell ${this.cellName()}, found ${quoteVisibly(text)}`,
     );
   }
 
@@ -1172,14 +1172,6 @@ function readSimpleDecimal(buf: string, start: number, end: number): number {
   return negative ? -value : value;
 }
 
-/** `0x1A`, `0o7`, `0b1`: forms Number() accepts but a stored cell value never uses. */
-/** `0x…`, `0o…`, `0b…`: forms `Number()` reads that are not decimal numbers. */
-export function isNonDecimalLiteral(text: string): boolean {
-  if (text.length < 3) return false;
-  const prefix = text.charCodeAt(1) | 0x20;
-  return text.charCodeAt(0) === DIGIT_0 && (prefix === 120 || prefix === 111 || prefix === 98);
-}
-
 /** Column letters for a 0-based column index: 0 → A, 27 → AB. */
 function columnName(index: number): string {
   let name = '';
@@ -1190,66 +1182,4 @@ function columnName(index: number): string {
     n = (n - 1 - rest) / 26;
   }
   return name;
-}
-
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
-const ISO_TIME = /^T?(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
-const SECONDS_PER_DAY = 86_400;
-/** Excel serial of 1970-01-01 in the 1900 date system. */
-const UNIX_EPOCH_SERIAL = 25_569;
-
-/**
- * The 1900-system serial of an ISO 8601 date, date-time or time of a `t="d"` cell, or undefined
- * when the text is not one. The wall-clock time is kept as written: Excel has no time zones, so
- * a zone designator is ignored rather than applied.
- */
-function parseIsoDateTime(text: string): number | undefined {
-  const date = ISO_DATE_TIME.exec(text);
-  if (date !== null) {
-    const year = Number(date[1]);
-    const month = Number(date[2]);
-    const day = Number(date[3]);
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-    const seconds = secondsOfDay(date[4], date[5], date[6]);
-    if (seconds === undefined) return undefined;
-    const days = daysFromCivil(year, month, day) + UNIX_EPOCH_SERIAL;
-    // Excel counts a fictitious 1900-02-29 (serial 60), so earlier dates sit one lower.
-    return (days < 61 ? days - 1 : days) + seconds / SECONDS_PER_DAY;
-  }
-  const time = ISO_TIME.exec(text);
-  if (time !== null) {
-    const seconds = secondsOfDay(time[1], time[2], time[3]);
-    return seconds === undefined ? undefined : seconds / SECONDS_PER_DAY;
-  }
-  return undefined;
-}
-
-function secondsOfDay(
-  hours: string | undefined,
-  minutes: string | undefined,
-  seconds: string | undefined,
-): number | undefined {
-  if (hours === undefined) return 0;
-  const h = Number(hours);
-  const m = Number(minutes);
-  const s = seconds === undefined ? 0 : Number(seconds);
-  if (h > 24 || m > 59 || s >= 60 || (h === 24 && (m > 0 || s > 0))) return undefined;
-  return h * 3600 + m * 60 + s;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra =
-    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
 }

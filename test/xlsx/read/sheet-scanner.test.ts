@@ -231,6 +231,71 @@ describe('SheetScanner: cell types', () => {
     ]);
   });
 
+  test('t="d" with a zone: UTC as written, other offsets converted to the instant in UTC', () => {
+    const values = [
+      ['2024-01-15T06:00:00Z', 45306.25],
+      ['2024-01-15T06:00:00+00:00', 45306.25],
+      ['2024-01-15T11:00:00+05:00', 45306.25],
+      ['2024-01-15T01:00:00-05:00', 45306.25],
+      ['2024-01-15T11:00:00+0500', 45306.25],
+      ['2024-01-15T11:00+05', 45306.25],
+      ['2024-01-15T02:00:00+05:00', 45305.875],
+      ['2024-01-15T22:00:00-03:00', 45307.041666666664],
+      ['2024-01-15T12:00:00.5+05:30', 45306.27083912037],
+      ['2024-01-15Z', 45306],
+      ['18:00:00Z', 0.75],
+      ['1900-03-01T01:00:00+02:00', 59.958333333333336],
+    ] as const;
+    const xml = values
+      .map(([text], i) => `<c r="${columnLetters(i)}1" t="d"><v>${text}</v></c>`)
+      .join('');
+    expect(cellsOf(xml)).toEqual(values.map(([, serial]) => ({ kind: 'date', serial })));
+  });
+
+  test.each([
+    ['a date alone with an offset', '2024-01-15+05:00', 'no instant'],
+    ['a time alone with an offset', '18:00:00-01:00', 'no instant'],
+    ['an offset past 14 hours', '2024-01-15T12:00:00+15:00', 'date'],
+    ['minutes past 59 in an offset', '2024-01-15T12:00:00+05:60', 'date'],
+  ])('t="d" is refused for %s', (_, text, why) => {
+    const expected =
+      why === 'date'
+        ? 'an ISO 8601 date'
+        : 'a date-time, or a date or time without a zone offset (a date or time alone with an offset names no instant)';
+    expect(scanError(sheet(`<row r="2"><c r="B2" t="d"><v>${text}</v></c></row>`))).toEqual({
+      code: ErrorCode.MalformedXml,
+      message: `expected ${expected} in the date cell B2, found ${JSON.stringify(text)} ${IN_PART}`,
+      ...WHERE,
+      row: 2,
+    });
+  });
+
+  test.each([
+    ['a no-break space', '\u00a05', '\\u00A05'],
+    ['a figure space', '5\u2007', '5\\u2007'],
+    ['an ideographic space', '\u30005', '\\u30005'],
+    ['a byte order mark', '\ufeff5', '\\uFEFF5'],
+    ['a line separator', '5\u2028', '5\\u2028'],
+    ['a vertical tab', '\u000b5', '\\u000b5'],
+    ['a no-break space written as a reference', '&#160;5', '\\u00A05'],
+    ['Infinity', 'Infinity', 'Infinity'],
+    ['a number too big for a double', '1e400', '1e400'],
+  ])('a number cell with %s around the digits is malformed', (_, text, shown) => {
+    const xml = sheet(`<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>${text}</v></c></row>`);
+    expect(scanError(xml)).toEqual({
+      code: ErrorCode.MalformedXml,
+      message: `expected a number in cell B2, found "${shown}" ${IN_PART}`,
+      ...WHERE,
+      row: 2,
+    });
+  });
+
+  test('XML whitespace around a number is what xsd:double collapses', () => {
+    expect(
+      cellsOf('<c r="A1"><v> 5 </v></c><c r="B1"><v>\t-2.5e1\n</v></c><c r="C1"><v>+.5</v></c>'),
+    ).toEqual([5, -25, 0.5]);
+  });
+
   test('numbers with a date style are dates, with an elapsed-time style elapsed dates', () => {
     const cells = cellsOf(
       '<c r="A1" s="1"><v>45306.5</v></c><c r="B1" s="2"><v>1.25</v></c>' +
