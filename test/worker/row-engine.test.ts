@@ -128,25 +128,27 @@ describe('the row engine', () => {
     const dir = await makeTempDir();
     const cell = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`;
     const blank = (r: number) => `<row r="${r}"><c r="A${r}" s="1"/></row>`;
-    const data = (from: number, to: number, columns: string[]) => {
+    // `count` data rows from row `from`, a blank row after every fifth (rows ascend).
+    const data = (from: number, count: number, columns: string[]) => {
       let xml = '';
-      for (let r = from; r <= to; r++) {
-        const cells = columns.map((letter, i) =>
-          i === 0 ? `<c r="${letter}${r}"><v>${r % 7}</v></c>` : cell(`${letter}${r}`, 5),
+      let r = from;
+      for (let i = 1; i <= count; i++, r++) {
+        const cells = columns.map((letter, k) =>
+          k === 0 ? `<c r="${letter}${r}"><v>${r % 7}</v></c>` : cell(`${letter}${r}`, 5),
         );
         xml += `<row r="${r}">${cells.join('')}</row>`;
-        if (r % 5 === 0) xml += blank(r + 1000);
+        if (i % 5 === 0) xml += blank(++r);
       }
       return xml;
     };
     const strings = ['Monthly report', 'id', 'name', 'city', 'when', 'x'];
     const sheets = {
       // A title, a blank row with a styled empty cell, then the header (all shared strings).
-      title: `<row r="1">${cell('A1', 0)}</row>${blank(2)}<row r="3">${cell('A3', 1)}${cell('B3', 2)}${cell('C3', 3)}</row>${data(4, 300, ['A', 'B', 'C'])}`,
+      title: `<row r="1">${cell('A1', 0)}</row>${blank(2)}<row r="3">${cell('A3', 1)}${cell('B3', 2)}${cell('C3', 3)}</row>${data(4, 297, ['A', 'B', 'C'])}`,
       // A header of two: held while the next rows are looked at, blank rows among them.
-      narrow: `<row r="1">${cell('A1', 1)}${cell('B1', 2)}</row>${blank(2)}${data(3, 300, ['A', 'B'])}`,
+      narrow: `<row r="1">${cell('A1', 1)}${cell('B1', 2)}</row>${blank(2)}${data(3, 298, ['A', 'B'])}`,
       // A first row of two, then a text row of three (not twice as wide): not a title.
-      'not-title': `<row r="1">${cell('A1', 1)}${cell('B1', 2)}</row><row r="2">${cell('A2', 5)}${cell('B2', 5)}${cell('C2', 5)}</row>${data(3, 50, ['A', 'B'])}`,
+      'not-title': `<row r="1">${cell('A1', 1)}${cell('B1', 2)}</row><row r="2">${cell('A2', 5)}${cell('B2', 5)}${cell('C2', 5)}</row>${data(3, 48, ['A', 'B'])}`,
     };
     for (const [name, xml] of Object.entries(sheets)) {
       const file = path.join(dir, `${name}.xlsx`);
@@ -552,6 +554,36 @@ const HOSTILE_CASES: HostileCase[] = [
     expected: {
       code: 'MALFORMED_XML',
       message: 'expected a date-time, or a date or time without a zone offset',
+    },
+  },
+  {
+    name: 'rows out of order',
+    sheet: hostileSheet(
+      '<row r="31"><c r="A31"><v>100</v></c></row><row r="20"><c r="A20"><v>101</v></c></row>',
+    ),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected row numbers in ascending order, found row 20 after row 31',
+    },
+  },
+  {
+    name: 'a blank row repeated, which the engine only counts',
+    sheet: hostileSheet('<row r="31"><c r="A31" s="1"/></row><row r="31"><c r="A31" s="1"/></row>'),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected row numbers in ascending order, found row 31 after row 31',
+    },
+  },
+  {
+    name: 'the header row after a data row (the header was taken from the first in the file)',
+    sheet: worksheetXml(
+      '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>3</v></c></row>' +
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
+        plainRows(3, 40),
+    ),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected row numbers in ascending order, found row 1 after row 2',
     },
   },
   {

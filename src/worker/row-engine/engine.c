@@ -16,8 +16,9 @@
  *   booleans 0 and 1.
  *
  * A formula is skipped: the cell is its cached value. Anything else in a row (a formula without
- * a cached value or with a text result, inline strings, errors, whitespace, entities, a cell
- * column that does not grow, a column the header did not name, …) is a bail. No libc.
+ * a cached value or with a text result, inline strings, errors, whitespace, entities, a row
+ * number or cell column that does not grow, a column the header did not name, …) is a bail.
+ * No libc.
  */
 typedef unsigned char u8;
 typedef unsigned int u32;
@@ -454,7 +455,8 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
     if (skipped != 0) return skipped > 0 ? 0 : -1;
     if (value - name == 3 && s[name] == 'r') {
       i32 r = read_number(s, value, i - 1, MAX_ROWS);
-      if (r < 1) return -1;
+      /* Row numbers must ascend: the scanner reports one that does not. */
+      if (r < 1 || (u32)r <= result.last_row) return -1;
       number = (u32)r;
     }
   }

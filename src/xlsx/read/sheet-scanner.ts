@@ -464,7 +464,8 @@ export class SheetScanner {
       if (buf.charCodeAt(i + 1) === LOWER_R && buf.charCodeAt(i + 2) === EQUALS) {
         if (buf.charCodeAt(i + 3) !== QUOT) return -1;
         number = this.readIndexValue(buf, i + 4);
-        if (number < 1 || number > MAX_ROWS) return -1;
+        // Out of range or of order: the general path reports it.
+        if (number <= this.rowNumber || number > MAX_ROWS) return -1;
       } else if (!this.skipAttribute(buf, i + 1)) {
         return -1;
       }
@@ -811,6 +812,18 @@ export class SheetScanner {
     }
     if (number > MAX_ROWS) {
       throw lexer.malformed(`expected at most ${MAX_ROWS} rows, found row ${number}`);
+    }
+    if (number <= this.rowNumber) {
+      // The header is the first non-empty row by number, and the output keeps the file's
+      // order: rows out of order would change both. No writer makes them (ECMA-376 requires
+      // ascending rows), so they are refused rather than sorted.
+      lexer.row = number;
+      throw lexer.fail(
+        ErrorCode.MalformedXml,
+        `expected row numbers in ascending order, found row ${number} after row ${this.rowNumber}`,
+        undefined,
+        'Excel writes each row once, in ascending order: the file was made by another program; open it in Excel and save it again',
+      );
     }
     this.rowNumber = number;
     lexer.row = number;

@@ -385,6 +385,52 @@ describe('SheetScanner: row and column numbers', () => {
     ]);
   });
 
+  test.each([
+    [
+      'out of order',
+      '<row r="3"><c r="A3"><v>3</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>',
+      2,
+      3,
+    ],
+    [
+      'repeated',
+      '<row r="3"><c r="A3"><v>3</v></c></row><row r="3"><c r="B3"><v>4</v></c></row>',
+      3,
+      3,
+    ],
+    [
+      'after a row without cells',
+      '<row r="5" ht="20"/><row r="4"><c r="A4"><v>4</v></c></row>',
+      4,
+      5,
+    ],
+    [
+      'after rows without r',
+      '<row r="1"><c><v>1</v></c></row><row><c><v>2</v></c></row><row r="2"/>',
+      2,
+      2,
+    ],
+    [
+      'after plain rows (the fast path)',
+      '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row><row r="1"><c r="A1"><v>9</v></c></row>',
+      1,
+      2,
+    ],
+  ])('rows %s are malformed, naming both rows', (_, rows, row, after) => {
+    const xml = sheet(rows);
+    const expected = {
+      code: ErrorCode.MalformedXml,
+      message: `expected row numbers in ascending order, found row ${row} after row ${after} ${IN_PART}`,
+      ...WHERE,
+      row,
+    };
+    expect(scanError(xml)).toEqual(expected);
+    expect(scanError(xml, {}, xml.split(''))).toEqual(expected);
+    expect(errorOf(() => scan(xml)).hint).toBe(
+      'Excel writes each row once, in ascending order: the file was made by another program; open it in Excel and save it again',
+    );
+  });
+
   test('reads the last column XFD and the last row 1048576', () => {
     const rows = rowsOf(sheet('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'));
     expect(rows.length).toBe(1);
