@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { ENGINE_SOURCE_SHA256 } from '../../src/worker/row-engine/engine-wasm.js
 import { type ChunkCutter, rowsReadByEngine } from '../../src/worker/row-engine/read-sheet.js';
 import { DEMO_DIR, WRITERS_DIR } from '../fixtures/writer-fixtures.js';
 import { makeRandom, pick, type Random, randomInt } from '../fuzz/mutants.js';
+import { buildRawZip, rawEntry } from '../helpers/raw-zip.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import {
   encodeXml,
@@ -291,6 +293,28 @@ describe('the row engine', () => {
         const { message } = (outcome as { error: { message: string } }).error;
         expect(message.startsWith(expected.message), message).toBe(true);
       }
+    }
+  });
+
+  it('fails alike on zips whose entries overlap or share a name, before either reads', async () => {
+    const dir = await makeTempDir();
+    const entries = workbookParts({
+      sheets: [{ name: 'Data', xml: hostileSheet('') }],
+      sharedStrings: HOSTILE_STRINGS,
+    }).map((part) => rawEntry(part.name, part.content));
+    const sheet = entries.findIndex((entry) => entry.name === 'xl/worksheets/sheet1.xml');
+    const zips = {
+      overlap: buildRawZip(entries, [
+        ...entries.map((_, entry) => ({ entry })),
+        { entry: sheet, name: 'xl/worksheets/sheet2.xml' },
+      ]),
+      twice: buildRawZip([...entries, rawEntry('xl/worksheets/sheet1.xml', worksheetXml(''))]),
+    };
+    for (const [name, zip] of Object.entries(zips)) {
+      const file = path.join(dir, `${name}.xlsx`);
+      await writeFile(file, zip);
+      const outcome = await expectSameBothWays(file, { dedupe: ['id'] });
+      expect(outcome).toMatchObject({ error: { code: 'CORRUPT_ZIP' } });
     }
   });
 
