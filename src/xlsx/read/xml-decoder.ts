@@ -109,8 +109,11 @@ export class XmlPartDecoder {
   write(bytes: Uint8Array): string {
     const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.#encoding !== null) return this.#decode(chunk, false);
-    this.#head = this.#head.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.#head, chunk]);
-    return this.#sniff(false) ? this.#decodeHead(false) : '';
+    this.#head = this.#head.length === 0 ? chunk : Buffer.concat([this.#head, chunk]);
+    if (this.#sniff(false)) return this.#decodeHead(false);
+    // Held past this call: a copy of its own, the caller may reuse its buffer.
+    if (this.#head === chunk) this.#head = Buffer.from(chunk);
+    return '';
   }
 
   /** The rest of the text; throws when the part ends in the middle of a character. */
