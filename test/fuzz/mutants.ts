@@ -318,8 +318,9 @@ const CASED_TAGS = ['sheetData', 'row', 'c', 'v', 'f', 'is', 't', 'r', 'si', 'rP
 
 /**
  * The parts with one element name of a sheet or the shared strings written in another case in
- * every tag (`<Row>…</Row>`): XML names are case-sensitive, so the reader must fail, or read
- * the same rows when the element is one it never reads.
+ * every tag (`<Row>…</Row>`), or one attribute name of a sheet (` T="s"`): XML names are
+ * case-sensitive, so the reader must fail, or read the same rows when the name is one it never
+ * reads.
  */
 export function mutateTagCase(random: Random, parts: readonly ZipPart[]): ZipPart[] {
   const targets = readParts(parts);
@@ -327,6 +328,12 @@ export function mutateTagCase(random: Random, parts: readonly ZipPart[]): ZipPar
   const index = pick(random, targets);
   const part = parts[index] as ZipPart;
   const text = textOf(part);
+  if (random() < 0.3 && part.name.startsWith('xl/worksheets/')) {
+    // An attribute of rows and cells instead: ` t="s"` → ` T="s"`.
+    const name = pick(random, ['r', 's', 't']);
+    const mutated = text.replaceAll(` ${name}="`, ` ${name.toUpperCase()}="`);
+    return parts.map((p, i) => (i === index ? { name: p.name, content: mutated } : p));
+  }
   const present = CASED_TAGS.filter((tag) => new RegExp(`<(?:\\w+:)?${tag}[\\s/>]`).test(text));
   if (present.length === 0) return [...parts];
   const tag = pick(random, present);

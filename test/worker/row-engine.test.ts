@@ -581,6 +581,22 @@ const HOSTILE_CASES: HostileCase[] = [
     },
   },
   {
+    name: 'a T for t on a cell the engine would read as a number',
+    sheet: hostileSheet('<row r="31"><c r="A31"><v>100</v></c><c r="B31" T="s"><v>0</v></c></row>'),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected the attribute t, found T on a cell in row 31',
+    },
+  },
+  {
+    name: 'an R for r on a row',
+    sheet: hostileSheet('<row R="31"><c r="A31"><v>100</v></c></row>'),
+    expected: {
+      code: 'MALFORMED_XML',
+      message: 'expected the attribute r, found R on a row after row 30',
+    },
+  },
+  {
     name: 'rows out of order',
     sheet: hostileSheet(
       '<row r="31"><c r="A31"><v>100</v></c></row><row r="20"><c r="A20"><v>101</v></c></row>',

@@ -453,6 +453,7 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
     i = value;
     i32 skipped = skip_value(s, end, &i);
     if (skipped != 0) return skipped > 0 ? 0 : -1;
+    if (value - name == 3 && s[name] == 'R') return -1; /* not `r`: the scanner reports it */
     if (value - name == 3 && s[name] == 'r') {
       i32 r = read_number(s, value, i - 1, MAX_ROWS);
       /* Row numbers must ascend: the scanner reports one that does not. */
@@ -517,6 +518,8 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
         if (i - 1 - value != 1) return -1;
         type = s[value];
         if (type != 's' && type != 'n' && type != 'b') return -1;
+      } else if (which == 'R' || which == 'S' || which == 'T') {
+        return -1; /* not `r`, `s`, `t`: the scanner reports it */
       }
     }
     if (column <= previous) return -1;

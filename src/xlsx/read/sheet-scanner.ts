@@ -94,6 +94,9 @@ const LT = 60;
 const EQUALS = 61;
 const GT = 62;
 const UPPER_A = 65;
+const UPPER_R = 82;
+const UPPER_S = 83;
+const UPPER_T = 84;
 const UPPER_Z = 90;
 const LOWER_A = 97;
 const LOWER_C = 99;
@@ -466,6 +469,8 @@ export class SheetScanner {
         number = this.readIndexValue(buf, i + 4);
         // Out of range or of order: the general path reports it.
         if (number <= this.rowNumber || number > MAX_ROWS) return -1;
+      } else if (buf.charCodeAt(i + 1) === UPPER_R && buf.charCodeAt(i + 2) === EQUALS) {
+        return -1; // `R`: the general path reports it
       } else if (!this.skipAttribute(buf, i + 1)) {
         return -1;
       }
@@ -567,6 +572,11 @@ export class SheetScanner {
         else if (name === LOWER_S) style = this.readIndexValue(buf, i + 4);
         else type = this.readTypeValue(buf, i + 4);
         if (column < 0 || style < 0 || type < 0) return -1;
+      } else if (
+        buf.charCodeAt(i + 2) === EQUALS &&
+        (name === UPPER_R || name === UPPER_S || name === UPPER_T)
+      ) {
+        return -1; // `R`, `S`, `T`: the general path reports them
       } else if (!this.skipAttribute(buf, i + 1)) {
         return -1;
       }
@@ -786,6 +796,22 @@ export class SheetScanner {
     }
   }
 
+  /**
+   * `R`, `S` or `T` on a row or cell: XML names are case-sensitive, so it is not `r`, `s` or
+   * `t`, and passing over it would read the cell as another type, or at another place.
+   */
+  private attributeCase(name: number, on: string): XlmergeError {
+    const upper = String.fromCharCode(name);
+    const lower = upper.toLowerCase();
+    const row = on === 'a row' ? `after row ${this.rowNumber}` : `in row ${this.rowNumber}`;
+    return this.lexer.fail(
+      ErrorCode.MalformedXml,
+      `expected the attribute ${lower}, found ${upper} on ${on} ${row}`,
+      undefined,
+      `XML names are case-sensitive: ${upper} is not ${lower}, and no spreadsheet writer puts it there; open the workbook in Excel and save it again`,
+    );
+  }
+
   /** A second `<v>` or `<is>` in a cell: which one is the value, readers would disagree. */
   private secondElement(name: string): XlmergeError {
     return this.lexer.malformed(`expected one ${name} in cell ${this.cellName()}, found a second`);
@@ -803,12 +829,11 @@ export class SheetScanner {
     const lexer = this.lexer;
     let number = this.rowNumber + 1;
     while (lexer.nextAttribute()) {
-      if (
-        lexer.attrNameEnd - lexer.attrNameStart === 1 &&
-        lexer.buf.charCodeAt(lexer.attrNameStart) === 114
-      ) {
-        number = this.parseRowNumber();
-      }
+      if (lexer.attrNameEnd - lexer.attrNameStart !== 1) continue;
+      const name = lexer.buf.charCodeAt(lexer.attrNameStart);
+      if (name === 114)
+        number = this.parseRowNumber(); // r
+      else if (name === 82) throw this.attributeCase(name, 'a row'); // R
     }
     if (number > MAX_ROWS) {
       throw lexer.malformed(`expected at most ${MAX_ROWS} rows, found row ${number}`);
@@ -874,7 +899,9 @@ export class SheetScanner {
         column = this.parseCellColumn(); // r
       else if (name === 115)
         style = this.parseStyle(); // s
-      else if (name === 116) type = this.parseCellType(); // t
+      else if (name === 116)
+        type = this.parseCellType(); // t
+      else if (name === 82 || name === 83 || name === 84) throw this.attributeCase(name, 'a cell');
     }
     this.column = column;
     this.cellStyle = style;

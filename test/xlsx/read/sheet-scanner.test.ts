@@ -653,6 +653,24 @@ describe('SheetScanner: errors', () => {
       2,
     ],
     [
+      'a T for t on a cell (it read the shared string index as a number)',
+      sheet('<row r="2"><c r="A2"><v>1</v></c><c r="B2" T="s"><v>0</v></c></row>'),
+      'expected the attribute t, found T on a cell in row 2',
+      2,
+    ],
+    [
+      'an R for r on a cell',
+      sheet('<row r="2"><c R="C2"><v>1</v></c></row>'),
+      'expected the attribute r, found R on a cell in row 2',
+      2,
+    ],
+    [
+      'an R for r on a row',
+      sheet('<row r="2"><c r="A2"><v>1</v></c></row><row R="9"><c r="A9"><v>1</v></c></row>'),
+      'expected the attribute r, found R on a row after row 2',
+      undefined,
+    ],
+    [
       'a second <v>',
       sheet('<row r="2"><c r="D2"><v>1</v><v>2</v></c></row>'),
       'expected one <v> in cell D2, found a second',
