@@ -25,8 +25,36 @@ export interface DateCell {
 /** An Excel error value: `#NULL!`, `#DIV/0!`, `#VALUE!`, `#REF!`, `#NAME?`, `#NUM!`, `#N/A`, … */
 export interface ErrorCell {
   readonly kind: 'error';
+  /** One of {@link EXCEL_ERROR_VALUES}. */
   readonly code: string;
 }
+
+/**
+ * The error values an Excel cell can hold: the seven of ECMA-376 (Part 1, 18.17.4.4) and those
+ * Excel 365 added (`#GETTING_DATA`; dynamic arrays `#SPILL!`, `#CALC!`; data types and linked
+ * data `#FIELD!`, `#BLOCKED!`, `#CONNECT!`, `#BUSY!`, `#UNKNOWN!`, `#EXTERNAL!`; Python in Excel
+ * `#PYTHON!`), as Excel's ErrorCellValueType lists them. An error cell holding anything else is
+ * not one Excel wrote, and reading it as an error would put text of any kind in the output.
+ */
+export const EXCEL_ERROR_VALUES: ReadonlySet<string> = new Set([
+  '#NULL!',
+  '#DIV/0!',
+  '#VALUE!',
+  '#REF!',
+  '#NAME?',
+  '#NUM!',
+  '#N/A',
+  '#GETTING_DATA',
+  '#SPILL!',
+  '#CALC!',
+  '#FIELD!',
+  '#BLOCKED!',
+  '#CONNECT!',
+  '#BUSY!',
+  '#UNKNOWN!',
+  '#EXTERNAL!',
+  '#PYTHON!',
+]);
 
 /** Days between the 1900 and the 1904 date systems' day zero. */
 export const DATE_1904_OFFSET = 1462;

@@ -1,9 +1,13 @@
 /**
  * Fuzzes the reader with mutants of valid workbooks: every mutant must read fully or fail with
- * an XlmergeError of a known code, quickly, and never with another exception. A modest count runs
- * in the normal suite; `FUZZ_RUNS=5000` runs that many cases per strategy, and `FUZZ_SEED=n`
- * moves to other seeds. A failure names its strategy, seed and source, which reproduce it alone.
+ * an XlmergeError of a known code, quickly, and never with another exception; the mutants of
+ * hostile inputs (deceiving zips, tags in another case, encodings, error values) must end as
+ * each says (refused with its code, or read to the very rows of the workbook they came from).
+ * A modest count runs in the normal suite; `FUZZ_RUNS=5000` runs that many cases per strategy,
+ * and `FUZZ_SEED=n` moves to other seeds. A failure names its strategy, seed and source, which
+ * reproduce it alone.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +24,12 @@ import {
   type ZipPart,
 } from '../helpers/xlsx-builder.js';
 import {
+  deceivingZip,
   flipBytes,
   makeRandom,
+  mutateEncoding,
+  mutateErrorValue,
+  mutateTagCase,
   overwriteRun,
   pick,
   type Random,
@@ -31,6 +39,8 @@ import {
 } from './mutants.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
+/** The hostile strategies' cases by default: fewer, so the normal suite stays quick. */
+const HOSTILE_RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 1);
 /** Each case reads a workbook of a few KB; 2 s means it hangs. */
 const CASE_TIMEOUT_MS = 2000;
@@ -60,6 +70,8 @@ interface Seed {
   readonly name: string;
   readonly bytes: Buffer;
   readonly parts: readonly ZipPart[];
+  /** A digest of every row the seed reads, for mutants that must read the same rows. */
+  rows: string;
 }
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
@@ -118,31 +130,70 @@ async function loadSeeds(): Promise<Seed[]> {
       .sort();
     for (const name of names) {
       const bytes = await fs.readFile(path.join(FIXTURES, folder, name));
-      seeds.push({ name: `${folder}/${name}`, bytes, parts: await unzipParts(bytes) });
+      seeds.push({ name: `${folder}/${name}`, bytes, parts: await unzipParts(bytes), rows: '' });
     }
   }
   for (const [name, parts] of Object.entries(builtWorkbooks())) {
-    seeds.push({ name, bytes: await buildZip(parts), parts });
+    seeds.push({ name, bytes: await buildZip(parts), parts, rows: '' });
   }
   return seeds;
 }
 
-/** Opens the file and reads every sheet to the end; returns the number of rows. */
-async function readEverything(file: string): Promise<number> {
+/**
+ * Opens the file and reads every sheet to the end; returns the number of rows and a digest of
+ * the sheets' names and rows.
+ */
+async function readEverything(file: string): Promise<{ count: number; digest: string }> {
   const reader = await openWorkbook(file, { displayPath: DISPLAY_PATH, limits: LIMITS });
-  let rows = 0;
+  const hash = createHash('sha256');
+  let count = 0;
   try {
     for (const sheet of reader.sheets) {
-      for await (const batch of reader.readRows(sheet)) rows += batch.length;
+      hash.update(`${sheet.name}\n`);
+      for await (const batch of reader.readRows(sheet)) {
+        count += batch.length;
+        hash.update(JSON.stringify(batch));
+      }
     }
   } finally {
     await reader.close();
   }
-  return rows;
+  return { count, digest: hash.digest('hex') };
 }
 
 /** `ok`, an expected error code, or a problem (a bug) described. */
-type Outcome = { ok: true; result: string } | { ok: false; problem: string };
+type Outcome = { ok: true; result: string; digest?: string } | { ok: false; problem: string };
+
+/**
+ * What a hostile mutant must end in: refused with a code (MALFORMED_XML, CORRUPT_ZIP), read
+ * (`ok`), read to its seed's very rows, or either of the last and malformed.
+ */
+type Expected =
+  | 'ok'
+  | 'same rows'
+  | 'same rows or malformed'
+  | typeof ErrorCode.MalformedXml
+  | typeof ErrorCode.CorruptZip;
+
+/** A mutant's bytes, and for a hostile one what it must end in. */
+interface Mutant {
+  readonly bytes: Buffer;
+  readonly expected?: Expected;
+}
+
+/** Whether `outcome` is what `expected` allows, for a mutant of `seed`. */
+function meets(outcome: Outcome, expected: Expected, seed: Seed): boolean {
+  if (!outcome.ok) return false;
+  const sameRows = outcome.result === 'ok' && outcome.digest === seed.rows;
+  switch (expected) {
+    case 'same rows':
+      return sameRows;
+    case 'same rows or malformed':
+      return sameRows || outcome.result === ErrorCode.MalformedXml;
+    default:
+      return outcome.result === expected;
+  }
+}
 
 async function runCase(file: string): Promise<Outcome> {
   let timer: NodeJS.Timeout | undefined;
@@ -153,7 +204,7 @@ async function runCase(file: string): Promise<Outcome> {
     );
   });
   const read = readEverything(file).then(
-    (): Outcome => ({ ok: true, result: 'ok' }),
+    ({ digest }): Outcome => ({ ok: true, result: 'ok', digest }),
     (error: unknown): Outcome => {
       if (!(error instanceof XlmergeError)) {
         return { ok: false, problem: `threw ${String(error)}` };
@@ -174,13 +225,44 @@ async function runCase(file: string): Promise<Outcome> {
   }
 }
 
-type Strategy = (random: Random, seed: Seed) => Buffer | Promise<Buffer>;
+type Strategy = (random: Random, seed: Seed) => Mutant | Promise<Mutant>;
+
+const MALFORMED = ErrorCode.MalformedXml;
 
 const STRATEGIES: Record<string, Strategy> = {
-  truncate: (random, seed) => truncateBytes(random, seed.bytes),
-  'flip bytes': (random, seed) => flipBytes(random, seed.bytes),
-  'overwrite a run': (random, seed) => overwriteRun(random, seed.bytes),
-  'damage the XML of a valid zip': (random, seed) => rezipMutated(random, seed.parts),
+  truncate: (random, seed) => ({ bytes: truncateBytes(random, seed.bytes) }),
+  'flip bytes': (random, seed) => ({ bytes: flipBytes(random, seed.bytes) }),
+  'overwrite a run': (random, seed) => ({ bytes: overwriteRun(random, seed.bytes) }),
+  'damage the XML of a valid zip': async (random, seed) => ({
+    bytes: await rezipMutated(random, seed.parts),
+  }),
+  'overlapping entries and duplicate names in the zip': (random, seed) => ({
+    bytes: deceivingZip(random, seed.parts),
+    expected: ErrorCode.CorruptZip,
+  }),
+  'tags in another case': async (random, seed) => ({
+    bytes: await buildZip(mutateTagCase(random, seed.parts)),
+    expected: 'same rows or malformed',
+  }),
+  'encodings declared, and bytes invalid in them': async (random, seed) => {
+    const { parts, expected } = mutateEncoding(random, seed.parts);
+    return {
+      bytes: await buildZip(parts),
+      expected: expected === 'same rows' ? expected : MALFORMED,
+    };
+  },
+  'error values': async (random, seed) => {
+    const { parts, expected } = mutateErrorValue(random, seed.parts);
+    return { bytes: await buildZip(parts), expected: expected === 'ok' ? expected : MALFORMED };
+  },
+};
+
+/** Cases per strategy: the hostile ones run fewer by default. */
+const STRATEGY_RUNS: Record<string, number> = {
+  'overlapping entries and duplicate names in the zip': HOSTILE_RUNS,
+  'tags in another case': HOSTILE_RUNS,
+  'encodings declared, and bytes invalid in them': HOSTILE_RUNS,
+  'error values': HOSTILE_RUNS,
 };
 
 /** Outcomes each strategy must produce at least once, so a fuzzer that stopped reaching the XML shows. */
@@ -189,6 +271,10 @@ const STRATEGY_REACHES: Record<string, readonly string[]> = {
   'flip bytes': ['ok', ErrorCode.CorruptZip, ErrorCode.MalformedXml],
   'overwrite a run': ['ok', ErrorCode.CorruptZip, ErrorCode.MalformedXml],
   'damage the XML of a valid zip': ['ok', ErrorCode.MalformedXml, ErrorCode.UnsafeXml],
+  'overlapping entries and duplicate names in the zip': [ErrorCode.CorruptZip],
+  'tags in another case': [ErrorCode.MalformedXml],
+  'encodings declared, and bytes invalid in them': ['ok', ErrorCode.MalformedXml],
+  'error values': ['ok', ErrorCode.MalformedXml],
 };
 
 describe('reader fuzz: mutants of valid workbooks read fully or fail with a known code', () => {
@@ -197,6 +283,11 @@ describe('reader fuzz: mutants of valid workbooks read fully or fail with a know
 
   beforeAll(async () => {
     seeds = await loadSeeds();
+    const file = path.join(await makeTempDir('xlmerge-fuzz-'), 'seed.xlsx');
+    for (const seed of seeds) {
+      await fs.writeFile(file, seed.bytes);
+      seed.rows = (await readEverything(file).catch(() => ({ digest: '' }))).digest;
+    }
   });
 
   it('reads every seed as it is', async () => {
@@ -207,32 +298,38 @@ describe('reader fuzz: mutants of valid workbooks read fully or fail with a know
       await fs.writeFile(file, seed.bytes);
       const rows = await readEverything(file).catch((error: unknown) => {
         failed.push(`${seed.name}: ${String(error)}`);
-        return 0;
+        return { count: 0 };
       });
-      if (rows === 0) failed.push(`${seed.name}: no rows`);
+      if (rows.count === 0) failed.push(`${seed.name}: no rows`);
     }
     expect(failed).toEqual([]);
     expect(seeds.length).toBe(12);
   });
 
   Object.entries(STRATEGIES).forEach(([strategyName, strategy], strategyIndex) => {
-    it(`${strategyName}: ${RUNS} cases`, { timeout: 60_000 + RUNS * 100 }, async () => {
+    const runs = STRATEGY_RUNS[strategyName] ?? RUNS;
+    it(`${strategyName}: ${runs} cases`, { timeout: 60_000 + runs * 100 }, async () => {
       dir = await makeTempDir('xlmerge-fuzz-');
       const file = path.join(dir, 'mutant.xlsx');
       const problems: string[] = [];
       const results = new Map<string, number>();
       let slowest = 0;
       const rssBefore = process.memoryUsage().rss;
-      for (let run = 0; run < RUNS; run++) {
+      for (let run = 0; run < runs; run++) {
         const caseSeed = BASE_SEED * 1_000_003 + strategyIndex * 100_000_007 + run;
         const random = makeRandom(caseSeed);
         const seed = pick(random, seeds);
-        await fs.writeFile(file, await strategy(random, seed));
+        const mutant = await strategy(random, seed);
+        await fs.writeFile(file, mutant.bytes);
         const started = performance.now();
         const outcome = await runCase(file);
         slowest = Math.max(slowest, performance.now() - started);
         if (outcome.ok) results.set(outcome.result, (results.get(outcome.result) ?? 0) + 1);
         else problems.push(`seed ${caseSeed} (${seed.name}): ${outcome.problem}`);
+        if (outcome.ok && mutant.expected !== undefined && !meets(outcome, mutant.expected, seed)) {
+          const got = outcome.result === 'ok' ? 'other rows' : outcome.result;
+          problems.push(`seed ${caseSeed} (${seed.name}): expected ${mutant.expected}, got ${got}`);
+        }
       }
       if (process.env.FUZZ_RUNS !== undefined) {
         console.log(strategyName, Object.fromEntries(results), `slowest ${slowest.toFixed(0)} ms`);

@@ -254,3 +254,61 @@ function contentTypesXml(sheetParts: readonly string[], spec: WorkbookSpec): str
     `${overrides.join('')}</Types>`
   );
 }
+
+/** The encodings {@link encodeXml} writes. */
+export type XmlTestEncoding =
+  | 'utf-8'
+  | 'us-ascii'
+  | 'iso-8859-1'
+  | 'windows-1252'
+  | 'utf-16le'
+  | 'utf-16be';
+
+const DECLARATION = /^<\?xml[^?]*\?>/;
+
+/**
+ * `xml` as a part in another encoding: its XML declaration names `declared` (one is added when
+ * it has none), and its characters are written in `encoding` (UTF-16 after its byte order mark),
+ * throwing for a character the encoding lacks. `declared` may differ from `encoding`, to write
+ * parts that lie about themselves.
+ */
+export function encodeXml(
+  xml: string,
+  encoding: XmlTestEncoding,
+  declared: string = encoding.toUpperCase(),
+): Buffer {
+  const declaration = `<?xml version="1.0" encoding="${declared}" standalone="yes"?>`;
+  const text = DECLARATION.test(xml) ? xml.replace(DECLARATION, declaration) : declaration + xml;
+  if (encoding === 'utf-8') return Buffer.from(text, 'utf8');
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    const units = Buffer.from(text, 'utf16le');
+    if (encoding === 'utf-16be') units.swap16();
+    return Buffer.concat([
+      Buffer.from(encoding === 'utf-16le' ? [0xff, 0xfe] : [0xfe, 0xff]),
+      units,
+    ]);
+  }
+  const highest = encoding === 'us-ascii' ? 0x7f : 0xff;
+  return Buffer.from(
+    Array.from(text, (char) => {
+      const windows = encoding === 'windows-1252' ? WINDOWS_1252_BYTES.get(char) : undefined;
+      if (windows !== undefined) return windows;
+      const code = char.codePointAt(0) ?? 0;
+      if (code > highest || (encoding === 'windows-1252' && code >= 0x80 && code <= 0x9f)) {
+        throw new Error(`${JSON.stringify(char)} has no byte in ${encoding}`);
+      }
+      return code;
+    }),
+  );
+}
+
+/** The characters of windows-1252's bytes 0x80 to 0x9F (the five undefined ones left out). */
+const WINDOWS_1252_BYTES: ReadonlyMap<string, number> = new Map(
+  [
+    0x20ac, 0, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152,
+    0, 0x17d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161,
+    0x203a, 0x153, 0, 0x17e, 0x178,
+  ].flatMap((code, i): [string, number][] =>
+    code === 0 ? [] : [[String.fromCodePoint(code), 0x80 + i]],
+  ),
+);

@@ -16,8 +16,9 @@
  *   booleans 0 and 1.
  *
  * A formula is skipped: the cell is its cached value. Anything else in a row (a formula without
- * a cached value or with a text result, inline strings, errors, whitespace, entities, a cell
- * column that does not grow, a column the header did not name, …) is a bail. No libc.
+ * a cached value or with a text result, inline strings, errors, whitespace, entities, a row
+ * number or cell column that does not grow, a column the header did not name, …) is a bail.
+ * No libc.
  */
 typedef unsigned char u8;
 typedef unsigned int u32;
@@ -452,9 +453,11 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
     i = value;
     i32 skipped = skip_value(s, end, &i);
     if (skipped != 0) return skipped > 0 ? 0 : -1;
+    if (value - name == 3 && s[name] == 'R') return -1; /* not `r`: the scanner reports it */
     if (value - name == 3 && s[name] == 'r') {
       i32 r = read_number(s, value, i - 1, MAX_ROWS);
-      if (r < 1) return -1;
+      /* Row numbers must ascend: the scanner reports one that does not. */
+      if (r < 1 || (u32)r <= result.last_row) return -1;
       number = (u32)r;
     }
   }
@@ -515,6 +518,8 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
         if (i - 1 - value != 1) return -1;
         type = s[value];
         if (type != 's' && type != 'n' && type != 'b') return -1;
+      } else if (which == 'R' || which == 'S' || which == 'T') {
+        return -1; /* not `r`, `s`, `t`: the scanner reports it */
       }
     }
     if (column <= previous) return -1;

@@ -2,7 +2,7 @@ import type { KeyOptions } from '../../core/key.js';
 import type { SheetSource } from '../../xlsx/read/open-workbook.js';
 import type { SheetScanner } from '../../xlsx/read/sheet-scanner.js';
 import type { ReadStats, SheetRow } from '../../xlsx/read/types.js';
-import { PartTextDecoder } from '../../xlsx/read/zip-archive.js';
+import type { Utf8Validator, XmlPartDecoder } from '../../xlsx/read/xml-decoder.js';
 import { type EngineRows, type RowEngine, ScanStatus } from './row-engine.js';
 
 /** What the row engine's reading needs of the worker's sheet parser. */
@@ -74,6 +74,11 @@ const PREFIX_ELEMENTS = new Set([
   'sheetData',
 ]);
 
+/** A UTF-16 byte order mark: such a sheet is the scanner's (the engine reads UTF-8). */
+function isUtf16(head: Buffer): boolean {
+  return (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+}
+
 /** Whether the XML up to `<sheetData>` is what the engine may start after. */
 function isPlainPrefix(head: string): boolean {
   if (!WORKSHEET_START.test(head) || head.includes('<!')) return false;
@@ -132,7 +137,12 @@ class EngineSheetReader {
   readonly #sheet: EngineSheet;
   readonly #columnOffset: number;
   readonly #keyOptions: KeyOptions;
-  readonly #decoder = new PartTextDecoder();
+  readonly #decoder: XmlPartDecoder;
+  /**
+   * Checks the bytes after `<sheetData>` as the decoder would, from where the engine starts:
+   * the engine reads UTF-8 bytes it never decodes, and the decoder sees only some of them.
+   */
+  #validator: Utf8Validator | null = null;
   /** Before `<sheetData>`, the engine reading, or the scanner reading the rest. */
   #mode: 'prefix' | 'engine' | 'scanner' = 'prefix';
   /** The bytes before `<sheetData>` so far. */
@@ -154,12 +164,14 @@ class EngineSheetReader {
     this.#engine = engine;
     this.#source = source;
     this.#scanner = source.scanner;
+    this.#decoder = source.decoder;
     this.#sheet = sheet;
     this.#columnOffset = columnOffset;
     this.#keyOptions = keyOptions;
   }
 
   take(chunk: Buffer): void {
+    this.#validator?.check(chunk);
     if (this.#mode === 'scanner') this.#scanBytes(chunk);
     else if (this.#mode === 'engine') {
       if (!memoryGrew(() => this.#engine.append(chunk))) {
@@ -176,6 +188,7 @@ class EngineSheetReader {
 
   /** The sheet's bytes have all come: the scanner reads what is left and checks the end. */
   finish(): void {
+    this.#validator?.end();
     if (this.#mode === 'prefix') this.#scanBytes(this.#prefix);
     else if (this.#mode === 'engine') this.#handOver(); // no </sheetData>: the scanner says so
     const rest = this.#decoder.end();
@@ -186,6 +199,10 @@ class EngineSheetReader {
   #takePrefix(chunk: Buffer): void {
     const prefix = this.#prefix.length === 0 ? chunk : Buffer.concat([this.#prefix, chunk]);
     this.#prefix = prefix;
+    if (isUtf16(prefix)) {
+      this.#toScanner(prefix);
+      return;
+    }
     const at = prefix.indexOf(SHEET_DATA);
     if (at < 0) {
       if (prefix.length > MAX_PREFIX_BYTES) this.#toScanner(prefix);
@@ -197,6 +214,13 @@ class EngineSheetReader {
       return;
     }
     this.#scanBytes(prefix.subarray(0, end));
+    if (this.#decoder.encoding !== 'utf-8') {
+      // Declared in another encoding: the engine reads UTF-8 only.
+      this.#toScanner(prefix.subarray(end));
+      return;
+    }
+    this.#validator = this.#decoder.validatorAt(end);
+    this.#validator.check(prefix.subarray(end));
     this.#mode = 'engine';
     this.#prefix = Buffer.alloc(0);
     const engine = this.#engine;

@@ -14,9 +14,9 @@ import type { CellValue } from '../../core/cell.js';
 import { serialToEpochMs } from '../../core/cell.js';
 import { type KeyOptions, type KeySink, writeKey } from '../../core/key.js';
 import { writeWtf8 } from '../../core/packed-keys.js';
+import { parseNumberText } from '../../xlsx/read/number-text.js';
 import type { SharedStringsSource } from '../../xlsx/read/open-workbook.js';
 import { MAX_SHARED_STRINGS } from '../../xlsx/read/shared-strings-scanner.js';
-import { isNonDecimalLiteral } from '../../xlsx/read/sheet-scanner.js';
 import {
   CELL_FRAGMENTS,
   CELL_MARKUP_BYTES,
@@ -609,8 +609,8 @@ export class RowEngine {
   #format(text: number, length: number, out: number, dateKey: number): number {
     // As the JavaScript reader reads a number (SheetScanner.parseNumber); else it reports it.
     const source = this.#bytes.toString('latin1', text, text + length);
-    const number = Number(source);
-    if (!Number.isFinite(number) || isNonDecimalLiteral(source)) return -1;
+    const number = parseNumberText(source);
+    if (Number.isNaN(number)) return -1;
     let written: string;
     if (dateKey === 1) {
       // writeKey's part for a date cell of this serial (the 1900 date system: no shift).

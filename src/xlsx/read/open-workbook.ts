@@ -14,7 +14,8 @@ import {
   type SheetRow,
 } from './types.js';
 import { readWorkbookStructure, type WorkbookStructure } from './workbook-structure.js';
-import { openZipArchive, PartTextDecoder, type ZipArchive } from './zip-archive.js';
+import { readsAsUtf8, XmlPartDecoder } from './xml-decoder.js';
+import { openZipArchive, type ZipArchive } from './zip-archive.js';
 
 /** Options of {@link openWorkbook}. */
 export interface OpenWorkbookOptions {
@@ -92,6 +93,8 @@ export interface SheetSource {
   readonly date1904: boolean;
   readonly maxElementChars: number;
   readonly scanner: SheetScanner;
+  /** Turns the sheet's bytes into the scanner's text, in the encoding the sheet declares. */
+  readonly decoder: XmlPartDecoder;
   /** The error to throw for `error`, with the file, sheet and part; closes the workbook. */
   fail(error: unknown): Promise<XlmergeError>;
 }
@@ -99,10 +102,14 @@ export interface SheetSource {
 /**
  * A workbook's shared strings for a reader of its own: the part's bytes, with the JavaScript
  * scanner's reading of all of them or of one item when the reader wants it. Errors in the XML
- * are thrown by `strings()`, as the scanner reports them.
+ * (and in its encoding) are thrown by `strings()`, as the scanner reports them.
  */
 export interface SharedStringsSource {
-  /** The part's bytes; null when the workbook has none, or they were read as they streamed in. */
+  /**
+   * The part's bytes when they are UTF-8 text (see `readsAsUtf8`); null when the workbook has
+   * none, they were read as they streamed in, or they are in another encoding or not valid (the
+   * scanner's `strings()` then decodes them, or reports them).
+   */
   readonly bytes: Buffer | null;
   /** The strings, in order, read by the JavaScript scanner on first use. */
   strings(): readonly string[];
@@ -166,6 +173,7 @@ class XlsxWorkbookReader implements WorkbookReader {
         date1904: this.structure.date1904,
         maxElementChars: this.limits.maxElementChars,
         scanner: this.scannerFor(shared, where, true),
+        decoder: new XmlPartDecoder({ file: this.file, part: sheet.part }),
         fail,
       };
     } catch (error) {
@@ -278,6 +286,7 @@ class XlsxWorkbookReader implements WorkbookReader {
 /** {@link SharedStringsSource}: the strings given, or read from the bytes when first asked for. */
 class SharedStringTable implements SharedStringsSource {
   readonly bytes: Buffer | null;
+  readonly #bytes: Buffer | null;
   #strings: readonly string[] | null;
   readonly #context: SharedStringsScanContext | null;
 
@@ -286,16 +295,18 @@ class SharedStringTable implements SharedStringsSource {
     strings: readonly string[] | null,
     context: SharedStringsScanContext | null,
   ) {
-    this.bytes = bytes;
+    this.#bytes = bytes;
+    this.bytes = bytes !== null && context !== null && readsAsUtf8(bytes, context) ? bytes : null;
     this.#strings = strings;
     this.#context = context;
   }
 
   strings(): readonly string[] {
     if (this.#strings !== null) return this.#strings;
-    const bytes = this.bytes as Buffer;
-    const scanner = new SharedStringsScanner(this.#requireContext());
-    const decoder = new PartTextDecoder();
+    const bytes = this.#bytes as Buffer;
+    const context = this.#requireContext();
+    const scanner = new SharedStringsScanner(context);
+    const decoder = new XmlPartDecoder(context);
     // In pieces, as the part streams in, so the scanner holds and reports as it would.
     for (let at = 0; at < bytes.length; at += STRINGS_PIECE) {
       const text = decoder.write(bytes.subarray(at, at + STRINGS_PIECE));

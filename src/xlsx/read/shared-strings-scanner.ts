@@ -5,6 +5,7 @@ import {
   RichTextReader,
   skipAttribute,
   skipSpaces,
+  unknownElement,
   XmlLexer,
   XmlToken,
 } from './xml-text.js';
@@ -59,7 +60,7 @@ export class SharedStringsScanner {
 
   constructor(context: SharedStringsScanContext) {
     this.lexer = new XmlLexer({ file: context.file, part: context.part }, context.maxElementChars);
-    this.rich = new RichTextReader(this.lexer);
+    this.rich = new RichTextReader(this.lexer, () => `shared string ${this.strings.length}`);
     this.maxElementChars = context.maxElementChars;
     this.maxStrings = context.maxStrings ?? MAX_SHARED_STRINGS;
   }
@@ -101,11 +102,16 @@ export class SharedStringsScanner {
           this.addString(rich.value);
           this.inItem = false;
         }
-      } else if (
-        token === XmlToken.Start &&
-        lexer.kind === ElementKind.StringItem &&
-        lexer.depth === 2
-      ) {
+      } else if (token === XmlToken.Start && lexer.depth === 2) {
+        // Only items count (their positions are the indexes cells use): an <SI> skipped would
+        // move every later string to another cell.
+        if (lexer.kind === ElementKind.ExtensionList) continue;
+        if (lexer.kind !== ElementKind.StringItem) {
+          throw unknownElement(
+            lexer,
+            `<si> or <extLst> in <sst> after ${this.strings.length} shared strings`,
+          );
+        }
         rich.begin();
         if (lexer.name !== this.itemName) this.learnItemTags(lexer.name);
         if (lexer.selfClosing) {

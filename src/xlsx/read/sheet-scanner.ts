@@ -1,5 +1,7 @@
-import { type CellValue, DATE_1904_OFFSET } from '../../core/cell.js';
-import { ErrorCode } from '../../errors.js';
+import { type CellValue, DATE_1904_OFFSET, EXCEL_ERROR_VALUES } from '../../core/cell.js';
+import { ErrorCode, type XlmergeError } from '../../errors.js';
+import { parseIsoDateTime } from './iso-date-time.js';
+import { parseNumberText, quoteVisibly } from './number-text.js';
 import type { SheetRow } from './types.js';
 import {
   decodeExcelEscapes,
@@ -13,6 +15,7 @@ import {
   skipAttribute,
   skipSpaces,
   TextCollector,
+  unknownElement,
   XmlLexer,
   XmlToken,
 } from './xml-text.js';
@@ -91,6 +94,9 @@ const LT = 60;
 const EQUALS = 61;
 const GT = 62;
 const UPPER_A = 65;
+const UPPER_R = 82;
+const UPPER_S = 83;
+const UPPER_T = 84;
 const UPPER_Z = 90;
 const LOWER_A = 97;
 const LOWER_C = 99;
@@ -180,7 +186,10 @@ export class SheetScanner {
       context.maxElementChars,
     );
     this.text = new TextCollector(this.lexer);
-    this.rich = new RichTextReader(this.lexer);
+    this.rich = new RichTextReader(
+      this.lexer,
+      () => `the inline string of cell ${this.cellName()}`,
+    );
     const strings = context.sharedStrings;
     if (typeof strings === 'function') this.loadStrings = strings;
     else this.strings = strings;
@@ -288,21 +297,29 @@ export class SheetScanner {
     const kind = lexer.kind;
     switch (this.state) {
       case State.Outside:
-        if (kind === ElementKind.SheetData && lexer.depth === 2 && !this.sheetDataDone) {
+        if (kind === ElementKind.SheetData && lexer.depth === 2) {
+          // Readers disagree on which of two counts: refuse rather than pick one.
+          if (this.sheetDataDone) throw lexer.malformed('expected one <sheetData>, found a second');
           if (lexer.selfClosing) this.sheetDataDone = true;
           else this.state = State.SheetData;
         }
         return;
       case State.SheetData:
         if (kind === ElementKind.Row) this.startRow();
-        else this.skip();
+        else {
+          const after =
+            this.rowNumber === 0 ? 'before the first row' : `after row ${this.rowNumber}`;
+          throw unknownElement(lexer, `<row> in <sheetData> ${after}`);
+        }
         return;
       case State.Row:
         if (kind === ElementKind.Cell) this.startCell();
-        else this.skip();
+        else if (kind === ElementKind.ExtensionList) this.skip();
+        else throw unknownElement(lexer, `<c> or <extLst> in row ${this.rowNumber}`);
         return;
       case State.Cell:
         if (kind === ElementKind.Value) {
+          if (this.cellHasValue) throw this.secondElement('<v>');
           this.cellHasValue = true;
           this.cellValue = null;
           if (lexer.selfClosing) return;
@@ -317,11 +334,14 @@ export class SheetScanner {
           this.cellHasFormula = true;
           if (!lexer.selfClosing && !lexer.readSimpleContent()) this.state = State.Formula;
         } else if (kind === ElementKind.InlineString) {
+          if (this.cellHasInline) throw this.secondElement('<is>');
           this.cellHasInline = true;
           this.rich.begin();
           if (!lexer.selfClosing) this.state = State.InlineString;
-        } else {
+        } else if (kind === ElementKind.ExtensionList) {
           this.skip();
+        } else {
+          throw unknownElement(lexer, `<f>, <v>, <is> or <extLst> in cell ${this.cellName()}`);
         }
         return;
       case State.Value:
@@ -447,7 +467,10 @@ export class SheetScanner {
       if (buf.charCodeAt(i + 1) === LOWER_R && buf.charCodeAt(i + 2) === EQUALS) {
         if (buf.charCodeAt(i + 3) !== QUOT) return -1;
         number = this.readIndexValue(buf, i + 4);
-        if (number < 1 || number > MAX_ROWS) return -1;
+        // Out of range or of order: the general path reports it.
+        if (number <= this.rowNumber || number > MAX_ROWS) return -1;
+      } else if (buf.charCodeAt(i + 1) === UPPER_R && buf.charCodeAt(i + 2) === EQUALS) {
+        return -1; // `R`: the general path reports it
       } else if (!this.skipAttribute(buf, i + 1)) {
         return -1;
       }
@@ -549,6 +572,11 @@ export class SheetScanner {
         else if (name === LOWER_S) style = this.readIndexValue(buf, i + 4);
         else type = this.readTypeValue(buf, i + 4);
         if (column < 0 || style < 0 || type < 0) return -1;
+      } else if (
+        buf.charCodeAt(i + 2) === EQUALS &&
+        (name === UPPER_R || name === UPPER_S || name === UPPER_T)
+      ) {
+        return -1; // `R`, `S`, `T`: the general path reports them
       } else if (!this.skipAttribute(buf, i + 1)) {
         return -1;
       }
@@ -768,6 +796,27 @@ export class SheetScanner {
     }
   }
 
+  /**
+   * `R`, `S` or `T` on a row or cell: XML names are case-sensitive, so it is not `r`, `s` or
+   * `t`, and passing over it would read the cell as another type, or at another place.
+   */
+  private attributeCase(name: number, on: string): XlmergeError {
+    const upper = String.fromCharCode(name);
+    const lower = upper.toLowerCase();
+    const row = on === 'a row' ? `after row ${this.rowNumber}` : `in row ${this.rowNumber}`;
+    return this.lexer.fail(
+      ErrorCode.MalformedXml,
+      `expected the attribute ${lower}, found ${upper} on ${on} ${row}`,
+      undefined,
+      `XML names are case-sensitive: ${upper} is not ${lower}, and no spreadsheet writer puts it there; open the workbook in Excel and save it again`,
+    );
+  }
+
+  /** A second `<v>` or `<is>` in a cell: which one is the value, readers would disagree. */
+  private secondElement(name: string): XlmergeError {
+    return this.lexer.malformed(`expected one ${name} in cell ${this.cellName()}, found a second`);
+  }
+
   /** Ignores the element just started and everything in it. */
   private skip(): void {
     if (this.lexer.selfClosing) return;
@@ -780,15 +829,26 @@ export class SheetScanner {
     const lexer = this.lexer;
     let number = this.rowNumber + 1;
     while (lexer.nextAttribute()) {
-      if (
-        lexer.attrNameEnd - lexer.attrNameStart === 1 &&
-        lexer.buf.charCodeAt(lexer.attrNameStart) === 114
-      ) {
-        number = this.parseRowNumber();
-      }
+      if (lexer.attrNameEnd - lexer.attrNameStart !== 1) continue;
+      const name = lexer.buf.charCodeAt(lexer.attrNameStart);
+      if (name === 114)
+        number = this.parseRowNumber(); // r
+      else if (name === 82) throw this.attributeCase(name, 'a row'); // R
     }
     if (number > MAX_ROWS) {
       throw lexer.malformed(`expected at most ${MAX_ROWS} rows, found row ${number}`);
+    }
+    if (number <= this.rowNumber) {
+      // The header is the first non-empty row by number, and the output keeps the file's
+      // order: rows out of order would change both. No writer makes them (ECMA-376 requires
+      // ascending rows), so they are refused rather than sorted.
+      lexer.row = number;
+      throw lexer.fail(
+        ErrorCode.MalformedXml,
+        `expected row numbers in ascending order, found row ${number} after row ${this.rowNumber}`,
+        undefined,
+        'Excel writes each row once, in ascending order: the file was made by another program; open it in Excel and save it again',
+      );
     }
     this.rowNumber = number;
     lexer.row = number;
@@ -839,7 +899,9 @@ export class SheetScanner {
         column = this.parseCellColumn(); // r
       else if (name === 115)
         style = this.parseStyle(); // s
-      else if (name === 116) type = this.parseCellType(); // t
+      else if (name === 116)
+        type = this.parseCellType(); // t
+      else if (name === 82 || name === 83 || name === 84) throw this.attributeCase(name, 'a cell');
     }
     this.column = column;
     this.cellStyle = style;
@@ -933,26 +995,30 @@ export class SheetScanner {
           `expected 0 or 1 in the boolean cell ${this.cellName()}, found ${JSON.stringify(text)}`,
         );
       case CellType.Error:
-        return { kind: 'error', code: text };
+        if (EXCEL_ERROR_VALUES.has(text)) return { kind: 'error', code: text };
+        throw this.lexer.fail(
+          ErrorCode.MalformedXml,
+          `expected an Excel error value such as #N/A or #DIV/0! in the error cell ${this.cellName()}, found ${JSON.stringify(text)}`,
+          undefined,
+          'Excel knows no such error value, so the file was made by another program; open it in Excel and save it again',
+        );
       default: {
-        const serial = parseIsoDateTime(text);
-        if (serial === undefined) {
+        const date = parseIsoDateTime(text);
+        if ('expected' in date) {
           throw this.lexer.malformed(
-            `expected an ISO 8601 date in the date cell ${this.cellName()}, found ${JSON.stringify(text)}`,
+            `expected ${date.expected} in the date cell ${this.cellName()}, found ${quoteVisibly(text)}`,
           );
         }
-        return { kind: 'date', serial };
+        return { kind: 'date', serial: date.serial };
       }
     }
   }
 
   private parseNumber(text: string): number {
-    // Number() is the exact decimal-to-double conversion, like parseFloat but refusing trailing
-    // junk; its extra forms (hex, Infinity, blank) are not xsd:double, so refuse those too.
-    const number = Number(text);
-    if (Number.isFinite(number) && !isNonDecimalLiteral(text)) return number;
+    const number = parseNumberText(text);
+    if (!Number.isNaN(number)) return number;
     throw this.lexer.malformed(
-      `expected a number in cell ${this.cellName()}, found ${JSON.stringify(text)}`,
+      `expected a number in cell ${this.cellName()}, found ${quoteVisibly(text)}`,
     );
   }
 
@@ -1146,14 +1212,6 @@ function readSimpleDecimal(buf: string, start: number, end: number): number {
   return negative ? -value : value;
 }
 
-/** `0x1A`, `0o7`, `0b1`: forms Number() accepts but a stored cell value never uses. */
-/** `0x…`, `0o…`, `0b…`: forms `Number()` reads that are not decimal numbers. */
-export function isNonDecimalLiteral(text: string): boolean {
-  if (text.length < 3) return false;
-  const prefix = text.charCodeAt(1) | 0x20;
-  return text.charCodeAt(0) === DIGIT_0 && (prefix === 120 || prefix === 111 || prefix === 98);
-}
-
 /** Column letters for a 0-based column index: 0 → A, 27 → AB. */
 function columnName(index: number): string {
   let name = '';
@@ -1164,66 +1222,4 @@ function columnName(index: number): string {
     n = (n - 1 - rest) / 26;
   }
   return name;
-}
-
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
-const ISO_TIME = /^T?(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
-const SECONDS_PER_DAY = 86_400;
-/** Excel serial of 1970-01-01 in the 1900 date system. */
-const UNIX_EPOCH_SERIAL = 25_569;
-
-/**
- * The 1900-system serial of an ISO 8601 date, date-time or time of a `t="d"` cell, or undefined
- * when the text is not one. The wall-clock time is kept as written: Excel has no time zones, so
- * a zone designator is ignored rather than applied.
- */
-function parseIsoDateTime(text: string): number | undefined {
-  const date = ISO_DATE_TIME.exec(text);
-  if (date !== null) {
-    const year = Number(date[1]);
-    const month = Number(date[2]);
-    const day = Number(date[3]);
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-    const seconds = secondsOfDay(date[4], date[5], date[6]);
-    if (seconds === undefined) return undefined;
-    const days = daysFromCivil(year, month, day) + UNIX_EPOCH_SERIAL;
-    // Excel counts a fictitious 1900-02-29 (serial 60), so earlier dates sit one lower.
-    return (days < 61 ? days - 1 : days) + seconds / SECONDS_PER_DAY;
-  }
-  const time = ISO_TIME.exec(text);
-  if (time !== null) {
-    const seconds = secondsOfDay(time[1], time[2], time[3]);
-    return seconds === undefined ? undefined : seconds / SECONDS_PER_DAY;
-  }
-  return undefined;
-}
-
-function secondsOfDay(
-  hours: string | undefined,
-  minutes: string | undefined,
-  seconds: string | undefined,
-): number | undefined {
-  if (hours === undefined) return 0;
-  const h = Number(hours);
-  const m = Number(minutes);
-  const s = seconds === undefined ? 0 : Number(seconds);
-  if (h > 24 || m > 59 || s >= 60 || (h === 24 && (m > 0 || s > 0))) return undefined;
-  return h * 3600 + m * 60 + s;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra =
-    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
 }

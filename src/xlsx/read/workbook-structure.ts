@@ -188,10 +188,32 @@ async function locateWorkbookPart(
     if (part === undefined || tried.has(part)) continue;
     tried.add(part);
     if (isOtherContentType(contentTypes.get(part.toLowerCase()))) continue;
-    const xml = await archive.readPartText(part, maxChars);
+    let xml: string;
+    try {
+      xml = await archive.readPartText(part, maxChars);
+    } catch (error) {
+      // Bytes that are not text at all (the workbook.bin of an .xlsb): not a workbook part.
+      if (error instanceof XlmergeError && error.code === ErrorCode.MalformedXml) {
+        if (!(await startsLikeXml(archive, part))) continue;
+      }
+      throw error;
+    }
     if (rootElementName(xml, { file: archive.file, part }) === 'workbook') return { part, xml };
   }
   return null;
+}
+
+/** Whether a part's first bytes are those of XML: a byte order mark, or whitespace then `<`. */
+async function startsLikeXml(archive: ZipArchive, part: string): Promise<boolean> {
+  for await (const chunk of archive.streamPartBytes(part)) {
+    if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
+      return true;
+    }
+    let at = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
+    while (at < chunk.length && [0x20, 0x09, 0x0a, 0x0d].includes(chunk[at] as number)) at++;
+    return chunk[at] === 0x3c;
+  }
+  return false;
 }
 
 /**

@@ -69,6 +69,14 @@ export const ElementKind = {
   Text: 7,
   Run: 8,
   StringItem: 9,
+  /** `extLst`: extensions, which hold no cell data. */
+  ExtensionList: 10,
+  /** `rPh`: a phonetic guide, not part of the text. */
+  PhoneticRun: 11,
+  /** `phoneticPr`: phonetic settings. */
+  PhoneticProperties: 12,
+  /** `rPr`: a rich-text run's formatting. */
+  RunProperties: 13,
 } as const;
 
 export type ElementKind = (typeof ElementKind)[keyof typeof ElementKind];
@@ -93,6 +101,14 @@ function classifyElement(localName: string): ElementKind {
       return ElementKind.Run;
     case 'si':
       return ElementKind.StringItem;
+    case 'extLst':
+      return ElementKind.ExtensionList;
+    case 'rPh':
+      return ElementKind.PhoneticRun;
+    case 'phoneticPr':
+      return ElementKind.PhoneticProperties;
+    case 'rPr':
+      return ElementKind.RunProperties;
     default:
       return ElementKind.Other;
   }
@@ -940,7 +956,9 @@ function normalizeLineEnds(text: string): string {
 /**
  * Reads the content of a rich string element (`<is>` in a cell, `<si>` in the shared strings):
  * plain `<t>` text or the `<t>` of every run `<r>`, concatenated; phonetic runs `<rPh>`, run
- * properties and `<phoneticPr>` are left out. Feed it every token inside the element.
+ * properties `<rPr>` and `<phoneticPr>` are left out. Any other element is an error: XML names
+ * are case-sensitive, and text in a `<T>` dropped without a word would change the value. Feed
+ * it every token inside the element.
  */
 export class RichTextReader {
   /** The text read so far. */
@@ -951,7 +969,11 @@ export class RichTextReader {
   private skipDepth = 0;
   private readonly text: TextCollector;
 
-  constructor(private readonly lexer: XmlLexer) {
+  constructor(
+    private readonly lexer: XmlLexer,
+    /** What the element is, for messages: `the inline string of cell B2`, `shared string 7`. */
+    private readonly where: () => string,
+  ) {
     this.text = new TextCollector(lexer);
   }
 
@@ -977,23 +999,41 @@ export class RichTextReader {
     }
     const depth = lexer.depth;
     const kind = lexer.kind;
-    if (
-      kind === ElementKind.Text &&
-      (depth === this.baseDepth + 1 || (this.inRun && depth === this.baseDepth + 2))
-    ) {
-      if (lexer.selfClosing) return;
-      if (lexer.readSimpleContent()) {
-        this.text.add();
-        this.value += decodeExcelEscapes(this.text.take());
+    if (depth === this.baseDepth + 1) {
+      if (kind === ElementKind.Text) this.startText();
+      else if (kind === ElementKind.Run) this.inRun = !lexer.selfClosing;
+      else if (kind === ElementKind.PhoneticRun || kind === ElementKind.PhoneticProperties) {
+        this.skipElement();
       } else {
-        this.textDepth = depth;
+        throw this.unknownElement('<t>, <r>, <rPh> or <phoneticPr>');
       }
-    } else if (kind === ElementKind.Run && depth === this.baseDepth + 1) {
-      this.inRun = !lexer.selfClosing;
-    } else if (!lexer.selfClosing) {
-      // rPh (phonetic guide), rPr (run formatting), phoneticPr, extLst: no cell text in them.
-      this.skipDepth = depth;
+    } else if (this.inRun && depth === this.baseDepth + 2) {
+      if (kind === ElementKind.Text) this.startText();
+      else if (kind === ElementKind.RunProperties) this.skipElement();
+      else throw this.unknownElement('<rPr> or <t>', 'a run <r> of ');
+    } else {
+      this.skipElement();
     }
+  }
+
+  private startText(): void {
+    const lexer = this.lexer;
+    if (lexer.selfClosing) return;
+    if (lexer.readSimpleContent()) {
+      this.text.add();
+      this.value += decodeExcelEscapes(this.text.take());
+    } else {
+      this.textDepth = lexer.depth;
+    }
+  }
+
+  /** rPh (phonetic guide), rPr (run formatting), phoneticPr: no cell text in them. */
+  private skipElement(): void {
+    if (!this.lexer.selfClosing) this.skipDepth = this.lexer.depth;
+  }
+
+  private unknownElement(expected: string, inside = ''): XlmergeError {
+    return unknownElement(this.lexer, `${expected} in ${inside}${this.where()}`);
   }
 
   onText(): void {
@@ -1024,6 +1064,20 @@ export class RichTextReader {
     if (depth === this.baseDepth + 1) this.inRun = false;
     return depth === this.baseDepth;
   }
+}
+
+/**
+ * The error for an element the reader does not know where it stands (`<Row>` in `<sheetData>`,
+ * a misspelt `<V>` in a cell): XML names are case-sensitive, and skipping it would drop what it
+ * holds without a word.
+ */
+export function unknownElement(lexer: XmlLexer, expected: string): XlmergeError {
+  return lexer.fail(
+    ErrorCode.MalformedXml,
+    `expected ${expected}, found <${lexer.name}>`,
+    undefined,
+    `XML names are case-sensitive, and no spreadsheet writer puts <${lexer.name}> there: the file was made or changed by another program; open it in Excel and save it again`,
+  );
 }
 
 /**

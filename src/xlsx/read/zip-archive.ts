@@ -1,6 +1,5 @@
 import { close } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
 import { crc32, createInflateRaw } from 'node:zlib';
 import type * as Yauzl from 'yauzl';
@@ -11,6 +10,7 @@ import { requireCjs } from '../../require-cjs.js';
 import { checkFileSignature } from './check-file.js';
 import { guardFdSlicerReads } from './fd-slicer-guard.js';
 import type { ReadLimits } from './types.js';
+import { XmlPartDecoder } from './xml-decoder.js';
 
 const { fromFdPromise } = requireCjs('yauzl') as typeof Yauzl;
 guardFdSlicerReads();
@@ -112,15 +112,16 @@ export class ZipArchive {
   }
 
   /**
-   * The text of one entry, chunk by chunk as it inflates. Decoded with a `StringDecoder` so a
-   * character split between two chunks survives (exceljs #2084, #2316 broke those), with the
-   * UTF-8 byte order mark dropped. The stream is destroyed when iteration stops early.
+   * The text of one entry, chunk by chunk as it inflates, in the encoding the part declares (see
+   * {@link XmlPartDecoder}): a character split between two chunks survives (exceljs #2084, #2316
+   * broke those), the byte order mark is dropped, and a byte not valid in the encoding is an
+   * error. The stream is destroyed when iteration stops early.
    */
   async *streamPartText(
     part: string,
     options: { signal?: AbortSignal } = {},
   ): AsyncGenerator<string> {
-    const decoder = new PartTextDecoder();
+    const decoder = new XmlPartDecoder({ file: this.file, part });
     for await (const chunk of this.streamPartBytes(part, options)) {
       const text = decoder.write(chunk);
       if (text.length > 0) yield text;
@@ -131,8 +132,8 @@ export class ZipArchive {
 
   /**
    * The bytes of one entry, chunk by chunk as it inflates, checked: its size against the
-   * header and the limits, its CRC-32 at the end, and that it is not UTF-16. The stream is
-   * destroyed when iteration stops early.
+   * header and the limits, and its CRC-32 at the end. The stream is destroyed when iteration
+   * stops early.
    */
   async *streamPartBytes(
     part: string,
@@ -159,7 +160,6 @@ export class ZipArchive {
     let entryCrc = 0;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (entryBytes === 0 && isUtf16(chunk)) throw utf16Part(this.file, part);
         entryBytes += chunk.length;
         entryCrc = crc32(chunk, entryCrc);
         this.#inflated += chunk.length;
@@ -296,44 +296,105 @@ export async function openZipArchive(
   }
 }
 
-const BYTE_ORDER_MARK = 0xfeff;
-
-/**
- * Decodes a part's bytes as they come: a character split between two chunks is kept whole
- * (exceljs #2084, #2316 broke those), and the UTF-8 byte order mark is dropped.
- */
-export class PartTextDecoder {
-  readonly #decoder = new StringDecoder('utf8');
-  #started = false;
-
-  write(bytes: Uint8Array): string {
-    let text = this.#decoder.write(bytes as Buffer);
-    if (!this.#started && text.length > 0) {
-      this.#started = true;
-      if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
-    }
-    return text;
-  }
-
-  /** What an unfinished character at the end decodes to (U+FFFD), or ''. */
-  end(): string {
-    return this.#decoder.end();
-  }
-}
 const DAMAGED_HINT =
   'The file is truncated or damaged; if it was downloaded or copied, get it again, else open it in Excel and save it again';
 
+/**
+ * The entries of the central directory by name (directories left out), once they are known not
+ * to deceive: no two share a name, and no two share bytes of the file.
+ */
 async function listEntries(zip: ZipFile, file: string): Promise<Map<string, Entry>> {
-  const entries = new Map<string, Entry>();
+  const all: Entry[] = [];
   try {
-    for await (const entry of zip.eachEntry()) {
-      if (entry.fileName.endsWith('/')) continue;
-      if (!entries.has(entry.fileName)) entries.set(entry.fileName, entry);
-    }
+    for await (const entry of zip.eachEntry()) all.push(entry);
   } catch (error) {
     throw corruptZip(file, error);
   }
+  const entries = new Map<string, Entry>();
+  const byFoldedName = new Map<string, string>();
+  for (const entry of all) {
+    const name = entry.fileName;
+    if (name.endsWith('/')) continue;
+    // Zip readers disagree on which of two entries of one name counts (the first, the last),
+    // and Office compares part names ignoring case: either way one reader could be shown other
+    // data than another.
+    const folded = name.toLowerCase();
+    const other = byFoldedName.get(folded);
+    if (other !== undefined) throw duplicateEntry(file, other, name);
+    byFoldedName.set(folded, name);
+    entries.set(name, entry);
+  }
+  await checkNoOverlap(zip, all, file);
   return entries;
+}
+
+/** Local headers read at once when checking entries for overlaps. */
+const HEADER_READS = 32;
+
+/**
+ * Refuses entries whose local header and data share bytes with another's: no zip writer makes
+ * them, and an overlapping-files zip bomb (David Fifield's construction) uses them to inflate
+ * one small kernel once per entry, gigabytes from kilobytes, within every size limit but the
+ * file's. Checked from the local headers, before anything is inflated.
+ */
+async function checkNoOverlap(
+  zip: ZipFile,
+  entries: readonly Entry[],
+  file: string,
+): Promise<void> {
+  const spans: { entry: Entry; start: number; end: number }[] = [];
+  for (let at = 0; at < entries.length; at += HEADER_READS) {
+    const batch = entries.slice(at, at + HEADER_READS);
+    const starts = await Promise.all(
+      batch.map(async (entry) => {
+        try {
+          return (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
+        } catch (error) {
+          throw new XlmergeError(
+            ErrorCode.CorruptZip,
+            `The zip entry ${entry.fileName} is damaged: ${messageOf(error)}`,
+            { file, part: entry.fileName, cause: error, hint: DAMAGED_HINT },
+          );
+        }
+      }),
+    );
+    batch.forEach((entry, i) => {
+      const dataStart = starts[i] as number;
+      spans.push({
+        entry,
+        start: entry.relativeOffsetOfLocalHeader,
+        end: dataStart + entry.compressedSize,
+      });
+    });
+  }
+  spans.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) {
+    const before = spans[i - 1] as (typeof spans)[number];
+    const after = spans[i] as (typeof spans)[number];
+    if (after.start < before.end) {
+      throw new XlmergeError(
+        ErrorCode.CorruptZip,
+        `The zip entries ${before.entry.fileName} and ${after.entry.fileName} overlap: bytes ${after.start} to ${Math.min(before.end, after.end) - 1} of the file belong to both`,
+        {
+          file,
+          part: after.entry.fileName,
+          hint: 'No zip writer makes such a file: it is damaged, or made to attack zip readers (an overlapping-files zip bomb); do not open it elsewhere either',
+        },
+      );
+    }
+  }
+}
+
+function duplicateEntry(file: string, first: string, second: string): XlmergeError {
+  const names =
+    first === second
+      ? `two entries named ${first}`
+      : `two entries whose names differ only in case, ${first} and ${second}`;
+  return new XlmergeError(ErrorCode.CorruptZip, `The zip has ${names}`, {
+    file,
+    part: second,
+    hint: 'Zip readers disagree on which one counts, so the file can show one program other data than another: it is damaged or made to deceive; get it again, or open it in Excel and save it again',
+  });
 }
 
 function corruptZip(file: string, error: unknown): XlmergeError {
@@ -407,21 +468,6 @@ function sizeLimit(
     part,
     hint: `The file may be a decompression bomb; if it is genuine, raise the limit with the limits.${limit} option`,
   });
-}
-
-/** UTF-16 parts (byte order mark FF FE or FE FF) are legal XML but no Excel writer makes them. */
-function isUtf16(chunk: Buffer): boolean {
-  const first = chunk[0];
-  const second = chunk[1];
-  return (first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff);
-}
-
-function utf16Part(file: string, part: string): XlmergeError {
-  return new XlmergeError(
-    ErrorCode.MalformedXml,
-    `The part ${part} is encoded as UTF-16, which xlmerge does not read`,
-    { file, part, hint: 'Open the workbook in Excel and save it again' },
-  );
 }
 
 function formatBytes(bytes: number): string {

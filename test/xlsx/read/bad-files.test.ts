@@ -280,7 +280,7 @@ describe('openWorkbook: file checks', () => {
     expect(unsafe.code).toBe(ErrorCode.UnsafeXml);
   });
 
-  it('reports a UTF-16 sheet part as malformed', async () => {
+  it('reports a UTF-16 sheet part that declares UTF-8 as malformed (UTF-16 itself is read)', async () => {
     const parts = workbookParts({ sheets: [{ name: 'S', xml: SHEET }] }).map((part) =>
       part.name === 'xl/worksheets/sheet1.xml'
         ? {
@@ -292,7 +292,7 @@ describe('openWorkbook: file checks', () => {
     const error = await rejectionOf(readEverything(await writeBytes(await buildZip(parts))));
     expect(error.code).toBe(ErrorCode.MalformedXml);
     expect(error.message).toBe(
-      'The part xl/worksheets/sheet1.xml is encoded as UTF-16, which xlmerge does not read',
+      'The part xl/worksheets/sheet1.xml starts with a UTF-16LE byte order mark but declares encoding="UTF-8"',
     );
   });
 });

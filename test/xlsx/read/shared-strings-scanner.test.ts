@@ -86,6 +86,33 @@ describe('SharedStringsScanner', () => {
     );
   });
 
+  test.each([
+    [
+      'a mixed-case <SI>, which would move every later string to another cell',
+      `<sst xmlns="${NS}"><si><t>a</t></si><SI><t>b</t></SI><si><t>c</t></si></sst>`,
+      'expected <si> or <extLst> in <sst> after 1 shared strings, found <SI>',
+    ],
+    [
+      'a mixed-case <T>',
+      `<sst xmlns="${NS}"><si><t>a</t></si><si><T>b</T></si></sst>`,
+      'expected <t>, <r>, <rPh> or <phoneticPr> in shared string 1, found <T>',
+    ],
+    [
+      'an unknown element in a run',
+      `<sst xmlns="${NS}"><si><r><rPr><b/></rPr><t>b</t><u>c</u></r></si></sst>`,
+      'expected <rPr> or <t> in a run <r> of shared string 0, found <u>',
+    ],
+  ])('%s is malformed', (_, xml, message) => {
+    for (const pieces of [[xml], xml.split('')]) {
+      const error = errorOf(() => read(xml, pieces));
+      expect([error.code, error.message, error.hint]).toEqual([
+        ErrorCode.MalformedXml,
+        `${message} (in xl/sharedStrings.xml)`,
+        `XML names are case-sensitive, and no spreadsheet writer puts ${message.slice(message.lastIndexOf('<'))} there: the file was made or changed by another program; open it in Excel and save it again`,
+      ]);
+    }
+  });
+
   test('a DOCTYPE is unsafe', () => {
     const error = errorOf(() => read(`<!DOCTYPE sst [<!ENTITY x "y">]><sst xmlns="${NS}"/>`));
     expect(error.code).toBe(ErrorCode.UnsafeXml);

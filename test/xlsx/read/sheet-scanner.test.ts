@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, test } from 'vitest';
-import type { CellValue } from '../../../src/core/cell.js';
+import { type CellValue, EXCEL_ERROR_VALUES } from '../../../src/core/cell.js';
 import { ErrorCode } from '../../../src/errors.js';
 import {
   MAX_BATCH_CELLS,
@@ -8,7 +8,9 @@ import {
   SheetScanner,
 } from '../../../src/xlsx/read/sheet-scanner.js';
 import type { SheetRow } from '../../../src/xlsx/read/types.js';
+import { columnLetters } from '../../../src/xlsx/write/cell-xml.js';
 import { errorOf } from '../../helpers/errors.js';
+import { escapeXml } from '../../helpers/xlsx-builder.js';
 
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 
@@ -151,6 +153,38 @@ describe('SheetScanner: cell types', () => {
     ]);
   });
 
+  test('t="e" holds any of Excel\'s error values', () => {
+    const values = [...EXCEL_ERROR_VALUES];
+    expect(values).toHaveLength(17);
+    const xml = values
+      .map((code, i) => `<c r="${columnLetters(i)}1" t="e"><v>${escapeXml(code)}</v></c>`)
+      .join('');
+    expect(cellsOf(xml)).toEqual(values.map((code) => ({ kind: 'error', code })));
+  });
+
+  test.each([
+    ['#EVIL!', '#EVIL!'],
+    ['a formula to run', "=cmd|' /C calc'!A0"],
+    ['a known value in lower case', '#n/a'],
+    ['a known value with a space', ' #N/A'],
+    ['text', 'not an error'],
+  ])('t="e" holding anything else is malformed: %s', (_, text) => {
+    const xml = sheet(
+      `<row r="4"><c r="A4"><v>1</v></c><c r="C4" t="e"><v>${escapeXml(text)}</v></c></row>`,
+    );
+    const expected = {
+      code: ErrorCode.MalformedXml,
+      message: `expected an Excel error value such as #N/A or #DIV/0! in the error cell C4, found ${JSON.stringify(text)} ${IN_PART}`,
+      ...WHERE,
+      row: 4,
+    };
+    expect(scanError(xml)).toEqual(expected);
+    expect(scanError(xml, {}, xml.split(''))).toEqual(expected);
+    expect(errorOf(() => scan(xml)).hint).toBe(
+      'Excel knows no such error value, so the file was made by another program; open it in Excel and save it again',
+    );
+  });
+
   test('t="n" or no t is a number, parsed bit-exactly', () => {
     const texts = [
       '0.1',
@@ -195,6 +229,71 @@ describe('SheetScanner: cell types', () => {
       { kind: 'date', serial: 0.75 },
       { kind: 'date', serial: 1462 },
     ]);
+  });
+
+  test('t="d" with a zone: UTC as written, other offsets converted to the instant in UTC', () => {
+    const values = [
+      ['2024-01-15T06:00:00Z', 45306.25],
+      ['2024-01-15T06:00:00+00:00', 45306.25],
+      ['2024-01-15T11:00:00+05:00', 45306.25],
+      ['2024-01-15T01:00:00-05:00', 45306.25],
+      ['2024-01-15T11:00:00+0500', 45306.25],
+      ['2024-01-15T11:00+05', 45306.25],
+      ['2024-01-15T02:00:00+05:00', 45305.875],
+      ['2024-01-15T22:00:00-03:00', 45307.041666666664],
+      ['2024-01-15T12:00:00.5+05:30', 45306.27083912037],
+      ['2024-01-15Z', 45306],
+      ['18:00:00Z', 0.75],
+      ['1900-03-01T01:00:00+02:00', 59.958333333333336],
+    ] as const;
+    const xml = values
+      .map(([text], i) => `<c r="${columnLetters(i)}1" t="d"><v>${text}</v></c>`)
+      .join('');
+    expect(cellsOf(xml)).toEqual(values.map(([, serial]) => ({ kind: 'date', serial })));
+  });
+
+  test.each([
+    ['a date alone with an offset', '2024-01-15+05:00', 'no instant'],
+    ['a time alone with an offset', '18:00:00-01:00', 'no instant'],
+    ['an offset past 14 hours', '2024-01-15T12:00:00+15:00', 'date'],
+    ['minutes past 59 in an offset', '2024-01-15T12:00:00+05:60', 'date'],
+  ])('t="d" is refused for %s', (_, text, why) => {
+    const expected =
+      why === 'date'
+        ? 'an ISO 8601 date'
+        : 'a date-time, or a date or time without a zone offset (a date or time alone with an offset names no instant)';
+    expect(scanError(sheet(`<row r="2"><c r="B2" t="d"><v>${text}</v></c></row>`))).toEqual({
+      code: ErrorCode.MalformedXml,
+      message: `expected ${expected} in the date cell B2, found ${JSON.stringify(text)} ${IN_PART}`,
+      ...WHERE,
+      row: 2,
+    });
+  });
+
+  test.each([
+    ['a no-break space', '\u00a05', '\\u00A05'],
+    ['a figure space', '5\u2007', '5\\u2007'],
+    ['an ideographic space', '\u30005', '\\u30005'],
+    ['a byte order mark', '\ufeff5', '\\uFEFF5'],
+    ['a line separator', '5\u2028', '5\\u2028'],
+    ['a vertical tab', '\u000b5', '\\u000b5'],
+    ['a no-break space written as a reference', '&#160;5', '\\u00A05'],
+    ['Infinity', 'Infinity', 'Infinity'],
+    ['a number too big for a double', '1e400', '1e400'],
+  ])('a number cell with %s around the digits is malformed', (_, text, shown) => {
+    const xml = sheet(`<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>${text}</v></c></row>`);
+    expect(scanError(xml)).toEqual({
+      code: ErrorCode.MalformedXml,
+      message: `expected a number in cell B2, found "${shown}" ${IN_PART}`,
+      ...WHERE,
+      row: 2,
+    });
+  });
+
+  test('XML whitespace around a number is what xsd:double collapses', () => {
+    expect(
+      cellsOf('<c r="A1"><v> 5 </v></c><c r="B1"><v>\t-2.5e1\n</v></c><c r="C1"><v>+.5</v></c>'),
+    ).toEqual([5, -25, 0.5]);
   });
 
   test('numbers with a date style are dates, with an elapsed-time style elapsed dates', () => {
@@ -284,6 +383,52 @@ describe('SheetScanner: row and column numbers', () => {
       { number: 5, cells: [null, null, 3, 4] },
       { number: 6, cells: [null, 5] },
     ]);
+  });
+
+  test.each([
+    [
+      'out of order',
+      '<row r="3"><c r="A3"><v>3</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>',
+      2,
+      3,
+    ],
+    [
+      'repeated',
+      '<row r="3"><c r="A3"><v>3</v></c></row><row r="3"><c r="B3"><v>4</v></c></row>',
+      3,
+      3,
+    ],
+    [
+      'after a row without cells',
+      '<row r="5" ht="20"/><row r="4"><c r="A4"><v>4</v></c></row>',
+      4,
+      5,
+    ],
+    [
+      'after rows without r',
+      '<row r="1"><c><v>1</v></c></row><row><c><v>2</v></c></row><row r="2"/>',
+      2,
+      2,
+    ],
+    [
+      'after plain rows (the fast path)',
+      '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row><row r="1"><c r="A1"><v>9</v></c></row>',
+      1,
+      2,
+    ],
+  ])('rows %s are malformed, naming both rows', (_, rows, row, after) => {
+    const xml = sheet(rows);
+    const expected = {
+      code: ErrorCode.MalformedXml,
+      message: `expected row numbers in ascending order, found row ${row} after row ${after} ${IN_PART}`,
+      ...WHERE,
+      row,
+    };
+    expect(scanError(xml)).toEqual(expected);
+    expect(scanError(xml, {}, xml.split(''))).toEqual(expected);
+    expect(errorOf(() => scan(xml)).hint).toBe(
+      'Excel writes each row once, in ascending order: the file was made by another program; open it in Excel and save it again',
+    );
   });
 
   test('reads the last column XFD and the last row 1048576', () => {
@@ -470,6 +615,86 @@ describe('SheetScanner: errors', () => {
       `<worksheet xmlns="${NS}"><sheetViews/></worksheet>`,
       'expected a <sheetData> element in the worksheet, found none',
       undefined,
+    ],
+    [
+      'a second sheetData',
+      `<worksheet xmlns="${NS}"><sheetData/><sheetData><row r="1"><c><v>1</v></c></row></sheetData></worksheet>`,
+      'expected one <sheetData>, found a second',
+      undefined,
+    ],
+    [
+      'a mixed-case <Row>',
+      sheet('<row r="1"><c r="A1"><v>1</v></c></row><Row r="2"><c r="A2"><v>2</v></c></Row>'),
+      'expected <row> in <sheetData> after row 1, found <Row>',
+      undefined,
+    ],
+    [
+      'an element that is no row, before the first',
+      sheet('<foo/><row r="1"><c r="A1"><v>1</v></c></row>'),
+      'expected <row> in <sheetData> before the first row, found <foo>',
+      undefined,
+    ],
+    [
+      'a mixed-case <C>',
+      sheet('<row r="3"><c r="A3"><v>1</v></c><C r="B3"><v>2</v></C></row>'),
+      'expected <c> or <extLst> in row 3, found <C>',
+      3,
+    ],
+    [
+      'a row inside a row',
+      sheet('<row r="3"><row r="4"><c r="A4"><v>1</v></c></row></row>'),
+      'expected <c> or <extLst> in row 3, found <row>',
+      3,
+    ],
+    [
+      'a mixed-case <V>',
+      sheet('<row r="2"><c r="B2"><V>5</V></c></row>'),
+      'expected <f>, <v>, <is> or <extLst> in cell B2, found <V>',
+      2,
+    ],
+    [
+      'a T for t on a cell (it read the shared string index as a number)',
+      sheet('<row r="2"><c r="A2"><v>1</v></c><c r="B2" T="s"><v>0</v></c></row>'),
+      'expected the attribute t, found T on a cell in row 2',
+      2,
+    ],
+    [
+      'an R for r on a cell',
+      sheet('<row r="2"><c R="C2"><v>1</v></c></row>'),
+      'expected the attribute r, found R on a cell in row 2',
+      2,
+    ],
+    [
+      'an R for r on a row',
+      sheet('<row r="2"><c r="A2"><v>1</v></c></row><row R="9"><c r="A9"><v>1</v></c></row>'),
+      'expected the attribute r, found R on a row after row 2',
+      undefined,
+    ],
+    [
+      'a second <v>',
+      sheet('<row r="2"><c r="D2"><v>1</v><v>2</v></c></row>'),
+      'expected one <v> in cell D2, found a second',
+      2,
+    ],
+    [
+      'a second <is>',
+      sheet('<row r="2"><c r="A2" t="inlineStr"><is><t>1</t></is><is><t>2</t></is></c></row>'),
+      'expected one <is> in cell A2, found a second',
+      2,
+    ],
+    [
+      'a mixed-case <T> in an inline string',
+      sheet('<row r="2"><c r="C2" t="inlineStr"><is><T>lost</T></is></c></row>'),
+      'expected <t>, <r>, <rPh> or <phoneticPr> in the inline string of cell C2, found <T>',
+      2,
+    ],
+    [
+      'an unknown element in a run of an inline string',
+      sheet(
+        '<row r="2"><c r="C2" t="inlineStr"><is><r><rPr><b/></rPr><x:t>lost</x:t><tt/></r></is></c></row>',
+      ),
+      'expected <rPr> or <t> in a run <r> of the inline string of cell C2, found <tt>',
+      2,
     ],
   ])('%s is malformed', (_, xml, message, row) => {
     expect(scanError(xml)).toEqual({
@@ -894,7 +1119,7 @@ describe('SheetScanner: the fast path for plain rows and cells gives what the ge
         '<c r="G2" x=">"><v>7</v></c><c r="H2" s=""><v>8</v></c><c r="I2" t="n"><v>9</v></c></row>' +
         '\n  <row>\n    <c r="A3" >\n      <v>10</v>\n    </c>\n    <c><v >11</v ></c>\n  </row>\n' +
         '<row r="5"><c r="A5" t="str"><f t="shared" ref="A5:A6" si="0">"a&amp;b"</f><v>a&amp;b</v></c>' +
-        '<c r="B5"><f>1</f><v/></c><c r="C5"><f/></c><c r="D5"><v>1</v><v>2</v></c>' +
+        '<c r="B5"><f>1</f><v/></c><c r="C5"><f/></c><c r="D5"><v>2</v><extLst><ext uri="x"><v>9</v></ext></extLst></c>' +
         '<c r="E5" t="inlineStr"><is><t>x</t></is></c><c r="F5"><v><![CDATA[7]]></v></c>' +
         '<c r="G5"/><c r="H5" s="1"/><c r="I5"><!-- note --><v>5</v></c>' +
         '<c r="J5"><f>A1&gt;0</f><v>1</v></c><c r="K5" t="s"><v>02</v></c><c r="L5" t="b"><v>true</v></c>' +
@@ -902,7 +1127,7 @@ describe('SheetScanner: the fast path for plain rows and cells gives what the ge
         '<c r="N5" t="inlineStr"><is><t xml:space="preserve"> a&amp;b_x000D_ </t></is></c>' +
         '<c r="O5" t="inlineStr"><is><r><t>r</t></r><r><t>ich</t></r></is></c>' +
         '<c r="P5" t="inlineStr"><is><t>i</t></is><v>1</v></c><c r="Q5"><f>A1</f><is><t>y</t></is></c>' +
-        '<c r="R5" t="inlineStr"><is><t>1</t></is><is><t>2</t></is></c></row>' +
+        '<c r="R5" t="inlineStr"><is><t>2</t></is></c><extLst><ext uri="y"><c><v>3</v></c></ext></extLst></row>' +
         '<row r="7" spans="1:2" ht="20" customHeight="1"><c r="A7"><v>7</v></c></row>' +
         '<row><c><v>8</v></c></row><row r="9"/><row><c r="B10"><v>10</v></c></row>',
     );

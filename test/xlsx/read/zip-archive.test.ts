@@ -1,12 +1,20 @@
 import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { type Entry, fromBuffer } from 'yauzl';
 import { ErrorCode } from '../../../src/errors.js';
 import { openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
 import type { SheetInfo, SheetRow } from '../../../src/xlsx/read/types.js';
 import { DEFAULT_READ_LIMITS } from '../../../src/xlsx/read/types.js';
 import { openZipArchive } from '../../../src/xlsx/read/zip-archive.js';
 import { rejectionOf } from '../../helpers/errors.js';
+import {
+  buildOverlappingZip,
+  buildRawZip,
+  type RawZipEntry,
+  rawEntry,
+} from '../../helpers/raw-zip.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { buildZip, workbookParts, worksheetXml, writeZip } from '../../helpers/xlsx-builder.js';
 
@@ -279,6 +287,144 @@ describe('checksums', () => {
       expect(error.message).toMatch(
         /^The part xl\/worksheets\/sheet1\.xml is damaged: its checksum does not match \(CRC-32 [0-9a-f]{8}, the zip says [0-9a-f]{8}\)$/,
       );
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+describe('zip entries that deceive', () => {
+  const OVERLAP_HINT =
+    'No zip writer makes such a file: it is damaged, or made to attack zip readers (an overlapping-files zip bomb); do not open it elsewhere either';
+  const DUPLICATE_HINT =
+    'Zip readers disagree on which one counts, so the file can show one program other data than another: it is damaged or made to deceive; get it again, or open it in Excel and save it again';
+
+  /** A valid workbook's entries, as raw entries. */
+  function bookEntries(sheet: string): RawZipEntry[] {
+    return workbookParts({ sheets: [{ name: 'S', xml: sheet }] }).map((part) =>
+      rawEntry(part.name, part.content),
+    );
+  }
+
+  /** What yauzl (which does not look for overlaps) inflates an entry to. */
+  function inflateWithYauzl(
+    zip: Buffer,
+    name: string,
+  ): Promise<{ size: number; crcMatches: boolean }> {
+    return new Promise((resolve, reject) => {
+      fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
+        if (error) return reject(error);
+        archive.on('entry', (entry: Entry) => {
+          if (entry.fileName !== name) return archive.readEntry();
+          archive.openReadStream(entry, (streamError, stream) => {
+            if (streamError) return reject(streamError);
+            let size = 0;
+            let crc = 0;
+            stream.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              crc = crc32(chunk, crc);
+            });
+            stream.on('error', reject);
+            stream.on('end', () => resolve({ size, crcMatches: crc >>> 0 === entry.crc32 >>> 0 }));
+          });
+        });
+        archive.on('end', () => reject(new Error(`no entry ${name}`)));
+        archive.readEntry();
+      });
+    });
+  }
+
+  async function writeRaw(zip: Buffer): Promise<string> {
+    const file = path.join(await makeTempDir(), 'deceiving.xlsx');
+    await fs.writeFile(file, zip);
+    return file;
+  }
+
+  it("refuses Fifield's overlapping-files bomb when it opens, before inflating anything", async () => {
+    // 200 entries sharing one kernel of 1 MiB: 200 MiB inflated from 27 KB.
+    const names = Array.from({ length: 200 }, (_, i) => `xl/worksheets/sheet${i + 1}.xml`);
+    const zip = buildOverlappingZip(names, Buffer.alloc(1024 ** 2, 'a'));
+    expect(zip.length).toBeLessThan(32 * 1024);
+    // A real bomb: a reader that does not look for overlaps inflates each entry, its CRC right.
+    expect(await inflateWithYauzl(zip, 'xl/worksheets/sheet198.xml')).toMatchObject({
+      size: 1024 ** 2 + 2 * (30 + 'xl/worksheets/sheet199.xml'.length),
+      crcMatches: true,
+    });
+    const file = await writeRaw(zip);
+    const started = performance.now();
+    const error = await rejectionOf(
+      openZipArchive(file, { file: 'bomb.xlsx', limits: DEFAULT_READ_LIMITS }),
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error.toJSON()).toMatchObject({
+      code: ErrorCode.CorruptZip,
+      message: expect.stringMatching(
+        /^The zip entries xl\/worksheets\/sheet1\.xml and xl\/worksheets\/sheet2\.xml overlap: bytes \d+ to \d+ of the file belong to both$/,
+      ),
+      file: 'bomb.xlsx',
+      part: 'xl/worksheets/sheet2.xml',
+      hint: OVERLAP_HINT,
+    });
+  });
+
+  it('refuses a workbook with one more entry that shares the sheet’s data, which it would never read', async () => {
+    const entries = bookEntries(numbersSheet(20));
+    const sheet = entries.findIndex((entry) => entry.name === SHEET_PART);
+    const directory = [
+      ...entries.map((_, entry) => ({ entry })),
+      { entry: sheet, name: 'xl/worksheets/hidden.xml' },
+    ];
+    const file = await writeRaw(buildRawZip(entries, directory));
+    const error = await rejectionOf(openWorkbook(file, { displayPath: 'two-names.xlsx' }));
+    expect(error.code).toBe(ErrorCode.CorruptZip);
+    expect(error.message).toMatch(
+      /^The zip entries xl\/worksheets\/(sheet1|hidden)\.xml and xl\/worksheets\/(sheet1|hidden)\.xml overlap: bytes \d+ to \d+ of the file belong to both$/,
+    );
+    expect(error.message).toContain('sheet1.xml');
+    expect(error.message).toContain('hidden.xml');
+    expect(error.file).toBe('two-names.xlsx');
+    expect(error.hint).toBe(OVERLAP_HINT);
+  });
+
+  it('refuses two entries of one name, whichever a reader would take', async () => {
+    const entries = [
+      ...bookEntries(numbersSheet(3)),
+      rawEntry(SHEET_PART, worksheetXml('<row r="1"><c r="A1"><v>666</v></c></row>')),
+    ];
+    const file = await writeRaw(buildRawZip(entries));
+    const error = await rejectionOf(openWorkbook(file, { displayPath: 'twice.xlsx' }));
+    expect(error.toJSON()).toMatchObject({
+      code: ErrorCode.CorruptZip,
+      message: `The zip has two entries named ${SHEET_PART}`,
+      file: 'twice.xlsx',
+      part: SHEET_PART,
+      hint: DUPLICATE_HINT,
+    });
+  });
+
+  it('refuses two entries whose names differ only in case, as Office part names do not', async () => {
+    const entries = [
+      ...bookEntries(numbersSheet(3)),
+      rawEntry(
+        'XL/Worksheets/Sheet1.xml',
+        worksheetXml('<row r="1"><c r="A1"><v>666</v></c></row>'),
+      ),
+    ];
+    const file = await writeRaw(buildRawZip(entries));
+    const error = await rejectionOf(openWorkbook(file, { displayPath: 'case.xlsx' }));
+    expect(error.toJSON()).toMatchObject({
+      code: ErrorCode.CorruptZip,
+      message: `The zip has two entries whose names differ only in case, ${SHEET_PART} and XL/Worksheets/Sheet1.xml`,
+      part: 'XL/Worksheets/Sheet1.xml',
+      hint: DUPLICATE_HINT,
+    });
+  });
+
+  it('reads the same entries written by hand without tricks', async () => {
+    const file = await writeRaw(buildRawZip(bookEntries(numbersSheet(30))));
+    const reader = await openWorkbook(file);
+    try {
+      expect(await drain(reader.readRows(reader.sheets[0] as SheetInfo))).toBe(30);
     } finally {
       await reader.close();
     }
