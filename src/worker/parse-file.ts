@@ -25,7 +25,12 @@ import {
 import type { DroppedRows, FileResult, ParseTask, SheetResult } from './protocol.js';
 import { type CsvRows, type RenderedRows, rowStart } from './rendered-rows.js';
 import { type ChunkCutter, readSheetWithEngine } from './row-engine/read-sheet.js';
-import { type EngineRows, RECORD, RowEngine } from './row-engine/row-engine.js';
+import {
+  type EngineRows,
+  RECORD,
+  RowEngine,
+  type RowEngineOptions,
+} from './row-engine/row-engine.js';
 
 /**
  * Reads one workbook and drops the duplicates inside it. Runs in a worker thread, but is a
@@ -86,14 +91,14 @@ let cutChunks: ChunkCutter | null = null;
 export function setRowEngine(
   enabled: boolean,
   cut: ChunkCutter | null = null,
-  maxMemoryPages?: number | null,
+  engine?: RowEngineOptions | null,
 ): void {
   rowEngineEnabled = enabled;
   cutChunks = cut;
-  // A new engine whose memory cannot grow past this many pages (tests: what happens when it
-  // cannot grow); null: the usual engine again, made on first use.
-  if (maxMemoryPages !== undefined) {
-    rowEngine = maxMemoryPages === null ? null : new RowEngine(maxMemoryPages);
+  // A new engine made with these options (tests: one whose memory cannot grow, one whose
+  // tables lie past 2 GiB); null: the usual engine again, made on first use.
+  if (engine !== undefined) {
+    rowEngine = engine === null ? null : new RowEngine(engine);
   }
 }
 

@@ -196,6 +196,17 @@ export interface EngineRows {
   readonly cellWidths: Uint32Array;
 }
 
+/** How a {@link RowEngine} is made (tests: its limits and layout). */
+export interface RowEngineOptions {
+  /** How far its memory may grow, in 64 KiB pages. @default as far as WebAssembly lets it */
+  readonly maxMemoryPages?: number;
+  /**
+   * The address where a file's areas (shared strings, styles, the sheet's input) start, when
+   * that is past the fixed areas (tests: tables laid out past 2 GiB with a small input).
+   */
+  readonly filesAt?: number;
+}
+
 /** One worker's engine: its WebAssembly instance and memory, reused for every sheet. */
 export class RowEngine {
   readonly #memory: WasmMemory;
@@ -231,10 +242,9 @@ export class RowEngine {
     keyColumns: number;
   };
 
-  /** `maxMemoryPages`: how far its memory may grow (tests); else as far as WebAssembly lets it. */
-  constructor(maxMemoryPages?: number) {
+  constructor(options: RowEngineOptions = {}) {
     compiled ??= compileModule(ENGINE_WASM_BASE64);
-    this.#memory = newMemory(128, maxMemoryPages);
+    this.#memory = newMemory(128, options.maxMemoryPages);
     this.#exports = instantiate(compiled, this.#memory, {
       js_format: (text: number, length: number, out: number, dateKey: number) =>
         this.#format(text, length, out, dateKey),
@@ -264,8 +274,8 @@ export class RowEngine {
       named: take(MAX_COLUMNS),
       keyColumns: take(MAX_KEY_COLUMNS * 4),
     };
-    this.#fixedEnd = at;
-    this.#fileEnd = at;
+    this.#fixedEnd = Math.max(at, align(options.filesAt ?? 0));
+    this.#fileEnd = this.#fixedEnd;
     this.#ensure(at + PAGE);
     let offset = 0;
     fragments.forEach((bytes, index) => {
@@ -777,6 +787,11 @@ class ByteSink implements KeySink {
   }
 }
 
+/**
+ * The next multiple of 8 from `at`. Not with bit operators: they work on 32-bit signed
+ * integers, and an address past 2 GiB would come out negative (a table past it was then laid
+ * out in memory never grown for it, and engine.c wrote out of bounds).
+ */
 function align(at: number): number {
-  return (at + 7) & ~7;
+  return Math.ceil(at / 8) * 8;
 }
