@@ -6,6 +6,7 @@ import {
   SharedStringsScanner,
 } from './shared-strings-scanner.js';
 import { SheetScanner } from './sheet-scanner.js';
+import type { SharedStringList } from './string-list.js';
 import {
   DEFAULT_READ_LIMITS,
   type ReadLimits,
@@ -105,7 +106,7 @@ export interface SharedStringsSource {
   /** The part's bytes; null when the workbook has none, or they were read as they streamed in. */
   readonly bytes: Buffer | null;
   /** The strings, in order, read by the JavaScript scanner on first use. */
-  strings(): readonly string[];
+  strings(): SharedStringList;
   /** The string of one `<si>` item's XML, read alone by the JavaScript scanner (throws on bad XML). */
   item(xml: string): string;
 }
@@ -278,12 +279,12 @@ class XlsxWorkbookReader implements WorkbookReader {
 /** {@link SharedStringsSource}: the strings given, or read from the bytes when first asked for. */
 class SharedStringTable implements SharedStringsSource {
   readonly bytes: Buffer | null;
-  #strings: readonly string[] | null;
+  #strings: SharedStringList | null;
   readonly #context: SharedStringsScanContext | null;
 
   constructor(
     bytes: Buffer | null,
-    strings: readonly string[] | null,
+    strings: SharedStringList | null,
     context: SharedStringsScanContext | null,
   ) {
     this.bytes = bytes;
@@ -291,7 +292,7 @@ class SharedStringTable implements SharedStringsSource {
     this.#context = context;
   }
 
-  strings(): readonly string[] {
+  strings(): SharedStringList {
     if (this.#strings !== null) return this.#strings;
     const bytes = this.bytes as Buffer;
     const scanner = new SharedStringsScanner(this.#requireContext());

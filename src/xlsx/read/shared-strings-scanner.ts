@@ -1,4 +1,5 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { StringList } from './string-list.js';
 import {
   decodePlainText,
   ElementKind,
@@ -40,7 +41,7 @@ export class SharedStringsScanner {
   private readonly rich: RichTextReader;
   private readonly maxElementChars: number;
   private readonly maxStrings: number;
-  private readonly strings: string[] = [];
+  private readonly strings = new StringList();
   private inItem = false;
   private itemStart = 0;
 
@@ -81,7 +82,7 @@ export class SharedStringsScanner {
   }
 
   /** No more input: returns the strings; throws XlmergeError(MalformedXml) when the XML is truncated or malformed. */
-  end(): string[] {
+  end(): StringList {
     this.scan();
     this.lexer.finish();
     return this.strings;
@@ -214,5 +215,5 @@ export function readStringItem(xml: string, context: SharedStringsScanContext): 
       { file: context.file, part: context.part },
     );
   }
-  return strings[0] as string;
+  return strings.at(0) as string;
 }

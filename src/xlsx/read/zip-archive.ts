@@ -6,6 +6,7 @@ import { crc32, createInflateRaw } from 'node:zlib';
 import type * as Yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { ensureHeapRoom, stringBytes } from '../../heap-room.js';
 import { requireCjs } from '../../require-cjs.js';
 import { checkFileSignature } from './check-file.js';
 import { guardFdSlicerReads } from './fd-slicer-guard.js';
@@ -109,6 +110,7 @@ export class ZipArchive {
       }
       pieces.push(text);
     }
+    ensureHeapRoom(stringBytes(length));
     return pieces.join('');
   }
 

@@ -13,7 +13,7 @@ const CONTEXT = { maxElementChars: 1_000_000, file: 'in/a.xlsx', part: 'xl/share
 function read(xml: string, pieces = [xml], context = CONTEXT): string[] {
   const scanner = new SharedStringsScanner(context);
   for (const piece of pieces) scanner.push(piece);
-  return scanner.end();
+  return [...scanner.end()];
 }
 
 const SAMPLE =
