@@ -11,6 +11,7 @@ import { type MergeOptions, merge, type XlmergeError } from '../../dist/index.js
 import { BIN, xlmerge } from '../helpers/cli.js';
 import {
   writeAttributeHeavyWorkbook,
+  writeFormatHeavyWorkbook,
   writeMemoryHungryWorkbook,
   writeRichRunsWorkbook,
   writeSlowWorkbook,
@@ -30,7 +31,7 @@ const TIMED_OUT_CLI =
   'Reading this file took longer than the 0.5 s limit; its worker was stopped. Raise --file-timeout, or check that the file is what you meant to merge';
 
 let source = '';
-const built = { hungry: '', slow: '', small: '', runs: '', attributes: '' };
+const built = { hungry: '', slow: '', small: '', runs: '', attributes: '', formats: '' };
 
 beforeAll(async () => {
   source = await fs.mkdtemp(path.join(os.tmpdir(), 'xlmerge-faults-'));
@@ -39,6 +40,7 @@ beforeAll(async () => {
   built.small = await writeSmallWorkbook(path.join(source, 'small.xlsx'));
   built.runs = await writeRichRunsWorkbook(path.join(source, 'runs.xlsx'));
   built.attributes = await writeAttributeHeavyWorkbook(path.join(source, 'attributes.xlsx'));
+  built.formats = await writeFormatHeavyWorkbook(path.join(source, 'formats.xlsx'));
 });
 
 afterAll(async () => {
@@ -154,6 +156,14 @@ describe('xlmerge CLI with failing workers', () => {
   // took the worker's heap far past its limit before Node.js could stop the worker.
   it('--worker-memory: a file of millions of rich-text runs merges in 64 MB', async () => {
     const dir = await inputs({ 'a.xlsx': 'runs' });
+    const result = await xlmerge(dir, 'in', '--worker-memory', '64', '-q');
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await readWorkbook(path.join(dir, 'merged.xlsx'))).rows).toEqual([['id'], [1], [2]]);
+  });
+
+  it('--worker-memory: a styles part of a million cell formats merges in 64 MB', async () => {
+    // Read whole, its 48 MiB of XML were held twice over, with a map per tag: WORKER_CRASHED.
+    const dir = await inputs({ 'a.xlsx': 'formats' });
     const result = await xlmerge(dir, 'in', '--worker-memory', '64', '-q');
     expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
     expect((await readWorkbook(path.join(dir, 'merged.xlsx'))).rows).toEqual([['id'], [1], [2]]);

@@ -2,7 +2,7 @@
  * Workbooks that are cheap to build but costly to read, for the tests of dying and slow
  * workers. Their parts are stored, not deflated: building stays fast and reading stays costly.
  */
-import { worksheetXml, writeWorkbookParts } from './xlsx-builder.js';
+import { stylesXml, worksheetXml, writeWorkbookParts } from './xlsx-builder.js';
 
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 
@@ -50,6 +50,22 @@ export function writeAttributeHeavyWorkbook(file: string): Promise<string> {
     '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row>' +
     `<row r="2"><c r="A2"${'\tx=""'.repeat(11_500_000)}><v>1</v></c></row>`;
   return writeWorkbookParts(file, { sheets: [{ name: 'Sheet1', xml: worksheetXml(rows) }] });
+}
+
+/**
+ * A workbook whose styles part lists 967,874 cell formats (48 MiB of `<xf>` in a 150 KB file);
+ * its sheet has a header `id` and the rows `1`, `2` in the second format (`0.00`).
+ */
+export function writeFormatHeavyWorkbook(file: string): Promise<string> {
+  const styles = stylesXml({ numFmts: [{ id: 164, code: '0.00' }], cellFormatIds: [0, 164] });
+  const xfs = '<xf numFmtId="14" fontId="0" applyNumberFormat="1"/>'.repeat(967_872);
+  const rows =
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row>' +
+    '<row r="2"><c r="A2" s="1"><v>1</v></c></row><row r="3"><c r="A3" s="1"><v>2</v></c></row>';
+  return writeWorkbookParts(file, {
+    sheets: [{ name: 'Sheet1', xml: worksheetXml(rows) }],
+    styles: styles.replace('</cellXfs>', `${xfs}</cellXfs>`),
+  });
 }
 
 /**

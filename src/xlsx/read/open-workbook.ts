@@ -1,5 +1,5 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
-import { parseDateStyles } from './read-styles.js';
+import { DateStylesReader } from './read-styles.js';
 import {
   readStringItem,
   type SharedStringsScanContext,
@@ -246,13 +246,17 @@ class XlsxWorkbookReader implements WorkbookReader {
   ): Promise<SharedParts> {
     const { sharedStringsPart, stylesPart } = this.structure;
     const maxChars = this.limits.maxElementChars;
-    const dateStyles =
-      stylesPart === null
-        ? new Uint8Array(0)
-        : parseDateStyles(await this.archive.readPartText(stylesPart, maxChars), {
-            file: this.file,
-            part: stylesPart,
-          });
+    let dateStyles: Uint8Array = new Uint8Array(0);
+    if (stylesPart !== null) {
+      // As it streams in: the part is held whole by nothing (it is capped at maxChars as the
+      // small parts read whole are, for its 4 bytes a cell style).
+      const styles = new DateStylesReader({ file: this.file, part: stylesPart }, maxChars);
+      const options = signal === undefined ? { maxChars } : { maxChars, signal };
+      for await (const text of this.archive.streamPartText(stylesPart, options)) {
+        styles.push(text);
+      }
+      dateStyles = styles.end();
+    }
     if (sharedStringsPart === null) {
       return { sharedStrings: new SharedStringTable(null, [], null), dateStyles };
     }

@@ -98,16 +98,8 @@ export class ZipArchive {
   async readPartText(part: string, maxChars: number): Promise<string> {
     const pieces: string[] = [];
     let length = 0;
-    for await (const text of this.streamPartText(part)) {
+    for await (const text of this.streamPartText(part, { maxChars })) {
       length += text.length;
-      if (length > maxChars) {
-        throw sizeLimit(
-          this.file,
-          part,
-          `The part ${part} is longer than the maxElementChars limit of ${maxChars} characters`,
-          'maxElementChars',
-        );
-      }
       pieces.push(text);
     }
     ensureHeapRoom(stringBytes(length));
@@ -117,19 +109,35 @@ export class ZipArchive {
   /**
    * The text of one entry, chunk by chunk as it inflates. Decoded with a `StringDecoder` so a
    * character split between two chunks survives (exceljs #2084, #2316 broke those), with the
-   * UTF-8 byte order mark dropped. The stream is destroyed when iteration stops early.
+   * UTF-8 byte order mark dropped. The stream is destroyed when iteration stops early. With
+   * `maxChars`, a part longer than that many characters fails with `SIZE_LIMIT`.
    */
   async *streamPartText(
     part: string,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; maxChars?: number } = {},
   ): AsyncGenerator<string> {
     const decoder = new PartTextDecoder();
-    for await (const chunk of this.streamPartBytes(part, options)) {
+    const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY;
+    let length = 0;
+    const counted = (text: string): string => {
+      length += text.length;
+      if (length > maxChars) {
+        throw sizeLimit(
+          this.file,
+          part,
+          `The part ${part} is longer than the maxElementChars limit of ${maxChars} characters`,
+          'maxElementChars',
+        );
+      }
+      return text;
+    };
+    const bytesOptions = options.signal === undefined ? {} : { signal: options.signal };
+    for await (const chunk of this.streamPartBytes(part, bytesOptions)) {
       const text = decoder.write(chunk);
-      if (text.length > 0) yield text;
+      if (text.length > 0) yield counted(text);
     }
     const rest = decoder.end();
-    if (rest.length > 0) yield rest;
+    if (rest.length > 0) yield counted(rest);
   }
 
   /**
