@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { dedupeKeys, splitIndexes } from '../core/dedupe.js';
 import { ColumnNamer } from '../core/header.js';
@@ -26,11 +27,13 @@ import type { DroppedRows, FileResult, ParseTask, SheetResult } from './protocol
 import { type CsvRows, type RenderedRows, rowStart } from './rendered-rows.js';
 import { type ChunkCutter, readSheetWithEngine } from './row-engine/read-sheet.js';
 import {
+  DEFAULT_ENGINE_PAGES,
   type EngineRows,
   RECORD,
   RowEngine,
   type RowEngineOptions,
 } from './row-engine/row-engine.js';
+import { WASM_PAGE } from './row-engine/wasm.js';
 
 /**
  * Reads one workbook and drops the duplicates inside it. Runs in a worker thread, but is a
@@ -124,13 +127,24 @@ function rowEngineFor(task: ParseTask, reader: WorkbookReader): RowEngine | null
     !task.key.keysAsText;
   if (!usable) return null;
   try {
-    rowEngine ??= new RowEngine();
+    rowEngine ??= new RowEngine({ maxMemoryPages: enginePages() });
   } catch {
     // No WebAssembly here (node --jitless, say): the JavaScript path reads everything.
     rowEngineEnabled = false;
     return null;
   }
   return rowEngine;
+}
+
+/**
+ * How far the row engine's memory may grow in this thread: its default, or no further than the
+ * thread's heap limit (`workerMemoryMb`, or Node's `--max-old-space-size` where that overrides
+ * it), which the engine's memory, outside the heap, would otherwise pass unseen (2.5 GiB of it
+ * for a table of 2^26 empty strings with a 64 MB limit).
+ */
+function enginePages(): number {
+  const heapPages = Math.floor(getHeapStatistics().heap_size_limit / WASM_PAGE);
+  return Math.min(DEFAULT_ENGINE_PAGES, heapPages);
 }
 
 /**

@@ -23,7 +23,8 @@ describe('encodeTaskOptions', () => {
         '"headers":{"match":"exact","rename":{}},"keep":"first",' +
         '"key":{"ignoreCase":false,"keysAsText":false,"trim":false},"keyColumns":["id"],' +
         '"limitCellText":true,"limits":{"maxElementChars":268435456,"maxEntryBytes":4294967296,' +
-        '"maxFileBytes":17179869184,"maxRunBytes":1099511627776},"render":"xlsx",' +
+        '"maxFileBytes":17179869184,"maxRunBytes":1099511627776,"maxSharedStrings":16777216},' +
+        '"render":"xlsx",' +
         '"reportDuplicates":false,"sheet":{"kind":"first"},"truncateLong":false}',
     );
   });
@@ -40,7 +41,7 @@ describe('cacheKey', () => {
     // Pinned: a change here changes every key, which needs a new CACHE_FORMAT_VERSION anyway.
     expect(CACHE_FORMAT_VERSION).toBe(3);
     expect(keyOf(sampleTask())).toBe(
-      '8212a697e437a629ac18507fb913940ecc57327dfc6325f5731008568918765d',
+      '09a06afc2e44a46933ff8c5771b7db9fb6890904fa448dc6a28bc833dd6c5d87',
     );
   });
 
@@ -97,6 +98,7 @@ describe('cacheKey', () => {
       { limits: { ...sampleTask().limits, maxEntryBytes: 1000 } },
       { limits: { ...sampleTask().limits, maxFileBytes: 1000 } },
       { limits: { ...sampleTask().limits, maxElementChars: 1000 } },
+      { limits: { ...sampleTask().limits, maxSharedStrings: 1000 } },
       { truncateLong: true },
       { limitCellText: false },
       { reportDuplicates: true },

@@ -279,15 +279,15 @@ describe('the row engine', () => {
     const scanner = await parseWith(file, { dedupe: ['id'] }, false);
     expect(scanner).toMatchObject({ result: { rowsRead: 3_000, duplicatesInFile: 1_000 } });
     // The table (about 100 KB, 400 KB rendered and keyed) starts 256 KiB below 2 GiB and ends
-    // past it; then 256 KiB below 4 GiB, where the memory cannot grow to hold it. The memory
-    // below is never touched, so it costs address space, not RAM. (The engine reads all rows
+    // past it; then 256 KiB below 4 GiB, where the memory (allowed all of WebAssembly's 4 GiB)
+    // cannot grow to hold it. The memory below is never touched: address space, not RAM. (The engine reads all rows
     // but the first ten, which the scanner reads while the header is decided.)
     for (const [filesAt, byEngine] of [
       [2 ** 31 - 256 * 1024, 2_990],
       [2 ** 32 - 256 * 1024, 0],
     ] as const) {
       const before = rowsReadByEngine();
-      setRowEngine(true, null, { filesAt });
+      setRowEngine(true, null, { filesAt, maxMemoryPages: 65_536 });
       try {
         const settings = normalizeOptions({
           inputs: [file],

@@ -15,7 +15,6 @@ import { serialToEpochMs } from '../../core/cell.js';
 import { type KeyOptions, type KeySink, writeKey } from '../../core/key.js';
 import { writeWtf8 } from '../../core/packed-keys.js';
 import type { SharedStringsSource } from '../../xlsx/read/open-workbook.js';
-import { MAX_SHARED_STRINGS } from '../../xlsx/read/shared-strings-scanner.js';
 import { isNonDecimalLiteral } from '../../xlsx/read/sheet-scanner.js';
 import type { SharedStringList } from '../../xlsx/read/string-list.js';
 import {
@@ -146,6 +145,20 @@ const MAX_COLUMNS = 16 * 1024;
 const MAX_KEY_COLUMNS = 64;
 const PAGE = 64 * 1024;
 /**
+ * How far the engine's memory grows by default: 256 MiB. It is not part of the V8 heap, so no
+ * heap limit bounds it, and it never shrinks while the worker lives. A shared-strings table the
+ * engine renders from the part's bytes (at most MAX_KEPT_STRINGS_BYTES) takes up to about 110
+ * MB, one that JavaScript read at most MAX_JS_TABLE_BYTES, a sheet's input 16 MiB and a chunk.
+ */
+export const DEFAULT_ENGINE_PAGES = (256 * 1024 * 1024) / PAGE;
+/**
+ * The most of the engine's memory a table of strings read by JavaScript may take (about 90
+ * bytes a string, so about 1.4 million strings): such a table is held by JavaScript already,
+ * and the engine's rendering of it would more than double it. Past it, the scanner reads the
+ * sheet (5.5 million two-run rich strings from a 630 KB zip took 900 MB with the engine).
+ */
+const MAX_JS_TABLE_BYTES = 128 * 1024 * 1024;
+/**
  * Items engine.c leaves are read one by one by JavaScript, each with a scanner of its own. Past
  * MAX_LEFT_ITEMS, when they are more than one item in LEFT_SHARE, the whole table is read by
  * JavaScript instead, which is faster (5.5 million two-run rich strings, read one by one, took
@@ -210,7 +223,10 @@ export interface EngineRows {
 
 /** How a {@link RowEngine} is made (tests: its limits and layout). */
 export interface RowEngineOptions {
-  /** How far its memory may grow, in 64 KiB pages. @default as far as WebAssembly lets it */
+  /**
+   * How far its memory may grow, in 64 KiB pages (at most WebAssembly's 65,536). Past it a
+   * file's tables are left to the scanner. @default DEFAULT_ENGINE_PAGES
+   */
   readonly maxMemoryPages?: number;
   /**
    * The address where a file's areas (shared strings, styles, the sheet's input) start, when
@@ -222,6 +238,8 @@ export interface RowEngineOptions {
 /** One worker's engine: its WebAssembly instance and memory, reused for every sheet. */
 export class RowEngine {
   readonly #memory: WasmMemory;
+  /** The most bytes the memory may hold. */
+  readonly #maxBytes: number;
   readonly #exports: EngineExports;
   readonly #config: number;
   readonly #result: number;
@@ -256,7 +274,9 @@ export class RowEngine {
 
   constructor(options: RowEngineOptions = {}) {
     compiled ??= compileModule(ENGINE_WASM_BASE64);
-    this.#memory = newMemory(128, options.maxMemoryPages);
+    const pages = options.maxMemoryPages ?? DEFAULT_ENGINE_PAGES;
+    this.#memory = newMemory(128, pages);
+    this.#maxBytes = pages * PAGE;
     this.#exports = instantiate(compiled, this.#memory, {
       js_format: (text: number, length: number, out: number, dateKey: number) =>
         this.#format(text, length, out, dateKey),
@@ -325,7 +345,7 @@ export class RowEngine {
     table: SharedStringsSource,
     dateStyles: Uint8Array,
     keyOptions: KeyOptions,
-    maxElementChars: number,
+    limits: { readonly maxElementChars: number; readonly maxSharedStrings: number },
   ): void {
     if (table === this.#table && dateStyles === this.#styles && keyOptions === this.#keyOptions) {
       return;
@@ -337,8 +357,7 @@ export class RowEngine {
     this.#inputLength = 0;
     const at = this.#fixedEnd;
     const bytes = table.bytes;
-    let end =
-      bytes === null ? -1 : this.#loadStringBytes(at, bytes, table, keyOptions, maxElementChars);
+    let end = bytes === null ? -1 : this.#loadStringBytes(at, bytes, table, keyOptions, limits);
     if (end < 0) {
       const strings = table.strings();
       end = this.#loadStrings(at, strings, keyOptions);
@@ -361,11 +380,16 @@ export class RowEngine {
    */
   #loadStrings(at: number, strings: SharedStringList, keyOptions: KeyOptions): number {
     const count = strings.length;
-    const renderer = new StringRenderer(keyOptions, 0, count * 64);
+    // Checked as it goes, before the memory is asked for: rendering a table too large for it
+    // would cost as much again, outside the engine, before the engine could refuse it.
+    const room = Math.min(this.#maxBytes - at, MAX_JS_TABLE_BYTES) - count * STRING_FIELDS * 4;
+    if (room < 0) throw tooLarge();
+    const renderer = new StringRenderer(keyOptions, 0, Math.min(count * 64, room));
     const records = new Uint32Array(count * STRING_FIELDS);
     for (let i = 0; i < count; i++) {
       renderer.render(strings.at(i) as string);
       renderer.fill(records, i * STRING_FIELDS);
+      if (renderer.length > room) throw tooLarge();
     }
     const tableAt = this.#place(renderer.bytes(), at);
     const end = this.#place(records, tableAt);
@@ -383,14 +407,14 @@ export class RowEngine {
     source: Buffer,
     table: SharedStringsSource,
     keyOptions: KeyOptions,
-    maxElementChars: number,
+    limits: { readonly maxElementChars: number; readonly maxSharedStrings: number },
   ): number {
     const start = SST_START.exec(source.toString('latin1', 0, Math.min(source.length, 1024)));
     if (start === null) return -1;
     const rawAt = at;
     const renderedAt = this.#place(source, rawAt);
-    this.#set(Config.maxItemBytes, maxElementChars);
-    this.#set(Config.maxStrings, MAX_SHARED_STRINGS);
+    this.#set(Config.maxItemBytes, limits.maxElementChars);
+    this.#set(Config.maxStrings, limits.maxSharedStrings);
     this.#set(Config.keyOptions, (keyOptions.ignoreCase ? 1 : 0) | (keyOptions.trim ? 2 : 0));
     const walk = (write: number): boolean =>
       this.#exports.strings_walk(rawAt, source.length, start[0].length, write) === 1;
@@ -737,6 +761,11 @@ class StringRenderer {
     records[at + Field.flags] = this.flag;
   }
 
+  /** Bytes of bodies and key parts rendered so far. */
+  get length(): number {
+    return this.#xml.length;
+  }
+
   /** The bodies and key parts rendered (the buffer is given up). */
   bytes(): Uint8Array {
     return this.#xml.detach();
@@ -762,6 +791,11 @@ class StringRenderer {
 }
 
 const FIRST = [0];
+
+/** A table the engine's memory cannot hold (a RangeError, as when the memory cannot grow). */
+function tooLarge(): RangeError {
+  return new RangeError("The shared strings table does not fit in the row engine's memory");
+}
 
 /** Where writeKey writes a shared string's key part: a growable byte buffer. */
 class ByteSink implements KeySink {

@@ -92,6 +92,8 @@ export interface SheetSource {
   readonly dateStyles: Uint8Array;
   readonly date1904: boolean;
   readonly maxElementChars: number;
+  /** `limits.maxSharedStrings`. */
+  readonly maxSharedStrings: number;
   readonly scanner: SheetScanner;
   /** The error to throw for `error`, with the file, sheet and part; closes the workbook. */
   fail(error: unknown): Promise<XlmergeError>;
@@ -119,6 +121,14 @@ interface SharedParts {
 
 /** Decoded shared strings are fed to the scanner in pieces of this many bytes, as they stream in. */
 const STRINGS_PIECE = 64 * 1024;
+
+/**
+ * The most bytes of a shared-strings part kept for a reader of its own (the row engine, which
+ * renders the strings from the bytes): holding a larger part whole would cost memory in
+ * proportion to it (335 MB for 2^26 `<si/>` from a 490 KB zip, and the engine's copy after),
+ * so a larger one is read by the scanner as it streams in, and the reader gets its strings.
+ */
+export const MAX_KEPT_STRINGS_BYTES = 16 * 1024 * 1024;
 
 class XlsxWorkbookReader implements WorkbookReader {
   readonly format = 'xlsx' as const;
@@ -166,6 +176,7 @@ class XlsxWorkbookReader implements WorkbookReader {
         dateStyles: shared.dateStyles,
         date1904: this.structure.date1904,
         maxElementChars: this.limits.maxElementChars,
+        maxSharedStrings: this.limits.maxSharedStrings,
         scanner: this.scannerFor(shared, where, true),
         fail,
       };
@@ -260,22 +271,44 @@ class XlsxWorkbookReader implements WorkbookReader {
     if (sharedStringsPart === null) {
       return { sharedStrings: new SharedStringTable(null, [], null), dateStyles };
     }
-    const context = { maxElementChars: maxChars, file: this.file, part: sharedStringsPart };
+    const context = {
+      maxElementChars: maxChars,
+      maxStrings: this.limits.maxSharedStrings,
+      file: this.file,
+      part: sharedStringsPart,
+    };
     const partOptions = signal === undefined ? {} : { signal };
-    if (keepBytes) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of this.archive.streamPartBytes(sharedStringsPart, partOptions)) {
-        chunks.push(chunk);
+    // With keepBytes the bytes are kept, up to MAX_KEPT_STRINGS_BYTES; past that, and without
+    // it, the scanner reads the strings as they stream in.
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    let scanner = keepBytes ? null : new SharedStringsScanner(context);
+    const decoder = new PartTextDecoder();
+    const scan = (reading: SharedStringsScanner, bytes: Buffer): void => {
+      const text = decoder.write(bytes);
+      if (text.length > 0) reading.push(text);
+    };
+    for await (const chunk of this.archive.streamPartBytes(sharedStringsPart, partOptions)) {
+      if (scanner !== null) {
+        scan(scanner, chunk);
+        continue;
       }
+      kept.push(chunk);
+      keptBytes += chunk.length;
+      if (keptBytes > MAX_KEPT_STRINGS_BYTES) {
+        const reading = new SharedStringsScanner(context);
+        for (const piece of kept.splice(0)) scan(reading, piece);
+        scanner = reading;
+      }
+    }
+    if (scanner === null) {
       return {
-        sharedStrings: new SharedStringTable(Buffer.concat(chunks), null, context),
+        sharedStrings: new SharedStringTable(Buffer.concat(kept, keptBytes), null, context),
         dateStyles,
       };
     }
-    const scanner = new SharedStringsScanner(context);
-    for await (const text of this.archive.streamPartText(sharedStringsPart, partOptions)) {
-      scanner.push(text);
-    }
+    const rest = decoder.end();
+    if (rest.length > 0) scanner.push(rest);
     return { sharedStrings: new SharedStringTable(null, scanner.end(), context), dateStyles };
   }
 }

@@ -13,19 +13,12 @@ import {
 const SPACE = 32;
 const GT = 62;
 
-/**
- * Most shared strings a workbook may have. Far more than any real workbook (Excel needs a cell
- * per unique string), and below what V8 can hold in one array: past ~112 million elements it
- * aborts the whole process ("Fatal JavaScript invalid size error"), and `<si/>` is 5 characters.
- */
-export const MAX_SHARED_STRINGS = 2 ** 26;
-
 /** What the shared-strings scanner needs to know besides the XML. */
 export interface SharedStringsScanContext {
   /** Longest unfinished string item (or tag) held in memory, in characters. */
   readonly maxElementChars: number;
-  /** Most strings the table may have. @default MAX_SHARED_STRINGS */
-  readonly maxStrings?: number;
+  /** Most strings the table may have (`limits.maxSharedStrings`). */
+  readonly maxStrings: number;
   /** For error messages. */
   readonly file: string;
   readonly part: string;
@@ -62,7 +55,7 @@ export class SharedStringsScanner {
     this.lexer = new XmlLexer({ file: context.file, part: context.part }, context.maxElementChars);
     this.rich = new RichTextReader(this.lexer);
     this.maxElementChars = context.maxElementChars;
-    this.maxStrings = context.maxStrings ?? MAX_SHARED_STRINGS;
+    this.maxStrings = context.maxStrings;
   }
 
   /** Feeds the next piece of decoded XML. */
@@ -123,7 +116,9 @@ export class SharedStringsScanner {
     if (this.strings.length >= this.maxStrings) {
       throw this.lexer.fail(
         ErrorCode.SizeLimit,
-        `The shared strings table has more than ${this.maxStrings} strings`,
+        `The shared strings table has more than ${this.maxStrings.toLocaleString('en-US')} strings, the \`limits.maxSharedStrings\` limit`,
+        undefined,
+        'The file may be a decompression bomb; if it is genuine, raise `limits.maxSharedStrings`',
       );
     }
     this.strings.push(text);

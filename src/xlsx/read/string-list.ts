@@ -13,31 +13,31 @@ const BLOCK = 2 ** BLOCK_BITS;
 const BLOCK_MASK = BLOCK - 1;
 
 /**
- * A list of strings kept in blocks of 65,536. One array of tens of millions of strings (a table
- * of `<si/>` deflates to a few hundred KB) is one allocation of hundreds of MB, made afresh each
- * time V8 grows it by half; in a worker thread, one such allocation past the heap limit ends the
- * whole process (see heap-room.ts). Blocks grow the memory half a MiB at a time, and never
- * copy what they hold.
+ * A list of strings kept in blocks of 65,536, each made at its full size. One array of tens of
+ * millions of strings (a table of `<si/>` deflates to a few hundred KB) is one allocation of
+ * hundreds of MB, made afresh each time V8 grows it by half, the old ones left as garbage; in a
+ * worker thread, one such allocation past the heap limit ends the whole process (see
+ * heap-room.ts). Blocks take the memory half a MiB at a time and are never copied.
  */
 export class StringList implements SharedStringList {
   readonly #blocks: string[][] = [];
   #last: string[] = [];
+  /** Strings in the last block. */
+  #lastLength = BLOCK;
   #length = 0;
-
-  constructor() {
-    this.#blocks.push(this.#last);
-  }
 
   get length(): number {
     return this.#length;
   }
 
   push(text: string): void {
-    if (this.#last.length === BLOCK) {
-      this.#last = [];
+    if (this.#lastLength === BLOCK) {
+      this.#last = new Array<string>(BLOCK);
       this.#blocks.push(this.#last);
+      this.#lastLength = 0;
     }
-    this.#last.push(text);
+    this.#last[this.#lastLength] = text;
+    this.#lastLength += 1;
     this.#length += 1;
   }
 
@@ -47,6 +47,6 @@ export class StringList implements SharedStringList {
   }
 
   *[Symbol.iterator](): Iterator<string> {
-    for (const block of this.#blocks) yield* block;
+    for (let index = 0; index < this.#length; index++) yield this.at(index) as string;
   }
 }
