@@ -145,12 +145,14 @@ const MAX_COLUMNS = 16 * 1024;
 const MAX_KEY_COLUMNS = 64;
 const PAGE = 64 * 1024;
 /**
- * How far the engine's memory grows by default: 256 MiB. It is not part of the V8 heap, so no
+ * How far the engine's memory grows by default: 512 MiB. It is not part of the V8 heap, so no
  * heap limit bounds it, and it never shrinks while the worker lives. A shared-strings table the
- * engine renders from the part's bytes (at most MAX_KEPT_STRINGS_BYTES) takes up to about 110
- * MB, one that JavaScript read at most MAX_JS_TABLE_BYTES, a sheet's input 16 MiB and a chunk.
+ * engine renders from the part's bytes (at most MAX_KEPT_STRINGS_BYTES) takes up to about six
+ * times the part (a record of 24 bytes a string, the rendered cell and key: 400 MB for 64 MiB
+ * of `<si/>`), one that JavaScript read at most MAX_JS_TABLE_BYTES, a sheet's input 16 MiB and
+ * a chunk. Past it, the scanner reads the sheet.
  */
-export const DEFAULT_ENGINE_PAGES = (256 * 1024 * 1024) / PAGE;
+export const DEFAULT_ENGINE_PAGES = (512 * 1024 * 1024) / PAGE;
 /**
  * The most of the engine's memory a table of strings read by JavaScript may take (about 90
  * bytes a string, so about 1.4 million strings): such a table is held by JavaScript already,

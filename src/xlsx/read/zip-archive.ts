@@ -77,6 +77,14 @@ export class ZipArchive {
   }
 
   /**
+   * The uncompressed size the zip headers declare for a part (a part that inflates to more
+   * fails as it streams), or undefined when there is no such part.
+   */
+  declaredSize(part: string): number | undefined {
+    return this.entries.get(part)?.uncompressedSize;
+  }
+
+  /**
    * The entry name for a part: exact, else ignoring case (writers disagree with their own
    * relationship targets about case), else with %-escapes of the target URI decoded.
    */

@@ -690,11 +690,11 @@ describe('memory bounded by what a part holds', () => {
     expect(rssMb).toBeLessThan(100);
   });
 
-  it('keeps the bytes of a shared strings part for the row engine only up to 16 MiB', async () => {
+  it('keeps the bytes of a shared strings part for the row engine only up to 64 MiB', async () => {
     const item = '<si><t>x</t></si>';
     for (const [mib, kept] of [
       [8, true],
-      [17, false],
+      [65, false],
     ] as const) {
       const deflated = await deflateRepeated(SST_HEAD, item, mib, '</sst>');
       const { file } = await writeBomb(oneCell(0), { 'xl/sharedStrings.xml': { deflated } });
