@@ -59,7 +59,7 @@ export const ErrorCode = {
   TooManyColumns: 'TOO_MANY_COLUMNS',
   /** A cell holds more characters than Excel allows. */
   CellTooLong: 'CELL_TOO_LONG',
-  /** A worker thread died while parsing a file. */
+  /** A worker thread died while parsing a file, or its memory could not hold what the file needs. */
   WorkerCrashed: 'WORKER_CRASHED',
   /** Parsing a file took longer than the per-file timeout. */
   Timeout: 'TIMEOUT',

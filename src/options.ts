@@ -156,8 +156,9 @@ export interface MergeOptions {
   /** Worker threads parsing files. @default os.availableParallelism() */
   jobs?: number;
   /**
-   * Heap limit of each worker thread in MB (V8's old generation, 64 to 65536). A file that needs
-   * more fails with `WORKER_CRASHED` instead of exhausting the machine. @default V8's own limit
+   * Heap limit of each worker thread in MB (V8's old generation, 64 to 65536); it caps the
+   * worker's WebAssembly memory too. A file that needs more fails with `WORKER_CRASHED` instead
+   * of exhausting the machine. @default V8's own limit
    */
   workerMemoryMb?: number;
   /**

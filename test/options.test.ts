@@ -49,6 +49,7 @@ describe('normalizeOptions', () => {
       maxFileBytes: 16 * 1024 ** 3,
       maxRunBytes: 1024 ** 4,
       maxElementChars: 256 * 1024 ** 2,
+      maxSharedStrings: 2 ** 24,
     });
   });
 

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { dedupeKeys, splitIndexes } from '../core/dedupe.js';
 import { ColumnNamer, countNamedCells, type SourceColumn } from '../core/header.js';
@@ -26,7 +27,14 @@ import {
 import type { DroppedRows, FileResult, ParseTask, SheetResult } from './protocol.js';
 import { type CsvRows, type RenderedRows, rowStart } from './rendered-rows.js';
 import { type ChunkCutter, readSheetWithEngine } from './row-engine/read-sheet.js';
-import { type EngineRows, RECORD, RowEngine } from './row-engine/row-engine.js';
+import {
+  DEFAULT_ENGINE_PAGES,
+  type EngineRows,
+  RECORD,
+  RowEngine,
+  type RowEngineOptions,
+} from './row-engine/row-engine.js';
+import { WASM_PAGE } from './row-engine/wasm.js';
 
 /**
  * Reads one workbook and drops the duplicates inside it. Runs in a worker thread, but is a
@@ -87,14 +95,14 @@ let cutChunks: ChunkCutter | null = null;
 export function setRowEngine(
   enabled: boolean,
   cut: ChunkCutter | null = null,
-  maxMemoryPages?: number | null,
+  engine?: RowEngineOptions | null,
 ): void {
   rowEngineEnabled = enabled;
   cutChunks = cut;
-  // A new engine whose memory cannot grow past this many pages (tests: what happens when it
-  // cannot grow); null: the usual engine again, made on first use.
-  if (maxMemoryPages !== undefined) {
-    rowEngine = maxMemoryPages === null ? null : new RowEngine(maxMemoryPages);
+  // A new engine made with these options (tests: one whose memory cannot grow, one whose
+  // tables lie past 2 GiB); null: the usual engine again, made on first use.
+  if (engine !== undefined) {
+    rowEngine = engine === null ? null : new RowEngine(engine);
   }
 }
 
@@ -120,13 +128,24 @@ function rowEngineFor(task: ParseTask, reader: WorkbookReader): RowEngine | null
     !task.key.keysAsText;
   if (!usable) return null;
   try {
-    rowEngine ??= new RowEngine();
+    rowEngine ??= new RowEngine({ maxMemoryPages: enginePages() });
   } catch {
     // No WebAssembly here (node --jitless, say): the JavaScript path reads everything.
     rowEngineEnabled = false;
     return null;
   }
   return rowEngine;
+}
+
+/**
+ * How far the row engine's memory may grow in this thread: its default, or no further than the
+ * thread's heap limit (`workerMemoryMb`, or Node's `--max-old-space-size` where that overrides
+ * it), which the engine's memory, outside the heap, would otherwise pass unseen (2.5 GiB of it
+ * for a table of 2^26 empty strings with a 64 MB limit).
+ */
+function enginePages(): number {
+  const heapPages = Math.floor(getHeapStatistics().heap_size_limit / WASM_PAGE);
+  return Math.min(DEFAULT_ENGINE_PAGES, heapPages);
 }
 
 /**

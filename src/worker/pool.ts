@@ -84,7 +84,11 @@ export function createParsePool(
         slots.release();
       }
       if (response.ok) return response.result;
-      throw XlmergeError.fromJSON(response.error);
+      const error = XlmergeError.fromJSON(response.error);
+      // The worker refused an allocation its heap had no room for (see heap-room.ts): it ran out
+      // of memory as surely as a worker Node.js stops, and is told alike.
+      if (error.code === ErrorCode.WorkerCrashed) throw outOfMemory(task, settings, error);
+      throw error;
     },
     async close(force = false) {
       closed = true;
@@ -135,15 +139,7 @@ export function describeWorkerFailure(
       },
     );
   }
-  if (isOutOfMemory(error)) {
-    const limit =
-      settings.workerMemoryMb === null ? '' : ` (limit ${settings.workerMemoryMb} MB per worker)`;
-    return new XlmergeError(
-      ErrorCode.WorkerCrashed,
-      `The worker reading this file ran out of memory${limit}; the file was not retried`,
-      { file, cause: error, hint: 'Raise `workerMemoryMb` or use fewer `jobs`' },
-    );
-  }
+  if (isOutOfMemory(error)) return outOfMemory(task, settings, error);
   return new XlmergeError(
     ErrorCode.WorkerCrashed,
     'The worker reading this file stopped unexpectedly; the file was not retried',
@@ -152,6 +148,20 @@ export function describeWorkerFailure(
       cause: error,
       hint: 'Try again with `jobs: 1`; if it happens again, please report it with the file',
     },
+  );
+}
+
+function outOfMemory(
+  task: Pick<ParseTask, 'display'>,
+  settings: ParsePoolSettings,
+  cause: unknown,
+): XlmergeError {
+  const limit =
+    settings.workerMemoryMb === null ? '' : ` (limit ${settings.workerMemoryMb} MB per worker)`;
+  return new XlmergeError(
+    ErrorCode.WorkerCrashed,
+    `The worker reading this file ran out of memory${limit}; the file was not retried`,
+    { file: task.display, cause, hint: 'Raise `workerMemoryMb` or use fewer `jobs`' },
   );
 }
 

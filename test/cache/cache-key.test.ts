@@ -23,8 +23,9 @@ describe('encodeTaskOptions', () => {
         '"headers":{"match":"exact","rename":{}},"keep":"first",' +
         '"key":{"ignoreCase":false,"keysAsText":false,"trim":false},"keyColumns":["id"],' +
         '"limits":{"maxElementChars":268435456,"maxEntryBytes":4294967296,' +
-        '"maxFileBytes":17179869184,"maxRunBytes":1099511627776},"render":"xlsx",' +
-        '"reportDuplicates":false,"sheet":{"kind":"first"},"sheetLimits":true,"truncateLong":false}',
+        '"maxFileBytes":17179869184,"maxRunBytes":1099511627776,"maxSharedStrings":16777216},' +
+        '"render":"xlsx","reportDuplicates":false,"sheet":{"kind":"first"},"sheetLimits":true,' +
+        '"truncateLong":false}',
     );
   });
 
@@ -40,7 +41,7 @@ describe('cacheKey', () => {
     // Pinned: a change here changes every key, which needs a new CACHE_FORMAT_VERSION anyway.
     expect(CACHE_FORMAT_VERSION).toBe(4);
     expect(keyOf(sampleTask())).toBe(
-      'e3b5efa90c83d83d72cf2f280e81de91e2dffe2695b3be8eb04f06e3e2bf52d1',
+      'b28433df5cc8d69c768a1779354b90da27b5427a184dba4efd3bd20f712e4f44',
     );
   });
 
@@ -97,6 +98,7 @@ describe('cacheKey', () => {
       { limits: { ...sampleTask().limits, maxEntryBytes: 1000 } },
       { limits: { ...sampleTask().limits, maxFileBytes: 1000 } },
       { limits: { ...sampleTask().limits, maxElementChars: 1000 } },
+      { limits: { ...sampleTask().limits, maxSharedStrings: 1000 } },
       { truncateLong: true },
       { sheetLimits: false },
       { reportDuplicates: true },

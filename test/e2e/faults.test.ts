@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MergeOptions, merge, type XlmergeError } from '../../dist/index.js';
 import { BIN, xlmerge } from '../helpers/cli.js';
 import {
+  writeAttributeHeavyWorkbook,
+  writeFormatHeavyWorkbook,
   writeMemoryHungryWorkbook,
+  writeRichRunsWorkbook,
   writeSlowWorkbook,
   writeSmallWorkbook,
 } from '../helpers/heavy-workbooks.js';
@@ -28,13 +31,16 @@ const TIMED_OUT_CLI =
   'Reading this file took longer than the 0.5 s limit; its worker was stopped. Raise --file-timeout, or check that the file is what you meant to merge';
 
 let source = '';
-const built = { hungry: '', slow: '', small: '' };
+const built = { hungry: '', slow: '', small: '', runs: '', attributes: '', formats: '' };
 
 beforeAll(async () => {
   source = await fs.mkdtemp(path.join(os.tmpdir(), 'xlmerge-faults-'));
   built.hungry = await writeMemoryHungryWorkbook(path.join(source, 'hungry.xlsx'));
   built.slow = await writeSlowWorkbook(path.join(source, 'slow.xlsx'));
   built.small = await writeSmallWorkbook(path.join(source, 'small.xlsx'));
+  built.runs = await writeRichRunsWorkbook(path.join(source, 'runs.xlsx'));
+  built.attributes = await writeAttributeHeavyWorkbook(path.join(source, 'attributes.xlsx'));
+  built.formats = await writeFormatHeavyWorkbook(path.join(source, 'formats.xlsx'));
 });
 
 afterAll(async () => {
@@ -144,6 +150,45 @@ describe('xlmerge CLI with failing workers', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(`xlmerge: skipped in/b.xlsx: ${OUT_OF_MEMORY_CLI}\n`);
     expect((await readWorkbook(path.join(dir, 'merged.xlsx'))).rows).toEqual([['id'], [1], [2]]);
+  });
+
+  // Both ended the whole process with V8's "FATAL ERROR: Reached heap limit" (exit 134, a
+  // temporary output left behind): one string as long as a part's XML, made in one allocation,
+  // took the worker's heap far past its limit before Node.js could stop the worker.
+  it('--worker-memory: a file of millions of rich-text runs merges in 64 MB', async () => {
+    const dir = await inputs({ 'a.xlsx': 'runs' });
+    const result = await xlmerge(dir, 'in', '--worker-memory', '64', '-q');
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await readWorkbook(path.join(dir, 'merged.xlsx'))).rows).toEqual([['id'], [1], [2]]);
+  });
+
+  it('--worker-memory: a styles part of a million cell formats merges in 64 MB', async () => {
+    // Read whole, its 48 MiB of XML were held twice over, with a map per tag: WORKER_CRASHED.
+    const dir = await inputs({ 'a.xlsx': 'formats' });
+    const result = await xlmerge(dir, 'in', '--worker-memory', '64', '-q');
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await readWorkbook(path.join(dir, 'merged.xlsx'))).rows).toEqual([['id'], [1], [2]]);
+  });
+
+  it('--worker-memory: a tag too long for the worker fails its file, not the process', async () => {
+    const dir = await inputs({ 'a.xlsx': 'small', 'b.xlsx': 'attributes' });
+    const failed = await xlmerge(dir, 'in', '--worker-memory', '64', '-q');
+    expect(failed).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'xlmerge: A file could not be merged; nothing was written. Fix or remove the files listed, or use --skip-errors to merge the others\n' +
+        `  in/b.xlsx: ${OUT_OF_MEMORY_CLI} [WORKER_CRASHED]\n`,
+    });
+    expect(await fs.readdir(dir)).toEqual(['in']);
+    const skipped = await xlmerge(dir, 'in', '--worker-memory', '64', '--skip-errors', '-q');
+    expect(skipped).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: `xlmerge: skipped in/b.xlsx: ${OUT_OF_MEMORY_CLI}\n`,
+    });
+    expect((await readWorkbook(path.join(dir, 'merged.xlsx'))).rows).toEqual([['id'], [1], [2]]);
+    expect((await fs.readdir(dir)).sort()).toEqual(['in', 'merged.xlsx']);
   });
 
   it('--file-timeout: skips the slow file and exits 3', async () => {

@@ -49,6 +49,7 @@ const LIMITS: ReadLimits = {
   maxFileBytes: 256 * 1024 ** 2,
   maxRunBytes: 1024 ** 3,
   maxElementChars: 16 * 1024 ** 2,
+  maxSharedStrings: 1024 ** 2,
 };
 const DISPLAY_PATH = 'fuzz/mutant.xlsx';
 

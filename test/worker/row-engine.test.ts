@@ -256,7 +256,7 @@ describe('the row engine', () => {
     const before = rowsReadByEngine();
     // An engine whose memory cannot grow past its first 8 MiB: the table (about 3 MB, and
     // twice that rendered and keyed) does not fit, and the sheet goes to the scanner whole.
-    setRowEngine(true, null, 128);
+    setRowEngine(true, null, { maxMemoryPages: 128 });
     try {
       const settings = normalizeOptions({
         inputs: [file],
@@ -315,6 +315,49 @@ describe('the row engine', () => {
       await writeFile(file, zip);
       const outcome = await expectSameBothWays(file, { dedupe: ['id'] });
       expect(outcome).toMatchObject({ error: { code: 'CORRUPT_ZIP' } });
+    }
+  });
+
+  it('lays a shared strings table out past 2 GiB, and leaves one past 4 GiB to the scanner', async () => {
+    const file = path.join(await makeTempDir(), 'high-strings.xlsx');
+    const strings = ['id', 'text'];
+    let rows = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>';
+    for (let r = 2; r <= 3_001; r++) {
+      strings.push(`string number ${r}`);
+      rows += `<row r="${r}"><c r="A${r}"><v>${r % 2_000}</v></c><c r="B${r}" t="s"><v>${r}</v></c></row>`;
+    }
+    await writeWorkbookParts(file, {
+      sheets: [{ name: 'Data', xml: worksheetXml(rows) }],
+      sharedStrings: strings,
+    });
+    const scanner = await parseWith(file, { dedupe: ['id'] }, false);
+    expect(scanner).toMatchObject({ result: { rowsRead: 3_000, duplicatesInFile: 1_000 } });
+    // The table (about 100 KB, 400 KB rendered and keyed) starts 256 KiB below 2 GiB and ends
+    // past it; then 256 KiB below 4 GiB, where the memory (allowed all of WebAssembly's 4 GiB)
+    // cannot grow to hold it. The memory below is never touched: address space, not RAM. (The engine reads all rows
+    // but the first ten, which the scanner reads while the header is decided.)
+    for (const [filesAt, byEngine] of [
+      [2 ** 31 - 256 * 1024, 2_990],
+      [2 ** 32 - 256 * 1024, 0],
+    ] as const) {
+      const before = rowsReadByEngine();
+      setRowEngine(true, null, { filesAt, maxMemoryPages: 65_536 });
+      try {
+        const settings = normalizeOptions({
+          inputs: [file],
+          output: `${file}.out.xlsx`,
+          dedupe: ['id'],
+        });
+        const task = parseTaskFor(
+          { path: file, display: 'high-strings.xlsx', source: 'high-strings.xlsx', input: file },
+          settings,
+          'xlsx',
+        );
+        expect(isDeepStrictEqual({ result: await parseFile(task) }, scanner)).toBe(true);
+      } finally {
+        setRowEngine(true, null, null);
+      }
+      expect(rowsReadByEngine() - before).toBe(byEngine);
     }
   });
 

@@ -928,12 +928,15 @@ static u32 fragment_length(u32 which) { return config.fragments[2 * which + 1]; 
  * With `write` 1 it fills the tables of `config`: bodies from config.string_bytes, key parts
  * from string_rendered bytes after it (the bound), offsets counted from config.string_bytes.
  * An item left to JavaScript has its XML's range in the input as its body, a key left to
- * JavaScript its raw text's range as its key. Returns 1, or 0 when the table is JavaScript's.
+ * JavaScript its raw text's range as its key. Returns 1, or 0 when the table is JavaScript's
+ * (also when its rendered bodies and keys would pass 4 GiB, more than the memory holds: the
+ * bounds are counted in 64 bits, so they cannot wrap around to a small number).
  */
 i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
   if (!classes_ready) init_classes();
   u32 at = start;
   u32 count = 0, rendered = 0, keys = 0, left = 0;
+  unsigned long long rendered_bound = 0, keys_bound = 0;
   u32 *body_start = (u32 *)config.body_start, *body_length = (u32 *)config.body_length;
   u32 *key_start = (u32 *)config.key_start, *key_length = (u32 *)config.key_length;
   u32 *widths = (u32 *)config.string_width;
@@ -987,8 +990,8 @@ i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
     at = item_end;
     if (!write) {
       if (text != 0) {
-        rendered += most_markup + (text_end - text);
-        keys += 7 + (text_end - text);
+        rendered_bound += most_markup + (text_end - text);
+        keys_bound += 7 + (text_end - text);
       }
       count++;
       continue;
@@ -1075,8 +1078,9 @@ i32 strings_walk(const u8 *input, u32 length, u32 start, i32 write) {
   result.string_items = count;
   result.string_left = left;
   if (!write) {
-    result.string_rendered = rendered;
-    result.string_keys = keys;
+    if (rendered_bound + keys_bound > 0xffffffffull) return 0;
+    result.string_rendered = (u32)rendered_bound;
+    result.string_keys = (u32)keys_bound;
   }
   return 1;
 }

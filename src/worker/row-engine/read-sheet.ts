@@ -25,8 +25,9 @@ export interface EngineSheet {
 export type ChunkCutter = (chunk: Buffer) => Buffer[];
 
 /**
- * Runs `grow`, which may grow the engine's memory; false when it could not (WebAssembly's memory
- * ends at 4 GiB), so the caller hands the sheet to the scanner instead of failing the file.
+ * Runs `grow`, which may grow the engine's memory; false when it could not (past the engine's
+ * maximum, see RowEngineOptions.maxMemoryPages), so the caller hands the sheet to the scanner
+ * instead of failing the file.
  */
 function memoryGrew(grow: () => void): boolean {
   try {
@@ -229,7 +230,7 @@ class EngineSheetReader {
         this.#source.sharedStrings,
         this.#source.dateStyles,
         this.#keyOptions,
-        this.#source.maxElementChars,
+        this.#source,
       ),
     );
     if (!loaded) {

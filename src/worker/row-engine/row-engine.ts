@@ -16,7 +16,7 @@ import { type KeyOptions, type KeySink, writeKey } from '../../core/key.js';
 import { writeWtf8 } from '../../core/packed-keys.js';
 import { parseNumberText } from '../../xlsx/read/number-text.js';
 import type { SharedStringsSource } from '../../xlsx/read/open-workbook.js';
-import { MAX_SHARED_STRINGS } from '../../xlsx/read/shared-strings-scanner.js';
+import type { SharedStringList } from '../../xlsx/read/string-list.js';
 import {
   CELL_FRAGMENTS,
   CELL_MARKUP_BYTES,
@@ -145,6 +145,33 @@ const MAX_COLUMNS = 16 * 1024;
 const MAX_KEY_COLUMNS = 64;
 const PAGE = 64 * 1024;
 /**
+ * How far the engine's memory grows by default: 512 MiB. It is not part of the V8 heap, so no
+ * heap limit bounds it, and it never shrinks while the worker lives. A shared-strings table the
+ * engine renders from the part's bytes (at most MAX_KEPT_STRINGS_BYTES) takes up to about six
+ * times the part (a record of 24 bytes a string, the rendered cell and key: 400 MB for 64 MiB
+ * of `<si/>`), one that JavaScript read at most MAX_JS_TABLE_BYTES, a sheet's input 16 MiB and
+ * a chunk. Past it, the scanner reads the sheet.
+ */
+export const DEFAULT_ENGINE_PAGES = (512 * 1024 * 1024) / PAGE;
+/**
+ * The most of the engine's memory a table of strings read by JavaScript may take (about 90
+ * bytes a string, so about 1.4 million strings): such a table is held by JavaScript already,
+ * and the engine's rendering of it would more than double it. Past it, the scanner reads the
+ * sheet (5.5 million two-run rich strings from a 630 KB zip took 900 MB with the engine).
+ */
+const MAX_JS_TABLE_BYTES = 128 * 1024 * 1024;
+/**
+ * Items engine.c leaves are read one by one by JavaScript, each with a scanner of its own. Past
+ * MAX_LEFT_ITEMS, when they are more than one item in LEFT_SHARE, the whole table is read by
+ * JavaScript instead, which is faster (5.5 million two-run rich strings, read one by one, took
+ * 28 s and 2.1 GiB; as one table, 6 s and 0.4 GiB). So is a table with an item of more XML than
+ * MAX_LEFT_ITEM_BYTES: read alone, its XML would be decoded into one string, where the
+ * scanner reading the table holds only the item's text.
+ */
+const MAX_LEFT_ITEMS = 4096;
+const LEFT_SHARE = 8;
+const MAX_LEFT_ITEM_BYTES = 1024 * 1024;
+/**
  * String flags (engine.c): the empty string, and text the engine leaves to JavaScript (cells
  * with it go to the scanner); while loading, an item or a key engine.c left to JavaScript.
  */
@@ -196,9 +223,25 @@ export interface EngineRows {
   readonly cellWidths: Uint32Array;
 }
 
+/** How a {@link RowEngine} is made (tests: its limits and layout). */
+export interface RowEngineOptions {
+  /**
+   * How far its memory may grow, in 64 KiB pages (at most WebAssembly's 65,536). Past it a
+   * file's tables are left to the scanner. @default DEFAULT_ENGINE_PAGES
+   */
+  readonly maxMemoryPages?: number;
+  /**
+   * The address where a file's areas (shared strings, styles, the sheet's input) start, when
+   * that is past the fixed areas (tests: tables laid out past 2 GiB with a small input).
+   */
+  readonly filesAt?: number;
+}
+
 /** One worker's engine: its WebAssembly instance and memory, reused for every sheet. */
 export class RowEngine {
   readonly #memory: WasmMemory;
+  /** The most bytes the memory may hold. */
+  readonly #maxBytes: number;
   readonly #exports: EngineExports;
   readonly #config: number;
   readonly #result: number;
@@ -209,7 +252,7 @@ export class RowEngine {
   #fileEnd: number;
   #table: SharedStringsSource | null = null;
   /** The strings, when JavaScript read the whole table. */
-  #strings: readonly string[] | null = null;
+  #strings: SharedStringList | null = null;
   /** Else the strings of the items JavaScript read, by index (engine.c rendered the others). */
   readonly #itemStrings = new Map<number, string>();
   #styles: Uint8Array | null = null;
@@ -231,10 +274,11 @@ export class RowEngine {
     keyColumns: number;
   };
 
-  /** `maxMemoryPages`: how far its memory may grow (tests); else as far as WebAssembly lets it. */
-  constructor(maxMemoryPages?: number) {
+  constructor(options: RowEngineOptions = {}) {
     compiled ??= compileModule(ENGINE_WASM_BASE64);
-    this.#memory = newMemory(128, maxMemoryPages);
+    const pages = options.maxMemoryPages ?? DEFAULT_ENGINE_PAGES;
+    this.#memory = newMemory(128, pages);
+    this.#maxBytes = pages * PAGE;
     this.#exports = instantiate(compiled, this.#memory, {
       js_format: (text: number, length: number, out: number, dateKey: number) =>
         this.#format(text, length, out, dateKey),
@@ -264,8 +308,8 @@ export class RowEngine {
       named: take(MAX_COLUMNS),
       keyColumns: take(MAX_KEY_COLUMNS * 4),
     };
-    this.#fixedEnd = at;
-    this.#fileEnd = at;
+    this.#fixedEnd = Math.max(at, align(options.filesAt ?? 0));
+    this.#fileEnd = this.#fixedEnd;
     this.#ensure(at + PAGE);
     let offset = 0;
     fragments.forEach((bytes, index) => {
@@ -303,7 +347,7 @@ export class RowEngine {
     table: SharedStringsSource,
     dateStyles: Uint8Array,
     keyOptions: KeyOptions,
-    maxElementChars: number,
+    limits: { readonly maxElementChars: number; readonly maxSharedStrings: number },
   ): void {
     if (table === this.#table && dateStyles === this.#styles && keyOptions === this.#keyOptions) {
       return;
@@ -315,8 +359,7 @@ export class RowEngine {
     this.#inputLength = 0;
     const at = this.#fixedEnd;
     const bytes = table.bytes;
-    let end =
-      bytes === null ? -1 : this.#loadStringBytes(at, bytes, table, keyOptions, maxElementChars);
+    let end = bytes === null ? -1 : this.#loadStringBytes(at, bytes, table, keyOptions, limits);
     if (end < 0) {
       const strings = table.strings();
       end = this.#loadStrings(at, strings, keyOptions);
@@ -337,13 +380,18 @@ export class RowEngine {
    * The table of strings rendered, keyed and measured by JavaScript, from `at`: the path for
    * tables engine.c does not read. Returns where it ends.
    */
-  #loadStrings(at: number, strings: readonly string[], keyOptions: KeyOptions): number {
+  #loadStrings(at: number, strings: SharedStringList, keyOptions: KeyOptions): number {
     const count = strings.length;
-    const renderer = new StringRenderer(keyOptions, 0, count * 64);
+    // Checked as it goes, before the memory is asked for: rendering a table too large for it
+    // would cost as much again, outside the engine, before the engine could refuse it.
+    const room = Math.min(this.#maxBytes - at, MAX_JS_TABLE_BYTES) - count * STRING_FIELDS * 4;
+    if (room < 0) throw tooLarge();
+    const renderer = new StringRenderer(keyOptions, 0, Math.min(count * 64, room));
     const records = new Uint32Array(count * STRING_FIELDS);
     for (let i = 0; i < count; i++) {
-      renderer.render(strings[i] as string);
+      renderer.render(strings.at(i) as string);
       renderer.fill(records, i * STRING_FIELDS);
+      if (renderer.length > room) throw tooLarge();
     }
     const tableAt = this.#place(renderer.bytes(), at);
     const end = this.#place(records, tableAt);
@@ -361,14 +409,14 @@ export class RowEngine {
     source: Buffer,
     table: SharedStringsSource,
     keyOptions: KeyOptions,
-    maxElementChars: number,
+    limits: { readonly maxElementChars: number; readonly maxSharedStrings: number },
   ): number {
     const start = SST_START.exec(source.toString('latin1', 0, Math.min(source.length, 1024)));
     if (start === null) return -1;
     const rawAt = at;
     const renderedAt = this.#place(source, rawAt);
-    this.#set(Config.maxItemBytes, maxElementChars);
-    this.#set(Config.maxStrings, MAX_SHARED_STRINGS);
+    this.#set(Config.maxItemBytes, limits.maxElementChars);
+    this.#set(Config.maxStrings, limits.maxSharedStrings);
     this.#set(Config.keyOptions, (keyOptions.ignoreCase ? 1 : 0) | (keyOptions.trim ? 2 : 0));
     const walk = (write: number): boolean =>
       this.#exports.strings_walk(rawAt, source.length, start[0].length, write) === 1;
@@ -380,18 +428,22 @@ export class RowEngine {
     this.#ensure(tableEnd);
     this.#setStringTable(renderedAt, tableAt, count);
     walk(1);
-    if (this.#get(Result.stringLeft) === 0) return tableEnd;
+    const leftCount = this.#get(Result.stringLeft);
+    if (leftCount === 0) return tableEnd;
+    if (leftCount > MAX_LEFT_ITEMS && leftCount * LEFT_SHARE > count) return -1;
     // The items and keys engine.c left (their XML's or raw text's range in the input, in the
     // records): read, rendered and keyed here, and placed after the table.
     const renderer = new StringRenderer(keyOptions, tableEnd - renderedAt, 0);
-    const left: number[] = [];
-    const records: number[] = [];
+    const left = new Uint32Array(leftCount);
+    const records = new Uint32Array(leftCount * STRING_FIELDS);
     const field = (index: number, which: number): number =>
       this.#words[tableAt / 4 + index * STRING_FIELDS + which] as number;
+    let k = 0;
     for (let i = 0; i < count; i++) {
       const flag = field(i, Field.flags);
       if ((flag & (ITEM_BY_JS | KEY_BY_JS)) === 0) continue;
       if (flag & ITEM_BY_JS) {
+        if (field(i, Field.bodyLength) > MAX_LEFT_ITEM_BYTES) return -1;
         const from = rawAt + field(i, Field.bodyStart);
         let text: string;
         try {
@@ -412,12 +464,13 @@ export class RowEngine {
           field(i, Field.width),
         );
       }
-      left.push(i);
-      renderer.fill(records, records.length);
+      left[k] = i;
+      renderer.fill(records, k * STRING_FIELDS);
+      k++;
     }
     const end = this.#place(renderer.bytes(), tableEnd);
-    left.forEach((index, k) => {
-      const record = records.slice(k * STRING_FIELDS, (k + 1) * STRING_FIELDS);
+    left.forEach((index, n) => {
+      const record = records.subarray(n * STRING_FIELDS, (n + 1) * STRING_FIELDS);
       this.#words.set(record, tableAt / 4 + index * STRING_FIELDS);
     });
     return end;
@@ -473,7 +526,7 @@ export class RowEngine {
    * read by JavaScript, or else decoded from the body engine.c rendered.
    */
   #stringAt(index: number): string {
-    if (this.#strings !== null) return this.#strings[index] as string;
+    if (this.#strings !== null) return this.#strings.at(index) as string;
     const known = this.#itemStrings.get(index);
     if (known !== undefined) return known;
     const words = this.#words;
@@ -710,6 +763,11 @@ class StringRenderer {
     records[at + Field.flags] = this.flag;
   }
 
+  /** Bytes of bodies and key parts rendered so far. */
+  get length(): number {
+    return this.#xml.length;
+  }
+
   /** The bodies and key parts rendered (the buffer is given up). */
   bytes(): Uint8Array {
     return this.#xml.detach();
@@ -735,6 +793,11 @@ class StringRenderer {
 }
 
 const FIRST = [0];
+
+/** A table the engine's memory cannot hold (a RangeError, as when the memory cannot grow). */
+function tooLarge(): RangeError {
+  return new RangeError("The shared strings table does not fit in the row engine's memory");
+}
 
 /** Where writeKey writes a shared string's key part: a growable byte buffer. */
 class ByteSink implements KeySink {
@@ -777,6 +840,11 @@ class ByteSink implements KeySink {
   }
 }
 
+/**
+ * The next multiple of 8 from `at`. Not with bit operators: they work on 32-bit signed
+ * integers, and an address past 2 GiB would come out negative (a table past it was then laid
+ * out in memory never grown for it, and engine.c wrote out of bounds).
+ */
 function align(at: number): number {
-  return (at + 7) & ~7;
+  return Math.ceil(at / 8) * 8;
 }

@@ -1,11 +1,12 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
-import { parseDateStyles } from './read-styles.js';
+import { DateStylesReader } from './read-styles.js';
 import {
   readStringItem,
   type SharedStringsScanContext,
   SharedStringsScanner,
 } from './shared-strings-scanner.js';
 import { SheetScanner } from './sheet-scanner.js';
+import type { SharedStringList } from './string-list.js';
 import {
   DEFAULT_READ_LIMITS,
   type ReadLimits,
@@ -92,6 +93,8 @@ export interface SheetSource {
   readonly dateStyles: Uint8Array;
   readonly date1904: boolean;
   readonly maxElementChars: number;
+  /** `limits.maxSharedStrings`. */
+  readonly maxSharedStrings: number;
   readonly scanner: SheetScanner;
   /** Turns the sheet's bytes into the scanner's text, in the encoding the sheet declares. */
   readonly decoder: XmlPartDecoder;
@@ -112,7 +115,7 @@ export interface SharedStringsSource {
    */
   readonly bytes: Buffer | null;
   /** The strings, in order, read by the JavaScript scanner on first use. */
-  strings(): readonly string[];
+  strings(): SharedStringList;
   /** The string of one `<si>` item's XML, read alone by the JavaScript scanner (throws on bad XML). */
   item(xml: string): string;
 }
@@ -125,6 +128,15 @@ interface SharedParts {
 
 /** Decoded shared strings are fed to the scanner in pieces of this many bytes, as they stream in. */
 const STRINGS_PIECE = 64 * 1024;
+
+/**
+ * The most bytes of a shared-strings part kept for a reader of its own (the row engine, which
+ * renders the strings from the bytes, fastest): holding a larger part whole would cost memory
+ * in proportion to it (335 MB for 2^26 `<si/>` from a 490 KB zip, and the engine's copy after),
+ * so a larger one is read by the scanner as it streams in, and the reader gets its strings.
+ * 64 MiB is about two million strings of real text (a 42 MB part of a million is kept).
+ */
+export const MAX_KEPT_STRINGS_BYTES = 64 * 1024 * 1024;
 
 class XlsxWorkbookReader implements WorkbookReader {
   readonly format = 'xlsx' as const;
@@ -172,6 +184,7 @@ class XlsxWorkbookReader implements WorkbookReader {
         dateStyles: shared.dateStyles,
         date1904: this.structure.date1904,
         maxElementChars: this.limits.maxElementChars,
+        maxSharedStrings: this.limits.maxSharedStrings,
         scanner: this.scannerFor(shared, where, true),
         decoder: new XmlPartDecoder({ file: this.file, part: sheet.part }),
         fail,
@@ -253,32 +266,61 @@ class XlsxWorkbookReader implements WorkbookReader {
   ): Promise<SharedParts> {
     const { sharedStringsPart, stylesPart } = this.structure;
     const maxChars = this.limits.maxElementChars;
-    const dateStyles =
-      stylesPart === null
-        ? new Uint8Array(0)
-        : parseDateStyles(await this.archive.readPartText(stylesPart, maxChars), {
-            file: this.file,
-            part: stylesPart,
-          });
+    let dateStyles: Uint8Array = new Uint8Array(0);
+    if (stylesPart !== null) {
+      // As it streams in: the part is held whole by nothing (it is capped at maxChars as the
+      // small parts read whole are, for its 4 bytes a cell style).
+      const styles = new DateStylesReader({ file: this.file, part: stylesPart }, maxChars);
+      const options = signal === undefined ? { maxChars } : { maxChars, signal };
+      for await (const text of this.archive.streamPartText(stylesPart, options)) {
+        styles.push(text);
+      }
+      dateStyles = styles.end();
+    }
     if (sharedStringsPart === null) {
       return { sharedStrings: new SharedStringTable(null, [], null), dateStyles };
     }
-    const context = { maxElementChars: maxChars, file: this.file, part: sharedStringsPart };
+    const context = {
+      maxElementChars: maxChars,
+      maxStrings: this.limits.maxSharedStrings,
+      file: this.file,
+      part: sharedStringsPart,
+    };
     const partOptions = signal === undefined ? {} : { signal };
-    if (keepBytes) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of this.archive.streamPartBytes(sharedStringsPart, partOptions)) {
-        chunks.push(chunk);
+    // With keepBytes the bytes are kept, up to MAX_KEPT_STRINGS_BYTES; past that, and without
+    // it, the scanner reads the strings as they stream in. (A part whose headers declare more
+    // is not kept at all; one that inflates past what they declare fails.)
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    const keep =
+      keepBytes && (this.archive.declaredSize(sharedStringsPart) ?? 0) <= MAX_KEPT_STRINGS_BYTES;
+    let scanner = keep ? null : new SharedStringsScanner(context);
+    const decoder = new XmlPartDecoder(context);
+    const scan = (reading: SharedStringsScanner, bytes: Buffer): void => {
+      const text = decoder.write(bytes);
+      if (text.length > 0) reading.push(text);
+    };
+    for await (const chunk of this.archive.streamPartBytes(sharedStringsPart, partOptions)) {
+      if (scanner !== null) {
+        scan(scanner, chunk);
+        continue;
       }
+      kept.push(chunk);
+      keptBytes += chunk.length;
+      if (keptBytes > MAX_KEPT_STRINGS_BYTES) {
+        const reading = new SharedStringsScanner(context);
+        for (const piece of kept.splice(0)) scan(reading, piece);
+        scanner = reading;
+      }
+    }
+    if (scanner === null) {
       return {
-        sharedStrings: new SharedStringTable(Buffer.concat(chunks), null, context),
+        sharedStrings: new SharedStringTable(Buffer.concat(kept, keptBytes), null, context),
         dateStyles,
       };
     }
-    const scanner = new SharedStringsScanner(context);
-    for await (const text of this.archive.streamPartText(sharedStringsPart, partOptions)) {
-      scanner.push(text);
-    }
+    const rest = decoder.end();
+    if (rest.length > 0) scanner.push(rest);
     return { sharedStrings: new SharedStringTable(null, scanner.end(), context), dateStyles };
   }
 }
@@ -287,12 +329,12 @@ class XlsxWorkbookReader implements WorkbookReader {
 class SharedStringTable implements SharedStringsSource {
   readonly bytes: Buffer | null;
   readonly #bytes: Buffer | null;
-  #strings: readonly string[] | null;
+  #strings: SharedStringList | null;
   readonly #context: SharedStringsScanContext | null;
 
   constructor(
     bytes: Buffer | null,
-    strings: readonly string[] | null,
+    strings: SharedStringList | null,
     context: SharedStringsScanContext | null,
   ) {
     this.#bytes = bytes;
@@ -301,7 +343,7 @@ class SharedStringTable implements SharedStringsSource {
     this.#context = context;
   }
 
-  strings(): readonly string[] {
+  strings(): SharedStringList {
     if (this.#strings !== null) return this.#strings;
     const bytes = this.#bytes as Buffer;
     const context = this.#requireContext();

@@ -1,4 +1,5 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { StringList } from './string-list.js';
 import {
   decodePlainText,
   ElementKind,
@@ -13,19 +14,12 @@ import {
 const SPACE = 32;
 const GT = 62;
 
-/**
- * Most shared strings a workbook may have. Far more than any real workbook (Excel needs a cell
- * per unique string), and below what V8 can hold in one array: past ~112 million elements it
- * aborts the whole process ("Fatal JavaScript invalid size error"), and `<si/>` is 5 characters.
- */
-export const MAX_SHARED_STRINGS = 2 ** 26;
-
 /** What the shared-strings scanner needs to know besides the XML. */
 export interface SharedStringsScanContext {
   /** Longest unfinished string item (or tag) held in memory, in characters. */
   readonly maxElementChars: number;
-  /** Most strings the table may have. @default MAX_SHARED_STRINGS */
-  readonly maxStrings?: number;
+  /** Most strings the table may have (`limits.maxSharedStrings`). */
+  readonly maxStrings: number;
   /** For error messages. */
   readonly file: string;
   readonly part: string;
@@ -41,7 +35,7 @@ export class SharedStringsScanner {
   private readonly rich: RichTextReader;
   private readonly maxElementChars: number;
   private readonly maxStrings: number;
-  private readonly strings: string[] = [];
+  private readonly strings = new StringList();
   private inItem = false;
   private itemStart = 0;
 
@@ -62,7 +56,7 @@ export class SharedStringsScanner {
     this.lexer = new XmlLexer({ file: context.file, part: context.part }, context.maxElementChars);
     this.rich = new RichTextReader(this.lexer, () => `shared string ${this.strings.length}`);
     this.maxElementChars = context.maxElementChars;
-    this.maxStrings = context.maxStrings ?? MAX_SHARED_STRINGS;
+    this.maxStrings = context.maxStrings;
   }
 
   /** Feeds the next piece of decoded XML. */
@@ -82,7 +76,7 @@ export class SharedStringsScanner {
   }
 
   /** No more input: returns the strings; throws XlmergeError(MalformedXml) when the XML is truncated or malformed. */
-  end(): string[] {
+  end(): StringList {
     this.scan();
     this.lexer.finish();
     return this.strings;
@@ -128,7 +122,9 @@ export class SharedStringsScanner {
     if (this.strings.length >= this.maxStrings) {
       throw this.lexer.fail(
         ErrorCode.SizeLimit,
-        `The shared strings table has more than ${this.maxStrings} strings`,
+        `The shared strings table has more than ${this.maxStrings.toLocaleString('en-US')} strings, the \`limits.maxSharedStrings\` limit`,
+        undefined,
+        'The file may be a decompression bomb; if it is genuine, raise `limits.maxSharedStrings`',
       );
     }
     this.strings.push(text);
@@ -220,5 +216,5 @@ export function readStringItem(xml: string, context: SharedStringsScanContext): 
       { file: context.file, part: context.part },
     );
   }
-  return strings[0] as string;
+  return strings.at(0) as string;
 }

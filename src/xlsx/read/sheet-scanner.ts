@@ -2,6 +2,7 @@ import { type CellValue, DATE_1904_OFFSET, EXCEL_ERROR_VALUES } from '../../core
 import { ErrorCode, type XlmergeError } from '../../errors.js';
 import { parseIsoDateTime } from './iso-date-time.js';
 import { parseNumberText, quoteVisibly } from './number-text.js';
+import type { SharedStringList } from './string-list.js';
 import type { SheetRow } from './types.js';
 import {
   decodeExcelEscapes,
@@ -26,7 +27,7 @@ export interface SheetScanContext {
    * The workbook's shared strings, for cells with `t="s"`; or a function giving them, called
    * when a cell first needs them.
    */
-  readonly sharedStrings: readonly string[] | (() => readonly string[]);
+  readonly sharedStrings: SharedStringList | (() => SharedStringList);
   /**
    * Per cell style index (the order of `<cellXfs>`): 0 = not a date, 1 = date/time format,
    * 2 = elapsed-time format like `[h]:mm`. Index past the end = 0.
@@ -119,8 +120,8 @@ export class SheetScanner {
   private readonly lexer: XmlLexer;
   private readonly text: TextCollector;
   private readonly rich: RichTextReader;
-  private strings: readonly string[] | null = null;
-  private loadStrings: (() => readonly string[]) | null = null;
+  private strings: SharedStringList | null = null;
+  private loadStrings: (() => SharedStringList) | null = null;
   private readonly dateStyles: Uint8Array;
   private readonly dateOffset: number;
   private readonly maxElementChars: number;
@@ -199,8 +200,8 @@ export class SheetScanner {
   }
 
   /** The shared strings, read on first use when the context gave a function. */
-  private get sharedStrings(): readonly string[] {
-    if (this.strings === null) this.strings = (this.loadStrings as () => readonly string[])();
+  private get sharedStrings(): SharedStringList {
+    if (this.strings === null) this.strings = (this.loadStrings as () => SharedStringList)();
     return this.strings;
   }
 
@@ -782,7 +783,7 @@ export class SheetScanner {
       }
       case CellType.SharedString: {
         const index = readIndex(buf, start, end);
-        return index < 0 ? undefined : this.sharedStrings[index];
+        return index < 0 ? undefined : this.sharedStrings.at(index);
       }
       case CellType.Boolean:
         if (end - start === 1) {
@@ -957,7 +958,7 @@ export class SheetScanner {
       } else if (type === CellType.SharedString) {
         const index = readIndex(buf, start, end);
         if (index >= 0) {
-          const value = this.sharedStrings[index];
+          const value = this.sharedStrings.at(index);
           if (value !== undefined) {
             text.clear();
             return value;
@@ -1033,7 +1034,7 @@ export class SheetScanner {
       }
       index = index * 10 + (ch - DIGIT_0);
     }
-    const value = this.sharedStrings[index];
+    const value = this.sharedStrings.at(index);
     if (value === undefined) {
       throw this.lexer.malformed(
         `expected a shared string index below ${this.sharedStrings.length} in cell ${this.cellName()}, found ${index}`,

@@ -41,6 +41,12 @@ export interface ReadLimits {
   readonly maxRunBytes: number;
   /** Longest single XML element (such as one row, or one shared string) held in memory. @default 256 MiB (chars) */
   readonly maxElementChars: number;
+  /**
+   * Most strings in a workbook's shared strings table. Each costs memory however short it is
+   * (`<si/>`, 5 bytes of XML, is 8 bytes of the table, and 24 in the row engine's), and a few
+   * hundred KB of zip inflate to tens of millions of them. @default 2^24 (16,777,216)
+   */
+  readonly maxSharedStrings: number;
 }
 
 export const DEFAULT_READ_LIMITS: ReadLimits = Object.freeze({
@@ -48,4 +54,5 @@ export const DEFAULT_READ_LIMITS: ReadLimits = Object.freeze({
   maxFileBytes: 16 * 1024 ** 3,
   maxRunBytes: 1024 ** 4,
   maxElementChars: 256 * 1024 ** 2,
+  maxSharedStrings: 2 ** 24,
 });

@@ -10,6 +10,7 @@
  * stays linear.
  */
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { ensureHeapRoom, stringBytes } from '../../heap-room.js';
 
 const TAB = 9;
 const LF = 10;
@@ -135,6 +136,13 @@ export const MAX_XML_DEPTH = 1000;
 const NAME_CACHE_SIZE = 256;
 /** Unfinished tags longer than this are scanned incrementally instead of parsed again. */
 const LONG_TAG = 4096;
+/**
+ * Attributes of a start tag kept in a table as the tag is parsed; the ones after are read from
+ * the tag again when asked for. A table that grew with the tag would cost 16 bytes for every 5
+ * characters of `<c a="" a="" …>`, and a buffer that grows by doubling while the heap is full
+ * is an allocation that can end the whole process (see heap-room.ts).
+ */
+const TABLED_ATTRIBUTES = 64;
 
 /**
  * A pull lexer over XML that arrives in pieces. Call {@link feed} with each piece, then
@@ -181,10 +189,15 @@ export class XmlLexer {
   private open = 0;
   private rootSeen = false;
   private rootClosed = false;
-  /** Attributes of the last start tag: name start, name end, value start, value end. */
-  private attrTable = new Int32Array(64);
+  /**
+   * The first TABLED_ATTRIBUTES attributes of the last start tag: name start, name end, value
+   * start, value end.
+   */
+  private readonly attrTable = new Int32Array(TABLED_ATTRIBUTES * 4);
   private attrCount = 0;
   private attrIndex = 0;
+  /** Where the attributes past the table start in `buf` (or go on, once one was read). */
+  private attrResume = 0;
   /** The first '<' after the last start tag, when known (-1 otherwise). */
   private nextLt = -1;
   /** Tag names interned by length and first/last character, so tags allocate no strings. */
@@ -262,6 +275,7 @@ export class XmlLexer {
     }
     const rest = this.buf.length - this.pos;
     this.base += this.pos;
+    ensureHeapRoom(stringBytes(rest + text.length));
     // join() builds one flat string, where `+` would make a rope: every charCodeAt on a rope
     // goes through an indirection, which costs the hot loops a third of their speed.
     this.buf = rest === 0 ? text : [this.buf.slice(this.pos), text].join('');
@@ -347,14 +361,38 @@ export class XmlLexer {
   nextAttribute(): boolean {
     const index = this.attrIndex;
     if (index >= this.attrCount) return false;
+    this.attrIndex = index + 1;
+    if (index >= TABLED_ATTRIBUTES) {
+      this.readAttributeAgain();
+      return true;
+    }
     const table = this.attrTable;
     const at = index * 4;
     this.attrNameStart = table[at] ?? 0;
     this.attrNameEnd = table[at + 1] ?? 0;
     this.valueStart = table[at + 2] ?? 0;
     this.valueEnd = table[at + 3] ?? 0;
-    this.attrIndex = index + 1;
     return true;
+  }
+
+  /**
+   * Reads the next attribute past the table from the tag itself, which {@link readStartTag}
+   * has checked: whitespace, a name, `=` (whitespace around it), a quoted value.
+   */
+  private readAttributeAgain(): void {
+    const buf = this.buf;
+    let i = this.attrResume;
+    while (isXmlSpace(buf.charCodeAt(i))) i++;
+    this.attrNameStart = i;
+    while (isNameChar(buf.charCodeAt(i))) i++;
+    this.attrNameEnd = i;
+    while (buf.charCodeAt(i) !== EQUALS) i++;
+    i++;
+    while (isXmlSpace(buf.charCodeAt(i))) i++;
+    const quote = buf.charCodeAt(i) === QUOT ? '"' : "'";
+    this.valueStart = i + 1;
+    this.valueEnd = buf.indexOf(quote, i + 1);
+    this.attrResume = this.valueEnd + 1;
   }
 
   /** The input is complete: throws if it ended inside markup or before the root element closed. */
@@ -508,6 +546,7 @@ export class XmlLexer {
       return;
     }
     parts.push(text);
+    ensureHeapRoom(stringBytes(this.longTagLength));
     this.buf = parts.join('');
     this.longTag = [];
     this.pos = 0;
@@ -581,17 +620,15 @@ export class XmlLexer {
       }
       const close = buf.indexOf(ch === QUOT ? '"' : "'", i + 1);
       if (close < 0) return this.unfinishedTag(lt);
-      let table = this.attrTable;
-      if (count * 4 + 4 > table.length) {
-        table = new Int32Array(table.length * 2);
-        table.set(this.attrTable);
-        this.attrTable = table;
+      if (count < TABLED_ATTRIBUTES) {
+        const table = this.attrTable;
+        const at = count * 4;
+        table[at] = attrStart;
+        table[at + 1] = attrNameEnd;
+        table[at + 2] = i + 1;
+        table[at + 3] = close;
+        if (count === TABLED_ATTRIBUTES - 1) this.attrResume = close + 1;
       }
-      const at = count * 4;
-      table[at] = attrStart;
-      table[at + 1] = attrNameEnd;
-      table[at + 2] = i + 1;
-      table[at + 3] = close;
       count++;
       i = close + 1;
       ch = buf.charCodeAt(i);
@@ -930,6 +967,7 @@ export class TextCollector {
 
   /** The decoded text gathered since the last call, and starts over. */
   take(): string {
+    ensureHeapRoom(stringBytes(this.size));
     this.detach();
     const raw = this.raw;
     const done = this.done;
@@ -961,8 +999,7 @@ function normalizeLineEnds(text: string): string {
  * it every token inside the element.
  */
 export class RichTextReader {
-  /** The text read so far. */
-  value = '';
+  private readonly runs = new PiecedText();
   private baseDepth = 0;
   private inRun = false;
   private textDepth = 0;
@@ -977,9 +1014,14 @@ export class RichTextReader {
     this.text = new TextCollector(lexer);
   }
 
+  /** The text read: all of it once {@link onEnd} has returned true. */
+  get value(): string {
+    return this.runs.text();
+  }
+
   /** Starts reading: the lexer has just returned the start tag of the rich element. */
   begin(): void {
-    this.value = '';
+    this.runs.clear();
     this.baseDepth = this.lexer.depth;
     this.inRun = false;
     this.textDepth = 0;
@@ -1021,7 +1063,7 @@ export class RichTextReader {
     if (lexer.selfClosing) return;
     if (lexer.readSimpleContent()) {
       this.text.add();
-      this.value += decodeExcelEscapes(this.text.take());
+      this.runs.add(decodeExcelEscapes(this.text.take()));
     } else {
       this.textDepth = lexer.depth;
     }
@@ -1058,7 +1100,7 @@ export class RichTextReader {
     }
     if (depth === this.textDepth) {
       this.textDepth = 0;
-      this.value += decodeExcelEscapes(this.text.take());
+      this.runs.add(decodeExcelEscapes(this.text.take()));
       return false;
     }
     if (depth === this.baseDepth + 1) this.inRun = false;
@@ -1079,6 +1121,59 @@ export function unknownElement(lexer: XmlLexer, expected: string): XlmergeError 
     `XML names are case-sensitive, and no spreadsheet writer puts <${lexer.name}> there: the file was made or changed by another program; open it in Excel and save it again`,
   );
 }
+
+/**
+ * The text of a rich string, gathered run by run. The first pieces are joined with `+`, which is
+ * fastest for the few runs a real string has; a rope costs 32 bytes a piece, though, so a string
+ * of ten million one-letter runs would hold 320 MB of them. Past ROPE_PIECES the pieces go to an
+ * array and are joined a thousand at a time, and the whole is joined once, when it is asked for.
+ */
+class PiecedText {
+  private first = '';
+  private count = 0;
+  private pieces: string[] = [];
+  private readonly chunks: string[] = [];
+  private length = 0;
+
+  clear(): void {
+    this.first = '';
+    this.count = 0;
+    if (this.length > 0) {
+      this.pieces = [];
+      this.chunks.length = 0;
+      this.length = 0;
+    }
+  }
+
+  add(piece: string): void {
+    if (piece === '') return;
+    if (this.count < ROPE_PIECES) {
+      this.first += piece;
+      this.count++;
+      return;
+    }
+    this.pieces.push(piece);
+    this.length += piece.length;
+    if (this.pieces.length === CHUNK_PIECES) {
+      this.chunks.push(this.pieces.join(''));
+      this.pieces = [];
+    }
+  }
+
+  text(): string {
+    if (this.length === 0) return this.first;
+    ensureHeapRoom(stringBytes(this.first.length + this.length));
+    const whole = [this.first, ...this.chunks, ...this.pieces].join('');
+    this.first = whole;
+    this.pieces = [];
+    this.chunks.length = 0;
+    this.length = 0;
+    return whole;
+  }
+}
+
+const ROPE_PIECES = 64;
+const CHUNK_PIECES = 1024;
 
 /**
  * Decodes XML character data: the five predefined entities and numeric character references

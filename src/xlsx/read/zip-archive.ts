@@ -5,6 +5,7 @@ import { crc32, createInflateRaw } from 'node:zlib';
 import type * as Yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { ensureHeapRoom, stringBytes } from '../../heap-room.js';
 import { openRegularFd } from '../../io/open-file.js';
 import { requireCjs } from '../../require-cjs.js';
 import { checkFileSignature } from './check-file.js';
@@ -75,6 +76,14 @@ export class ZipArchive {
   }
 
   /**
+   * The uncompressed size the zip headers declare for a part (a part that inflates to more
+   * fails as it streams), or undefined when there is no such part.
+   */
+  declaredSize(part: string): number | undefined {
+    return this.entries.get(part)?.uncompressedSize;
+  }
+
+  /**
    * The entry name for a part: exact, else ignoring case (writers disagree with their own
    * relationship targets about case), else with %-escapes of the target URI decoded.
    */
@@ -96,7 +105,29 @@ export class ZipArchive {
   async readPartText(part: string, maxChars: number): Promise<string> {
     const pieces: string[] = [];
     let length = 0;
-    for await (const text of this.streamPartText(part)) {
+    for await (const text of this.streamPartText(part, { maxChars })) {
+      length += text.length;
+      pieces.push(text);
+    }
+    ensureHeapRoom(stringBytes(length));
+    return pieces.join('');
+  }
+
+  /**
+   * The text of one entry, chunk by chunk as it inflates, in the encoding the part declares (see
+   * {@link XmlPartDecoder}): a character split between two chunks survives (exceljs #2084, #2316
+   * broke those), the byte order mark is dropped, and a byte not valid in the encoding is an
+   * error. The stream is destroyed when iteration stops early. With `maxChars`, a part longer
+   * than that many characters fails with `SIZE_LIMIT`.
+   */
+  async *streamPartText(
+    part: string,
+    options: { signal?: AbortSignal; maxChars?: number } = {},
+  ): AsyncGenerator<string> {
+    const decoder = new XmlPartDecoder({ file: this.file, part });
+    const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY;
+    let length = 0;
+    const counted = (text: string): string => {
       length += text.length;
       if (length > maxChars) {
         throw sizeLimit(
@@ -106,28 +137,15 @@ export class ZipArchive {
           'maxElementChars',
         );
       }
-      pieces.push(text);
-    }
-    return pieces.join('');
-  }
-
-  /**
-   * The text of one entry, chunk by chunk as it inflates, in the encoding the part declares (see
-   * {@link XmlPartDecoder}): a character split between two chunks survives (exceljs #2084, #2316
-   * broke those), the byte order mark is dropped, and a byte not valid in the encoding is an
-   * error. The stream is destroyed when iteration stops early.
-   */
-  async *streamPartText(
-    part: string,
-    options: { signal?: AbortSignal } = {},
-  ): AsyncGenerator<string> {
-    const decoder = new XmlPartDecoder({ file: this.file, part });
-    for await (const chunk of this.streamPartBytes(part, options)) {
+      return text;
+    };
+    const bytesOptions = options.signal === undefined ? {} : { signal: options.signal };
+    for await (const chunk of this.streamPartBytes(part, bytesOptions)) {
       const text = decoder.write(chunk);
-      if (text.length > 0) yield text;
+      if (text.length > 0) yield counted(text);
     }
     const rest = decoder.end();
-    if (rest.length > 0) yield rest;
+    if (rest.length > 0) yield counted(rest);
   }
 
   /**

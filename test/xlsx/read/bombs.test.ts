@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/errors.js';
 import { type OpenWorkbookOptions, openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
 import { MAX_BATCH_CELLS } from '../../../src/xlsx/read/sheet-scanner.js';
-import type { SheetRow } from '../../../src/xlsx/read/types.js';
+import type { SheetInfo, SheetRow } from '../../../src/xlsx/read/types.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import {
@@ -602,9 +602,9 @@ describe('hostile XML: DTDs and entities', () => {
         file: DISPLAY,
         part,
       });
-      // Small parts are checked whole, the shared strings and sheets by the streaming lexer.
+      // Small parts are checked whole, styles, shared strings and sheets by the streaming lexer.
       expect(error.message).toBe(
-        part === 'xl/sharedStrings.xml' || part === SHEET_PART
+        part === 'xl/sharedStrings.xml' || part === 'xl/styles.xml' || part === SHEET_PART
           ? `The XML contains a document type or entity declaration (${JSON.stringify(`${doctype.slice(0, 40)}…`)}), which workbooks never need (in ${part})`
           : `The part ${part} has a DOCTYPE or entity declaration, which workbooks never need`,
       );
@@ -655,5 +655,62 @@ describe('styles: absurd number formats parse in linear time', () => {
       },
     ]);
     expect(ms).toBeLessThan(1500);
+  });
+});
+
+describe('memory bounded by what a part holds', () => {
+  const SST_HEAD = `${XML_DECLARATION}<sst xmlns="${NS}">`;
+  const oneCell = (index: number) => ({
+    sheets: [
+      { name: 'Data', xml: worksheetXml(`<row r="1"><c r="A1" t="s"><v>${index}</v></c></row>`) },
+    ],
+    sharedStrings: [],
+  });
+
+  it('stops a table of millions of empty strings at limits.maxSharedStrings', async () => {
+    // 2^26 of them (335 MB of XML in a 490 KB zip) took 2.5 GiB; each costs a slot however
+    // short it is. Here 1.7 million, and a limit of a million.
+    const deflated = await deflateRepeated(SST_HEAD, '<si/>', 8, '</sst>');
+    const { file } = await writeBomb(oneCell(0), { 'xl/sharedStrings.xml': { deflated } });
+    const { result: error, rssMb } = await measure(() =>
+      rejectionOf(readAll(file, { limits: { maxSharedStrings: 1_000_000 } })),
+    );
+    expect(context(error)).toEqual({
+      code: ErrorCode.SizeLimit,
+      file: DISPLAY,
+      sheet: 'Data',
+      part: 'xl/sharedStrings.xml',
+    });
+    expect(error.message).toBe(
+      'The shared strings table has more than 1,000,000 strings, the `limits.maxSharedStrings` limit (in xl/sharedStrings.xml)',
+    );
+    expect(error.hint).toBe(
+      'The file may be a decompression bomb; if it is genuine, raise `limits.maxSharedStrings`',
+    );
+    expect(rssMb).toBeLessThan(100);
+  });
+
+  it('keeps the bytes of a shared strings part for the row engine only up to 64 MiB', async () => {
+    const item = '<si><t>x</t></si>';
+    for (const [mib, kept] of [
+      [8, true],
+      [65, false],
+    ] as const) {
+      const deflated = await deflateRepeated(SST_HEAD, item, mib, '</sst>');
+      const { file } = await writeBomb(oneCell(0), { 'xl/sharedStrings.xml': { deflated } });
+      const reader = await openWorkbook(file, { displayPath: DISPLAY });
+      try {
+        const sheet = reader.sheets[0] as SheetInfo;
+        const { result: source, rssMb } = await measure(async () =>
+          (reader.openSheetSource as NonNullable<typeof reader.openSheetSource>)(sheet),
+        );
+        expect(source.sharedStrings.bytes !== null).toBe(kept);
+        expect(source.sharedStrings.strings().length).toBe(mib * Math.floor(MiB / item.length));
+        // Not kept: read as it streamed in, one piece at a time (before: held whole, twice).
+        if (!kept) expect(rssMb).toBeLessThan(2 * mib);
+      } finally {
+        await reader.close();
+      }
+    }
   });
 });
