@@ -20,6 +20,8 @@ export { inspect } from './inspect.js';
 export type { MergedRow } from './merge.js';
 export { merge, mergeRows } from './merge.js';
 export type { MergeOptions, Progress } from './options.js';
+export type { ReadLimits } from './reader/read-limits.js';
+export { DEFAULT_READ_LIMITS } from './reader/read-limits.js';
 export type {
   CacheSummary,
   FileSummary,
@@ -29,5 +31,3 @@ export type {
   SheetSummary,
   SkippedFile,
 } from './summary.js';
-export type { ReadLimits } from './xlsx/read/types.js';
-export { DEFAULT_READ_LIMITS } from './xlsx/read/types.js';

@@ -6,7 +6,7 @@ import { HEADER_MATCHES, type HeaderMatch, headerKeyFor } from './core/header-ma
 import type { KeyOptions } from './core/key.js';
 import { isSheetPattern, sheetPatternProblem } from './core/sheet-pattern.js';
 import { ErrorCode, XlmergeError } from './errors.js';
-import { DEFAULT_READ_LIMITS, type ReadLimits } from './xlsx/read/types.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './reader/read-limits.js';
 
 /** Which sheets of each workbook to read (`sheet`). A hidden sheet is read only when named. */
 export type SheetSelector =

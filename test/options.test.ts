@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../src/errors.js';
 import { type MergeOptions, normalizeOptions, OPTION_NAMES } from '../src/options.js';
-import { DEFAULT_READ_LIMITS } from '../src/xlsx/read/types.js';
+import { DEFAULT_READ_LIMITS } from '../src/reader/read-limits.js';
 import { errorOf } from './helpers/errors.js';
 
 describe('normalizeOptions', () => {

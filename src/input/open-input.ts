@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { openCsv } from '../csv/read/open-csv.js';
-import { openWorkbook, type WorkbookReader } from '../xlsx/read/open-workbook.js';
-import type { ReadLimits } from '../xlsx/read/types.js';
+import { type CsvReader, openCsv } from '../csv/read/open-csv.js';
+import type { ReadLimits } from '../reader/read-limits.js';
+import { openWorkbook, type XlsxWorkbookReader } from '../xlsx/read/open-workbook.js';
 
 /** Options of {@link openInput}. */
 export interface OpenInputOptions {
@@ -14,6 +14,12 @@ export interface OpenInputOptions {
   readonly csvTypes: boolean;
 }
 
+/**
+ * The reader of an input: an xlsx workbook's, which can also hand a sheet to the row engine, or
+ * a CSV file's; `format` tells them apart.
+ */
+export type InputReader = XlsxWorkbookReader | CsvReader;
+
 /** True for paths that are read as CSV text: those ending in `.csv`, in any case. */
 export function isCsvPath(file: string): boolean {
   return path.extname(file).toLowerCase() === '.csv';
@@ -24,7 +30,7 @@ export function isCsvPath(file: string): boolean {
  * anything else as an .xlsx workbook. The one place that chooses, so the merge, the dry run
  * and inspect read every file alike.
  */
-export function openInput(file: string, options: OpenInputOptions): Promise<WorkbookReader> {
+export function openInput(file: string, options: OpenInputOptions): Promise<InputReader> {
   if (isCsvPath(file)) {
     return openCsv(file, {
       displayPath: options.displayPath,

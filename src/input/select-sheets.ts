@@ -5,7 +5,7 @@
 import { sheetPatternMatcher } from '../core/sheet-pattern.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { SheetSelector, WantedSheet } from '../options.js';
-import type { SheetInfo } from '../xlsx/read/types.js';
+import type { SheetInfo } from '../reader/workbook-reader.js';
 
 /** The sheets a workbook gives a run. */
 export interface SelectedSheets {

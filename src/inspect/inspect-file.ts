@@ -7,10 +7,9 @@ import { ErrorCode, XlmergeError } from '../errors.js';
 import { isCsvPath, openInput } from '../input/open-input.js';
 import { selectSheets } from '../input/select-sheets.js';
 import type { Settings } from '../options.js';
+import type { SheetInfo, SheetRow, WorkbookReader } from '../reader/workbook-reader.js';
 import { ColumnUnion } from '../reduce/column-union.js';
 import type { InputFile } from '../scan/scan-inputs.js';
-import type { WorkbookReader } from '../xlsx/read/open-workbook.js';
-import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
 import type {
   CsvFacts,
   InspectedFile,

@@ -15,8 +15,7 @@ import { renderCsvFieldsInto } from '../csv/write/csv-field.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import { openInput } from '../input/open-input.js';
 import { type SelectedSheets, selectSheets } from '../input/select-sheets.js';
-import type { WorkbookReader } from '../xlsx/read/open-workbook.js';
-import type { SheetInfo, SheetRow } from '../xlsx/read/types.js';
+import type { SheetInfo, SheetRow, WorkbookReader } from '../reader/workbook-reader.js';
 import {
   columnLetters,
   MAX_CELL_TEXT,
@@ -58,7 +57,7 @@ export async function parseFile(task: ParseTask, signal?: AbortSignal): Promise<
       const sheet = new SheetParser(info, task, file);
       const stats = { formulasWithoutValue: 0 };
       const options = signal === undefined ? { stats } : { stats, signal };
-      if (engine !== null && reader.openSheetSource !== undefined) {
+      if (engine !== null && reader.format === 'xlsx') {
         const source = await reader.openSheetSource(info, options);
         await readSheetWithEngine(
           engine,

@@ -9,7 +9,7 @@ import type { KeyOptions } from '../core/key.js';
 import type { PackedKeys } from '../core/packed-keys.js';
 import type { SerializedError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
-import type { ReadLimits } from '../xlsx/read/types.js';
+import type { ReadLimits } from '../reader/read-limits.js';
 import type { CsvRows, RenderedRows } from './rendered-rows.js';
 
 /** How the worker hands over the surviving rows. */

@@ -12,8 +12,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, XlmergeError } from '../../src/errors.js';
+import type { ReadLimits } from '../../src/reader/read-limits.js';
 import { openWorkbook } from '../../src/xlsx/read/open-workbook.js';
-import type { ReadLimits } from '../../src/xlsx/read/types.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import {
   buildZip,

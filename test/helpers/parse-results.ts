@@ -1,7 +1,7 @@
 /** Parse tasks and results built by hand, for tests of what consumes them (the cache). */
 import { packKeys } from '../../src/core/packed-keys.js';
+import { DEFAULT_READ_LIMITS } from '../../src/reader/read-limits.js';
 import type { FileResult, ParseTask } from '../../src/worker/protocol.js';
-import { DEFAULT_READ_LIMITS } from '../../src/xlsx/read/types.js';
 
 /** A task with every option at its default, rendering XLSX, keyed on `id`. */
 export function sampleTask(overrides: Partial<ParseTask> = {}): ParseTask {

@@ -2,8 +2,13 @@ import type { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { openRegularFile } from '../../io/open-file.js';
-import type { ReadRowsOptions, WorkbookReader } from '../../xlsx/read/open-workbook.js';
-import { DEFAULT_READ_LIMITS, type SheetInfo, type SheetRow } from '../../xlsx/read/types.js';
+import { DEFAULT_READ_LIMITS } from '../../reader/read-limits.js';
+import type {
+  ReadRowsOptions,
+  SheetInfo,
+  SheetRow,
+  WorkbookReader,
+} from '../../reader/workbook-reader.js';
 import { findBinary } from './binary-file.js';
 import { toTypedCell } from './cell-types.js';
 import { CsvParser } from './csv-parser.js';

@@ -1,7 +1,7 @@
 import type { KeyOptions } from '../../core/key.js';
+import type { ReadStats, SheetRow } from '../../reader/workbook-reader.js';
 import type { SheetSource } from '../../xlsx/read/open-workbook.js';
 import type { SheetScanner } from '../../xlsx/read/sheet-scanner.js';
-import type { ReadStats, SheetRow } from '../../xlsx/read/types.js';
 import type { Utf8Validator, XmlPartDecoder } from '../../xlsx/read/xml-decoder.js';
 import { type EngineRows, type RowEngine, ScanStatus } from './row-engine.js';
 

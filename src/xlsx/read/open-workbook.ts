@@ -1,4 +1,11 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../reader/read-limits.js';
+import type {
+  ReadRowsOptions,
+  SheetInfo,
+  SheetRow,
+  WorkbookReader,
+} from '../../reader/workbook-reader.js';
 import { DateStylesReader } from './read-styles.js';
 import {
   readStringItem,
@@ -7,13 +14,6 @@ import {
 } from './shared-strings-scanner.js';
 import { SheetScanner } from './sheet-scanner.js';
 import type { SharedStringList } from './string-list.js';
-import {
-  DEFAULT_READ_LIMITS,
-  type ReadLimits,
-  type ReadStats,
-  type SheetInfo,
-  type SheetRow,
-} from './types.js';
 import { readWorkbookStructure, type WorkbookStructure } from './workbook-structure.js';
 import { readsAsUtf8, XmlPartDecoder } from './xml-decoder.js';
 import { openZipArchive, type ZipArchive } from './zip-archive.js';
@@ -26,40 +26,14 @@ export interface OpenWorkbookOptions {
   readonly limits?: Partial<ReadLimits>;
 }
 
-/** Options of {@link WorkbookReader.readRows}. */
-export interface ReadRowsOptions {
-  /** Stops reading with an `ABORTED` error. */
-  readonly signal?: AbortSignal;
-  /** Filled in when the sheet has been read to the end. */
-  readonly stats?: ReadStats;
-}
-
-/** An open workbook whose sheets can be read as streams of rows: an .xlsx, or a CSV file. */
-export interface WorkbookReader {
-  /** An .xlsx workbook, or CSV text read as one sheet (see `openInput`). */
-  readonly format: 'xlsx' | 'csv';
-  /** The display path given in the options, for messages. */
-  readonly file: string;
-  /** Worksheets only, in workbook order (chart sheets and dialog sheets are skipped). */
-  readonly sheets: readonly SheetInfo[];
-  /** The workbook counts dates from 1904; date cells are converted to the 1900 system anyway. */
-  readonly date1904: boolean;
-  /**
-   * Rows of one sheet, in batches (about one batch per inflated chunk, cut at about a million
-   * cells counting the empty ones before a row's last cell), streaming: memory
-   * holds one chunk and the shared strings, however big the sheet. If reading fails, the
-   * workbook is closed; stopping early only stops this sheet's stream.
-   */
-  readRows(sheet: SheetInfo, options?: ReadRowsOptions): AsyncIterable<SheetRow[]>;
+/** An open .xlsx workbook: a {@link WorkbookReader} that can also hand a sheet to the row engine. */
+export interface XlsxWorkbookReader extends WorkbookReader {
+  readonly format: 'xlsx';
   /**
    * What a reader of its own (the row engine) needs to read a sheet, instead of
-   * {@link readRows}; xlsx workbooks only.
+   * {@link WorkbookReader.readRows}.
    */
-  openSheetSource?(sheet: SheetInfo, options?: ReadRowsOptions): Promise<SheetSource>;
-  /** Bytes inflated from the file so far, counted on the real streams (for a per-run cap). */
-  readonly inflatedBytes: number;
-  /** Closes the file. Safe to call more than once. */
-  close(): Promise<void>;
+  openSheetSource(sheet: SheetInfo, options?: ReadRowsOptions): Promise<SheetSource>;
 }
 
 /**
@@ -70,13 +44,13 @@ export interface WorkbookReader {
 export async function openWorkbook(
   path: string,
   options: OpenWorkbookOptions = {},
-): Promise<WorkbookReader> {
+): Promise<XlsxWorkbookReader> {
   const file = options.displayPath ?? path;
   const limits = normalizeLimits(options.limits);
   const archive = await openZipArchive(path, { file, limits });
   try {
     const structure = await readWorkbookStructure(archive, limits.maxElementChars);
-    return new XlsxWorkbookReader(archive, structure, limits);
+    return new ZipWorkbookReader(archive, structure, limits);
   } catch (error) {
     await archive.close();
     throw error;
@@ -138,7 +112,7 @@ const STRINGS_PIECE = 64 * 1024;
  */
 export const MAX_KEPT_STRINGS_BYTES = 64 * 1024 * 1024;
 
-class XlsxWorkbookReader implements WorkbookReader {
+class ZipWorkbookReader implements XlsxWorkbookReader {
   readonly format = 'xlsx' as const;
   readonly file: string;
   readonly sheets: readonly SheetInfo[];

@@ -1,9 +1,9 @@
 import { type CellValue, DATE_1904_OFFSET, EXCEL_ERROR_VALUES } from '../../core/cell.js';
 import { ErrorCode, type XlmergeError } from '../../errors.js';
+import type { SheetRow } from '../../reader/workbook-reader.js';
 import { parseIsoDateTime } from './iso-date-time.js';
 import { parseNumberText, quoteVisibly } from './number-text.js';
 import type { SharedStringList } from './string-list.js';
-import type { SheetRow } from './types.js';
 import {
   decodeExcelEscapes,
   decodePlainText,

@@ -1,6 +1,6 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import type { SheetInfo } from '../../reader/workbook-reader.js';
 import { ROOT_RELS_PART, relsPartOf, resolveTarget } from './part-paths.js';
-import type { SheetInfo } from './types.js';
 import { rootElementName, scanXmlTags, type XmlSource } from './xml-tags.js';
 import type { ZipArchive } from './zip-archive.js';
 

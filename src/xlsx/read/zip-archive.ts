@@ -7,10 +7,10 @@ import type { Entry, ZipFile } from 'yauzl';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { ensureHeapRoom, stringBytes } from '../../heap-room.js';
 import { openRegularFd } from '../../io/open-file.js';
+import type { ReadLimits } from '../../reader/read-limits.js';
 import { requireCjs } from '../../require-cjs.js';
 import { checkFileSignature } from './check-file.js';
 import { guardFdSlicerReads } from './fd-slicer-guard.js';
-import type { ReadLimits } from './types.js';
 import { XmlPartDecoder } from './xml-decoder.js';
 
 const { fromFdPromise } = requireCjs('yauzl') as typeof Yauzl;

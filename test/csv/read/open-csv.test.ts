@@ -9,7 +9,7 @@ import {
   openCsv,
 } from '../../../src/csv/read/open-csv.js';
 import { ErrorCode } from '../../../src/errors.js';
-import type { SheetRow } from '../../../src/xlsx/read/types.js';
+import type { SheetRow } from '../../../src/reader/workbook-reader.js';
 import { binarySamples } from '../../helpers/binary-files.js';
 import { toCsv } from '../../helpers/csv.js';
 import { rejectionOf } from '../../helpers/errors.js';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CellValue } from '../../../src/core/cell.js';
-import { openWorkbook, type WorkbookReader } from '../../../src/xlsx/read/open-workbook.js';
-import type { SheetInfo, SheetRow } from '../../../src/xlsx/read/types.js';
+import type { SheetInfo, SheetRow, WorkbookReader } from '../../../src/reader/workbook-reader.js';
+import { openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import {
   RelType,

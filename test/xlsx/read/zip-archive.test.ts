@@ -4,9 +4,9 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type Entry, fromBuffer } from 'yauzl';
 import { ErrorCode } from '../../../src/errors.js';
+import { DEFAULT_READ_LIMITS } from '../../../src/reader/read-limits.js';
+import type { SheetInfo, SheetRow } from '../../../src/reader/workbook-reader.js';
 import { openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
-import type { SheetInfo, SheetRow } from '../../../src/xlsx/read/types.js';
-import { DEFAULT_READ_LIMITS } from '../../../src/xlsx/read/types.js';
 import { openZipArchive } from '../../../src/xlsx/read/zip-archive.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import {

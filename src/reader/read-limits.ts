@@ -1,33 +1,7 @@
-import type { CellValue } from '../../core/cell.js';
-
-/** One worksheet as listed in the workbook, in workbook order. */
-export interface SheetInfo {
-  /** The sheet's name as shown on its tab. */
-  readonly name: string;
-  /** 0-based position in the workbook's sheet list (worksheets only). */
-  readonly index: number;
-  /** The zip entry holding the sheet XML, such as `xl/worksheets/sheet1.xml`; `''` for a CSV file. */
-  readonly part: string;
-  readonly state: 'visible' | 'hidden' | 'veryHidden';
-}
-
-/** One row read from a sheet. */
-export interface SheetRow {
-  /** 1-based row number in the sheet (from `r`, or counted when `r` is missing). */
-  readonly number: number;
-  /**
-   * Cell values by 0-based column index (A = 0). Empty cells are `null`; the array ends at the
-   * row's last cell that the XML lists, so rows differ in length.
-   */
-  readonly cells: CellValue[];
-}
-
-/** What one sheet read counted besides its rows. */
-export interface ReadStats {
-  /** Formula cells that had no cached value (read as empty). */
-  formulasWithoutValue: number;
-}
-
+/**
+ * The caps every reader keeps to: what one file, one part and one run may make it hold or
+ * inflate. Options `limits.*`; each default is written once, here.
+ */
 /** Caps that protect a worker against decompression bombs and absurd parts. */
 export interface ReadLimits {
   /** Most inflated bytes one zip entry may produce. @default 4 GiB */

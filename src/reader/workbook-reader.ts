@@ -1,0 +1,65 @@
+/**
+ * What every reader gives, whatever the format: an open workbook whose sheets stream as rows.
+ * The xlsx and CSV readers implement it; everything after them (keys, dedupe, output) sees only
+ * this.
+ */
+import type { CellValue } from '../core/cell.js';
+
+/** One worksheet as listed in the workbook, in workbook order. */
+export interface SheetInfo {
+  /** The sheet's name as shown on its tab. */
+  readonly name: string;
+  /** 0-based position in the workbook's sheet list (worksheets only). */
+  readonly index: number;
+  /** The zip entry holding the sheet XML, such as `xl/worksheets/sheet1.xml`; `''` for a CSV file. */
+  readonly part: string;
+  readonly state: 'visible' | 'hidden' | 'veryHidden';
+}
+
+/** One row read from a sheet. */
+export interface SheetRow {
+  /** 1-based row number in the sheet (from `r`, or counted when `r` is missing). */
+  readonly number: number;
+  /**
+   * Cell values by 0-based column index (A = 0). Empty cells are `null`; the array ends at the
+   * row's last cell that the XML lists, so rows differ in length.
+   */
+  readonly cells: CellValue[];
+}
+
+/** What one sheet read counted besides its rows. */
+export interface ReadStats {
+  /** Formula cells that had no cached value (read as empty). */
+  formulasWithoutValue: number;
+}
+
+/** Options of {@link WorkbookReader.readRows}. */
+export interface ReadRowsOptions {
+  /** Stops reading with an `ABORTED` error. */
+  readonly signal?: AbortSignal;
+  /** Filled in when the sheet has been read to the end. */
+  readonly stats?: ReadStats;
+}
+
+/** An open workbook whose sheets can be read as streams of rows: an .xlsx, or a CSV file. */
+export interface WorkbookReader {
+  /** An .xlsx workbook, or CSV text read as one sheet (see `openInput`). */
+  readonly format: 'xlsx' | 'csv';
+  /** The display path given in the options, for messages. */
+  readonly file: string;
+  /** Worksheets only, in workbook order (chart sheets and dialog sheets are skipped). */
+  readonly sheets: readonly SheetInfo[];
+  /** The workbook counts dates from 1904; date cells are converted to the 1900 system anyway. */
+  readonly date1904: boolean;
+  /**
+   * Rows of one sheet, in batches (about one batch per inflated chunk, cut at about a million
+   * cells counting the empty ones before a row's last cell), streaming: memory
+   * holds one chunk and the shared strings, however big the sheet. If reading fails, the
+   * workbook is closed; stopping early only stops this sheet's stream.
+   */
+  readRows(sheet: SheetInfo, options?: ReadRowsOptions): AsyncIterable<SheetRow[]>;
+  /** Bytes inflated from the file so far, counted on the real streams (for a per-run cap). */
+  readonly inflatedBytes: number;
+  /** Closes the file. Safe to call more than once. */
+  close(): Promise<void>;
+}
