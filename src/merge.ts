@@ -1,5 +1,6 @@
 import { ParseCache } from './cache/parse-cache.js';
 import type { CellValue } from './core/cell.js';
+import { MAX_DATA_ROWS } from './core/excel-limits.js';
 import { renamesInNoFile } from './core/option-mistakes.js';
 import { ErrorCode, throwIfAborted, XlmergeError } from './errors.js';
 import { placeFiles, removeStaleTempFiles } from './io/temp-files.js';
@@ -26,7 +27,6 @@ import type { MergeSummary, RunWarning } from './summary.js';
 import { parseTaskFor } from './worker/parse-task.js';
 import { createParsePool } from './worker/pool.js';
 import type { ParseTask, RenderMode } from './worker/protocol.js';
-import { MAX_DATA_ROWS } from './xlsx/write/sheet-writer.js';
 
 /** One merged row, as {@link mergeRows} yields it. */
 export interface MergedRow {

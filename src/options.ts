@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { closestName } from './core/closest-name.js';
 import { KEEP_MODES, type KeepMode } from './core/dedupe.js';
+import { MAX_ROWS } from './core/excel-limits.js';
 import { HEADER_MATCHES, type HeaderMatch, headerKeyFor } from './core/header-match.js';
 import type { KeyOptions } from './core/key.js';
 import { isSheetPattern, sheetPatternProblem } from './core/sheet-pattern.js';
@@ -477,8 +478,8 @@ function validateWantedSheet(item: unknown): WantedSheet {
 
 function validateHeaderRow(row: unknown): number | null {
   if (row === undefined) return null;
-  if (typeof row !== 'number' || !Number.isInteger(row) || row < 1 || row > 1_048_576) {
-    throw invalid('headerRow', 'a row number from 1 to 1048576', row);
+  if (typeof row !== 'number' || !Number.isInteger(row) || row < 1 || row > MAX_ROWS) {
+    throw invalid('headerRow', `a row number from 1 to ${MAX_ROWS}`, row);
   }
   return row;
 }

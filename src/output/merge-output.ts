@@ -4,6 +4,7 @@
  */
 import { segmentKey } from '../cache/cache-key.js';
 import type { ParseCache } from '../cache/parse-cache.js';
+import { MAX_DATA_ROWS } from '../core/excel-limits.js';
 import { writeCsvRows } from '../csv/write/csv-rows.js';
 import { createCsvWriter } from '../csv/write/csv-writer.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
@@ -20,7 +21,7 @@ import type { RenderMode } from '../worker/protocol.js';
 import { decodeRow, rowStart } from '../worker/rendered-rows.js';
 import { renderRowCells } from '../xlsx/write/cell-xml.js';
 import { type CompressedSegment, SEGMENT_COMPRESSION } from '../xlsx/write/segmented-body.js';
-import { MAX_DATA_ROWS, type SheetHeader } from '../xlsx/write/sheet-writer.js';
+import type { SheetHeader } from '../xlsx/write/sheet-writer.js';
 import {
   createWorkbookWriter,
   type SheetWriter,

@@ -1,4 +1,5 @@
 import { planSurvivors, splitIndexes } from '../core/dedupe.js';
+import { MAX_COLUMNS } from '../core/excel-limits.js';
 import {
   didYouMean,
   keyColumnsInNoFile,
@@ -14,7 +15,6 @@ import type { Progress, Settings } from '../options.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import type { FileSummary, SkippedFile } from '../summary.js';
 import type { FileResult, SheetResult } from '../worker/protocol.js';
-import { MAX_COLUMNS } from '../xlsx/write/cell-xml.js';
 import type { ColumnUnion } from './column-union.js';
 import { type ParsedFile, parseInOrder } from './parse-in-order.js';
 

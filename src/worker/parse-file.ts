@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { dedupeKeys, splitIndexes } from '../core/dedupe.js';
+import { MAX_CELL_TEXT, MAX_COLUMNS } from '../core/excel-limits.js';
 import { ColumnNamer, countNamedCells, type SourceColumn } from '../core/header.js';
 import { type FoundHeader, HeaderFinder } from '../core/header-row.js';
 import {
@@ -16,13 +17,7 @@ import { ErrorCode, XlmergeError } from '../errors.js';
 import { openInput } from '../input/open-input.js';
 import { type SelectedSheets, selectSheets } from '../input/select-sheets.js';
 import type { SheetInfo, SheetRow, WorkbookReader } from '../reader/workbook-reader.js';
-import {
-  columnLetters,
-  MAX_CELL_TEXT,
-  MAX_COLUMNS,
-  renderRowCellsInto,
-  XmlBytes,
-} from '../xlsx/write/cell-xml.js';
+import { columnLetters, renderRowCellsInto, XmlBytes } from '../xlsx/write/cell-xml.js';
 import type { DroppedRows, FileResult, ParseTask, SheetResult } from './protocol.js';
 import { type CsvRows, type RenderedRows, rowStart } from './rendered-rows.js';
 import { type ChunkCutter, readSheetWithEngine } from './row-engine/read-sheet.js';

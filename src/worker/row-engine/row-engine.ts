@@ -12,6 +12,7 @@
  */
 import type { CellValue } from '../../core/cell.js';
 import { serialToEpochMs } from '../../core/cell.js';
+import { MAX_CELL_TEXT, MAX_COLUMNS } from '../../core/excel-limits.js';
 import { type KeyOptions, type KeySink, writeKey } from '../../core/key.js';
 import { writeWtf8 } from '../../core/packed-keys.js';
 import { parseNumberText } from '../../xlsx/read/number-text.js';
@@ -21,7 +22,6 @@ import {
   CELL_FRAGMENTS,
   CELL_MARKUP_BYTES,
   columnLetters,
-  MAX_CELL_TEXT,
   putTextCellRest,
   XmlBytes,
 } from '../../xlsx/write/cell-xml.js';
@@ -141,7 +141,6 @@ const RECORDS = 4 * 1024;
 const CELL_WIDTHS = 64 * 1024;
 const KEY_BYTES = 256 * 1024;
 const HEADER_CELLS = 16 * 1024;
-const MAX_COLUMNS = 16 * 1024;
 const MAX_KEY_COLUMNS = 64;
 const PAGE = 64 * 1024;
 /**

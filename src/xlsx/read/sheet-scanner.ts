@@ -1,4 +1,5 @@
 import { type CellValue, DATE_1904_OFFSET, EXCEL_ERROR_VALUES } from '../../core/cell.js';
+import { MAX_COLUMNS, MAX_ROWS } from '../../core/excel-limits.js';
 import { ErrorCode, type XlmergeError } from '../../errors.js';
 import type { SheetRow } from '../../reader/workbook-reader.js';
 import { parseIsoDateTime } from './iso-date-time.js';
@@ -69,10 +70,6 @@ const CellType = {
   Date: 6,
 } as const;
 type CellType = (typeof CellType)[keyof typeof CellType];
-
-/** Excel's limits: XFD columns and 1,048,576 rows. */
-const MAX_COLUMNS = 16_384;
-const MAX_ROWS = 1_048_576;
 
 /**
  * Most cells (counting the empty ones before a row's last cell) one batch of rows holds.

@@ -1,5 +1,6 @@
 import type { CellValue } from '../../core/cell.js';
 import { lettersOfColumn } from '../../core/column-letters.js';
+import { MAX_CELL_TEXT, MAX_COLUMNS } from '../../core/excel-limits.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { StyleId } from './styles.js';
 
@@ -8,12 +9,6 @@ import { StyleId } from './styles.js';
  * occurs in rendered XML otherwise (NUL is not allowed in XML and is escaped as `_x0000_`).
  */
 export const ROW_NUMBER_PLACEHOLDER = '\u0000';
-
-/** Columns in an Excel sheet: A … XFD. */
-export const MAX_COLUMNS = 16_384;
-
-/** Characters (UTF-16 code units) an Excel cell can hold. */
-export const MAX_CELL_TEXT = 32_767;
 
 const LETTERS: readonly string[] = buildLetters();
 

@@ -1,4 +1,5 @@
 import type { CellValue } from '../../core/cell.js';
+import { MAX_CELL_TEXT, MAX_COLUMNS, MAX_DATA_ROWS } from '../../core/excel-limits.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { toWriteFailed } from '../../io/write-failed.js';
 import { RowCopier } from '../../worker/row-engine/row-copier.js';
@@ -7,8 +8,6 @@ import {
   columnLetters,
   escapeXmlText,
   isXmlSpace,
-  MAX_CELL_TEXT,
-  MAX_COLUMNS,
   ROW_NUMBER_PLACEHOLDER,
   renderRowCells,
   writeDigits,
@@ -20,9 +19,6 @@ import {
   SegmentedBody,
 } from './segmented-body.js';
 import { StyleId } from './styles.js';
-
-/** Data rows a sheet can hold: Excel's 1,048,576 rows less the header row. */
-export const MAX_DATA_ROWS = 1_048_575;
 
 /** Column widths, in characters, when not given or out of range. */
 export const MIN_COLUMN_WIDTH = 8;

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_CELL_TEXT } from '../../../src/core/excel-limits.js';
 import { ErrorCode } from '../../../src/errors.js';
 import {
   columnLetters,
   escapeXmlText,
-  MAX_CELL_TEXT,
   ROW_NUMBER_PLACEHOLDER,
   renderRowCells,
   XmlBytes,
