@@ -5,21 +5,20 @@
 import { segmentKey } from '../cache/cache-key.js';
 import type { ParseCache } from '../cache/parse-cache.js';
 import { MAX_DATA_ROWS } from '../core/excel-limits.js';
-import { writeCsvRows } from '../csv/write/csv-rows.js';
 import { createCsvWriter } from '../csv/write/csv-writer.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { FinishedFile } from '../io/temp-files.js';
 import type { OverflowMode, Settings } from '../options.js';
-import { placeRow } from '../reduce/place-row.js';
 import {
   finishFileSummaries,
   type ReducedSheet,
   type ReduceReport,
   sourceLabel,
 } from '../reduce/reduce-files.js';
+import { renderRowCells } from '../render/cell-xml.js';
+import { placeRow } from '../render/place-row.js';
+import { decodeRow, rowStart } from '../render/rendered-rows.js';
 import type { RenderMode } from '../worker/protocol.js';
-import { decodeRow, rowStart } from '../worker/rendered-rows.js';
-import { renderRowCells } from '../xlsx/write/cell-xml.js';
 import { type CompressedSegment, SEGMENT_COMPRESSION } from '../xlsx/write/segmented-body.js';
 import type { SheetHeader } from '../xlsx/write/sheet-writer.js';
 import {
@@ -27,6 +26,7 @@ import {
   type SheetWriter,
   type WorkbookWriter,
 } from '../xlsx/write/workbook-writer.js';
+import { writeCsvRows } from './csv-rows.js';
 
 /** The name of the output sheet. */
 export const OUTPUT_SHEET = 'Merged';

@@ -12,14 +12,14 @@ import {
   writeKey,
 } from '../core/key.js';
 import { KeyPacker, keyIdentity, packKeys } from '../core/packed-keys.js';
-import { renderCsvFieldsInto } from '../csv/write/csv-field.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import { openInput } from '../input/open-input.js';
 import { type SelectedSheets, selectSheets } from '../input/select-sheets.js';
 import type { SheetInfo, SheetRow, WorkbookReader } from '../reader/workbook-reader.js';
-import { columnLetters, renderRowCellsInto, XmlBytes } from '../xlsx/write/cell-xml.js';
+import { columnLetters, renderRowCellsInto, XmlBytes } from '../render/cell-xml.js';
+import { renderCsvFieldsInto } from '../render/csv-field.js';
+import { type CsvRows, type RenderedRows, rowStart } from '../render/rendered-rows.js';
 import type { DroppedRows, FileResult, ParseTask, SheetResult } from './protocol.js';
-import { type CsvRows, type RenderedRows, rowStart } from './rendered-rows.js';
 import { type ChunkCutter, readSheetWithEngine } from './row-engine/read-sheet.js';
 import {
   DEFAULT_ENGINE_PAGES,

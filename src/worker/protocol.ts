@@ -10,7 +10,7 @@ import type { PackedKeys } from '../core/packed-keys.js';
 import type { SerializedError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
 import type { ReadLimits } from '../reader/read-limits.js';
-import type { CsvRows, RenderedRows } from './rendered-rows.js';
+import type { CsvRows, RenderedRows } from '../render/rendered-rows.js';
 
 /** How the worker hands over the surviving rows. */
 export type RenderMode =

@@ -2,10 +2,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type MergeOptions, normalizeOptions } from '../../src/options.js';
+import { decodeRow } from '../../src/render/rendered-rows.js';
 import { parseFile } from '../../src/worker/parse-file.js';
 import { parseTaskFor } from '../../src/worker/parse-task.js';
 import type { SheetResult } from '../../src/worker/protocol.js';
-import { decodeRow } from '../../src/worker/rendered-rows.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { type TestCell, writeTable } from '../helpers/workbooks.js';
 

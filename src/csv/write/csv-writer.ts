@@ -5,7 +5,12 @@ import type { CellValue } from '../../core/cell.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { type FinishedFile, placeFiles, tempPathBase } from '../../io/temp-files.js';
 import { toWriteFailed } from '../../io/write-failed.js';
-import { CSV_RECORD_END, formatCsvRecord, formatCsvText, UTF8_BOM } from './csv-field.js';
+import {
+  CSV_RECORD_END,
+  formatCsvRecord,
+  formatCsvText,
+  UTF8_BOM,
+} from '../../render/csv-field.js';
 
 /** Bytes gathered before one write to the body file: few large writes beat many small ones. */
 const BATCH_BYTES = 256 * 1024;

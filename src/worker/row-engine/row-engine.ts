@@ -15,16 +15,16 @@ import { serialToEpochMs } from '../../core/cell.js';
 import { MAX_CELL_TEXT, MAX_COLUMNS } from '../../core/excel-limits.js';
 import { type KeyOptions, type KeySink, writeKey } from '../../core/key.js';
 import { writeWtf8 } from '../../core/packed-keys.js';
-import { parseNumberText } from '../../xlsx/read/number-text.js';
-import type { SharedStringsSource } from '../../xlsx/read/open-workbook.js';
-import type { SharedStringList } from '../../xlsx/read/string-list.js';
 import {
   CELL_FRAGMENTS,
   CELL_MARKUP_BYTES,
   columnLetters,
   putTextCellRest,
   XmlBytes,
-} from '../../xlsx/write/cell-xml.js';
+} from '../../render/cell-xml.js';
+import { parseNumberText } from '../../xlsx/read/number-text.js';
+import type { SharedStringsSource } from '../../xlsx/read/open-workbook.js';
+import type { SharedStringList } from '../../xlsx/read/string-list.js';
 import { ENGINE_WASM_BASE64 } from './engine-wasm.js';
 import {
   compileModule,

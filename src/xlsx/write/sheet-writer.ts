@@ -2,8 +2,7 @@ import type { CellValue } from '../../core/cell.js';
 import { MAX_CELL_TEXT, MAX_COLUMNS, MAX_DATA_ROWS } from '../../core/excel-limits.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { toWriteFailed } from '../../io/write-failed.js';
-import { RowCopier } from '../../worker/row-engine/row-copier.js';
-import { computeCrc32, crc32Combine } from '../zip/crc32.js';
+import { StyleId } from '../../render/cell-styles.js';
 import {
   columnLetters,
   escapeXmlText,
@@ -11,14 +10,15 @@ import {
   ROW_NUMBER_PLACEHOLDER,
   renderRowCells,
   writeDigits,
-} from './cell-xml.js';
+} from '../../render/cell-xml.js';
+import { RowCopier } from '../../worker/row-engine/row-copier.js';
+import { computeCrc32, crc32Combine } from '../zip/crc32.js';
 import {
   BLOCK_BYTES,
   type CompressedSegment,
   deflatePrefix,
   SegmentedBody,
 } from './segmented-body.js';
-import { StyleId } from './styles.js';
 
 /** Column widths, in characters, when not given or out of range. */
 export const MIN_COLUMN_WIDTH = 8;

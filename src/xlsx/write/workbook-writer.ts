@@ -3,6 +3,7 @@ import { deflateRawSync } from 'node:zlib';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { type FinishedFile, placeFiles, tempPathBase } from '../../io/temp-files.js';
 import { toWriteFailed } from '../../io/write-failed.js';
+import { STYLES_XML } from '../../render/cell-styles.js';
 import { computeCrc32 } from '../zip/crc32.js';
 import { createZipWriter, ZipMethod, type ZipWriter } from '../zip/zip-writer.js';
 import {
@@ -21,7 +22,6 @@ import {
   type SheetWriter,
   type SheetWriterHandle,
 } from './sheet-writer.js';
-import { STYLES_XML } from './styles.js';
 
 export { toSheetName } from './sheet-name.js';
 export type { SheetHeader, SheetWriter } from './sheet-writer.js';

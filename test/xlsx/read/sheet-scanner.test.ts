@@ -3,12 +3,12 @@ import { describe, expect, test } from 'vitest';
 import { type CellValue, EXCEL_ERROR_VALUES } from '../../../src/core/cell.js';
 import { ErrorCode } from '../../../src/errors.js';
 import type { SheetRow } from '../../../src/reader/workbook-reader.js';
+import { columnLetters } from '../../../src/render/cell-xml.js';
 import {
   MAX_BATCH_CELLS,
   type SheetScanContext,
   SheetScanner,
 } from '../../../src/xlsx/read/sheet-scanner.js';
-import { columnLetters } from '../../../src/xlsx/write/cell-xml.js';
 import { errorOf } from '../../helpers/errors.js';
 import { escapeXml } from '../../helpers/xlsx-builder.js';
 

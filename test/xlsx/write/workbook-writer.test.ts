@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CellValue } from '../../../src/core/cell.js';
 import { MAX_DATA_ROWS } from '../../../src/core/excel-limits.js';
 import { ErrorCode, type XlmergeError } from '../../../src/errors.js';
-import { columnLetters, renderRowCells } from '../../../src/xlsx/write/cell-xml.js';
+import { columnLetters, renderRowCells } from '../../../src/render/cell-xml.js';
 import type { CompressedSegment } from '../../../src/xlsx/write/segmented-body.js';
 import { createWorkbookWriter } from '../../../src/xlsx/write/workbook-writer.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';

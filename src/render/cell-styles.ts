@@ -1,5 +1,6 @@
 /**
- * Cell styles of the written workbook: indices into `cellXfs` of {@link STYLES_XML}.
+ * Cell styles of the written workbook, which cells are rendered with: indices into `cellXfs`
+ * of {@link STYLES_XML}, the styles part the workbook writer puts in the package.
  *
  * - `Header`: bold font, for the header row
  * - `Date`: `yyyy-mm-dd`

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CellValue, serialToEpochMs } from '../../../src/core/cell.js';
+import { type CellValue, serialToEpochMs } from '../../src/core/cell.js';
+import { XmlBytes } from '../../src/render/cell-xml.js';
 import {
   formatCsvField,
   formatCsvRecord,
@@ -9,9 +10,8 @@ import {
   neutraliseCsvText,
   renderCsvFieldsInto,
   splitCsvFields,
-} from '../../../src/csv/write/csv-field.js';
-import { XmlBytes } from '../../../src/xlsx/write/cell-xml.js';
-import { parseCsv } from '../../helpers/csv.js';
+} from '../../src/render/csv-field.js';
+import { parseCsv } from '../helpers/csv.js';
 
 const date = (serial: number, elapsed?: boolean): CellValue =>
   elapsed === undefined ? { kind: 'date', serial } : { kind: 'date', serial, elapsed };

@@ -1,8 +1,8 @@
-import type { SourceColumn } from '../../core/header.js';
-import { type ReducedSheet, sourceLabel } from '../../reduce/reduce-files.js';
-import { rowStart } from '../../worker/rendered-rows.js';
-import { formatCsvText, splitCsvFields } from './csv-field.js';
-import type { CsvWriter } from './csv-writer.js';
+import type { SourceColumn } from '../core/header.js';
+import type { CsvWriter } from '../csv/write/csv-writer.js';
+import { type ReducedSheet, sourceLabel } from '../reduce/reduce-files.js';
+import { formatCsvText, splitCsvFields } from '../render/csv-field.js';
+import { rowStart } from '../render/rendered-rows.js';
 
 /** Records written between waits for the file to catch up. */
 const DRAIN_EVERY = 4096;

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_CELL_TEXT } from '../../../src/core/excel-limits.js';
-import { ErrorCode } from '../../../src/errors.js';
+import { MAX_CELL_TEXT } from '../../src/core/excel-limits.js';
+import { ErrorCode } from '../../src/errors.js';
 import {
   columnLetters,
   escapeXmlText,
   ROW_NUMBER_PLACEHOLDER,
   renderRowCells,
   XmlBytes,
-} from '../../../src/xlsx/write/cell-xml.js';
+} from '../../src/render/cell-xml.js';
 
 const P = ROW_NUMBER_PLACEHOLDER;
 

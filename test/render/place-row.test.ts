@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeRow } from '../../src/reduce/place-row.js';
+import { placeRow } from '../../src/render/place-row.js';
 
 const row =
   '<c r="A\u0000"><v>1</v></c><c r="B\u0000" t="b"><v>1</v></c><c r="D\u0000"><v>4</v></c>';

@@ -49,10 +49,10 @@
  * field's closing quote for an opening one, and its value starts with what follows, a comma or
  * a line break, which Excel and LibreOffice do not trim before reading a formula.
  */
-import type { CellValue, DateCell } from '../../core/cell.js';
-import { serialToEpochMs } from '../../core/cell.js';
-import { ErrorCode, XlmergeError } from '../../errors.js';
-import { XmlBytes } from '../../xlsx/write/cell-xml.js';
+import type { CellValue, DateCell } from '../core/cell.js';
+import { serialToEpochMs } from '../core/cell.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import { XmlBytes } from './cell-xml.js';
 
 /** The field delimiter. */
 export const CSV_DELIMITER = ',';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moveFields } from '../../../src/csv/write/csv-rows.js';
+import { moveFields } from '../../src/output/csv-rows.js';
 
 const columns = [
   { source: 0, name: 'id' },

@@ -1,8 +1,8 @@
-import type { CellValue } from '../../core/cell.js';
-import { lettersOfColumn } from '../../core/column-letters.js';
-import { MAX_CELL_TEXT, MAX_COLUMNS } from '../../core/excel-limits.js';
-import { ErrorCode, XlmergeError } from '../../errors.js';
-import { StyleId } from './styles.js';
+import type { CellValue } from '../core/cell.js';
+import { lettersOfColumn } from '../core/column-letters.js';
+import { MAX_CELL_TEXT, MAX_COLUMNS } from '../core/excel-limits.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import { StyleId } from './cell-styles.js';
 
 /**
  * Stands for the row number inside rendered cell XML; the sheet writer replaces it. Never

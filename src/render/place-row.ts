@@ -1,5 +1,5 @@
 import type { SourceColumn } from '../core/header.js';
-import { columnLetters, ROW_NUMBER_PLACEHOLDER } from '../xlsx/write/cell-xml.js';
+import { columnLetters, ROW_NUMBER_PLACEHOLDER } from './cell-xml.js';
 
 const CELL_START = '<c r="';
 
