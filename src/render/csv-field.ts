@@ -52,7 +52,7 @@
 import type { CellValue, DateCell } from '../core/cell.js';
 import { serialToEpochMs } from '../core/cell.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
-import { XmlBytes } from './cell-xml.js';
+import { RenderBuffer } from './render-buffer.js';
 
 /** The field delimiter. */
 export const CSV_DELIMITER = ',';
@@ -157,7 +157,7 @@ function formatCsvNumber(value: number): string {
 
 /** A date cell as ISO 8601 text (see the module comment). */
 export function formatCsvDate(cell: DateCell): string {
-  const out = new XmlBytes(40);
+  const out = new RenderBuffer(40);
   putCsvDate(out, cell.serial, cell.elapsed === true);
   return out.toString();
 }
@@ -167,7 +167,7 @@ export function formatCsvDate(cell: DateCell): string {
  * row: building them with `Date` objects and template strings took 0.7 s of a worker's time on
  * the medium benchmark, writing the digits half that.
  */
-function putCsvDate(out: XmlBytes, serial: number, elapsed: boolean): void {
+function putCsvDate(out: RenderBuffer, serial: number, elapsed: boolean): void {
   out.reserve(48);
   if (!Number.isFinite(serial)) {
     out.putAscii('#NUM!');
@@ -193,7 +193,7 @@ function putCsvDate(out: XmlBytes, serial: number, elapsed: boolean): void {
  * `YYYY-MM-DD` of a day counted from 1970-01-01 (proleptic Gregorian, UTC), by Howard Hinnant's
  * `civil_from_days`.
  */
-function putCivilDate(out: XmlBytes, days: number): void {
+function putCivilDate(out: RenderBuffer, days: number): void {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
@@ -221,7 +221,7 @@ function putCivilDate(out: XmlBytes, days: number): void {
 }
 
 /** `HH:MM:SS`, `.fff` when there are milliseconds; hours past 23 as they are (`36:30:00`). */
-function putClock(out: XmlBytes, ms: number): void {
+function putClock(out: RenderBuffer, ms: number): void {
   const hours = Math.floor(ms / 3_600_000);
   if (hours < 100) putDigits(out, hours, 2);
   else out.putNumber(hours);
@@ -237,7 +237,7 @@ function putClock(out: XmlBytes, ms: number): void {
 }
 
 /** `value` (a whole number from 0) in exactly `count` digits, zeros in front. */
-function putDigits(out: XmlBytes, value: number, count: number): void {
+function putDigits(out: RenderBuffer, value: number, count: number): void {
   let rest = value;
   const digits: number[] = DIGITS;
   for (let i = count - 1; i >= 0; i--) {
@@ -259,7 +259,7 @@ function isEdgeSpace(code: number): boolean {
  * bytes, the rest through {@link formatCsvField}.
  */
 export function renderCsvFieldsInto(
-  out: XmlBytes,
+  out: RenderBuffer,
   cells: readonly CellValue[],
   width: number,
 ): void {

@@ -1,5 +1,6 @@
+import { columnLetters } from '../core/column-letters.js';
 import type { SourceColumn } from '../core/header.js';
-import { columnLetters, ROW_NUMBER_PLACEHOLDER } from './cell-xml.js';
+import { ROW_NUMBER_PLACEHOLDER } from './cell-xml.js';
 
 const CELL_START = '<c r="';
 

@@ -1,5 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { type CellValue, isEmptyCell } from '../core/cell.js';
+import { columnLetters } from '../core/column-letters.js';
 import { dedupeKeys, splitIndexes } from '../core/dedupe.js';
 import { MAX_CELL_TEXT, MAX_COLUMNS } from '../core/excel-limits.js';
 import { ColumnNamer, countNamedCells, type SourceColumn } from '../core/header.js';
@@ -16,8 +17,9 @@ import { ErrorCode, XlmergeError } from '../errors.js';
 import { openInput } from '../input/open-input.js';
 import { type SelectedSheets, selectSheets } from '../input/select-sheets.js';
 import type { SheetInfo, SheetRow, WorkbookReader } from '../reader/workbook-reader.js';
-import { columnLetters, renderRowCellsInto, XmlBytes } from '../render/cell-xml.js';
+import { renderRowCellsInto } from '../render/cell-xml.js';
 import { renderCsvFieldsInto } from '../render/csv-field.js';
+import { RenderBuffer } from '../render/render-buffer.js';
 import { type CsvRows, type RenderedRows, rowStart } from '../render/rendered-rows.js';
 import type { DroppedRows, FileResult, ParseTask, SheetResult } from './protocol.js';
 import { type ChunkCutter, readSheetWithEngine } from './row-engine/read-sheet.js';
@@ -155,9 +157,9 @@ const MIN_RENDER_BYTES = 1024 * 1024;
 /** Past this the estimate is not trusted for the next sheet: one huge sheet does not make all big. */
 const MAX_FIRST_RENDER_BYTES = 256 * 1024 * 1024;
 
-function newRenderBuffer(): XmlBytes {
+function newRenderBuffer(): RenderBuffer {
   const estimate = Math.min(MAX_FIRST_RENDER_BYTES, Math.ceil(lastRenderedBytes * 1.125));
-  return new XmlBytes(Math.max(MIN_RENDER_BYTES, estimate));
+  return new RenderBuffer(Math.max(MIN_RENDER_BYTES, estimate));
 }
 
 /** What one file's sheets share: the in-file dedupe and the counts. */

@@ -1,14 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { columnLetters } from '../../src/core/column-letters.js';
 import { MAX_CELL_TEXT } from '../../src/core/excel-limits.js';
 import { ErrorCode } from '../../src/errors.js';
-import {
-  columnLetters,
-  escapeXmlText,
-  ROW_NUMBER_PLACEHOLDER,
-  renderRowCells,
-  XmlBytes,
-} from '../../src/render/cell-xml.js';
+import { ROW_NUMBER_PLACEHOLDER, renderRowCells } from '../../src/render/cell-xml.js';
+import { RenderBuffer } from '../../src/render/render-buffer.js';
+import { escapeXmlText } from '../../src/render/xml-escape.js';
 
 const P = ROW_NUMBER_PLACEHOLDER;
 
@@ -222,9 +219,9 @@ describe('renderRowCells', () => {
   });
 });
 
-describe('XmlBytes.putNumber', () => {
+describe('RenderBuffer.putNumber', () => {
   const written = (value: number) => {
-    const out = new XmlBytes(64);
+    const out = new RenderBuffer(64);
     out.reserve(64);
     const length = out.putNumber(value);
     expect(length).toBe(out.length);
@@ -337,14 +334,14 @@ describe('XmlBytes.putNumber', () => {
   });
 });
 
-describe('XmlBytes.xmlText', () => {
+describe('RenderBuffer.xmlText', () => {
   const viaEscape = (text: string) => {
-    const out = new XmlBytes(16);
+    const out = new RenderBuffer(16);
     out.utf8(escapeXmlText(text));
     return out.toString();
   };
   const written = (text: string) => {
-    const out = new XmlBytes(16);
+    const out = new RenderBuffer(16);
     out.ascii('<t>');
     const newline = out.xmlText(text);
     expect(newline).toBe(text.indexOf('\n'));
@@ -398,9 +395,9 @@ describe('XmlBytes.xmlText', () => {
   });
 });
 
-describe('XmlBytes.detach', () => {
+describe('RenderBuffer.detach', () => {
   it('hands over the bytes written in the buffer itself, and starts over empty', () => {
-    const out = new XmlBytes(16 * 1024);
+    const out = new RenderBuffer(16 * 1024);
     out.utf8('<c r="A\0"><v>1</v></c>Zoë');
     const bytes = out.detach();
     expect(Buffer.from(bytes).toString('utf8')).toBe('<c r="A\0"><v>1</v></c>Zoë');
@@ -413,7 +410,7 @@ describe('XmlBytes.detach', () => {
   });
 
   it("refuses a buffer that shares the pool's memory", () => {
-    const out = new XmlBytes(16);
+    const out = new RenderBuffer(16);
     out.ascii('x');
     expect(() => out.detach()).toThrow('Cannot detach a buffer that shares its memory');
   });

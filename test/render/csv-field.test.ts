@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CellValue, serialToEpochMs } from '../../src/core/cell.js';
-import { XmlBytes } from '../../src/render/cell-xml.js';
 import {
   formatCsvField,
   formatCsvRecord,
@@ -11,6 +10,7 @@ import {
   renderCsvFieldsInto,
   splitCsvFields,
 } from '../../src/render/csv-field.js';
+import { RenderBuffer } from '../../src/render/render-buffer.js';
 import { parseCsv } from '../helpers/csv.js';
 
 const date = (serial: number, elapsed?: boolean): CellValue =>
@@ -18,7 +18,7 @@ const date = (serial: number, elapsed?: boolean): CellValue =>
 
 /** What the workers render for one row, as text. */
 function rendered(cells: readonly CellValue[], width = cells.length): string {
-  const out = new XmlBytes(16);
+  const out = new RenderBuffer(16);
   renderCsvFieldsInto(out, cells, width);
   return out.toString();
 }
@@ -358,7 +358,7 @@ describe('renderCsvFieldsInto', () => {
   });
 
   it('writes non-ASCII text as UTF-8', () => {
-    const out = new XmlBytes(4);
+    const out = new RenderBuffer(4);
     renderCsvFieldsInto(out, ['Zoë', '👩‍💻', '東京'], 3);
     expect(out.toString()).toBe('Zoë,👩‍💻,東京');
   });

@@ -12,16 +12,12 @@
  */
 import type { CellValue } from '../../core/cell.js';
 import { serialToEpochMs } from '../../core/cell.js';
+import { columnLetters } from '../../core/column-letters.js';
 import { MAX_CELL_TEXT, MAX_COLUMNS } from '../../core/excel-limits.js';
 import { type KeyOptions, type KeySink, writeKey } from '../../core/key.js';
 import { writeWtf8 } from '../../core/packed-keys.js';
-import {
-  CELL_FRAGMENTS,
-  CELL_MARKUP_BYTES,
-  columnLetters,
-  putTextCellRest,
-  XmlBytes,
-} from '../../render/cell-xml.js';
+import { CELL_FRAGMENTS, CELL_MARKUP_BYTES, putTextCellRest } from '../../render/cell-xml.js';
+import { RenderBuffer } from '../../render/render-buffer.js';
 import { parseNumberText } from '../../xlsx/read/number-text.js';
 import type { SharedStringsSource } from '../../xlsx/read/open-workbook.js';
 import type { SharedStringList } from '../../xlsx/read/string-list.js';
@@ -706,7 +702,7 @@ export class RowEngine {
  * `base`.
  */
 class StringRenderer {
-  readonly #xml: XmlBytes;
+  readonly #xml: RenderBuffer;
   readonly #keys = new ByteSink();
   readonly #options: KeyOptions;
   readonly #base: number;
@@ -719,7 +715,7 @@ class StringRenderer {
     this.#options = options;
     this.#base = base;
     // At least 64 KiB: a smaller Buffer comes from the shared pool and cannot be detached.
-    this.#xml = new XmlBytes(Math.max(64 * 1024, sizeHint));
+    this.#xml = new RenderBuffer(Math.max(64 * 1024, sizeHint));
   }
 
   /** Renders, keys and measures `text`. */

@@ -1,16 +1,12 @@
 import type { CellValue } from '../../core/cell.js';
+import { columnLetters } from '../../core/column-letters.js';
 import { MAX_CELL_TEXT, MAX_COLUMNS, MAX_DATA_ROWS } from '../../core/excel-limits.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { toWriteFailed } from '../../io/write-failed.js';
 import { StyleId } from '../../render/cell-styles.js';
-import {
-  columnLetters,
-  escapeXmlText,
-  isXmlSpace,
-  ROW_NUMBER_PLACEHOLDER,
-  renderRowCells,
-  writeDigits,
-} from '../../render/cell-xml.js';
+import { ROW_NUMBER_PLACEHOLDER, renderRowCells } from '../../render/cell-xml.js';
+import { writeDigits } from '../../render/render-buffer.js';
+import { escapeXmlText, isXmlSpace } from '../../render/xml-escape.js';
 import { RowCopier } from '../../worker/row-engine/row-copier.js';
 import { computeCrc32, crc32Combine } from '../zip/crc32.js';
 import {

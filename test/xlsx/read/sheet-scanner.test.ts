@@ -1,9 +1,9 @@
 import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, test } from 'vitest';
 import { type CellValue, EXCEL_ERROR_VALUES } from '../../../src/core/cell.js';
+import { columnLetters } from '../../../src/core/column-letters.js';
 import { ErrorCode } from '../../../src/errors.js';
 import type { SheetRow } from '../../../src/reader/workbook-reader.js';
-import { columnLetters } from '../../../src/render/cell-xml.js';
 import {
   MAX_BATCH_CELLS,
   type SheetScanContext,
