@@ -16,7 +16,7 @@ import {
   sourceLabel,
 } from '../reduce/reduce-files.js';
 import { renderRowCells } from '../render/cell-xml.js';
-import { placeRow } from '../render/place-row.js';
+import { placeCells } from '../render/place-columns.js';
 import { decodeRow, rowStart } from '../render/rendered-rows.js';
 import type { RenderMode } from '../worker/protocol.js';
 import { type CompressedSegment, SEGMENT_COMPRESSION } from '../xlsx/write/segmented-body.js';
@@ -234,7 +234,7 @@ async function writeRows(
   }
   const place = reduced.sheet.placed
     ? null
-    : placeRow(reduced.sheet.columns, reduced.outputs, offset);
+    : placeCells(reduced.sheet.columns, reduced.outputs, offset);
   const prefix = prefixXml === '' ? undefined : Buffer.from(prefixXml, 'utf8');
   // A Buffer view (no copy) of the transferred bytes, for Buffer's fast indexOf.
   const bytes = Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.length);
