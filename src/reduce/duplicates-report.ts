@@ -1,7 +1,7 @@
 import type { CellValue } from '../core/cell.js';
+import { compareCodePoints } from '../core/code-point-order.js';
 import type { SourceColumn } from '../core/header.js';
 import { unpackKeys } from '../core/packed-keys.js';
-import { compareCodePoints } from '../scan/scan-inputs.js';
 import type { ReducedSheet } from './reduce-files.js';
 
 /** Where a row came from. */

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type Picomatch from 'picomatch';
+import { compareCodePoints } from '../core/code-point-order.js';
 import { ErrorCode, throwIfAborted, XlmergeError } from '../errors.js';
 import { notAFile } from '../io/open-file.js';
 import { DEFAULT_PATTERNS, type Settings } from '../options.js';
@@ -264,11 +265,6 @@ function noInputs(settings: Settings, ignored: readonly IgnoredFile[]): XlmergeE
 /** Excel's `~$name.xlsx` owner files and LibreOffice's `.~lock.name#` files. */
 export function isLockFile(name: string): boolean {
   return name.startsWith('~$') || (name.startsWith('.~lock.') && name.endsWith('#'));
-}
-
-/** Orders strings by Unicode code point (UTF-8 byte order), not by UTF-16 code unit. */
-export function compareCodePoints(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 function displayPath(file: string, cwd: string): string {

@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compareCodePoints } from '../../src/core/code-point-order.js';
 import { ErrorCode } from '../../src/errors.js';
 import { normalizeOptions } from '../../src/options.js';
-import { compareCodePoints, isLockFile, scanInputs } from '../../src/scan/scan-inputs.js';
+import { isLockFile, scanInputs } from '../../src/scan/scan-inputs.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 
 async function scan(cwd: string, inputs: string[], extra: Record<string, unknown> = {}) {
