@@ -1,4 +1,3 @@
-import type { SourceColumn } from '../core/header.js';
 import type { CsvWriter } from '../csv/write/csv-writer.js';
 import { type ReducedSheet, sourceLabel } from '../reduce/reduce-files.js';
 import { formatCsvText } from '../render/csv-field.js';

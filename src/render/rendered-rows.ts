@@ -32,3 +32,51 @@ export function rowStart(rows: RenderedRows, index: number): number {
 export function decodeRow(rows: RenderedRows, index: number): string {
   return decoder.decode(rows.bytes.subarray(rowStart(rows, index), rows.ends[index]));
 }
+
+/**
+ * `rows` with the rows rendered while the sheet was narrower padded with empty fields to
+ * `width`: `narrower[i]` says that the rows before `narrower[i].rows` (and from the previous
+ * entry's on) have `narrower[i].width` fields.
+ */
+export function padCsvRows(
+  rows: RenderedRows,
+  narrower: readonly { readonly rows: number; readonly width: number }[],
+  width: number,
+): RenderedRows {
+  const count = rows.ends.length;
+  const widthOf = (index: number): number =>
+    narrower.find((change) => index < change.rows)?.width ?? width;
+  let extra = 0;
+  for (let index = 0; index < count; index += 1) extra += width - widthOf(index);
+  const bytes = new Uint8Array(rows.bytes.length + extra);
+  const ends = new Uint32Array(count);
+  let at = 0;
+  for (let index = 0; index < count; index += 1) {
+    const start = rowStart(rows, index);
+    const end = rows.ends[index] as number;
+    bytes.set(rows.bytes.subarray(start, end), at);
+    at += end - start;
+    const missing = width - widthOf(index);
+    bytes.fill(44, at, at + missing);
+    at += missing;
+    ends[index] = at;
+  }
+  return { bytes: bytes.subarray(0, at), ends };
+}
+
+/** The rows `kept` (ascending indexes) of `rows`, copied into a buffer of their own. */
+export function selectRows(rows: RenderedRows, kept: readonly number[]): RenderedRows {
+  let size = 0;
+  for (const index of kept) size += (rows.ends[index] as number) - rowStart(rows, index);
+  const bytes = new Uint8Array(size);
+  const ends = new Uint32Array(kept.length);
+  let at = 0;
+  kept.forEach((index, i) => {
+    const start = rowStart(rows, index);
+    const end = rows.ends[index] as number;
+    bytes.set(rows.bytes.subarray(start, end), at);
+    at += end - start;
+    ends[i] = at;
+  });
+  return { bytes, ends };
+}

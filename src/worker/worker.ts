@@ -3,14 +3,17 @@ import type * as Workerpool from 'workerpool';
 import { ErrorCode, type SerializedError, XlmergeError } from '../errors.js';
 import { requireCjs } from '../require-cjs.js';
 import { parseFile } from './parse-file.js';
+import { ParseThread } from './parse-thread.js';
 import { PARSE_STARTED, type ParseResponse, type ParseTask } from './protocol.js';
 
 const workerpool = requireCjs('workerpool') as typeof Workerpool;
+/** What this thread keeps from file to file: its row engine and the size of the last sheet. */
+const thread = new ParseThread();
 
 async function parse(task: ParseTask): Promise<unknown> {
   workerpool.workerEmit(PARSE_STARTED);
   try {
-    const result = await parseFile(task);
+    const result = await parseFile(task, thread);
     // Hand the row buffers over instead of copying them.
     const buffers = result.sheets.flatMap((sheet) => [
       sheet.keys.bytes.buffer,

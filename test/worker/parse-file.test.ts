@@ -5,6 +5,7 @@ import { type MergeOptions, normalizeOptions } from '../../src/options.js';
 import { decodeRow } from '../../src/render/rendered-rows.js';
 import { parseFile } from '../../src/worker/parse-file.js';
 import { parseTaskFor } from '../../src/worker/parse-task.js';
+import { ParseThread } from '../../src/worker/parse-thread.js';
 import type { SheetResult } from '../../src/worker/protocol.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { type TestCell, writeTable } from '../helpers/workbooks.js';
@@ -20,7 +21,7 @@ async function csvOf(
   const settings = normalizeOptions({ inputs: [file], output, ...options });
   const display = path.basename(file);
   const task = parseTaskFor({ path: file, display, source: display, input: file }, settings, 'csv');
-  const result = await parseFile(task);
+  const result = await parseFile(task, new ParseThread());
   const sheet = result.sheets[0] as SheetResult;
   const csv = sheet.csv;
   if (csv === null) throw new Error('no CSV rows');

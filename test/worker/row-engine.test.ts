@@ -9,10 +9,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type MergeOptions, normalizeOptions } from '../../src/options.js';
-import { parseFile, setRowEngine } from '../../src/worker/parse-file.js';
+import { parseFile } from '../../src/worker/parse-file.js';
 import { parseTaskFor } from '../../src/worker/parse-task.js';
+import { ParseThread } from '../../src/worker/parse-thread.js';
 import { ENGINE_SOURCE_SHA256 } from '../../src/worker/row-engine/engine-wasm.js';
 import { type ChunkCutter, rowsReadByEngine } from '../../src/worker/row-engine/read-sheet.js';
 import { DEMO_DIR, WRITERS_DIR } from '../fixtures/writer-fixtures.js';
@@ -30,7 +31,9 @@ import {
   writeZip,
 } from '../helpers/xlsx-builder.js';
 
-afterEach(() => setRowEngine(true));
+/** One thread with the engine and one without, each kept over the tests as a worker keeps its own. */
+const engineThread = new ParseThread();
+const scannerThread = new ParseThread({ engine: false });
 
 type Outcome =
   | { readonly result: unknown }
@@ -49,14 +52,15 @@ async function parseWith(
     settings,
     'xlsx',
   );
-  setRowEngine(engine, cut);
+  const thread = engine ? engineThread : scannerThread;
+  thread.cut = cut;
   try {
-    return { result: await parseFile(task) };
+    return { result: await parseFile(task, thread) };
   } catch (error) {
     const { code, message } = error as { code: unknown; message: string };
     return { error: { code, message } };
   } finally {
-    setRowEngine(true);
+    thread.cut = null;
   }
 }
 
@@ -256,23 +260,19 @@ describe('the row engine', () => {
     const before = rowsReadByEngine();
     // An engine whose memory cannot grow past its first 8 MiB: the table (about 3 MB, and
     // twice that rendered and keyed) does not fit, and the sheet goes to the scanner whole.
-    setRowEngine(true, null, { maxMemoryPages: 128 });
-    try {
-      const settings = normalizeOptions({
-        inputs: [file],
-        output: `${file}.out.xlsx`,
-        dedupe: ['id'],
-      });
-      const task = parseTaskFor(
-        { path: file, display: 'many-strings.xlsx', source: 'many-strings.xlsx', input: file },
-        settings,
-        'xlsx',
-      );
-      // Deep-equal, compared by Node: vitest's toEqual takes minutes over megabytes of bytes.
-      expect(isDeepStrictEqual({ result: await parseFile(task) }, scanner)).toBe(true);
-    } finally {
-      setRowEngine(true, null, null);
-    }
+    const thread = new ParseThread({ engineOptions: { maxMemoryPages: 128 } });
+    const settings = normalizeOptions({
+      inputs: [file],
+      output: `${file}.out.xlsx`,
+      dedupe: ['id'],
+    });
+    const task = parseTaskFor(
+      { path: file, display: 'many-strings.xlsx', source: 'many-strings.xlsx', input: file },
+      settings,
+      'xlsx',
+    );
+    // Deep-equal, compared by Node: vitest's toEqual takes minutes over megabytes of bytes.
+    expect(isDeepStrictEqual({ result: await parseFile(task, thread) }, scanner)).toBe(true);
     expect(rowsReadByEngine() - before).toBe(0);
     expect(scanner).toMatchObject({ result: { rowsRead: 60_000, duplicatesInFile: 20_000 } });
   });
@@ -341,22 +341,18 @@ describe('the row engine', () => {
       [2 ** 32 - 256 * 1024, 0],
     ] as const) {
       const before = rowsReadByEngine();
-      setRowEngine(true, null, { filesAt, maxMemoryPages: 65_536 });
-      try {
-        const settings = normalizeOptions({
-          inputs: [file],
-          output: `${file}.out.xlsx`,
-          dedupe: ['id'],
-        });
-        const task = parseTaskFor(
-          { path: file, display: 'high-strings.xlsx', source: 'high-strings.xlsx', input: file },
-          settings,
-          'xlsx',
-        );
-        expect(isDeepStrictEqual({ result: await parseFile(task) }, scanner)).toBe(true);
-      } finally {
-        setRowEngine(true, null, null);
-      }
+      const thread = new ParseThread({ engineOptions: { filesAt, maxMemoryPages: 65_536 } });
+      const settings = normalizeOptions({
+        inputs: [file],
+        output: `${file}.out.xlsx`,
+        dedupe: ['id'],
+      });
+      const task = parseTaskFor(
+        { path: file, display: 'high-strings.xlsx', source: 'high-strings.xlsx', input: file },
+        settings,
+        'xlsx',
+      );
+      expect(isDeepStrictEqual({ result: await parseFile(task, thread) }, scanner)).toBe(true);
       expect(rowsReadByEngine() - before).toBe(byEngine);
     }
   });
