@@ -18,8 +18,8 @@ import { ColumnUnion } from './reduce/column-union.js';
 import { DuplicatesCollector } from './reduce/duplicates-report.js';
 import {
   finishFileSummaries,
+  type MergeState,
   type ReducedSheet,
-  type ReduceReport,
   reduceFiles,
 } from './reduce/reduce-files.js';
 import { type InputFile, scanInputs } from './scan/scan-inputs.js';
@@ -58,8 +58,8 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   await removeStaleTempFiles(targets.output);
   if (targets.duplicatesReport !== null) await removeStaleTempFiles(targets.duplicatesReport);
   const cache = await openCache(settings);
-  const report = newReport(settings, cache);
-  const output = createMergeOutput(settings, targets.output, report, cache);
+  const state = newMergeState(settings, cache);
+  const output = createMergeOutput(settings, targets.output, state, cache);
   const duplicates = targets.duplicatesReport === null ? null : new DuplicatesCollector();
   const reportFile =
     targets.duplicatesReport === null
@@ -67,12 +67,12 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
       : createReportFile(targets.duplicatesReport, settings.duplicatesReportFormat);
   try {
     const render = output.render;
-    for await (const reduced of reduceWithPool(settings, scan.files, render, report, cache)) {
+    for await (const reduced of reduceWithPool(settings, scan.files, render, state, cache)) {
       await output.write(reduced);
       duplicates?.add(reduced);
     }
-    if (report.files.length === 0) throw allSkipped(report);
-    const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
+    if (state.files.length === 0) throw allSkipped(state);
+    const header = state.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
     const names = await output.end(header);
     if (duplicates !== null && reportFile !== null) {
       await writeDuplicatesReport(reportFile, duplicates, header.names, settings);
@@ -87,7 +87,7 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
     await reportFile?.abort();
     return summarize(
       settings,
-      report,
+      state,
       scan.ignored,
       started,
       settings.output,
@@ -111,17 +111,17 @@ async function dryRun(settings: Settings, started: number): Promise<MergeSummary
   // A dry run fails wherever the real run would, short of writing.
   await checkOutput(settings, scan.files);
   const cache = await openCache(settings);
-  const report = newReport(settings, cache);
+  const state = newMergeState(settings, cache);
   let rows = 0;
   try {
-    for await (const reduced of reduceWithPool(settings, scan.files, 'none', report, cache)) {
+    for await (const reduced of reduceWithPool(settings, scan.files, 'none', state, cache)) {
       rows += reduced.kept.length;
     }
   } finally {
     await cache?.close();
   }
-  if (report.files.length === 0) throw allSkipped(report);
-  const header = report.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
+  if (state.files.length === 0) throw allSkipped(state);
+  const header = state.union.header(settings.sourceColumn ? [SOURCE_COLUMN] : []);
   let names: string[] = [];
   // A CSV output has no sheets, so no row limit either.
   if (settings.outputFormat === 'xlsx') {
@@ -130,7 +130,7 @@ async function dryRun(settings: Settings, started: number): Promise<MergeSummary
     names = Array.from({ length: sheetCount }, (_, i) => outputSheetName(i));
     if (settings.summarySheet) names.push(SUMMARY_SHEET);
   }
-  return summarize(settings, report, scan.ignored, started, null, header.names, names, cache);
+  return summarize(settings, state, scan.ignored, started, null, header.names, names, cache);
 }
 /**
  * Like {@link merge}, but yields the merged rows instead of writing a workbook. Rows come in
@@ -145,19 +145,19 @@ export async function* mergeRows(
   const settings = normalizeOptions({ ...options, sourceColumn: false });
   const cache = await openCache(settings);
   const scan = await scanInputs(settings);
-  const report = newReport(settings, cache);
+  const state = newMergeState(settings, cache);
   try {
-    for await (const reduced of reduceWithPool(settings, scan.files, 'values', report, cache)) {
+    for await (const reduced of reduceWithPool(settings, scan.files, 'values', state, cache)) {
       // Loosely matched columns go by the merged header's spelling, not the sheet's own.
-      const names = reduced.outputs.map((output) => report.union.nameAt(output));
+      const names = reduced.outputs.map((output) => state.union.nameAt(output));
       for (const index of reduced.kept) yield toMergedRow(reduced, index, names);
     }
   } finally {
     await cache?.close();
   }
-  if (report.files.length === 0) throw allSkipped(report);
-  const header = report.union.header([]);
-  return summarize(settings, report, scan.ignored, started, null, header.names, [], cache);
+  if (state.files.length === 0) throw allSkipped(state);
+  const header = state.union.header([]);
+  return summarize(settings, state, scan.ignored, started, null, header.names, [], cache);
 }
 /**
  * Runs the parse pool for the length of one reduction, and always stops it. With a cache, a
@@ -168,7 +168,7 @@ async function* reduceWithPool(
   settings: Settings,
   files: readonly InputFile[],
   render: RenderMode,
-  report: ReduceReport,
+  state: MergeState,
   cache: ParseCache | null,
 ): AsyncGenerator<ReducedSheet> {
   const pool = createParsePool(Math.min(settings.jobs, files.length), settings);
@@ -181,7 +181,7 @@ async function* reduceWithPool(
       const task = parseTaskFor(file, settings, render);
       return cache === null ? parseInPool(task) : cache.parse(task, parseInPool);
     };
-    yield* reduceFiles(files, settings, parse, report);
+    yield* reduceFiles(files, settings, parse, state);
     await cache?.prune();
   } catch (error) {
     throwIfAborted(settings.signal);
@@ -210,7 +210,7 @@ function toMergedRow(reduced: ReducedSheet, index: number, names: readonly strin
     values,
   };
 }
-function newReport(settings: Settings, cache: ParseCache | null): ReduceReport {
+function newMergeState(settings: Settings, cache: ParseCache | null): MergeState {
   const union = new ColumnUnion(settings.sourceColumn ? 1 : 0, {
     match: settings.matchHeaders,
     selected: settings.columns,
@@ -225,7 +225,7 @@ function newReport(settings: Settings, cache: ParseCache | null): ReduceReport {
 }
 function summarize(
   settings: Settings,
-  report: ReduceReport,
+  state: MergeState,
   ignored: MergeSummary['ignored'],
   started: number,
   output: string | null,
@@ -234,10 +234,10 @@ function summarize(
   cache: ParseCache | null,
   duplicatesReport: string | null = null,
 ): MergeSummary {
-  const files = finishFileSummaries(report);
+  const files = finishFileSummaries(state);
   const sum = (pick: (file: (typeof files)[number]) => number) =>
     files.reduce((total, file) => total + pick(file), 0);
-  const warnings = renamesInNoFile(settings.rename, report.renamesUsed, columns).map(
+  const warnings = renamesInNoFile(settings.rename, state.renamesUsed, columns).map(
     (message): RunWarning => ({ kind: 'unusedRename', message }),
   );
   return {
@@ -246,7 +246,7 @@ function summarize(
     sheets,
     columns,
     files,
-    skipped: report.skipped,
+    skipped: state.skipped,
     ignored,
     warnings,
     rowsRead: sum((file) => file.rowsRead),
@@ -257,8 +257,8 @@ function summarize(
     seconds: Math.round(performance.now() - started) / 1000,
   };
 }
-function allSkipped(report: ReduceReport): XlmergeError {
+function allSkipped(state: MergeState): XlmergeError {
   return new XlmergeError(ErrorCode.FilesFailed, 'No file could be merged; nothing was written', {
-    hint: report.skipped.map((skipped) => skipped.reason).join('; '),
+    hint: state.skipped.map((skipped) => skipped.reason).join('; '),
   });
 }

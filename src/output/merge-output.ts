@@ -11,8 +11,8 @@ import type { FinishedFile } from '../io/temp-files.js';
 import type { OverflowMode, Settings } from '../options.js';
 import {
   finishFileSummaries,
+  type MergeState,
   type ReducedSheet,
-  type ReduceReport,
   sourceLabel,
 } from '../reduce/reduce-files.js';
 import { renderRowCells } from '../render/cell-xml.js';
@@ -74,7 +74,7 @@ export interface MergeOutput {
 function workbookOutput(
   settings: Settings,
   target: string,
-  report: ReduceReport,
+  state: MergeState,
   cache: ParseCache | null,
 ): MergeOutput {
   const writer = createWorkbookWriter({ path: target });
@@ -87,7 +87,7 @@ function workbookOutput(
       const names = [...sheets.names];
       if (settings.summarySheet) {
         names.push(SUMMARY_SHEET);
-        await writeSummarySheet(writer.addSheet(SUMMARY_SHEET), report);
+        await writeSummarySheet(writer.addSheet(SUMMARY_SHEET), state);
       }
       return names;
     },
@@ -96,11 +96,11 @@ function workbookOutput(
   };
 }
 /** The output as one CSV file, which has no sheets (and so no row limit). */
-function csvOutput(settings: Settings, target: string, report: ReduceReport): MergeOutput {
+function csvOutput(settings: Settings, target: string, state: MergeState): MergeOutput {
   const writer = createCsvWriter({ path: target });
   return {
     render: 'csv',
-    write: (reduced) => writeCsvRows(writer, reduced, report.union.size, settings.sourceColumn),
+    write: (reduced) => writeCsvRows(writer, reduced, state.union.size, settings.sourceColumn),
     async end(header) {
       await writer.end(header.names);
       return [];
@@ -110,8 +110,8 @@ function csvOutput(settings: Settings, target: string, report: ReduceReport): Me
   };
 }
 /** The `Summary` sheet: one line per merged file, then one per skipped file. */
-async function writeSummarySheet(sheet: SheetWriter, report: ReduceReport): Promise<void> {
-  for (const file of finishFileSummaries(report)) {
+async function writeSummarySheet(sheet: SheetWriter, state: MergeState): Promise<void> {
+  for (const file of finishFileSummaries(state)) {
     sheet.writeRow([
       file.file,
       file.rowsRead,
@@ -124,7 +124,7 @@ async function writeSummarySheet(sheet: SheetWriter, report: ReduceReport): Prom
       '',
     ]);
   }
-  for (const skipped of report.skipped) {
+  for (const skipped of state.skipped) {
     sheet.writeRow([skipped.file, null, null, null, null, null, '', '', skipped.reason]);
   }
   await sheet.end({ columns: SUMMARY_COLUMNS });
@@ -270,10 +270,10 @@ async function writeRows(
 export function createMergeOutput(
   settings: Settings,
   target: string,
-  report: ReduceReport,
+  state: MergeState,
   cache: ParseCache | null,
 ): MergeOutput {
   return settings.outputFormat === 'csv'
-    ? csvOutput(settings, target, report)
-    : workbookOutput(settings, target, report, cache);
+    ? csvOutput(settings, target, state)
+    : workbookOutput(settings, target, state, cache);
 }

@@ -32,8 +32,11 @@ export interface ReducedSheet {
   readonly kept: readonly number[];
 }
 
-/** What the reducer found, for the summary. */
-export interface ReduceReport {
+/**
+ * The merge's working state, filled by the reducer as files come in: the merged columns, each
+ * file's summary, the files skipped, the renames used and which results came from the cache.
+ */
+export interface MergeState {
   readonly union: ColumnUnion;
   readonly files: FileSummary[];
   readonly skipped: SkippedFile[];
@@ -70,7 +73,7 @@ export async function* reduceFiles(
   files: readonly InputFile[],
   settings: Settings,
   parse: (file: InputFile) => Promise<FileResult>,
-  report: ReduceReport,
+  state: MergeState,
 ): AsyncGenerator<ReducedSheet> {
   const failures: XlmergeError[] = [];
   /** Every file's error, failed or skipped, for the run-level check of the options. */
@@ -87,11 +90,11 @@ export async function* reduceFiles(
     if ('error' in outcome) {
       errors.push(outcome.error);
       names.addFailed(outcome.file, outcome.error);
-      if (settings.skipErrors) report.skipped.push(toSkipped(outcome));
+      if (settings.skipErrors) state.skipped.push(toSkipped(outcome));
       else failures.push(outcome.error);
     } else {
       names.addMerged(outcome.file, outcome.result);
-      for (const used of outcome.result.renamesUsed) report.renamesUsed.add(used);
+      for (const used of outcome.result.renamesUsed) state.renamesUsed.add(used);
       inflated += outcome.result.inflatedBytes;
       if (inflated > settings.limits.maxRunBytes) throw runTooLarge(outcome.file, settings);
       progress.rowsRead += outcome.result.rowsRead;
@@ -100,7 +103,7 @@ export async function* reduceFiles(
         if (settings.keep === 'first') {
           const survivors = outcome.result.sheets.map((sheet) => newKeys(seen, sheet));
           progress.duplicates += countDropped(outcome.result, survivors);
-          yield* emitFile(outcome.file, outcome.result, survivors, report, settings);
+          yield* emitFile(outcome.file, outcome.result, survivors, state, settings);
         } else {
           delivered.push({ file: outcome.file, result: outcome.result });
         }
@@ -114,7 +117,7 @@ export async function* reduceFiles(
   if (mistake !== null) throw mistake;
   if (failures.length > 0) throw filesFailed(failures);
   if (settings.keep === 'first') {
-    checkSelectedColumns(report.union, settings);
+    checkSelectedColumns(state.union, settings);
     return;
   }
 
@@ -130,9 +133,9 @@ export async function* reduceFiles(
       plan[i] ?? [],
       result.sheets.map((sheet) => keyCount(sheet.keys)),
     );
-    yield* emitFile(file, result, survivors, report, settings);
+    yield* emitFile(file, result, survivors, state, settings);
   }
-  checkSelectedColumns(report.union, settings);
+  checkSelectedColumns(state.union, settings);
 }
 
 /**
@@ -236,20 +239,20 @@ function* emitFile(
   file: InputFile,
   result: FileResult,
   survivors: readonly number[][],
-  report: ReduceReport,
+  state: MergeState,
   settings: Settings,
 ): Generator<ReducedSheet> {
   const added: string[] = [];
   let rowsKept = 0;
   const severalSheets = result.sheets.length > 1;
   for (const [i, sheet] of result.sheets.entries()) {
-    const columns = report.union.add(sheet.columns);
-    report.union.noteColumns(sheet.otherColumns);
+    const columns = state.union.add(sheet.columns);
+    state.union.noteColumns(sheet.otherColumns);
     // A CSV file has no column limit; Excel's sheet has.
-    if (report.union.size > MAX_COLUMNS && settings.outputFormat === 'xlsx') {
+    if (state.union.size > MAX_COLUMNS && settings.outputFormat === 'xlsx') {
       throw new XlmergeError(
         ErrorCode.TooManyColumns,
-        `With this sheet the merged header has ${report.union.size.toLocaleString('en-US')} columns; an Excel sheet holds ${MAX_COLUMNS.toLocaleString('en-US')}`,
+        `With this sheet the merged header has ${state.union.size.toLocaleString('en-US')} columns; an Excel sheet holds ${MAX_COLUMNS.toLocaleString('en-US')}`,
         {
           file: file.display,
           sheet: sheet.name,
@@ -259,14 +262,14 @@ function* emitFile(
     }
     added.push(...columns.added);
     columns.outputs.forEach((output, slot) => {
-      report.union.widen(output, sheet.widths[slot] ?? 0);
+      state.union.widen(output, sheet.widths[slot] ?? 0);
     });
     const kept = survivors[i] ?? [];
     rowsKept += kept.length;
     yield { file, result, sheet, severalSheets, outputs: columns.outputs, kept };
   }
   const keptBefore = result.sheets.reduce((sum, sheet) => sum + keyCount(sheet.keys), 0);
-  report.files.push({
+  state.files.push({
     file: file.display,
     sheets: result.sheets.map((sheet) => ({
       name: sheet.name,
@@ -286,7 +289,7 @@ function* emitFile(
     addedColumns: added,
     // Filled in once the whole union is known.
     missingColumns: result.sheets.flatMap((sheet) => sheet.columns.map((column) => column.name)),
-    cached: report.fromCache.has(result),
+    cached: state.fromCache.has(result),
   });
 }
 
@@ -298,10 +301,10 @@ export function sourceLabel(reduced: ReducedSheet): string {
 }
 
 /** Replaces each file's column list (stored in `missingColumns` meanwhile) by what it lacks. */
-export function finishFileSummaries(report: ReduceReport): FileSummary[] {
-  const { union } = report;
+export function finishFileSummaries(state: MergeState): FileSummary[] {
+  const { union } = state;
   const all = union.dataNames;
-  return report.files.map((summary) => {
+  return state.files.map((summary) => {
     const has = new Set(summary.missingColumns.map(union.keyOf));
     return { ...summary, missingColumns: all.filter((name) => !has.has(union.keyOf(name))) };
   });
