@@ -71,7 +71,7 @@ export interface InspectedFile {
 /** How a CSV file was read. */
 export interface CsvFacts {
   /**
-   * The encoding: from the byte order mark, or detected (see the README). A file that is all
+   * The encoding: from the byte order mark, or detected (see docs/csv.md, Encoding). A file that is all
    * ASCII says `utf-8`, which reads it the same as windows-1252.
    */
   readonly encoding: CsvEncoding;

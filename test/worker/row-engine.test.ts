@@ -447,7 +447,7 @@ interface HostileCase {
   readonly expected: { code: string; message: string } | { holds: string };
 }
 
-/** Hostile workbooks of the second round (see the README's Safety section). */
+/** Hostile workbooks of the second round (see docs/safety.md). */
 const HOSTILE_CASES: HostileCase[] = [
   {
     name: 'invalid UTF-8 in a number the engine reads',

@@ -129,7 +129,7 @@ describe('toTypedCell: other text', () => {
 });
 
 describe('toTypedCell: against the grammar (property)', () => {
-  /** The rule as the README states it, written as regular expressions. */
+  /** The rule as docs/csv.md states it, written as regular expressions. */
   const NUMBER = /^[+-]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
   const DATE_TIME =
     /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,3})0{0,6})?)?)?$/;
