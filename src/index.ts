@@ -1,7 +1,8 @@
 /** xlmerge: merge Excel workbooks into one, without the duplicate rows. */
 export type { CellValue, DateCell, ErrorCell } from './core/cell.js';
-export { dateCellToDate, isDateCell, isErrorCell } from './core/cell.js';
+export { isDateCell, isErrorCell } from './core/cell.js';
 export type { KeepMode } from './core/dedupe.js';
+export { dateCellToDate } from './core/excel-dates.js';
 export type { HeaderMatch } from './core/header-match.js';
 export type { HeaderChoice } from './core/header-row.js';
 export type { CsvEncoding } from './csv/read/text-decoder.js';

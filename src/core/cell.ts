@@ -13,7 +13,8 @@ export type CellValue = string | number | boolean | DateCell | ErrorCell | null;
 /**
  * A date, date-time, time of day or elapsed time. Stored as an Excel serial in the
  * 1900 date system (days since 1899-12-30, with Excel's fictitious 1900-02-29 at 60),
- * so values from 1904-system workbooks are converted on read (+1462 days).
+ * so values from 1904-system workbooks are converted on read (+1462 days). The arithmetic is in
+ * `excel-dates.ts`.
  */
 export interface DateCell {
   readonly kind: 'date';
@@ -56,13 +57,6 @@ export const EXCEL_ERROR_VALUES: ReadonlySet<string> = new Set([
   '#PYTHON!',
 ]);
 
-/** Days between the 1900 and the 1904 date systems' day zero. */
-export const DATE_1904_OFFSET = 1462;
-
-/** Excel serial of 1970-01-01 in the 1900 date system. */
-const UNIX_EPOCH_SERIAL = 25569;
-const MS_PER_DAY = 86_400_000;
-
 export function isDateCell(value: CellValue): value is DateCell {
   return typeof value === 'object' && value !== null && value.kind === 'date';
 }
@@ -74,24 +68,4 @@ export function isErrorCell(value: CellValue): value is ErrorCell {
 /** True for cells that carry nothing: empty, or text of length 0. */
 export function isEmptyCell(value: CellValue | undefined): boolean {
   return value === null || value === undefined || value === '';
-}
-
-/**
- * The instant a date serial stands for, in whole milliseconds since the Unix epoch (UTC).
- * Serials before 1900-03-01 are shifted by a day because Excel counts 1900-02-29.
- */
-export function serialToEpochMs(serial: number): number {
-  const days = serial < 61 ? serial + 1 : serial;
-  return Math.round((days - UNIX_EPOCH_SERIAL) * MS_PER_DAY);
-}
-
-/** Inverse of {@link serialToEpochMs}. */
-export function epochMsToSerial(ms: number): number {
-  const days = ms / MS_PER_DAY + UNIX_EPOCH_SERIAL;
-  return days < 61 ? days - 1 : days;
-}
-
-/** A date cell as a JavaScript `Date` (UTC, millisecond precision). */
-export function dateCellToDate(cell: DateCell): Date {
-  return new Date(serialToEpochMs(cell.serial));
 }

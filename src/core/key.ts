@@ -1,4 +1,5 @@
-import { type CellValue, isDateCell, serialToEpochMs } from './cell.js';
+import { type CellValue, isDateCell } from './cell.js';
+import { serialToEpochMs } from './excel-dates.js';
 import { formatCellAsText } from './text.js';
 
 /** How key cells are compared. */

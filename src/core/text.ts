@@ -1,4 +1,5 @@
-import { type CellValue, isDateCell, serialToEpochMs } from './cell.js';
+import { type CellValue, isDateCell } from './cell.js';
+import { serialToEpochMs } from './excel-dates.js';
 
 /**
  * The text a person would type for a value: numbers in shortest round-trip form, booleans as

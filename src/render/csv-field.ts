@@ -50,7 +50,7 @@
  * a line break, which Excel and LibreOffice do not trim before reading a formula.
  */
 import type { CellValue, DateCell } from '../core/cell.js';
-import { serialToEpochMs } from '../core/cell.js';
+import { civilFromDays, MS_PER_DAY, serialToEpochMs } from '../core/excel-dates.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import { RenderBuffer } from './render-buffer.js';
 
@@ -64,7 +64,6 @@ export const UTF8_BOM = '\uFEFF';
 const COMMA = 44;
 const QUOTE = 34;
 const APOSTROPHE = 39;
-const MS_PER_DAY = 86_400_000;
 
 /** Characters that make a field need quotes anywhere in it. */
 const NEEDS_QUOTES = /[",;\t\r\n]/;
@@ -189,27 +188,9 @@ function putCsvDate(out: RenderBuffer, serial: number, elapsed: boolean): void {
   }
 }
 
-/**
- * `YYYY-MM-DD` of a day counted from 1970-01-01 (proleptic Gregorian, UTC), by Howard Hinnant's
- * `civil_from_days`.
- */
+/** `YYYY-MM-DD` of a day counted from 1970-01-01 (proleptic Gregorian, UTC). */
 function putCivilDate(out: RenderBuffer, days: number): void {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) /
-      365,
-  );
-  const dayOfYear =
-    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
-  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(days);
   if (year < 0) out.putByte(45);
   const absolute = Math.abs(year);
   if (absolute < 10_000) putDigits(out, absolute, 4);

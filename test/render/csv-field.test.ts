@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CellValue, serialToEpochMs } from '../../src/core/cell.js';
+import type { CellValue } from '../../src/core/cell.js';
+import { serialToEpochMs } from '../../src/core/excel-dates.js';
 import {
   formatCsvField,
   formatCsvRecord,

@@ -11,8 +11,8 @@
  * have written.
  */
 import type { CellValue } from '../../core/cell.js';
-import { serialToEpochMs } from '../../core/cell.js';
 import { columnLetters } from '../../core/column-letters.js';
+import { serialToEpochMs } from '../../core/excel-dates.js';
 import { MAX_CELL_TEXT, MAX_COLUMNS } from '../../core/excel-limits.js';
 import { type KeyOptions, type KeySink, writeKey } from '../../core/key.js';
 import { writeWtf8 } from '../../core/packed-keys.js';

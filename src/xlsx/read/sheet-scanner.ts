@@ -1,8 +1,8 @@
-import { type CellValue, DATE_1904_OFFSET, EXCEL_ERROR_VALUES } from '../../core/cell.js';
+import { type CellValue, EXCEL_ERROR_VALUES } from '../../core/cell.js';
+import { DATE_1904_OFFSET, parseIsoDateTime } from '../../core/excel-dates.js';
 import { MAX_COLUMNS, MAX_ROWS } from '../../core/excel-limits.js';
 import { ErrorCode, type XlmergeError } from '../../errors.js';
 import type { SheetRow } from '../../reader/workbook-reader.js';
-import { parseIsoDateTime } from './iso-date-time.js';
 import { parseNumberText, quoteVisibly } from './number-text.js';
 import type { SharedStringList } from './string-list.js';
 import {

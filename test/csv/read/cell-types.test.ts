@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dateCellToDate, epochMsToSerial } from '../../../src/core/cell.js';
+import { dateCellToDate, epochMsToSerial } from '../../../src/core/excel-dates.js';
 import { toTypedCell } from '../../../src/csv/read/cell-types.js';
 
 const date = (iso: string) => ({ kind: 'date', serial: epochMsToSerial(Date.parse(iso)) });

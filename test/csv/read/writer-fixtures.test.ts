@@ -6,7 +6,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CellValue, dateCellToDate, isDateCell } from '../../../src/core/cell.js';
+import { type CellValue, isDateCell } from '../../../src/core/cell.js';
+import { dateCellToDate } from '../../../src/core/excel-dates.js';
 import { openCsv } from '../../../src/csv/read/open-csv.js';
 import type { CsvEncoding } from '../../../src/csv/read/text-decoder.js';
 import { WRITERS_DIR } from '../../fixtures/writer-fixtures.js';

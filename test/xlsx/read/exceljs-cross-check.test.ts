@@ -5,12 +5,8 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import {
-  type CellValue,
-  isDateCell,
-  isErrorCell,
-  serialToEpochMs,
-} from '../../../src/core/cell.js';
+import { type CellValue, isDateCell, isErrorCell } from '../../../src/core/cell.js';
+import { serialToEpochMs } from '../../../src/core/excel-dates.js';
 import { openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import {

@@ -6,7 +6,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CellValue, dateCellToDate, isDateCell, isErrorCell } from '../../../src/core/cell.js';
+import { type CellValue, isDateCell, isErrorCell } from '../../../src/core/cell.js';
+import { dateCellToDate } from '../../../src/core/excel-dates.js';
 import { openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/writers');
