@@ -165,8 +165,8 @@ function unreadable(error: unknown, file: string): InspectProblem {
 }
 
 /**
- * Finds the header and counts the rows of one sheet with the rules of the merge's sheet parser
- * (src/worker/parse-file.ts): the header is found by the same `HeaderFinder`; blank rows are
+ * Finds the header and counts the rows of one sheet with the rules of the merge's `SheetRows`
+ * (src/worker/sheet-rows.ts): the header is found by the same `HeaderFinder`; blank rows are
  * counted apart; columns that only data reaches are named as they appear; key columns are
  * looked up in the header alone.
  */
