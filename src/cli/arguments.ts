@@ -1,6 +1,14 @@
 /** Process plumbing shared by the merge and inspect commands. */
 import { ErrorCode, XlmergeError } from '../errors.js';
+import { writeText } from './output-streams.js';
 import { printable } from './printable.js';
+import { formatError, toJsonText } from './report.js';
+
+/** Where a command writes: the summary or report, and messages for people. */
+export interface Streams {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
 
 /**
  * Usage errors as both commands print them: each problem on a line of its own, then where to
@@ -75,4 +83,33 @@ export function toJsonError(error: unknown): object {
     ok: false,
     error: { ...describe(error), failures: (error.failures ?? []).map(describe) },
   };
+}
+
+/**
+ * What both commands do when their run throws, and the exit code: a run cancelled by a signal
+ * says so in one line and exits by the signal; any other error is written for people on stderr
+ * (with its stack under `--verbose`), and as JSON on stdout under `--json`. A library
+ * `INVALID_OPTION` is a usage error.
+ */
+export async function endFailedRun(
+  error: unknown,
+  streams: Streams,
+  display: { readonly json: boolean; readonly verbose: boolean },
+  exit: {
+    /** The line for a cancelled run (`xlmerge: cancelled; …`). */
+    readonly cancelled: string;
+    readonly interrupt: { exitCode(): number };
+    readonly usage: number;
+    readonly failed: number;
+  },
+): Promise<number> {
+  if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) {
+    streams.stderr.write(`${exit.cancelled}\n`);
+    return exit.interrupt.exitCode();
+  }
+  if (display.json) await writeText(streams.stdout, `${toJsonText(toJsonError(error))}\n`);
+  streams.stderr.write(formatError(error, display.verbose));
+  return error instanceof XlmergeError && error.code === ErrorCode.InvalidOption
+    ? exit.usage
+    : exit.failed;
 }

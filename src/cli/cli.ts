@@ -4,10 +4,15 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ErrorCode, XlmergeError } from '../errors.js';
 import { merge } from '../merge.js';
 import type { MergeSummary } from '../summary.js';
-import { interruptible, SignalExit, toJsonError, writeUsageErrors } from './arguments.js';
+import {
+  endFailedRun,
+  interruptible,
+  SignalExit,
+  type Streams,
+  writeUsageErrors,
+} from './arguments.js';
 import { readCommandLine } from './command-line.js';
 import { describeOptions, printedBy } from './help.js';
 import { runInspectCli } from './inspect-command.js';
@@ -15,7 +20,7 @@ import { MERGE_COMMAND } from './option-table.js';
 import { afterStdoutError, guardStream, writeText } from './output-streams.js';
 import { printable } from './printable.js';
 import { createProgressBar } from './progress.js';
-import { asFlags, formatError, formatSummary, toJsonText } from './report.js';
+import { asFlags, formatSummary, toJsonText } from './report.js';
 
 /** Documented exit codes. */
 export const ExitCode = {
@@ -30,11 +35,6 @@ export const ExitCode = {
   Quit: SignalExit.SIGQUIT,
   Terminated: SignalExit.SIGTERM,
 } as const;
-
-interface Streams {
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
-}
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function runCli(
@@ -65,7 +65,7 @@ async function runMerge(argv: readonly string[], streams: Streams): Promise<numb
   }
   const { options, display } = reading.commandLine;
 
-  const { json, verbose } = display;
+  const { json } = display;
   const quiet = display.quiet || json;
   const showProgress = display.progress ?? (!quiet && streams.stderr.isTTY === true);
   const interrupt = interruptible();
@@ -99,15 +99,12 @@ async function runMerge(argv: readonly string[], streams: Streams): Promise<numb
     return ExitCode.Ok;
   } catch (error) {
     bar?.stop();
-    if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) {
-      streams.stderr.write('xlmerge: cancelled; no output was written\n');
-      return interrupt.exitCode();
-    }
-    if (json) await writeText(streams.stdout, `${toJsonText(toJsonError(error))}\n`);
-    streams.stderr.write(formatError(error, verbose));
-    return error instanceof XlmergeError && error.code === ErrorCode.InvalidOption
-      ? ExitCode.Usage
-      : ExitCode.Failed;
+    return endFailedRun(error, streams, display, {
+      cancelled: 'xlmerge: cancelled; no output was written',
+      interrupt,
+      usage: ExitCode.Usage,
+      failed: ExitCode.Failed,
+    });
   } finally {
     interrupt.dispose();
   }

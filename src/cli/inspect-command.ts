@@ -3,15 +3,20 @@
  * command, it only maps argv to library options and prints.
  */
 import yargs, { type Argv } from 'yargs';
-import { ErrorCode, XlmergeError } from '../errors.js';
 import { inspect } from '../inspect.js';
-import { interruptible, SignalExit, toJsonError, writeUsageErrors } from './arguments.js';
+import {
+  endFailedRun,
+  interruptible,
+  SignalExit,
+  type Streams,
+  writeUsageErrors,
+} from './arguments.js';
 import { readCommandLine } from './command-line.js';
 import { describeOptions, printedBy } from './help.js';
 import { formatInspectReport } from './inspect-table.js';
 import { INSPECT_COMMAND } from './option-table.js';
 import { writeText } from './output-streams.js';
-import { formatError, toJsonText } from './report.js';
+import { toJsonText } from './report.js';
 
 /** Exit codes of `xlmerge inspect`. */
 export const InspectExitCode = {
@@ -26,11 +31,6 @@ export const InspectExitCode = {
   Quit: SignalExit.SIGQUIT,
   Terminated: SignalExit.SIGTERM,
 } as const;
-
-interface Streams {
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
-}
 
 /**
  * Runs `xlmerge inspect` with `argv` (starting with the word `inspect`) and returns the exit
@@ -49,22 +49,19 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
     return InspectExitCode.Ok;
   }
   const { options, display } = reading.commandLine;
-  const { json, verbose } = display;
+  const { json } = display;
   const interrupt = interruptible();
   try {
     const report = await inspect({ ...options, signal: interrupt.signal });
     await writeText(streams.stdout, json ? `${toJsonText(report)}\n` : formatInspectReport(report));
     return report.ok ? InspectExitCode.Ok : InspectExitCode.Problems;
   } catch (error) {
-    if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) {
-      streams.stderr.write('xlmerge inspect: cancelled\n');
-      return interrupt.exitCode();
-    }
-    if (json) await writeText(streams.stdout, `${toJsonText(toJsonError(error))}\n`);
-    streams.stderr.write(formatError(error, verbose));
-    return error instanceof XlmergeError && error.code === ErrorCode.InvalidOption
-      ? InspectExitCode.Usage
-      : InspectExitCode.Problems;
+    return endFailedRun(error, streams, display, {
+      cancelled: 'xlmerge inspect: cancelled',
+      interrupt,
+      usage: InspectExitCode.Usage,
+      failed: InspectExitCode.Problems,
+    });
   } finally {
     interrupt.dispose();
   }
