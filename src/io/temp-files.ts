@@ -71,6 +71,20 @@ function isRunning(pid: number): boolean {
 }
 
 /**
+ * A writer's `commit`: places its one finished file at its target, replacing what is there
+ * (see `placeFiles`). If that fails, `cleanUp` removes the writer's temp files before the error
+ * is thrown.
+ */
+export async function placeAlone(file: FinishedFile, cleanUp: () => Promise<void>): Promise<void> {
+  try {
+    await placeFiles([file], true);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+/**
  * Puts a run's finished files in place, all of them or none: a run never leaves a new report
  * beside an old output, or the other way round.
  *

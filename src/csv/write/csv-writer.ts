@@ -3,7 +3,7 @@ import { type FileHandle, open, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { CellValue } from '../../core/cell.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
-import { type FinishedFile, placeFiles, tempPathBase } from '../../io/temp-files.js';
+import { type FinishedFile, placeAlone, tempPathBase } from '../../io/temp-files.js';
 import { toWriteFailed } from '../../io/write-failed.js';
 import {
   CSV_RECORD_END,
@@ -206,8 +206,7 @@ class StreamingCsvWriter implements CsvWriter {
     try {
       await assemble(this.#filePath, header, this.#bodyPath, this.#segments, width);
     } catch (error) {
-      this.#state = 'failed';
-      await this.#removeTempFiles();
+      await this.#fail();
       throw toWriteFailed(error, this.#path);
     }
     await rm(this.#bodyPath, { force: true }).catch(() => {});
@@ -225,20 +224,18 @@ class StreamingCsvWriter implements CsvWriter {
   }
 
   async commit(): Promise<void> {
-    const file = this.finish();
-    try {
-      await placeFiles([file], true);
-    } catch (error) {
-      this.#state = 'failed';
-      await this.#removeTempFiles();
-      throw error;
-    }
+    await placeAlone(this.finish(), () => this.#fail());
     this.#state = 'committed';
   }
 
   async abort(): Promise<void> {
     if (this.#state === 'committed' || this.#state === 'aborted') return;
     this.#state = 'aborted';
+    await this.#removeTempFiles();
+  }
+
+  async #fail(): Promise<void> {
+    this.#state = 'failed';
     await this.#removeTempFiles();
   }
 

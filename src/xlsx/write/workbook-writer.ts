@@ -1,7 +1,7 @@
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import { ErrorCode, XlmergeError } from '../../errors.js';
-import { type FinishedFile, placeFiles, tempPathBase } from '../../io/temp-files.js';
+import { type FinishedFile, placeAlone, tempPathBase } from '../../io/temp-files.js';
 import { toWriteFailed } from '../../io/write-failed.js';
 import { STYLES_XML } from '../../render/cell-styles.js';
 import { computeCrc32 } from '../zip/crc32.js';
@@ -116,8 +116,7 @@ class StreamingWorkbookWriter implements WorkbookWriter {
     try {
       await writePackage(zipPath, finished);
     } catch (error) {
-      this.#state = 'failed';
-      await this.#removeTempFiles();
+      await this.#fail();
       throw toWriteFailed(error, this.#path);
     }
     this.#state = 'finished';
@@ -125,14 +124,7 @@ class StreamingWorkbookWriter implements WorkbookWriter {
   }
 
   async commit(): Promise<void> {
-    const file = await this.finish();
-    try {
-      await placeFiles([file], true);
-    } catch (error) {
-      this.#state = 'failed';
-      await this.#removeTempFiles();
-      throw error;
-    }
+    await placeAlone(await this.finish(), () => this.#fail());
     this.#state = 'committed';
     await this.#removeTempFiles();
   }
@@ -140,6 +132,11 @@ class StreamingWorkbookWriter implements WorkbookWriter {
   async abort(): Promise<void> {
     if (this.#state === 'committed' || this.#state === 'aborted') return;
     this.#state = 'aborted';
+    await this.#removeTempFiles();
+  }
+
+  async #fail(): Promise<void> {
+    this.#state = 'failed';
     await this.#removeTempFiles();
   }
 
