@@ -15,7 +15,7 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
   const sheets = summary.sheets.length > 1 ? ` (sheets ${summary.sheets.join(', ')})` : '';
   lines.push(`Merged ${plural(summary.files.length, 'file')}${output}${sheets}:`);
   lines.push(
-    `  ${count(summary.rowsRead)} rows read, ${count(summary.rowsKept)} kept, ` +
+    `  ${plural(summary.rowsRead, 'row')} read, ${count(summary.rowsKept)} kept, ` +
       `${plural(summary.duplicates, 'duplicate')} dropped (${count(within)} within files, ${count(across)} across files)`,
   );
   lines.push(`  ${plural(summary.columns.length, 'column')}: ${summary.columns.join(', ')}`);
@@ -76,7 +76,7 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
   for (const warning of summary.warnings) lines.push(`  warning: ${asFlags(warning.message)}`);
   for (const skipped of summary.skipped) lines.push(`  skipped ${asFlags(skipped.reason)}`);
   lines.push(...formatIgnored(summary.ignored).map((line) => `  ${line}`));
-  return `${lines.join('\n')}\n`;
+  return `${printableLines(lines)}\n`;
 }
 
 /** Why the header is not on the sheet's first row: the rows above it are title lines. */

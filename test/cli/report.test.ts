@@ -123,6 +123,38 @@ describe('formatSummary', () => {
       '  1 column: id',
     ]);
   });
+  it('escapes control characters in every line, not only the table', () => {
+    // A file name may hold anything but / and NUL: one that clears the screen and starts a
+    // line of its own must not fake xlmerge's words on the terminal.
+    const crafted = 'in/a\x1b[2J\x1b[H\nMerged 9 files.xlsx';
+    const summary = summaryOf({
+      output: '/work/out.xlsx',
+      columns: ['id\u202e'],
+      files: [
+        fileSummary('in/good\t.xlsx', {
+          rowsRead: 1,
+          rowsKept: 1,
+          hiddenSheets: ['Old\x07'],
+        }),
+      ],
+      skipped: [
+        { file: crafted, code: ErrorCode.EmptyFile, reason: `${crafted}: The file is empty` },
+      ],
+      ignored: [{ file: 'in/notes\x1b[31m.txt', kind: 'other', reason: 'not a spreadsheet' }],
+      rowsRead: 1,
+      rowsKept: 1,
+    });
+    const text = formatSummary(summary, '/work');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+    expect(text.slice(0, -1)).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(text).toContain(
+      '  skipped in/a\\x1b[2J\\x1b[H\\nMerged 9 files.xlsx: The file is empty\n',
+    );
+    expect(text).toContain('1 column: id\\u202e');
+    expect(text).toContain('notes\\x1b[31m.txt');
+    expect(text.split('\n').filter((line) => line.startsWith('Merged'))).toHaveLength(1);
+    expect(text).toContain('  1 row read, 1 kept, 0 duplicates dropped');
+  });
 });
 
 describe('formatIgnored', () => {
