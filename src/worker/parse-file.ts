@@ -1,9 +1,9 @@
 import { openInput } from '../input/open-input.js';
 import { selectSheets } from '../input/select-sheets.js';
+import { readSheetWithEngine } from '../xlsx/read/row-engine/read-with-engine.js';
 import { FileRows } from './file-rows.js';
 import type { ParseThread } from './parse-thread.js';
 import type { FileResult, ParseTask } from './protocol.js';
-import { readSheetWithEngine } from './row-engine/read-sheet.js';
 import { SheetRows } from './sheet-rows.js';
 
 /**

@@ -1,10 +1,14 @@
 import { getHeapStatistics } from 'node:v8';
 import type { WorkbookReader } from '../reader/workbook-reader.js';
 import { RenderBuffer } from '../render/render-buffer.js';
+import { WASM_PAGE } from '../wasm/wasm.js';
+import type { ChunkCutter } from '../xlsx/read/row-engine/read-with-engine.js';
+import {
+  DEFAULT_ENGINE_PAGES,
+  RowEngine,
+  type RowEngineOptions,
+} from '../xlsx/read/row-engine/row-engine.js';
 import type { ParseTask } from './protocol.js';
-import type { ChunkCutter } from './row-engine/read-sheet.js';
-import { DEFAULT_ENGINE_PAGES, RowEngine, type RowEngineOptions } from './row-engine/row-engine.js';
-import { WASM_PAGE } from './row-engine/wasm.js';
 
 /**
  * What one worker thread keeps from file to file: its row engine (made on first use; its

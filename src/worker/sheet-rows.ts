@@ -22,10 +22,10 @@ import {
   type RenderedRows,
   selectRows,
 } from '../render/rendered-rows.js';
+import { type EngineRows, RECORD } from '../xlsx/read/row-engine/row-engine.js';
 import type { FileRows } from './file-rows.js';
 import type { ParseThread } from './parse-thread.js';
 import type { DroppedRows, ParseTask, SheetResult } from './protocol.js';
-import { type EngineRows, RECORD } from './row-engine/row-engine.js';
 
 /**
  * One sheet's rows as they are read: finds the header, keys each row, keeps or drops it (with

@@ -15,7 +15,7 @@ import { normalizeOptions } from '../../src/options.js';
 import { parseFile } from '../../src/worker/parse-file.js';
 import { parseTaskFor } from '../../src/worker/parse-task.js';
 import { ParseThread } from '../../src/worker/parse-thread.js';
-import { rowsReadByEngine } from '../../src/worker/row-engine/read-sheet.js';
+import { rowsReadByEngine } from '../../src/xlsx/read/row-engine/read-with-engine.js';
 import { makeRandom, pick, type Random } from '../fuzz/mutants.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { worksheetXml, writeWorkbookParts } from '../helpers/xlsx-builder.js';

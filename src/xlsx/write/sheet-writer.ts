@@ -7,8 +7,8 @@ import { StyleId } from '../../render/cell-styles.js';
 import { ROW_NUMBER_PLACEHOLDER, renderRowCells } from '../../render/cell-xml.js';
 import { writeDigits } from '../../render/render-buffer.js';
 import { escapeXmlText, isXmlSpace } from '../../render/xml-escape.js';
-import { RowCopier } from '../../worker/row-engine/row-copier.js';
 import { computeCrc32, crc32Combine } from '../zip/crc32.js';
+import { RowCopier } from './row-copier/row-copier.js';
 import {
   BLOCK_BYTES,
   type CompressedSegment,

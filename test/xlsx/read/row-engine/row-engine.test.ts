@@ -10,16 +10,19 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { type MergeOptions, normalizeOptions } from '../../src/options.js';
-import { parseFile } from '../../src/worker/parse-file.js';
-import { parseTaskFor } from '../../src/worker/parse-task.js';
-import { ParseThread } from '../../src/worker/parse-thread.js';
-import { ENGINE_SOURCE_SHA256 } from '../../src/worker/row-engine/engine-wasm.js';
-import { type ChunkCutter, rowsReadByEngine } from '../../src/worker/row-engine/read-sheet.js';
-import { DEMO_DIR, WRITERS_DIR } from '../fixtures/writer-fixtures.js';
-import { makeRandom, pick, type Random, randomInt } from '../fuzz/mutants.js';
-import { buildRawZip, rawEntry } from '../helpers/raw-zip.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { type MergeOptions, normalizeOptions } from '../../../../src/options.js';
+import { parseFile } from '../../../../src/worker/parse-file.js';
+import { parseTaskFor } from '../../../../src/worker/parse-task.js';
+import { ParseThread } from '../../../../src/worker/parse-thread.js';
+import { ENGINE_SOURCE_SHA256 } from '../../../../src/xlsx/read/row-engine/engine-wasm.js';
+import {
+  type ChunkCutter,
+  rowsReadByEngine,
+} from '../../../../src/xlsx/read/row-engine/read-with-engine.js';
+import { DEMO_DIR, WRITERS_DIR } from '../../../fixtures/writer-fixtures.js';
+import { makeRandom, pick, type Random, randomInt } from '../../../fuzz/mutants.js';
+import { buildRawZip, rawEntry } from '../../../helpers/raw-zip.js';
+import { makeTempDir } from '../../../helpers/temp-dir.js';
 import {
   encodeXml,
   escapeXml,
@@ -29,7 +32,7 @@ import {
   worksheetXml,
   writeWorkbookParts,
   writeZip,
-} from '../helpers/xlsx-builder.js';
+} from '../../../helpers/xlsx-builder.js';
 
 /** One thread with the engine and one without, each kept over the tests as a worker keeps its own. */
 const engineThread = new ParseThread();
@@ -90,7 +93,9 @@ async function expectSameBothWays(
 
 describe('the row engine', () => {
   it('is embedded as built from engine.c', () => {
-    const source = readFileSync(new URL('../../src/worker/row-engine/engine.c', import.meta.url));
+    const source = readFileSync(
+      new URL('../../../../src/xlsx/read/row-engine/engine.c', import.meta.url),
+    );
     expect(createHash('sha256').update(source).digest('hex')).toBe(ENGINE_SOURCE_SHA256);
   });
 

@@ -1,8 +1,22 @@
-import type { KeyOptions } from '../../core/key.js';
-import type { ReadStats, SheetRow } from '../../reader/workbook-reader.js';
-import type { SheetSource } from '../../xlsx/read/open-workbook.js';
-import type { SheetScanner } from '../../xlsx/read/sheet-scanner.js';
-import type { Utf8Validator, XmlPartDecoder } from '../../xlsx/read/xml-decoder.js';
+/**
+ * The sheet reader's fast path for the common case: reads a sheet's rows with the row engine
+ * (`row-engine.ts`, engine.c compiled to WebAssembly), and falls back to the general path,
+ * `SheetScanner`, for what the engine does not read. The scanner always reads the XML up to
+ * `<sheetData>` and from `</sheetData>` on, and a row the engine leaves (a formula without a
+ * cached value, an inline string, …); it reads the whole sheet when the sheet does not start
+ * as the engine expects (another namespace or prefix element, a comment, UTF-16, an encoding
+ * other than UTF-8), and the rest of it when the engine leaves many rows, a row is longer than
+ * the engine takes, its memory cannot hold the file's shared strings or the sheet's columns, or
+ * a left row's end cannot be found safely. Whether a file is read with the engine at all (xlsx,
+ * the default merge to xlsx, the 1900 date system, WebAssembly available) is the worker's
+ * choice (`ParseThread.engineFor`). Either way the rows reach the sheet in the same order and
+ * the output is the same as the scanner's alone (test/xlsx/read/row-engine proves it).
+ */
+import type { KeyOptions } from '../../../core/key.js';
+import type { ReadStats, SheetRow } from '../../../reader/workbook-reader.js';
+import type { SheetSource } from '../open-workbook.js';
+import type { SheetScanner } from '../sheet-scanner.js';
+import type { Utf8Validator, XmlPartDecoder } from '../xml-decoder.js';
 import { type EngineRows, type RowEngine, ScanStatus } from './row-engine.js';
 
 /** What the row engine's reading needs of the worker's sheet parser. */

@@ -5,7 +5,7 @@
  * module's memory and copies each finished block out; a worker's buffer of rows is staged here
  * once, when its first row is copied.
  */
-import { COPIER_WASM_BASE64 } from './engine-wasm.js';
+
 import {
   compileModule,
   instantiate,
@@ -14,7 +14,8 @@ import {
   type WasmGlobal,
   type WasmMemory,
   type WasmModule,
-} from './wasm.js';
+} from '../../../wasm/wasm.js';
+import { COPIER_WASM_BASE64 } from './copier-wasm.js';
 
 interface CopierExports {
   copy_row(source: number, length: number, out: number, number: number): number;

@@ -10,18 +10,14 @@
  * markup comes from `CELL_FRAGMENTS`, so the engine writes the bytes the JavaScript path would
  * have written.
  */
-import type { CellValue } from '../../core/cell.js';
-import { columnLetters } from '../../core/column-letters.js';
-import { serialToEpochMs } from '../../core/excel-dates.js';
-import { MAX_CELL_TEXT, MAX_COLUMNS } from '../../core/excel-limits.js';
-import { type KeyOptions, type KeySink, writeKey } from '../../core/key.js';
-import { writeWtf8 } from '../../core/packed-keys.js';
-import { CELL_FRAGMENTS, CELL_MARKUP_BYTES, putTextCellRest } from '../../render/cell-xml.js';
-import { RenderBuffer } from '../../render/render-buffer.js';
-import { parseNumberText } from '../../xlsx/read/number-text.js';
-import type { SharedStringsSource } from '../../xlsx/read/open-workbook.js';
-import type { SharedStringList } from '../../xlsx/read/string-list.js';
-import { ENGINE_WASM_BASE64 } from './engine-wasm.js';
+import type { CellValue } from '../../../core/cell.js';
+import { columnLetters } from '../../../core/column-letters.js';
+import { serialToEpochMs } from '../../../core/excel-dates.js';
+import { MAX_CELL_TEXT, MAX_COLUMNS } from '../../../core/excel-limits.js';
+import { type KeyOptions, type KeySink, writeKey } from '../../../core/key.js';
+import { writeWtf8 } from '../../../core/packed-keys.js';
+import { CELL_FRAGMENTS, CELL_MARKUP_BYTES, putTextCellRest } from '../../../render/cell-xml.js';
+import { RenderBuffer } from '../../../render/render-buffer.js';
 import {
   compileModule,
   instantiate,
@@ -29,7 +25,11 @@ import {
   type WasmGlobal,
   type WasmMemory,
   type WasmModule,
-} from './wasm.js';
+} from '../../../wasm/wasm.js';
+import { parseNumberText } from '../number-text.js';
+import type { SharedStringsSource } from '../open-workbook.js';
+import type { SharedStringList } from '../string-list.js';
+import { ENGINE_WASM_BASE64 } from './engine-wasm.js';
 
 /** What {@link RowEngine.scan} stopped at (engine.c's enum). */
 export const ScanStatus = {

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COPIER_SOURCE_SHA256 } from '../../src/worker/row-engine/engine-wasm.js';
-import { RowCopier } from '../../src/worker/row-engine/row-copier.js';
-import { makeRandom, pick, randomInt } from '../fuzz/mutants.js';
+import { COPIER_SOURCE_SHA256 } from '../../../../src/xlsx/write/row-copier/copier-wasm.js';
+import { RowCopier } from '../../../../src/xlsx/write/row-copier/row-copier.js';
+import { makeRandom, pick, randomInt } from '../../../fuzz/mutants.js';
 
 const BLOCK = 64 * 1024;
 
@@ -33,7 +33,9 @@ function newCopier(): RowCopier {
 
 describe('the row copier', () => {
   it('is embedded as built from copier.c', () => {
-    const source = readFileSync(new URL('../../src/worker/row-engine/copier.c', import.meta.url));
+    const source = readFileSync(
+      new URL('../../../../src/xlsx/write/row-copier/copier.c', import.meta.url),
+    );
     expect(createHash('sha256').update(source).digest('hex')).toBe(COPIER_SOURCE_SHA256);
   });
 
