@@ -3,12 +3,40 @@
 # (src/xlsx/read/row-engine/engine.c) and the writer's row copier
 # (src/xlsx/write/row-copier/copier.c, with SIMD). Each is embedded beside its source
 # (engine-wasm.ts, copier-wasm.ts: base64) with the SHA-256 of the source it was built from (a
-# test checks that they match), laid out as the formatter wants it. Needs clang and lld
-# (Debian: apt-get install clang lld). The generated files are committed, so building and
-# testing xlmerge need no C compiler.
+# test checks that they match), laid out as the formatter wants it. The generated files are
+# committed, so building and testing xlmerge need no C compiler.
+#
+# Needs clang 14.0.x with wasm-ld (Debian 12: apt-get install clang-14 lld-14): the committed
+# modules are its output, byte for byte, and another version compiles other bytes, so any
+# other is refused. CLANG names the compiler; else clang-14, else clang.
 set -e
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
+
+refuse() {
+  echo "build.sh: $1" >&2
+  echo "build.sh: the committed modules are clang 14's, byte for byte: install clang 14.0.x and its wasm-ld (Debian 12: apt-get install clang-14 lld-14), or set CLANG to it" >&2
+  exit 1
+}
+clang=${CLANG:-}
+if [ -z "$clang" ]; then
+  for candidate in clang-14 clang; do
+    if command -v "$candidate" >/dev/null 2>&1; then
+      clang=$candidate
+      break
+    fi
+  done
+  [ -n "$clang" ] || refuse "no clang-14 or clang on PATH"
+fi
+version=$("$clang" --version 2>/dev/null) || refuse "$clang does not run"
+version=$(echo "$version" | head -n 1)
+case "$version" in
+  *"clang version 14.0."*) ;;
+  *) refuse "$clang is not clang 14.0.x: $version" ;;
+esac
+linker=$("$clang" --print-prog-name=wasm-ld)
+command -v "$linker" >/dev/null 2>&1 || refuse "$clang finds no wasm-ld (lld)"
+
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 flags="--target=wasm32 -O2 -mbulk-memory -nostdlib -Wall -Wextra -Werror -Wl,--no-entry -Wl,--import-memory -Wl,--stack-first -Wl,-z,stack-size=65536"
@@ -25,13 +53,13 @@ embed() {
 }
 
 engine=src/xlsx/read/row-engine
-clang $flags -Wl,--allow-undefined \
+"$clang" $flags -Wl,--allow-undefined \
   -Wl,--export=scan -Wl,--export=reset -Wl,--export=resume -Wl,--export=__heap_base -Wl,--export=config_address -Wl,--export=result_address -Wl,--export=strings_walk \
   -o "$out/engine.wasm" "$engine/engine.c"
 embed ENGINE "$engine/engine.c" "$out/engine.wasm" "$engine/engine-wasm.ts"
 
 copier=src/xlsx/write/row-copier
-clang $flags -msimd128 -Wl,--export=copy_row -Wl,--export=__heap_base -o "$out/copier.wasm" "$copier/copier.c"
+"$clang" $flags -msimd128 -Wl,--export=copy_row -Wl,--export=__heap_base -o "$out/copier.wasm" "$copier/copier.c"
 embed COPIER "$copier/copier.c" "$out/copier.wasm" "$copier/copier-wasm.ts"
 
 wc -c "$out/engine.wasm" "$out/copier.wasm"
