@@ -1,7 +1,10 @@
 /**
  * Excel's sheet limits, written once. The reader refuses references past them, the writer and
- * the merge check the output against them, and the row engine (C) is built with the same
- * numbers (`build.sh` generates its header from this file).
+ * the merge check the output against them, and the C cores (the row engine, the row copier) are
+ * built with the same numbers: src/wasm/generate-limits.mjs generates excel-limits.h from this
+ * file (src/wasm/build.sh runs it; a test checks the committed header). Keep to
+ * `export const NAME = expression;` of integers, names above, + - * and parentheses: it reads
+ * nothing else.
  */
 
 /** Rows in a sheet: 1,048,576 (2^20). */

@@ -22,7 +22,12 @@ import {
   type RenderedRows,
   selectRows,
 } from '../render/rendered-rows.js';
-import { type EngineRows, RECORD } from '../xlsx/read/row-engine/row-engine.js';
+import {
+  CELL_WIDTH_BITS,
+  ROW_RECORD_WORDS,
+  RowRecord,
+} from '../xlsx/read/row-engine/engine-layout.js';
+import type { EngineRows } from '../xlsx/read/row-engine/row-engine.js';
 import type { FileRows } from './file-rows.js';
 import type { ParseThread } from './parse-thread.js';
 import type { DroppedRows, ParseTask, SheetResult } from './protocol.js';
@@ -236,20 +241,20 @@ export class SheetRows {
     let runStart = 0;
     let base = xml.length;
     for (let i = 0; i < count; i++) {
-      const record = i * RECORD;
-      const outEnd = records[record + 1] as number;
-      const keyEnd = records[record + 2] as number;
-      const widthEnd = records[record + 4] as number;
+      const record = i * ROW_RECORD_WORDS;
+      const outEnd = records[record + RowRecord.outEnd] as number;
+      const keyEnd = records[record + RowRecord.keyEnd] as number;
+      const widthEnd = records[record + RowRecord.widthsEnd] as number;
       this.rowsRead += 1;
       packer.startKey();
       packer.bytes(keys, keyAt, keyEnd);
-      if (packer.endKey(records[record + 3] === 1)) {
-        this.#rowNumbers.push(records[record] as number);
+      if (packer.endKey(records[record + RowRecord.present] === 1)) {
+        this.#rowNumbers.push(records[record + RowRecord.number] as number);
         this.#ends.push(base + outEnd);
         for (let w = widthAt; w < widthEnd; w++) {
           const cell = cellWidths[w] as number;
-          const column = cell >>> 16;
-          const width = cell & 0xffff;
+          const column = cell >>> CELL_WIDTH_BITS;
+          const width = cell & CELL_WIDTH_MASK;
           if (width > (widths[column] ?? 0)) widths[column] = width;
         }
       } else {
@@ -551,6 +556,9 @@ export class SheetRows {
     });
   }
 }
+
+/** The width in an engine's cell width entry (column << CELL_WIDTH_BITS | width). */
+const CELL_WIDTH_MASK = 2 ** CELL_WIDTH_BITS - 1;
 
 /** What to do about a sheet wider than Excel's. */
 const TOO_MANY_COLUMNS_HINT =

@@ -20,9 +20,8 @@
  * number or cell column that does not grow, a column the header did not name, …) is a bail.
  * No libc.
  */
-typedef unsigned char u8;
-typedef unsigned int u32;
-typedef int i32;
+#include "engine-layout.h"
+#include "../../../core/excel-limits.h"
 
 /*
  * JavaScript: String(Number(text)) for the number text at `text` (-0 as 0) written at `out`;
@@ -34,75 +33,16 @@ extern i32 js_format(u32 text, u32 length, u32 out, u32 date_key);
 /* JavaScript: String(value) (-0 as 0) written at `out`; returns its length. */
 extern i32 js_format_double(double value, u32 out);
 
-enum { NEED_MORE = 0, END = 1, HEADER = 2, BAIL = 3, FULL = 4 };
-enum {
-  F_NUMBER, F_VALUE_END, F_TRUE, F_FALSE, F_DATE, F_DATE_TIME, F_TIME, F_ELAPSED,
-  F_TEXT, F_TEXT_PRESERVE, F_TEXT_END, F_COUNT
-};
-#define MAX_ROWS 1048576u
-#define MAX_KEY_COLUMNS 64
+/* Room for a number's text, written by JavaScript or kept as a key part. */
 #define SCRATCH 64
-#define RECORD 5
-#define MAX_COLUMNS 16384
-#define STRING_FIELDS 6
+/* u32s per shared string's record (engine.c reads each field by its own pointer). */
+enum { STRING_FIELDS = sizeof(struct string_record) / sizeof(u32) };
 
 /* Configuration, set by JavaScript (see row-engine.ts). */
-static struct {
-  /*
-   * Shared strings: rendered body (after `<c r="A\0`), key part, width, flags (1 empty, 2
-   * unusable), one record of STRING_FIELDS u32s per string (a cell reads one cache line):
-   * each pointer here is its field in the first record.
-   */
-  const u8 *string_bytes;
-  const u32 *body_start, *body_length, *key_start, *key_length, *string_width;
-  const u32 *string_flags;
-  u32 string_count;
-  /* Date flag per style: 0 a number, 1 a date, 2 an elapsed time. */
-  const u8 *date_styles;
-  u32 style_count;
-  /* Fragments of cell markup: F_COUNT (offset, length) pairs into fragment_bytes. */
-  const u8 *fragment_bytes;
-  const u32 *fragments;
-  /* Columns, once the header is known: letters (4 bytes each: length, up to 3 letters), named flags. */
-  const u8 *letters;
-  const u8 *named;
-  u32 column_count;
-  const u32 *key_columns;
-  u32 key_column_count;
-  /* Outputs. */
-  u8 *out;
-  u32 out_capacity;
-  u32 *records; /* RECORD per row: row number, out end, key end, present, cell widths end */
-  u32 record_capacity;
-  u32 *cell_widths; /* per non-empty cell of a row: column << 16 | width */
-  u32 cell_width_capacity;
-  u8 *keys;
-  u32 key_capacity;
-  u32 *header; /* 2 per non-empty header cell: column, shared string index */
-  u32 header_capacity;
-  /* Shared strings (strings_walk): the most XML bytes in one item, the most items, key options. */
-  u32 max_item_bytes;
-  u32 max_strings;
-  u32 key_options;
-} config;
+static struct config config;
 
 /* Results of the last scan, read by JavaScript. */
-static struct {
-  u32 consumed;
-  u32 out_used;
-  u32 record_count;
-  u32 key_used;
-  u32 width_used;
-  u32 blank_rows;
-  u32 last_row;
-  u32 header_cells;
-  u32 header_row;
-  /* Of the last strings_walk: items, rendered bytes, key bytes, items or keys left to JavaScript. */
-  u32 string_items;
-  u32 string_rendered;
-  u32 string_keys;
-  u32 string_left;
-} result;
+static struct result result;
 
 static i32 have_header;
 static u8 scratch[SCRATCH * 2];
@@ -151,9 +91,13 @@ static i32 skip_value(const u8 *s, u32 end, u32 *at) {
   return 0;
 }
 
+/* Fragment `which`'s offset or length (config.fragments is an array of struct fragment_span). */
+#define FRAGMENT(which, field) \
+  config.fragments[WORDS_OF(fragment_span) * (which) + WORD_OF(fragment_span, field)]
+
 static u8 *put_fragment(u8 *o, u32 which) {
-  const u8 *bytes = config.fragment_bytes + config.fragments[2 * which];
-  u32 length = config.fragments[2 * which + 1];
+  const u8 *bytes = config.fragment_bytes + FRAGMENT(which, offset);
+  u32 length = FRAGMENT(which, length);
   for (u32 k = 0; k < length; k++) o[k] = bytes[k];
   return o + length;
 }
@@ -174,7 +118,7 @@ static u8 *copy_words(u8 *o, const u8 *s, u32 n) {
 
 /* put_fragment for scan: eight bytes at a time (see copy_words). */
 static u8 *put_fragment_fast(u8 *o, u32 which) {
-  return copy_words(o, config.fragment_bytes + config.fragments[2 * which], config.fragments[2 * which + 1]);
+  return copy_words(o, config.fragment_bytes + FRAGMENT(which, offset), FRAGMENT(which, length));
 }
 
 static u8 *put_digits(u8 *o, u32 value) {
@@ -558,11 +502,12 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
       if (type != 's') return -1;
       i32 index = read_number(s, v, v_end, 0x7fffffff);
       if (index < 0 || (u32)index >= config.string_count) return -1;
-      if (config.string_flags[index * STRING_FIELDS] & 2) return -1;
-      if (config.string_flags[index * STRING_FIELDS] & 1) continue;
+      if (config.string_flags[index * STRING_FIELDS] & S_UNUSABLE) return -1;
+      if (config.string_flags[index * STRING_FIELDS] & S_EMPTY) continue;
       if (header_cells >= config.header_capacity || column >= MAX_COLUMNS) return -1;
-      config.header[2 * header_cells] = (u32)column;
-      config.header[2 * header_cells + 1] = (u32)index;
+      u32 cell = WORDS_OF(header_cell) * header_cells;
+      config.header[cell + WORD_OF(header_cell, column)] = (u32)column;
+      config.header[cell + WORD_OF(header_cell, string)] = (u32)index;
       header_cells++;
       non_empty = 1;
       continue;
@@ -570,7 +515,7 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
     if ((u32)column >= config.column_count || !config.named[column]) return -1;
     /* Room for the markup, letters and a number; text is checked below. */
     if (result.out_used + (u32)(o - row_out) + 160 + (v_end - v) > config.out_capacity) return -2;
-    const u8 *letters = config.letters + 4 * column;
+    const u8 *letters = config.letters + COLUMN_LETTERS_BYTES * column;
     *o++ = '<'; *o++ = 'c'; *o++ = ' '; *o++ = 'r'; *o++ = '='; *o++ = '"';
     for (u32 k = 1; k <= letters[0]; k++) *o++ = letters[k];
     *o++ = 0;
@@ -585,8 +530,8 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
       i32 index = read_number(s, v, v_end, 0x7fffffff);
       if (index < 0 || (u32)index >= config.string_count) return -1;
       u32 flags = config.string_flags[index * STRING_FIELDS];
-      if (flags & 2) return -1;
-      if (flags & 1) {
+      if (flags & S_UNUSABLE) return -1;
+      if (flags & S_EMPTY) {
         o -= 7 + letters[0]; /* an empty string is an empty cell */
         continue;
       }
@@ -624,8 +569,8 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
         }
         /* else: 16 digits that are already the shortest text of their double */
       }
-      u8 flag = style < config.style_count ? config.date_styles[style] : 0;
-      if (flag == 0) {
+      u8 flag = style < config.style_count ? config.date_styles[style] : STYLE_NUMBER;
+      if (flag == STYLE_NUMBER) {
         o = put_fragment_fast(o, F_NUMBER);
         width = length < 15 ? length : 15;
       } else {
@@ -635,7 +580,7 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
           if (text[k] == '.') integer = 0;
         }
         u32 fragment;
-        if (flag == 2) fragment = F_ELAPSED;
+        if (flag == STYLE_ELAPSED) fragment = F_ELAPSED;
         else if (text[0] == '0') fragment = F_TIME;
         else if (integer) fragment = F_DATE;
         else fragment = F_DATE_TIME;
@@ -646,7 +591,7 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
       o = put_fragment_fast(o, F_VALUE_END);
       if (key_slot >= 0) {
         u8 *p = part_storage[key_slot];
-        if (flag == 0) {
+        if (flag == STYLE_NUMBER) {
           /* `${length + 1}:n${text}` */
           u8 *q = put_digits(p, length + 1);
           *q++ = ':';
@@ -663,7 +608,7 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
     }
     non_empty = 1;
     if (widths >= config.cell_width_capacity) return -2;
-    config.cell_widths[widths++] = ((u32)column << 16) | width;
+    config.cell_widths[widths++] = ((u32)column << CELL_WIDTH_BITS) | width;
     if (key_slot >= 0) {
       parts[key_slot].bytes = part;
       parts[key_slot].length = part_length;
@@ -701,12 +646,12 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
   result.out_used += (u32)(o - row_out);
   result.key_used = (u32)(key - config.keys);
   result.width_used = widths;
-  u32 *record = config.records + RECORD * result.record_count++;
-  record[0] = number;
-  record[1] = result.out_used;
-  record[2] = result.key_used;
-  record[3] = (u32)present;
-  record[4] = widths;
+  u32 *record = config.records + WORDS_OF(row_record) * result.record_count++;
+  record[WORD_OF(row_record, number)] = number;
+  record[WORD_OF(row_record, out_end)] = result.out_used;
+  record[WORD_OF(row_record, key_end)] = result.key_used;
+  record[WORD_OF(row_record, present)] = (u32)present;
+  record[WORD_OF(row_record, widths_end)] = widths;
   return (i32)i;
 }
 
@@ -764,11 +709,6 @@ i32 scan(const u8 *input, u32 length) {
  * rules (S_KEY_BY_JS). A table that is not all items (a comment, a processing instruction,
  * text after `</sst>`, an item over the size limit) is JavaScript's: strings_walk returns 0.
  */
-enum { S_EMPTY = 1, S_UNUSABLE = 2, S_KEY_BY_JS = 4, S_ITEM_BY_JS = 8 };
-enum { IGNORE_CASE = 1, TRIM = 2 };
-#define MAX_CELL_TEXT 32767u
-#define NO_CHAR 0x100u
-
 /* Byte classes of an item's text: what put_item_text does with each byte. */
 enum { C_PLAIN, C_LINE_FEED, C_ENTITY, C_UNDERSCORE, C_OTHER, C_NON_ASCII };
 static u8 classes[256];
@@ -919,7 +859,7 @@ static u8 *put_decoded(u8 *o, const u8 *s, u32 start, u32 end, i32 lower) {
   return o;
 }
 
-static u32 fragment_length(u32 which) { return config.fragments[2 * which + 1]; }
+static u32 fragment_length(u32 which) { return FRAGMENT(which, length); }
 
 /*
  * Walks the items of a shared-strings table: input[start, length) follows the `<sst …>` start

@@ -17,7 +17,8 @@ import type { ReadStats, SheetRow } from '../../../reader/workbook-reader.js';
 import type { SheetSource } from '../open-workbook.js';
 import type { SheetScanner } from '../sheet-scanner.js';
 import type { Utf8Validator, XmlPartDecoder } from '../xml-decoder.js';
-import { type EngineRows, type RowEngine, ScanStatus } from './row-engine.js';
+import { ScanStatus } from './engine-layout.js';
+import type { EngineRows, RowEngine } from './row-engine.js';
 
 /** What the row engine's reading needs of the worker's sheet parser. */
 export interface EngineSheet {

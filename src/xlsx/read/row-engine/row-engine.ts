@@ -22,6 +22,7 @@ import {
   compileModule,
   instantiate,
   newMemory,
+  WASM_PAGE,
   type WasmGlobal,
   type WasmMemory,
   type WasmModule,
@@ -29,105 +30,52 @@ import {
 import { parseNumberText } from '../number-text.js';
 import type { SharedStringsSource } from '../open-workbook.js';
 import type { SharedStringList } from '../string-list.js';
+import {
+  COLUMN_LETTERS_BYTES,
+  Config,
+  FRAGMENT_SPAN_WORDS,
+  Fragment,
+  FragmentSpan,
+  HEADER_CELL_WORDS,
+  HeaderCell,
+  KeyOption,
+  MAX_KEY_COLUMNS,
+  Result,
+  ROW_RECORD_WORDS,
+  type ScanStatus,
+  STRING_RECORD_WORDS,
+  StringFlag,
+  StringRecord,
+} from './engine-layout.js';
 import { ENGINE_WASM_BASE64 } from './engine-wasm.js';
 
-/** What {@link RowEngine.scan} stopped at (engine.c's enum). */
-export const ScanStatus = {
-  /** The rest of the input is an incomplete row: give it again with more bytes after it. */
-  NeedMore: 0,
-  /** At `</sheetData>`. */
-  End: 1,
-  /** The header row was read: set the columns up, then go on. */
-  Header: 2,
-  /** A row the engine does not handle starts here: the JavaScript scanner reads on. */
-  Bail: 3,
-  /** The output buffers are full: take the rows, then go on. */
-  Full: 4,
-} as const;
-export type ScanStatus = (typeof ScanStatus)[keyof typeof ScanStatus];
-
-/** Fields of engine.c's `config` struct, in order (each 4 bytes). */
-const Config = {
-  stringBytes: 0,
-  bodyStart: 1,
-  bodyLength: 2,
-  keyStart: 3,
-  keyLength: 4,
-  stringWidth: 5,
-  stringFlags: 6,
-  stringCount: 7,
-  dateStyles: 8,
-  styleCount: 9,
-  fragmentBytes: 10,
-  fragments: 11,
-  letters: 12,
-  named: 13,
-  columnCount: 14,
-  keyColumns: 15,
-  keyColumnCount: 16,
-  out: 17,
-  outCapacity: 18,
-  records: 19,
-  recordCapacity: 20,
-  cellWidths: 21,
-  cellWidthCapacity: 22,
-  keys: 23,
-  keyCapacity: 24,
-  header: 25,
-  headerCapacity: 26,
-  maxItemBytes: 27,
-  maxStrings: 28,
-  keyOptions: 29,
-} as const;
-
 /**
- * A shared string's record in engine.c's table (STRING_FIELDS u32s, one after another per
- * string, so a cell reads one cache line): where its body and key part start and how long
- * they are (from the strings' bytes), its width, its flags.
+ * Each engine.c config pointer into the shared strings' records, and the record field it
+ * points at (in the first record).
  */
-const STRING_FIELDS = 6;
-const Field = {
-  bodyStart: 0,
-  bodyLength: 1,
-  keyStart: 2,
-  keyLength: 3,
-  width: 4,
-  flags: 5,
-} as const;
-/** The config pointer of each field, in field order. */
-const STRING_CONFIG = [
-  Config.bodyStart,
-  Config.bodyLength,
-  Config.keyStart,
-  Config.keyLength,
-  Config.stringWidth,
-  Config.stringFlags,
+const STRING_CONFIG: readonly (readonly [config: number, field: number])[] = [
+  [Config.bodyStart, StringRecord.bodyStart],
+  [Config.bodyLength, StringRecord.bodyLength],
+  [Config.keyStart, StringRecord.keyStart],
+  [Config.keyLength, StringRecord.keyLength],
+  [Config.stringWidth, StringRecord.width],
+  [Config.stringFlags, StringRecord.flags],
 ];
 
-/** Fields of engine.c's `result` struct, in order (each 4 bytes). */
-const Result = {
-  consumed: 0,
-  outUsed: 1,
-  recordCount: 2,
-  keyUsed: 3,
-  widthUsed: 4,
-  blankRows: 5,
-  lastRow: 6,
-  headerCells: 7,
-  headerRow: 8,
-  stringItems: 9,
-  stringRendered: 10,
-  stringKeys: 11,
-  stringLeft: 12,
-} as const;
+/** CELL_FRAGMENTS in engine.c's order (enum fragment): Fragment.TextEnd is CELL_FRAGMENTS.textEnd. */
+const FRAGMENTS: readonly string[] = (Object.keys(Fragment) as (keyof typeof Fragment)[])
+  .sort((a, b) => Fragment[a] - Fragment[b])
+  .map((name) => CELL_FRAGMENTS[uncapitalize(name)]);
+
+function uncapitalize<Name extends string>(name: Name): Uncapitalize<Name> {
+  return (name.charAt(0).toLowerCase() + name.slice(1)) as Uncapitalize<Name>;
+}
 
 const ROW_END = Buffer.from('</row>');
 const MARKUP_DECLARATION = Buffer.from('<!');
 const PROCESSING_INSTRUCTION = Buffer.from('<?');
 const SHEET_DATA_END = Buffer.from('</sheetData');
 
-/** u32s per row record: row number, out end, key end, present, cell widths end. */
-export const RECORD = 5;
 /**
  * The output areas: a scan stops when one is full (the rows are taken and it goes on), so they
  * bound the engine's memory, not the size of a sheet. About a thousand typical rows.
@@ -137,8 +85,6 @@ const RECORDS = 4 * 1024;
 const CELL_WIDTHS = 64 * 1024;
 const KEY_BYTES = 256 * 1024;
 const HEADER_CELLS = 16 * 1024;
-const MAX_KEY_COLUMNS = 64;
-const PAGE = 64 * 1024;
 /**
  * How far the engine's memory grows by default: 512 MiB. It is not part of the V8 heap, so no
  * heap limit bounds it, and it never shrinks while the worker lives. A shared-strings table the
@@ -147,7 +93,7 @@ const PAGE = 64 * 1024;
  * of `<si/>`), one that JavaScript read at most MAX_JS_TABLE_BYTES, a sheet's input 16 MiB and
  * a chunk. Past it, the scanner reads the sheet.
  */
-export const DEFAULT_ENGINE_PAGES = (512 * 1024 * 1024) / PAGE;
+export const DEFAULT_ENGINE_PAGES = (512 * 1024 * 1024) / WASM_PAGE;
 /**
  * The most of the engine's memory a table of strings read by JavaScript may take (about 90
  * bytes a string, so about 1.4 million strings): such a table is held by JavaScript already,
@@ -166,14 +112,6 @@ const MAX_JS_TABLE_BYTES = 128 * 1024 * 1024;
 const MAX_LEFT_ITEMS = 4096;
 const LEFT_SHARE = 8;
 const MAX_LEFT_ITEM_BYTES = 1024 * 1024;
-/**
- * String flags (engine.c): the empty string, and text the engine leaves to JavaScript (cells
- * with it go to the scanner); while loading, an item or a key engine.c left to JavaScript.
- */
-const EMPTY_STRING = 1;
-const UNUSABLE_STRING = 2;
-const KEY_BY_JS = 4;
-const ITEM_BY_JS = 8;
 
 /**
  * The start of a shared-strings part engine.c reads after: an optional XML declaration, then
@@ -209,12 +147,12 @@ let compiled: WasmModule | null = null;
 /** A row read by the engine, as {@link RowEngine.rows} lists them. */
 export interface EngineRows {
   readonly count: number;
-  /** RECORD u32s per row: row number, out end, key end, present (0/1), cell widths end. */
+  /** A row record per row (ROW_RECORD_WORDS u32s, fields as RowRecord says). */
   readonly records: Uint32Array;
   /** Rows' cell XML, one after another (ends in the records). */
   readonly out: Buffer;
   readonly keys: Buffer;
-  /** Per non-empty cell: column << 16 | width. */
+  /** Per non-empty cell: column << CELL_WIDTH_BITS | width. */
   readonly cellWidths: Uint32Array;
 }
 
@@ -273,7 +211,7 @@ export class RowEngine {
     compiled ??= compileModule(ENGINE_WASM_BASE64);
     const pages = options.maxMemoryPages ?? DEFAULT_ENGINE_PAGES;
     this.#memory = newMemory(128, pages);
-    this.#maxBytes = pages * PAGE;
+    this.#maxBytes = pages * WASM_PAGE;
     this.#exports = instantiate(compiled, this.#memory, {
       js_format: (text: number, length: number, out: number, dateKey: number) =>
         this.#format(text, length, out, dateKey),
@@ -290,27 +228,28 @@ export class RowEngine {
       at = align(at + bytes);
       return start;
     };
-    const fragments = Object.values(CELL_FRAGMENTS).map((text) => Buffer.from(text, 'latin1'));
-    const fragmentTable = take(fragments.length * 8);
+    const fragments = FRAGMENTS.map((text) => Buffer.from(text, 'latin1'));
+    const fragmentTable = take(fragments.length * FRAGMENT_SPAN_WORDS * 4);
     const fragmentBytes = take(fragments.reduce((sum, bytes) => sum + bytes.length, 0));
     this.#areas = {
       out: take(OUT_BYTES),
-      records: take(RECORDS * RECORD * 4),
+      records: take(RECORDS * ROW_RECORD_WORDS * 4),
       cellWidths: take(CELL_WIDTHS * 4),
       keys: take(KEY_BYTES),
-      header: take(HEADER_CELLS * 8),
-      letters: take(MAX_COLUMNS * 4),
+      header: take(HEADER_CELLS * HEADER_CELL_WORDS * 4),
+      letters: take(MAX_COLUMNS * COLUMN_LETTERS_BYTES),
       named: take(MAX_COLUMNS),
       keyColumns: take(MAX_KEY_COLUMNS * 4),
     };
     this.#fixedEnd = Math.max(at, align(options.filesAt ?? 0));
     this.#fileEnd = this.#fixedEnd;
-    this.#ensure(at + PAGE);
+    this.#ensure(at + WASM_PAGE);
     let offset = 0;
     fragments.forEach((bytes, index) => {
       bytes.copy(this.#bytes, fragmentBytes + offset);
-      this.#words[fragmentTable / 4 + 2 * index] = offset;
-      this.#words[fragmentTable / 4 + 2 * index + 1] = bytes.length;
+      const span = fragmentTable / 4 + FRAGMENT_SPAN_WORDS * index;
+      this.#words[span + FragmentSpan.offset] = offset;
+      this.#words[span + FragmentSpan.length] = bytes.length;
       offset += bytes.length;
     });
     this.#set(Config.fragmentBytes, fragmentBytes);
@@ -362,7 +301,7 @@ export class RowEngine {
     }
     const stylesAt = end;
     this.#fileEnd = align(stylesAt + dateStyles.length);
-    this.#ensure(this.#fileEnd + PAGE);
+    this.#ensure(this.#fileEnd + WASM_PAGE);
     this.#bytes.set(dateStyles, stylesAt);
     this.#set(Config.dateStyles, stylesAt);
     this.#set(Config.styleCount, dateStyles.length);
@@ -379,13 +318,14 @@ export class RowEngine {
     const count = strings.length;
     // Checked as it goes, before the memory is asked for: rendering a table too large for it
     // would cost as much again, outside the engine, before the engine could refuse it.
-    const room = Math.min(this.#maxBytes - at, MAX_JS_TABLE_BYTES) - count * STRING_FIELDS * 4;
+    const room =
+      Math.min(this.#maxBytes - at, MAX_JS_TABLE_BYTES) - count * STRING_RECORD_WORDS * 4;
     if (room < 0) throw tooLarge();
     const renderer = new StringRenderer(keyOptions, 0, Math.min(count * 64, room));
-    const records = new Uint32Array(count * STRING_FIELDS);
+    const records = new Uint32Array(count * STRING_RECORD_WORDS);
     for (let i = 0; i < count; i++) {
       renderer.render(strings.at(i) as string);
-      renderer.fill(records, i * STRING_FIELDS);
+      renderer.fill(records, i * STRING_RECORD_WORDS);
       if (renderer.length > room) throw tooLarge();
     }
     const tableAt = this.#place(renderer.bytes(), at);
@@ -412,14 +352,17 @@ export class RowEngine {
     const renderedAt = this.#place(source, rawAt);
     this.#set(Config.maxItemBytes, limits.maxElementChars);
     this.#set(Config.maxStrings, limits.maxSharedStrings);
-    this.#set(Config.keyOptions, (keyOptions.ignoreCase ? 1 : 0) | (keyOptions.trim ? 2 : 0));
+    this.#set(
+      Config.keyOptions,
+      (keyOptions.ignoreCase ? KeyOption.IgnoreCase : 0) | (keyOptions.trim ? KeyOption.Trim : 0),
+    );
     const walk = (write: number): boolean =>
       this.#exports.strings_walk(rawAt, source.length, start[0].length, write) === 1;
     if (!walk(0)) return -1;
     const count = this.#get(Result.stringItems);
     const rendered = this.#get(Result.stringRendered) + this.#get(Result.stringKeys);
     const tableAt = align(renderedAt + rendered);
-    const tableEnd = align(tableAt + count * STRING_FIELDS * 4);
+    const tableEnd = align(tableAt + count * STRING_RECORD_WORDS * 4);
     this.#ensure(tableEnd);
     this.#setStringTable(renderedAt, tableAt, count);
     walk(1);
@@ -430,19 +373,21 @@ export class RowEngine {
     // records): read, rendered and keyed here, and placed after the table.
     const renderer = new StringRenderer(keyOptions, tableEnd - renderedAt, 0);
     const left = new Uint32Array(leftCount);
-    const records = new Uint32Array(leftCount * STRING_FIELDS);
+    const records = new Uint32Array(leftCount * STRING_RECORD_WORDS);
     const field = (index: number, which: number): number =>
-      this.#words[tableAt / 4 + index * STRING_FIELDS + which] as number;
+      this.#words[tableAt / 4 + index * STRING_RECORD_WORDS + which] as number;
     let k = 0;
     for (let i = 0; i < count; i++) {
-      const flag = field(i, Field.flags);
-      if ((flag & (ITEM_BY_JS | KEY_BY_JS)) === 0) continue;
-      if (flag & ITEM_BY_JS) {
-        if (field(i, Field.bodyLength) > MAX_LEFT_ITEM_BYTES) return -1;
-        const from = rawAt + field(i, Field.bodyStart);
+      const flag = field(i, StringRecord.flags);
+      if ((flag & (StringFlag.ItemByJs | StringFlag.KeyByJs)) === 0) continue;
+      if (flag & StringFlag.ItemByJs) {
+        if (field(i, StringRecord.bodyLength) > MAX_LEFT_ITEM_BYTES) return -1;
+        const from = rawAt + field(i, StringRecord.bodyStart);
         let text: string;
         try {
-          text = table.item(this.#bytes.toString('utf8', from, from + field(i, Field.bodyLength)));
+          text = table.item(
+            this.#bytes.toString('utf8', from, from + field(i, StringRecord.bodyLength)),
+          );
         } catch {
           return -1; // the JavaScript reading of the whole table reports it, in its context
         }
@@ -450,23 +395,23 @@ export class RowEngine {
         renderer.render(text);
       } else {
         // engine.c rendered and measured the text; its key needs Unicode's rules
-        const from = rawAt + field(i, Field.keyStart);
-        const raw = this.#bytes.toString('utf8', from, from + field(i, Field.keyLength));
+        const from = rawAt + field(i, StringRecord.keyStart);
+        const raw = this.#bytes.toString('utf8', from, from + field(i, StringRecord.keyLength));
         renderer.keyOnly(
           raw.replace(NAMED_ENTITY, decodeEntity),
-          field(i, Field.bodyStart),
-          field(i, Field.bodyLength),
-          field(i, Field.width),
+          field(i, StringRecord.bodyStart),
+          field(i, StringRecord.bodyLength),
+          field(i, StringRecord.width),
         );
       }
       left[k] = i;
-      renderer.fill(records, k * STRING_FIELDS);
+      renderer.fill(records, k * STRING_RECORD_WORDS);
       k++;
     }
     const end = this.#place(renderer.bytes(), tableEnd);
     left.forEach((index, n) => {
-      const record = records.subarray(n * STRING_FIELDS, (n + 1) * STRING_FIELDS);
-      this.#words.set(record, tableAt / 4 + index * STRING_FIELDS);
+      const record = records.subarray(n * STRING_RECORD_WORDS, (n + 1) * STRING_RECORD_WORDS);
+      this.#words.set(record, tableAt / 4 + index * STRING_RECORD_WORDS);
     });
     return end;
   }
@@ -481,13 +426,11 @@ export class RowEngine {
 
   /**
    * Points engine.c at a table of strings: bodies and key parts from `renderedAt`, a record of
-   * STRING_FIELDS per string from `tableAt` (each config pointer is its field's first).
+   * STRING_RECORD_WORDS per string from `tableAt` (each config pointer is its field's first).
    */
   #setStringTable(renderedAt: number, tableAt: number, count: number): void {
     this.#set(Config.stringBytes, renderedAt);
-    STRING_CONFIG.forEach((config, which) => {
-      this.#set(config, tableAt + which * 4);
-    });
+    for (const [config, field] of STRING_CONFIG) this.#set(config, tableAt + field * 4);
     this.#set(Config.stringCount, count);
   }
 
@@ -509,9 +452,10 @@ export class RowEngine {
     const cells: CellValue[] = [];
     const base = this.#areas.header / 4;
     for (let i = 0; i < count; i++) {
-      const column = this.#words[base + 2 * i] as number;
+      const cell = base + HEADER_CELL_WORDS * i;
+      const column = this.#words[cell + HeaderCell.column] as number;
       while (cells.length < column) cells.push(null);
-      cells.push(this.#stringAt(this.#words[base + 2 * i + 1] as number));
+      cells.push(this.#stringAt(this.#words[cell + HeaderCell.string] as number));
     }
     return { number: this.#get(Result.headerRow), cells };
   }
@@ -526,9 +470,9 @@ export class RowEngine {
     if (known !== undefined) return known;
     const words = this.#words;
     const config = (field: number): number => words[this.#config / 4 + field] as number;
-    const record = config(Config.bodyStart) / 4 + index * STRING_FIELDS;
-    const start = config(Config.stringBytes) + (words[record + Field.bodyStart] as number);
-    const end = start + (words[record + Field.bodyLength] as number);
+    const record = config(Config.bodyStart) / 4 + index * STRING_RECORD_WORDS;
+    const start = config(Config.stringBytes) + (words[record + StringRecord.bodyStart] as number);
+    const end = start + (words[record + StringRecord.bodyLength] as number);
     const body = this.#bytes.toString('utf8', start, end);
     const opening = body.startsWith(CELL_FRAGMENTS.textPreserve)
       ? CELL_FRAGMENTS.textPreserve
@@ -555,7 +499,7 @@ export class RowEngine {
     const bytes = this.#bytes;
     named.forEach((isNamed, column) => {
       const letters = columnLetters(column + columnOffset);
-      const at = this.#areas.letters + 4 * column;
+      const at = this.#areas.letters + COLUMN_LETTERS_BYTES * column;
       bytes[at] = letters.length;
       for (let i = 0; i < letters.length; i++) bytes[at + 1 + i] = letters.charCodeAt(i);
       bytes[this.#areas.named + column] = isNamed ? 1 : 0;
@@ -636,7 +580,7 @@ export class RowEngine {
     const count = this.#get(Result.recordCount);
     return {
       count,
-      records: new Uint32Array(memory, this.#areas.records, count * RECORD),
+      records: new Uint32Array(memory, this.#areas.records, count * ROW_RECORD_WORDS),
       out: this.#bytes.subarray(this.#areas.out, this.#areas.out + this.#get(Result.outUsed)),
       keys: this.#bytes.subarray(this.#areas.keys, this.#areas.keys + this.#get(Result.keyUsed)),
       cellWidths: new Uint32Array(memory, this.#areas.cellWidths, this.#get(Result.widthUsed)),
@@ -688,7 +632,7 @@ export class RowEngine {
   /** Grows the memory to hold `end` bytes, and renews the views of it. */
   #ensure(end: number): void {
     const have = this.#memory.buffer.byteLength;
-    if (end > have) this.#memory.grow(Math.ceil((end - have) / PAGE));
+    if (end > have) this.#memory.grow(Math.ceil((end - have) / WASM_PAGE));
     if (this.#bytes.buffer !== this.#memory.buffer) {
       this.#bytes = Buffer.from(this.#memory.buffer);
       this.#words = new Uint32Array(this.#memory.buffer);
@@ -707,9 +651,13 @@ class StringRenderer {
   readonly #options: KeyOptions;
   readonly #base: number;
   readonly #one: CellValue[] = [null];
-  /** The last string's flag, body (start, length), key part (start, length) and width. */
+  /** The last string's record (see StringRecord). */
+  #bodyStart = 0;
+  #bodyLength = 0;
+  #keyStart = 0;
+  #keyLength = 0;
+  #width = 0;
   flag = 0;
-  readonly #row = [0, 0, 0, 0, 0];
 
   constructor(options: KeyOptions, base: number, sizeHint: number) {
     this.#options = options;
@@ -720,42 +668,48 @@ class StringRenderer {
 
   /** Renders, keys and measures `text`. */
   render(text: string): void {
-    const row = this.#row;
-    row.fill(0);
+    this.#bodyStart = 0;
+    this.#bodyLength = 0;
+    this.#keyStart = 0;
+    this.#keyLength = 0;
+    this.#width = 0;
     this.flag = 0;
     if (text === '') {
-      this.flag = EMPTY_STRING;
+      this.flag = StringFlag.Empty;
       return;
     }
     // Too long for a cell: the JavaScript path reports it, with the row and column.
     if (text.length > MAX_CELL_TEXT) {
-      this.flag = UNUSABLE_STRING;
+      this.flag = StringFlag.Unusable;
       return;
     }
     // The cell after `<c r="A\0`, as renderRowCellsInto writes it (the engine writes the rest).
     const xml = this.#xml;
     const start = xml.length;
     xml.reserve(CELL_MARKUP_BYTES);
-    row[4] = putTextCellRest(xml, text);
-    row[0] = this.#base + start;
-    row[1] = xml.length - start;
+    this.#width = putTextCellRest(xml, text);
+    this.#bodyStart = this.#base + start;
+    this.#bodyLength = xml.length - start;
     this.#key(text);
   }
 
   /** Keys `text`, whose body (start, length) and width are known. */
   keyOnly(text: string, bodyStart: number, bodyLength: number, width: number): void {
     this.flag = 0;
-    this.#row[0] = bodyStart;
-    this.#row[1] = bodyLength;
-    this.#row[4] = width;
+    this.#bodyStart = bodyStart;
+    this.#bodyLength = bodyLength;
+    this.#width = width;
     this.#key(text);
   }
 
-  /** Puts the last string's record (STRING_FIELDS numbers, its flag last) in `records` at `at`. */
+  /** Puts the last string's record (STRING_RECORD_WORDS numbers) in `records` at `at`. */
   fill(records: { [index: number]: number }, at: number): void {
-    const row = this.#row;
-    for (let field = 0; field < 5; field++) records[at + field] = row[field] as number;
-    records[at + Field.flags] = this.flag;
+    records[at + StringRecord.bodyStart] = this.#bodyStart;
+    records[at + StringRecord.bodyLength] = this.#bodyLength;
+    records[at + StringRecord.keyStart] = this.#keyStart;
+    records[at + StringRecord.keyLength] = this.#keyLength;
+    records[at + StringRecord.width] = this.#width;
+    records[at + StringRecord.flags] = this.flag;
   }
 
   /** Bytes of bodies and key parts rendered so far. */
@@ -777,12 +731,12 @@ class StringRenderer {
     keys.truncate(0);
     this.#one[0] = text;
     const xml = this.#xml;
-    this.#row[2] = this.#base + xml.length;
-    this.#row[3] = 0;
+    this.#keyStart = this.#base + xml.length;
+    this.#keyLength = 0;
     if (writeKey(keys, this.#one, FIRST, this.#options)) {
       const bytes = keys.bytes();
       xml.copyFrom(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), 0, bytes.length);
-      this.#row[3] = bytes.length;
+      this.#keyLength = bytes.length;
     }
   }
 }

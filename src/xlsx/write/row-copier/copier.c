@@ -7,6 +7,8 @@
  */
 #include <wasm_simd128.h>
 
+#include "../../../core/excel-limits.h"
+
 typedef unsigned char u8;
 typedef unsigned int u32;
 
@@ -18,7 +20,8 @@ static u8 *put(u8 *o, const char *text) {
   return o;
 }
 
-/* The row number's digits in `digits` (at most 7: rows end at 1,048,576); returns their count. */
+/* The row number's digits in `digits` (at most 7: rows end at MAX_ROWS); returns their count. */
+_Static_assert(MAX_ROWS <= 9999999, "row_digits writes at most 7 digits");
 static u32 row_digits(u8 *digits, u32 number) {
   u8 reversed[8];
   u32 n = 0;

@@ -1,11 +1,4 @@
-/**
- * The row engine against the JavaScript path: the same file must give the same result (rows,
- * bytes, keys, widths, counts, or the same error) with the engine on and off, at every chunk
- * boundary, for workbooks from real writers, for random sheets that mix what the engine reads
- * with what it leaves to the scanner, and for damaged sheet XML.
- */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -14,7 +7,6 @@ import { type MergeOptions, normalizeOptions } from '../../../../src/options.js'
 import { parseFile } from '../../../../src/worker/parse-file.js';
 import { parseTaskFor } from '../../../../src/worker/parse-task.js';
 import { ParseThread } from '../../../../src/worker/parse-thread.js';
-import { ENGINE_SOURCE_SHA256 } from '../../../../src/xlsx/read/row-engine/engine-wasm.js';
 import {
   type ChunkCutter,
   rowsReadByEngine,
@@ -92,13 +84,6 @@ async function expectSameBothWays(
 }
 
 describe('the row engine', () => {
-  it('is embedded as built from engine.c', () => {
-    const source = readFileSync(
-      new URL('../../../../src/xlsx/read/row-engine/engine.c', import.meta.url),
-    );
-    expect(createHash('sha256').update(source).digest('hex')).toBe(ENGINE_SOURCE_SHA256);
-  });
-
   it('reads workbooks from real writers as the scanner does, keyed on their first column', async () => {
     const files = [
       ...readdirSync(WRITERS_DIR).map((name) => path.join(WRITERS_DIR, name)),

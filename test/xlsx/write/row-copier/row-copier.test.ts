@@ -1,12 +1,4 @@
-/**
- * The row copier (copier.c with SIMD) against the plain definition of what it writes:
- * `<row r="N">`, the row's bytes with N for each 0 byte, `</row>`, for rows of every length
- * around its 16 bytes at a time, placeholders anywhere, and numbers of 1 to 7 digits.
- */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COPIER_SOURCE_SHA256 } from '../../../../src/xlsx/write/row-copier/copier-wasm.js';
 import { RowCopier } from '../../../../src/xlsx/write/row-copier/row-copier.js';
 import { makeRandom, pick, randomInt } from '../../../fuzz/mutants.js';
 
@@ -32,13 +24,6 @@ function newCopier(): RowCopier {
 }
 
 describe('the row copier', () => {
-  it('is embedded as built from copier.c', () => {
-    const source = readFileSync(
-      new URL('../../../../src/xlsx/write/row-copier/copier.c', import.meta.url),
-    );
-    expect(createHash('sha256').update(source).digest('hex')).toBe(COPIER_SOURCE_SHA256);
-  });
-
   it('writes each row with its number in place of every 0 byte', () => {
     const random = makeRandom(11);
     const copier = newCopier();
