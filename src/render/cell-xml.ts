@@ -31,8 +31,8 @@ const TIME = `" s="${StyleId.Time}"><v>`;
 const ELAPSED = `" s="${StyleId.Elapsed}"><v>`;
 
 /**
- * The markup after `<c r="A\0` of the cells the row engine writes, in engine.c's order: it
- * writes these bytes, so the two paths cannot drift apart.
+ * The markup after `<c r="A\0` of the cells the row engine writes, each named as its enum
+ * fragment in engine-layout.h: it writes these bytes, so the two paths cannot drift apart.
  */
 export const CELL_FRAGMENTS = Object.freeze({
   number: NUMBER,

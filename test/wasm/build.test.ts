@@ -64,6 +64,11 @@ describe('the WebAssembly build', () => {
       'src/xlsx/read/row-engine/engine.c',
       'src/xlsx/read/row-engine/engine-layout.h',
       'src/core/excel-limits.h',
+      'src/xlsx/read/row-engine/engine-markup.c',
+      'src/xlsx/read/row-engine/engine-output.c',
+      'src/xlsx/read/row-engine/engine-numbers.c',
+      'src/xlsx/read/row-engine/engine-rows.c',
+      'src/xlsx/read/row-engine/engine-strings.c',
     ]);
     expect(COPIER_SOURCES).toEqual([
       'src/xlsx/write/row-copier/copier.c',
