@@ -1,3 +1,8 @@
+/**
+ * The row copier (copier.c with SIMD) against the plain definition of what it writes:
+ * `<row r="N">`, the row's bytes with N for each 0 byte, `</row>`, for rows of every length
+ * around its 16 bytes at a time, placeholders anywhere, and numbers of 1 to 7 digits.
+ */
 import { describe, expect, it } from 'vitest';
 import { RowCopier } from '../../../../src/xlsx/write/row-copier/row-copier.js';
 import { makeRandom, pick, randomInt } from '../../../fuzz/mutants.js';
