@@ -1,7 +1,7 @@
 import { type CellValue, isEmptyCell } from './cell.js';
+import { formatCellAsText } from './cell-text.js';
 import { lettersOfColumn } from './column-letters.js';
 import { type HeaderMatch, headerKeyFor, numberingStemFor } from './header-match.js';
-import { formatCellAsText } from './text.js';
 
 /** How a sheet's header names become column names. */
 export interface HeaderRules {

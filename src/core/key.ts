@@ -1,6 +1,6 @@
 import { type CellValue, isDateCell } from './cell.js';
+import { formatCellAsText } from './cell-text.js';
 import { serialToEpochMs } from './excel-dates.js';
-import { formatCellAsText } from './text.js';
 
 /** How key cells are compared. */
 export interface KeyOptions {

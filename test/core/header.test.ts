@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CellValue } from '../../src/core/cell.js';
+import { formatCellAsText } from '../../src/core/cell-text.js';
 import { lettersOfColumn } from '../../src/core/column-letters.js';
 import {
   ColumnNamer,
@@ -10,7 +11,6 @@ import {
   uniqueNames,
 } from '../../src/core/header.js';
 import { type HeaderMatch, headerKeyFor } from '../../src/core/header-match.js';
-import { formatCellAsText } from '../../src/core/text.js';
 
 describe('nameColumns', () => {
   it('trims names, names empty headers by their letters and numbers repeats', () => {
