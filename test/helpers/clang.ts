@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** What the tests that need clang say when it is not there. */
+/** What the names of the tests that need clang say (vitest shows it when they are skipped). */
 export const NO_CLANG_14 =
-  'skipped: needs clang 14.0.x with wasm-ld (apt-get install clang-14 lld-14)';
+  'needs clang 14.0.x with wasm-ld, else skipped: apt-get install clang-14 lld-14';
 
 /** clang 14.0.x with wasm-ld, found as build.sh finds it (CLANG, else clang-14, else clang); else null. */
 export function findClang14(): string | null {
