@@ -1,5 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { decodeWindows1252 } from './windows-1252.js';
+import { decodeWindows1252 } from '../../core/windows-1252.js';
 
 /** The encodings a CSV file is read in. */
 export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';

@@ -7,7 +7,6 @@ import {
   HEAD_BYTES,
   SAMPLE_BYTES,
 } from '../../../src/csv/read/text-decoder.js';
-import { decodeWindows1252 } from '../../../src/csv/read/windows-1252.js';
 import { cutBytes } from '../../helpers/csv.js';
 
 interface Decoded {
@@ -133,16 +132,6 @@ describe('CsvTextDecoder: UTF-8 or windows-1252', () => {
       bom: false,
       failure: null,
     });
-  });
-
-  it('decodes every windows-1252 byte as the WHATWG Encoding Standard says', () => {
-    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
-    // The streaming TextDecoder goes through ICU, which has the standard's table.
-    const standard = new TextDecoder('windows-1252').decode(all, { stream: true });
-    expect(decodeWindows1252(all)).toBe(standard);
-    expect(decodeWindows1252(Uint8Array.of(0x80, 0x81, 0x8d, 0x9d, 0x9f))).toBe(
-      '€\u0081\u008d\u009dŸ',
-    );
   });
 
   it('decides at the first non-ASCII byte, however far into the file', () => {
