@@ -62,7 +62,9 @@ function imports(): { from: string; to: string }[] {
   for (const from of sourceFiles()) {
     const text = readFileSync(join(src, from), 'utf8');
     for (const match of text.matchAll(IMPORT)) {
-      const to = relative(src, join(src, dirname(from), match[1] ?? '')).split('\\').join('/');
+      const to = relative(src, join(src, dirname(from), match[1] ?? ''))
+        .split('\\')
+        .join('/');
       found.push({ from, to });
     }
   }
