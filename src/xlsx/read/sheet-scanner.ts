@@ -3,24 +3,22 @@ import { DATE_1904_OFFSET, parseIsoDateTime } from '../../core/excel-dates.js';
 import { MAX_COLUMNS, MAX_ROWS } from '../../core/excel-limits.js';
 import { ErrorCode, type XlmergeError } from '../../errors.js';
 import type { SheetRow } from '../../reader/workbook-reader.js';
+import { ElementKind, unknownElement } from './element-kinds.js';
 import { parseNumberText, quoteVisibly } from './number-text.js';
+import { RichTextReader } from './rich-text-reader.js';
 import type { SharedStringList } from './string-list.js';
+import { TextCollector } from './text-collector.js';
+import { decodeExcelEscapes, decodePlainText } from './text-escapes.js';
 import {
-  decodeExcelEscapes,
-  decodePlainText,
-  ElementKind,
+  CharCode,
   endOfTag,
   isBlank,
   isXmlSpace,
   quoteSnippet,
-  RichTextReader,
   skipAttribute,
   skipSpaces,
-  TextCollector,
-  unknownElement,
-  XmlLexer,
-  XmlToken,
-} from './xml-text.js';
+} from './xml-chars.js';
+import { XmlLexer, XmlToken } from './xml-lexer.js';
 
 /** What the sheet scanner needs to know besides the sheet XML. */
 export interface SheetScanContext {
@@ -79,34 +77,12 @@ type CellType = (typeof CellType)[keyof typeof CellType];
  */
 export const MAX_BATCH_CELLS = 1_048_576;
 
-const CR = 13;
-const SPACE = 32;
-const QUOT = 34;
-const AMP = 38;
-const HYPHEN = 45;
-const DOT = 46;
-const SLASH = 47;
-const DIGIT_0 = 48;
-const DIGIT_9 = 57;
-const LT = 60;
-const EQUALS = 61;
-const GT = 62;
-const UPPER_A = 65;
-const UPPER_R = 82;
-const UPPER_S = 83;
-const UPPER_T = 84;
-const UPPER_Z = 90;
-const LOWER_A = 97;
-const LOWER_C = 99;
-const LOWER_F = 102;
-const LOWER_I = 105;
-const LOWER_O = 111;
-const LOWER_R = 114;
-const LOWER_S = 115;
-const LOWER_T = 116;
-const LOWER_V = 118;
-const LOWER_W = 119;
-const LOWER_Z = 122;
+// Module-local copies: V8 folds these into the code it compiles, but loads and checks an
+// imported binding at every use (see xml-chars.ts).
+const { CR, SPACE, QUOT, AMP, HYPHEN, DOT, SLASH, LT, EQUALS, GT, DIGIT_0, DIGIT_9 } = CharCode;
+const { UPPER_A, UPPER_R, UPPER_S, UPPER_T, UPPER_Z } = CharCode;
+const { LOWER_A, LOWER_C, LOWER_F, LOWER_I, LOWER_O, LOWER_R } = CharCode;
+const { LOWER_S, LOWER_T, LOWER_V, LOWER_W, LOWER_Z } = CharCode;
 
 /**
  * Reads the rows of one worksheet's XML as it streams in. Only `<sheetData>` matters; any
@@ -825,10 +801,11 @@ export class SheetScanner {
 
   private startRow(): void {
     const lexer = this.lexer;
+    const attributes = lexer.attributes;
     let number = this.rowNumber + 1;
-    while (lexer.nextAttribute()) {
-      if (lexer.attrNameEnd - lexer.attrNameStart !== 1) continue;
-      const name = lexer.buf.charCodeAt(lexer.attrNameStart);
+    while (attributes.next()) {
+      if (attributes.nameEnd - attributes.nameStart !== 1) continue;
+      const name = lexer.buf.charCodeAt(attributes.nameStart);
       if (name === 114)
         number = this.parseRowNumber(); // r
       else if (name === 82) throw this.attributeCase(name, 'a row'); // R
@@ -890,9 +867,10 @@ export class SheetScanner {
     let column = this.column + 1;
     let style = 0;
     let type: CellType = CellType.Number;
-    while (lexer.nextAttribute()) {
-      if (lexer.attrNameEnd - lexer.attrNameStart !== 1) continue;
-      const name = buf.charCodeAt(lexer.attrNameStart);
+    const attributes = lexer.attributes;
+    while (attributes.next()) {
+      if (attributes.nameEnd - attributes.nameStart !== 1) continue;
+      const name = buf.charCodeAt(attributes.nameStart);
       if (name === 114)
         column = this.parseCellColumn(); // r
       else if (name === 115)
@@ -1043,9 +1021,9 @@ export class SheetScanner {
   private parseRowNumber(): number {
     const lexer = this.lexer;
     const buf = lexer.buf;
-    const end = lexer.valueEnd;
+    const end = lexer.attributes.valueEnd;
     let number = 0;
-    for (let i = lexer.valueStart; i < end; i++) {
+    for (let i = lexer.attributes.valueStart; i < end; i++) {
       const ch = buf.charCodeAt(i);
       if (ch < DIGIT_0 || ch > DIGIT_9 || number > MAX_ROWS) return this.badRowNumber();
       number = number * 10 + (ch - DIGIT_0);
@@ -1056,17 +1034,17 @@ export class SheetScanner {
 
   private badRowNumber(): never {
     throw this.lexer.malformed(
-      `expected a row number from 1 to ${MAX_ROWS} in r, found ${JSON.stringify(this.lexer.attributeValue())}`,
+      `expected a row number from 1 to ${MAX_ROWS} in r, found ${JSON.stringify(this.lexer.attributes.value())}`,
     );
   }
 
   /** The 0-based column of a cell reference such as `BC12` (the row part is not checked against the row). */
   private parseCellColumn(): number {
     const lexer = this.lexer;
-    const column = readColumn(lexer.buf, lexer.valueStart, lexer.valueEnd);
+    const column = readColumn(lexer.buf, lexer.attributes.valueStart, lexer.attributes.valueEnd);
     if (column < 0) {
       throw lexer.malformed(
-        `expected a cell reference from A1 to XFD${MAX_ROWS} in r, found ${JSON.stringify(lexer.attributeValue())}`,
+        `expected a cell reference from A1 to XFD${MAX_ROWS} in r, found ${JSON.stringify(lexer.attributes.value())}`,
       );
     }
     return column;
@@ -1074,10 +1052,10 @@ export class SheetScanner {
 
   private parseStyle(): number {
     const lexer = this.lexer;
-    const style = readIndex(lexer.buf, lexer.valueStart, lexer.valueEnd);
+    const style = readIndex(lexer.buf, lexer.attributes.valueStart, lexer.attributes.valueEnd);
     if (style < 0) {
       throw lexer.malformed(
-        `expected a style index in s, found ${JSON.stringify(lexer.attributeValue())}`,
+        `expected a style index in s, found ${JSON.stringify(lexer.attributes.value())}`,
       );
     }
     return style;
@@ -1085,10 +1063,10 @@ export class SheetScanner {
 
   private parseCellType(): CellType {
     const lexer = this.lexer;
-    const type = readCellType(lexer.buf, lexer.valueStart, lexer.valueEnd);
+    const type = readCellType(lexer.buf, lexer.attributes.valueStart, lexer.attributes.valueEnd);
     if (type < 0) {
       throw lexer.malformed(
-        `expected a cell type (s, str, inlineStr, n, b, e or d) in t, found ${JSON.stringify(lexer.attributeValue())}`,
+        `expected a cell type (s, str, inlineStr, n, b, e or d) in t, found ${JSON.stringify(lexer.attributes.value())}`,
       );
     }
     return type as CellType;
