@@ -1,6 +1,7 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { classifyBuiltInFormat, classifyFormatCode, type NumberFormatKind } from './date-format.js';
-import { decodeXmlText, XmlLexer, type XmlSource, XmlToken } from './xml-text.js';
+import { decodeXmlText } from './text-escapes.js';
+import { XmlLexer, type XmlSource, XmlToken } from './xml-lexer.js';
 
 /**
  * For each cell style (`<cellXfs><xf>`, in order, which is what a cell's `s` attribute
@@ -85,16 +86,17 @@ export class DateStylesReader {
     const lexer = this.#lexer;
     const found: { numFmtId?: string; formatCode?: string } = {};
     const buf = lexer.buf;
-    while (lexer.nextAttribute()) {
-      const start = lexer.attrNameStart;
-      const end = lexer.attrNameEnd;
+    const attributes = lexer.attributes;
+    while (attributes.next()) {
+      const start = attributes.nameStart;
+      const end = attributes.nameEnd;
       if (buf.startsWith('xmlns', start) && (end === start + 5 || buf[start + 5] === ':')) continue;
       let local = end;
       while (local > start && buf.charCodeAt(local - 1) !== COLON) local--;
       if (isName(buf, local, end, 'numFmtId')) {
-        found.numFmtId ??= lexer.attributeValue();
+        found.numFmtId ??= attributes.value();
       } else if (isName(buf, local, end, 'formatCode') && found.formatCode === undefined) {
-        found.formatCode = this.#decode(lexer.attributeValue());
+        found.formatCode = this.#decode(attributes.value());
       }
     }
     return found;

@@ -1,18 +1,12 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { ElementKind, unknownElement } from './element-kinds.js';
+import { RichTextReader } from './rich-text-reader.js';
 import { StringList } from './string-list.js';
-import {
-  decodePlainText,
-  ElementKind,
-  RichTextReader,
-  skipAttribute,
-  skipSpaces,
-  unknownElement,
-  XmlLexer,
-  XmlToken,
-} from './xml-text.js';
+import { decodePlainText } from './text-escapes.js';
+import { CharCode, skipAttribute, skipSpaces } from './xml-chars.js';
+import { XmlLexer, XmlToken } from './xml-lexer.js';
 
-const SPACE = 32;
-const GT = 62;
+const { SPACE, GT } = CharCode;
 
 /** What the shared-strings scanner needs to know besides the XML. */
 export interface SharedStringsScanContext {

@@ -1,7 +1,8 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
-import { decodeXmlText, MAX_XML_DEPTH, type XmlSource } from './xml-text.js';
+import { decodeXmlText } from './text-escapes.js';
+import { MAX_XML_DEPTH, type XmlSource } from './xml-lexer.js';
 
-export type { XmlSource } from './xml-text.js';
+export type { XmlSource } from './xml-lexer.js';
 
 /** One start or end tag of a small XML part. */
 export interface XmlTag {

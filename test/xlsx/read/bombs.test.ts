@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/errors.js';
 import type { SheetInfo, SheetRow } from '../../../src/reader/workbook-reader.js';
 import { type OpenWorkbookOptions, openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
-import { MAX_BATCH_CELLS } from '../../../src/xlsx/read/sheet-scanner.js';
+import { MAX_BATCH_CELLS } from '../../../src/xlsx/read/row-batch.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import {

@@ -1,12 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../../src/errors.js';
-import {
-  decodeExcelEscapes,
-  decodeXmlText,
-  RichTextReader,
-  XmlLexer,
-  XmlToken,
-} from '../../../src/xlsx/read/xml-text.js';
+import { decodeExcelEscapes, decodeXmlText } from '../../../src/xlsx/read/text-escapes.js';
 import { errorOf } from '../../helpers/errors.js';
 
 describe('decodeXmlText', () => {
@@ -77,60 +71,5 @@ describe('decodeExcelEscapes', () => {
     expect(decodeExcelEscapes('_xd_ _x00D_ _x000G_ _x000D _x000D')).toBe(
       '_xd_ _x00D_ _x000G_ _x000D _x000D',
     );
-  });
-});
-
-describe('XmlLexer: attributes', () => {
-  /** Every attribute of the root's start tag, as [name, raw value], fed in pieces of `size`. */
-  function attributesOf(xml: string, size: number): [string, string][] {
-    const lexer = new XmlLexer({ file: 'a.xlsx', part: 'p.xml' }, 1_000_000);
-    for (let at = 0; at < xml.length; at += size) {
-      lexer.feed(xml.slice(at, at + size));
-      if (lexer.next() !== XmlToken.Start) continue;
-      const found: [string, string][] = [];
-      while (lexer.nextAttribute()) {
-        found.push([
-          lexer.buf.slice(lexer.attrNameStart, lexer.attrNameEnd),
-          lexer.attributeValue(),
-        ]);
-      }
-      return found;
-    }
-    throw new Error('no start tag');
-  }
-
-  test('gives the attributes past the first 64 as the tag has them, in order', () => {
-    const attributes = Array.from({ length: 200 }, (_, i): [string, string] => [
-      `a${i}`,
-      i % 3 === 0 ? '' : `v${i}`,
-    ]);
-    const spaces = ['  ', '\t', '\r\n', ' '];
-    const tag = attributes
-      .map(([name, value], i) =>
-        i % 2 === 0 ? `${spaces[i % 4]}${name}="${value}"` : `${spaces[i % 4]}${name} = '${value}'`,
-      )
-      .join('');
-    const xml = `<root${tag}/>`;
-    // Whole, and in pieces that make it a long tag held in pieces.
-    expect(attributesOf(xml, xml.length)).toEqual(attributes);
-    expect(attributesOf(xml, 1000)).toEqual(attributes);
-  });
-});
-
-describe('RichTextReader', () => {
-  test('joins a million runs into their text', () => {
-    const lexer = new XmlLexer({ file: 'a.xlsx', part: 'p.xml' }, 100_000_000);
-    const rich = new RichTextReader(lexer, () => 'shared string 0');
-    const xml = `<si>${'<r><t>a</t></r><r><t>bc</t></r>'.repeat(500_000)}</si>`;
-    lexer.feed(xml);
-    expect(lexer.next()).toBe(XmlToken.Start);
-    rich.begin();
-    for (;;) {
-      const token = lexer.next();
-      if (token === XmlToken.Start) rich.onStart();
-      else if (token === XmlToken.Text) rich.onText();
-      else if (token === XmlToken.End && rich.onEnd()) break;
-    }
-    expect(rich.value).toBe('abc'.repeat(500_000));
   });
 });
