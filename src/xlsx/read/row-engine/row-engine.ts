@@ -378,7 +378,7 @@ export class RowEngine {
 
   /** js_format (see engine.c): a number's String() text, or a date's key part. */
   #format(text: number, length: number, out: number, dateKey: number): number {
-    // As the JavaScript reader reads a number (SheetScanner.parseNumber); else it reports it.
+    // As the JavaScript reader reads a number (CellValueReader.parseNumber); else it reports it.
     const source = this.#memory.bytes.toString('latin1', text, text + length);
     const number = parseNumberText(source);
     if (Number.isNaN(number)) return -1;
