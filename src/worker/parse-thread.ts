@@ -67,6 +67,11 @@ export class ParseThread {
     return this.#engine;
   }
 
+  /** Data rows this thread's row engine has read so far (0 before it is made). */
+  get engineRows(): number {
+    return this.#engine?.rowsRead ?? 0;
+  }
+
   /**
    * A buffer for one sheet's rendered rows. It is handed to the main thread as it is when the
    * sheet ends (no copy), so each sheet renders into a buffer of its own. It starts at the size

@@ -15,7 +15,6 @@ import { normalizeOptions } from '../../src/options.js';
 import { parseFile } from '../../src/worker/parse-file.js';
 import { parseTaskFor } from '../../src/worker/parse-task.js';
 import { ParseThread } from '../../src/worker/parse-thread.js';
-import { rowsReadByEngine } from '../../src/xlsx/read/row-engine/read-with-engine.js';
 import { makeRandom, pick, type Random } from '../fuzz/mutants.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { worksheetXml, writeWorkbookParts } from '../helpers/xlsx-builder.js';
@@ -116,9 +115,9 @@ async function parseBothWays(file: string, loose: Loose) {
     settings,
     'xlsx',
   );
-  const before = rowsReadByEngine();
+  const before = ENGINE.engineRows;
   const engine = await parseFile(task, ENGINE);
-  const byEngine = rowsReadByEngine() - before;
+  const byEngine = ENGINE.engineRows - before;
   const scanner = await parseFile(task, SCANNER);
   return { engine, scanner, byEngine };
 }

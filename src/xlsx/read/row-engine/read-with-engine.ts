@@ -54,12 +54,6 @@ function memoryGrew(grow: () => void): boolean {
   }
 }
 
-/** Rows the engine has read in this thread, for the tests to see that it did. */
-let engineRows = 0;
-export function rowsReadByEngine(): number {
-  return engineRows;
-}
-
 const SHEET_DATA = Buffer.from('<sheetData>');
 /**
  * The start of a worksheet the engine reads: the main namespace as the default one, as Excel,
@@ -271,7 +265,7 @@ class EngineSheetReader {
     for (;;) {
       const status = engine.scan();
       const rows = engine.rows();
-      engineRows += rows.count;
+      engine.rowsRead += rows.count;
       this.#engineRows += rows.count;
       this.#sheet.addEngineRows(rows);
       if (status === ScanStatus.Full) continue;

@@ -116,6 +116,8 @@ export interface RowEngineOptions {
 
 /** One worker's engine: its WebAssembly instance and memory, reused for every sheet. */
 export class RowEngine {
+  /** Data rows this engine has read, over every sheet: how a test sees that it did read. */
+  rowsRead = 0;
   readonly #memory: EngineMemory;
   readonly #exports: EngineExports;
   readonly #strings: EngineStrings;

@@ -10,16 +10,20 @@ import { normalizeOptions } from '../../../../src/options.js';
 import { parseFile } from '../../../../src/worker/parse-file.js';
 import { parseTaskFor } from '../../../../src/worker/parse-task.js';
 import { ParseThread } from '../../../../src/worker/parse-thread.js';
-import { rowsReadByEngine } from '../../../../src/xlsx/read/row-engine/read-with-engine.js';
 import { makeRandom, pick, type Random, randomInt } from '../../../fuzz/mutants.js';
-import { cutter, expectSameBothWays, parseWith } from '../../../helpers/engine-paths.js';
+import {
+  cutter,
+  engineThread,
+  expectSameBothWays,
+  parseWith,
+} from '../../../helpers/engine-paths.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { worksheetXml, writeWorkbookParts } from '../../../helpers/xlsx-builder.js';
 
 describe("the row engine's shared strings", () => {
   it('reads shared strings tables from bytes as the scanner reads them, item by item', async () => {
     const dir = await makeTempDir();
-    const before = rowsReadByEngine();
+    const before = engineThread.engineRows;
     let failed = 0;
     for (let seed = 1; seed <= 60; seed++) {
       const random = makeRandom(5000 + seed);
@@ -42,7 +46,7 @@ describe("the row engine's shared strings", () => {
     // Damaged tables failed (alike), and the engine read rows of the others.
     expect(failed).toBeGreaterThan(0);
     expect(failed).toBeLessThan(30);
-    expect(rowsReadByEngine() - before).toBeGreaterThan(1000);
+    expect(engineThread.engineRows - before).toBeGreaterThan(1000);
   });
 
   it('leaves a sheet to the scanner when its shared strings do not fit in its memory', async () => {
@@ -58,7 +62,6 @@ describe("the row engine's shared strings", () => {
       sharedStrings: strings,
     });
     const scanner = await parseWith(file, { dedupe: ['id'] }, false);
-    const before = rowsReadByEngine();
     // An engine whose memory cannot grow past its first 8 MiB: the table (about 3 MB, and
     // twice that rendered and keyed) does not fit, and the sheet goes to the scanner whole.
     const thread = new ParseThread({ engineOptions: { maxMemoryPages: 128 } });
@@ -74,7 +77,7 @@ describe("the row engine's shared strings", () => {
     );
     // Deep-equal, compared by Node: vitest's toEqual takes minutes over megabytes of bytes.
     expect(isDeepStrictEqual({ result: await parseFile(task, thread) }, scanner)).toBe(true);
-    expect(rowsReadByEngine() - before).toBe(0);
+    expect(thread.engineRows).toBe(0);
     expect(scanner).toMatchObject({ result: { rowsRead: 60_000, duplicatesInFile: 20_000 } });
   });
 
@@ -100,7 +103,6 @@ describe("the row engine's shared strings", () => {
       [2 ** 31 - 256 * 1024, 2_990],
       [2 ** 32 - 256 * 1024, 0],
     ] as const) {
-      const before = rowsReadByEngine();
       const thread = new ParseThread({ engineOptions: { filesAt, maxMemoryPages: 65_536 } });
       const settings = normalizeOptions({
         inputs: [file],
@@ -113,7 +115,7 @@ describe("the row engine's shared strings", () => {
         'xlsx',
       );
       expect(isDeepStrictEqual({ result: await parseFile(task, thread) }, scanner)).toBe(true);
-      expect(rowsReadByEngine() - before).toBe(byEngine);
+      expect(thread.engineRows).toBe(byEngine);
     }
   });
 });

@@ -8,10 +8,14 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rowsReadByEngine } from '../../../../src/xlsx/read/row-engine/read-with-engine.js';
 import { DEMO_DIR, WRITERS_DIR } from '../../../fixtures/writer-fixtures.js';
 import { makeRandom, pick, type Random, randomInt } from '../../../fuzz/mutants.js';
-import { cutter, expectSameBothWays, parseWith } from '../../../helpers/engine-paths.js';
+import {
+  cutter,
+  engineThread,
+  expectSameBothWays,
+  parseWith,
+} from '../../../helpers/engine-paths.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import {
   escapeXml,
@@ -44,7 +48,7 @@ describe('the row engine', () => {
 
   it('reads random sheets as the scanner does, at every chunk boundary', async () => {
     const dir = await makeTempDir();
-    const before = rowsReadByEngine();
+    const before = engineThread.engineRows;
     for (let seed = 1; seed <= 60; seed++) {
       const random = makeRandom(seed);
       const file = path.join(dir, `random-${seed}.xlsx`);
@@ -54,7 +58,7 @@ describe('the row engine', () => {
       await expectSameBothWays(file, { dedupe: keys, sourceColumn: seed % 5 === 0, ...loose }, cut);
     }
     // The engine did read rows (had it always handed over, this would prove nothing).
-    expect(rowsReadByEngine() - before).toBeGreaterThan(1000);
+    expect(engineThread.engineRows - before).toBeGreaterThan(1000);
   });
 
   it('finds the header below title lines, and a narrow header, as the scanner does', async () => {
@@ -90,10 +94,10 @@ describe('the row engine', () => {
         sharedStrings: strings,
       });
       for (const cut of [null, cutter(makeRandom(11), 17)]) {
-        const before = rowsReadByEngine();
+        const before = engineThread.engineRows;
         const outcome = await expectSameBothWays(file, { dedupe: ['id'] }, cut);
         // The engine goes on once the header is known, below a title line too.
-        expect(rowsReadByEngine() - before).toBeGreaterThan(name === 'not-title' ? 30 : 250);
+        expect(engineThread.engineRows - before).toBeGreaterThan(name === 'not-title' ? 30 : 250);
         const sheet = (
           outcome as { result: { sheets: { headerRow: number; titleLines: number[] }[] } }
         ).result.sheets[0];
@@ -117,12 +121,12 @@ describe('the row engine', () => {
       sheets: [{ name: 'Data', xml: worksheetXml(rows) }],
       sharedStrings: ['id', 'text', 'total'],
     });
-    const before = rowsReadByEngine();
+    const before = engineThread.engineRows;
     const outcome = await expectSameBothWays(file, { dedupe: ['id'] }, cutter(makeRandom(3), 50));
     expect(outcome).toMatchObject({ result: { rowsRead: 400, duplicatesInFile: 250 } });
     // The header (with a number) is the scanner's; the engine reads every data row, formulas
     // included (as their cached values).
-    expect(rowsReadByEngine() - before).toBe(400);
+    expect(engineThread.engineRows - before).toBe(400);
   });
 
   it('leaves text too long for a cell to the scanner, which reports it with its place', async () => {
@@ -137,10 +141,10 @@ describe('the row engine', () => {
       sheets: [{ name: 'Data', xml: worksheetXml(rows) }],
       sharedStrings: ['id', 'text', 'short', 'x'.repeat(40_000), 'note'],
     });
-    const before = rowsReadByEngine();
+    const before = engineThread.engineRows;
     const outcome = await expectSameBothWays(file, { dedupe: ['id'] });
     expect(outcome).toMatchObject({ error: { code: 'CELL_TOO_LONG' } });
-    expect(rowsReadByEngine() - before).toBe(1);
+    expect(engineThread.engineRows - before).toBe(1);
   });
 
   it('succeeds alike, or fails alike, on damaged sheet XML', async () => {
