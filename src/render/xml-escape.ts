@@ -101,3 +101,22 @@ export function isXmlSpace(code: number): boolean {
 function hexEscape(code: number): string {
   return `_x${code.toString(16).toUpperCase().padStart(4, '0')}_`;
 }
+
+const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
+
+/**
+ * Escapes text for a double-quoted XML attribute value: markup characters and the quote as
+ * entities, and tab, LF and CR as character references, which a parser delivers as they are
+ * (raw, it would turn each into a space when it normalises the value).
+ */
+export function escapeXmlAttribute(text: string): string {
+  return text.replace(/[&<>"\t\n\r]/g, (char) => ATTRIBUTE_ESCAPES[char] ?? char);
+}

@@ -1,3 +1,4 @@
+import { GENERAL, type NumberFormat, numberFormatOf } from '../../core/number-formats.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { classifyBuiltInFormat, classifyFormatCode, type NumberFormatKind } from './date-format.js';
 import { decodeXmlText } from './text-escapes.js';
@@ -25,6 +26,8 @@ export class DateStylesReader {
   readonly #lexer: XmlLexer;
   /** What the custom formats show, by id. */
   readonly #customKinds = new Map<number, NumberFormatKind>();
+  /** The custom format codes, by id. */
+  readonly #customCodes = new Map<number, string>();
   /** The number format id of each cell style, in order. */
   readonly #formatIds = new IdList();
   /** Local names of the open elements. */
@@ -76,6 +79,28 @@ export class DateStylesReader {
     const id = parseId(numFmtId);
     if (id === null || formatCode === undefined) return;
     this.#customKinds.set(id, classifyFormatCode(formatCode));
+    this.#customCodes.set(id, formatCode);
+  }
+
+  /**
+   * After {@link end}: the number format of each cell style, in order, as
+   * {@link CellNumberFormats}.
+   */
+  numberFormats(): CellNumberFormats {
+    const formats = new Map<number, NumberFormat>();
+    const formatOf = (id: number): NumberFormat => {
+      let format = formats.get(id);
+      if (format === undefined) {
+        format = numberFormatOf(id, this.#customCodes.get(id));
+        formats.set(id, format);
+      }
+      return format;
+    };
+    const ids = this.#formatIds;
+    return {
+      count: ids.length,
+      formatOf: (style) => (style < ids.length ? formatOf(ids.at(style)) : GENERAL),
+    };
   }
 
   /**
@@ -113,6 +138,17 @@ export class DateStylesReader {
   }
 }
 
+/**
+ * The number format of each cell style (`<cellXfs><xf>`) of a workbook. A style past the last,
+ * which a cell should not name, is General, as Excel shows it.
+ */
+export interface CellNumberFormats {
+  /** How many cell styles there are. */
+  readonly count: number;
+  /** The number format of style `style` (a cell's `s`). */
+  formatOf(style: number): NumberFormat;
+}
+
 /** Ids in blocks of 65,536, so that none of them is ever copied to grow. */
 class IdList {
   readonly #blocks: Uint32Array[] = [];
@@ -127,6 +163,10 @@ class IdList {
     if (at === 0) this.#blocks.push(new Uint32Array(0x10000));
     (this.#blocks.at(-1) as Uint32Array)[at] = id;
     this.#length += 1;
+  }
+
+  at(index: number): number {
+    return (this.#blocks[index >>> 16] as Uint32Array)[index & 0xffff] as number;
   }
 
   forEach(each: (id: number, index: number) => void): void {
