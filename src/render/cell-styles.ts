@@ -45,9 +45,9 @@ const FIRST_KEPT_FORMAT_ID = FIRST_CUSTOM_FORMAT_ID + FIXED_FORMATS.length;
 
 /**
  * How many custom number formats one output keeps at most; later ones fall back to General.
- * Excel accepts "between 200 and 250 number formats, depending on the language version"
- * (Excel specifications and limits), its own built-in ones included: 200 custom ones, with the
- * four fixed above, stays within the lowest of those in every version we know of.
+ * Excel accepts "between 200 and 250" number formats in a workbook, "depending on the language
+ * version" (Excel specifications and limits): 196 kept codes and the four fixed formats above
+ * make 200 custom formats, the lowest of those. Built-in ids are not counted.
  */
 export const MAX_KEPT_FORMATS = 196;
 
