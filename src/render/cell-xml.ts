@@ -29,6 +29,8 @@ const DATE = `" s="${StyleId.Date}"><v>`;
 const DATE_TIME = `" s="${StyleId.DateTime}"><v>`;
 const TIME = `" s="${StyleId.Time}"><v>`;
 const ELAPSED = `" s="${StyleId.Elapsed}"><v>`;
+/** Before a kept style's number, between the cell reference and the fragment of its value. */
+const STYLE_START = '" s="';
 
 /**
  * The markup after `<c r="A\0` of the cells the row engine writes, each named as its enum
@@ -67,12 +69,18 @@ export function renderRowCells(cells: readonly CellValue[], columns?: readonly s
 /**
  * {@link renderRowCells} into `out`. When `widths` is given, `widths[i]` is raised to the
  * number of characters cell `i` shows (for column widths).
+ *
+ * `styles[i]`, when given and not 0, is the output style cell `i` keeps (its source's number
+ * format, see `OutputStyles`): `<c r="A\0" s="7"><v>1.5</v></c>`. A date with a kept style is
+ * its serial number in that style; a date without one gets the fixed date style its value
+ * calls for, as when no format is kept.
  */
 export function renderRowCellsInto(
   out: RenderBuffer,
   cells: readonly CellValue[],
   columns?: readonly string[],
   widths?: number[],
+  styles?: readonly number[] | null,
 ): void {
   const count = cells.length;
   for (let i = 0; i < count; i++) {
@@ -89,6 +97,11 @@ export function renderRowCellsInto(
     out.putAscii(CELL_START);
     out.putAscii(letters);
     out.putByte(0);
+    const style = styles == null ? 0 : (styles[i] ?? 0);
+    if (style !== 0) {
+      out.putAscii(STYLE_START);
+      out.putNumber(style);
+    }
     let width: number;
     if (typeof cell === 'string') {
       if (cell.length > MAX_CELL_TEXT) throw cellTooLong(cell.length, letters);
@@ -109,12 +122,13 @@ export function renderRowCellsInto(
       const serial = cell.serial;
       if (!Number.isFinite(serial)) out.putAscii(NUM_ERROR);
       else {
-        let style: string;
-        if (cell.elapsed === true) style = ELAPSED;
-        else if (serial >= 0 && serial < 1) style = TIME;
-        else if (Number.isInteger(serial)) style = DATE;
-        else style = DATE_TIME;
-        out.putAscii(style);
+        let fragment: string;
+        if (style !== 0) fragment = NUMBER;
+        else if (cell.elapsed === true) fragment = ELAPSED;
+        else if (serial >= 0 && serial < 1) fragment = TIME;
+        else if (Number.isInteger(serial)) fragment = DATE;
+        else fragment = DATE_TIME;
+        out.putAscii(fragment);
         out.putNumber(serial);
         out.putAscii(VALUE_END);
       }

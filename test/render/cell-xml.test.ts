@@ -1,9 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { CellValue } from '../../src/core/cell.js';
 import { columnLetters } from '../../src/core/column-letters.js';
 import { MAX_CELL_TEXT } from '../../src/core/excel-limits.js';
 import { ErrorCode } from '../../src/errors.js';
-import { ROW_NUMBER_PLACEHOLDER, renderRowCells } from '../../src/render/cell-xml.js';
+import {
+  ROW_NUMBER_PLACEHOLDER,
+  renderRowCells,
+  renderRowCellsInto,
+} from '../../src/render/cell-xml.js';
 import { RenderBuffer } from '../../src/render/render-buffer.js';
 import { escapeXmlText } from '../../src/render/xml-escape.js';
 
@@ -413,5 +418,56 @@ describe('RenderBuffer.detach', () => {
     const out = new RenderBuffer(16);
     out.ascii('x');
     expect(() => out.detach()).toThrow('Cannot detach a buffer that shares its memory');
+  });
+});
+
+describe('renderRowCellsInto with kept styles', () => {
+  function render(cells: CellValue[], styles: number[] | null): string {
+    const out = new RenderBuffer(64);
+    renderRowCellsInto(out, cells, undefined, undefined, styles);
+    return out.toString();
+  }
+
+  it('puts each cell its kept style, of any type, and none for 0', () => {
+    const cells: CellValue[] = [
+      123,
+      'abc',
+      ' padded ',
+      true,
+      { kind: 'error', code: '#N/A' },
+      Number.NaN,
+      4.5,
+    ];
+    expect(render(cells, [7, 9, 9, 8, 10, 7, 0])).toBe(
+      `<c r="A${P}" s="7"><v>123</v></c>` +
+        `<c r="B${P}" s="9" t="inlineStr"><is><t>abc</t></is></c>` +
+        `<c r="C${P}" s="9" t="inlineStr"><is><t xml:space="preserve"> padded </t></is></c>` +
+        `<c r="D${P}" s="8" t="b"><v>1</v></c>` +
+        `<c r="E${P}" s="10" t="e"><v>#N/A</v></c>` +
+        `<c r="F${P}" s="7" t="e"><v>#NUM!</v></c>` +
+        `<c r="G${P}"><v>4.5</v></c>`,
+    );
+  });
+
+  it('writes a date with a kept style as its serial in that style, else in the fixed style', () => {
+    const date = { kind: 'date', serial: 45000.5 } as const;
+    const day = { kind: 'date', serial: 45000 } as const;
+    const elapsed = { kind: 'date', serial: 1.5, elapsed: true } as const;
+    expect(render([date, day, elapsed, date, elapsed], [11, 12, 13, 0, 0])).toBe(
+      `<c r="A${P}" s="11"><v>45000.5</v></c>` +
+        `<c r="B${P}" s="12"><v>45000</v></c>` +
+        `<c r="C${P}" s="13"><v>1.5</v></c>` +
+        `<c r="D${P}" s="3"><v>45000.5</v></c>` +
+        `<c r="E${P}" s="5"><v>1.5</v></c>`,
+    );
+  });
+
+  it('writes the same bytes as without styles when every style is 0, or past the array', () => {
+    const cells: CellValue[] = [1, 'x', { kind: 'date', serial: 45000 }, null, false];
+    const plain = renderRowCells(cells);
+    expect(render(cells, [0, 0, 0, 0, 0])).toBe(plain);
+    expect(render(cells, [])).toBe(plain);
+    expect(render(cells, null)).toBe(plain);
+    expect(render([null, 2], [5, 6])).toBe(`<c r="B${P}" s="6"><v>2</v></c>`);
   });
 });
