@@ -25,6 +25,12 @@ export interface SheetRow {
    * row's last cell that the XML lists, so rows differ in length.
    */
   readonly cells: CellValue[];
+  /**
+   * When the read was asked for them ({@link ReadRowsOptions.outputStyles}): the output style of
+   * each cell by column, for the cells that have one (others are 0 or past the end); `null` when
+   * none has. Absent otherwise.
+   */
+  readonly styles?: number[] | null;
 }
 
 /** What one sheet read counted besides its rows. */
@@ -35,6 +41,11 @@ export interface ReadStats {
 
 /** Options of {@link WorkbookReader.readRows}. */
 export interface ReadRowsOptions {
+  /**
+   * The output style of each of the workbook's cell styles (a cell's `s`), when cells keep
+   * their number format: rows then carry {@link SheetRow.styles}. A CSV file has no styles.
+   */
+  readonly outputStyles?: Uint32Array | null;
   /** Stops reading with an `ABORTED` error. */
   readonly signal?: AbortSignal;
   /** Filled in when the sheet has been read to the end. */

@@ -159,7 +159,7 @@ class ZipWorkbookReader implements XlsxWorkbookReader {
         date1904: this.structure.date1904,
         maxElementChars: this.limits.maxElementChars,
         maxSharedStrings: this.limits.maxSharedStrings,
-        scanner: this.scannerFor(shared, where, true),
+        scanner: this.scannerFor(shared, where, true, options.outputStyles),
         decoder: new XmlPartDecoder({ file: this.file, part: sheet.part }),
         fail,
       };
@@ -187,7 +187,12 @@ class ZipWorkbookReader implements XlsxWorkbookReader {
       );
     }
     try {
-      const scanner = this.scannerFor(await this.loadSharedParts(signal, false), where, false);
+      const scanner = this.scannerFor(
+        await this.loadSharedParts(signal, false),
+        where,
+        false,
+        options.outputStyles,
+      );
       const partOptions = signal === undefined ? {} : { signal };
       for await (const text of this.archive.streamPartText(sheet.part, partOptions)) {
         // Batches are cut by cells (see MAX_BATCH_CELLS), so one chunk may give several.
@@ -205,18 +210,21 @@ class ZipWorkbookReader implements XlsxWorkbookReader {
 
   /**
    * A scanner for one sheet of this workbook; with `lazy`, it reads the shared strings when a
-   * cell first needs them (a reader of its own may not).
+   * cell first needs them (a reader of its own may not). With `outputStyles`, its rows carry
+   * their cells' output styles.
    */
   private scannerFor(
     shared: SharedParts,
     where: { file: string; sheet: string; part: string },
     lazy: boolean,
+    outputStyles: Uint32Array | null | undefined,
   ): SheetScanner {
     const table = shared.sharedStrings;
     return new SheetScanner({
       sharedStrings: lazy ? () => table.strings() : table.strings(),
       dateStyles: shared.dateStyles,
       date1904: this.structure.date1904,
+      outputStyles: outputStyles ?? null,
       maxElementChars: this.limits.maxElementChars,
       ...where,
     });

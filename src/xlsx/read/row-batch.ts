@@ -27,12 +27,23 @@ export class RowBatch {
   formulasWithoutValue = 0;
   /** The cells a batch may hold: {@link full} past it. */
   limit = MAX_BATCH_CELLS;
+  /**
+   * The output style of each cell style, when rows carry their cells' styles
+   * ({@link SheetRow.styles}); null when they do not.
+   */
+  readonly styleTable: Uint32Array | null;
 
   private rows: SheetRow[] = [];
   /** Cells in {@link rows}, against {@link limit}. */
   private batchCells = 0;
   private cells: CellValue[] = [];
+  /** The current row's output styles, made at its first styled cell. */
+  private styles: number[] | null = null;
   private hasCells = false;
+
+  constructor(styleTable: Uint32Array | null = null) {
+    this.styleTable = styleTable;
+  }
 
   /** The batch holds as many cells as it may. */
   get full(): boolean {
@@ -44,6 +55,7 @@ export class RowBatch {
     this.inRow = true;
     this.start = start;
     this.cells = [];
+    this.styles = null;
     this.hasCells = false;
     this.column = -1;
   }
@@ -53,26 +65,45 @@ export class RowBatch {
     this.hasCells = true;
   }
 
-  /** Puts `value` in the current row at {@link column}, after nulls for any columns skipped. */
-  place(value: CellValue): void {
+  /**
+   * Puts `value`, of cell style `style`, in the current row at {@link column}, after nulls for
+   * any columns skipped.
+   */
+  place(value: CellValue, style: number): void {
     const cells = this.cells;
     const column = this.column;
-    if (column === cells.length) {
+    if (column === cells.length) cells.push(value);
+    else if (column < cells.length) cells[column] = value;
+    else {
+      while (cells.length < column) cells.push(null);
       cells.push(value);
+    }
+    const table = this.styleTable;
+    if (table !== null) {
+      this.placeStyle(column, value === null || style >= table.length ? 0 : (table[style] ?? 0));
+    }
+  }
+
+  /** Sets the output style of the cell at `column` (0: none; a later cell there may have had one). */
+  private placeStyle(column: number, style: number): void {
+    let styles = this.styles;
+    if (style === 0) {
+      if (styles !== null && column < styles.length) styles[column] = 0;
       return;
     }
-    if (column < cells.length) {
-      cells[column] = value;
-      return;
-    }
-    while (cells.length < column) cells.push(null);
-    cells.push(value);
+    if (styles === null) styles = this.styles = [];
+    while (styles.length < column) styles.push(0);
+    styles[column] = style;
   }
 
   /** Leaves the current row: it joins the batch unless it has no cell. */
   end(): void {
     if (this.hasCells) {
-      this.rows.push({ number: this.number, cells: this.cells });
+      this.rows.push(
+        this.styleTable === null
+          ? { number: this.number, cells: this.cells }
+          : { number: this.number, cells: this.cells, styles: this.styles },
+      );
       this.batchCells += this.cells.length;
     }
     this.inRow = false;

@@ -444,7 +444,7 @@ export class SheetFastPath {
     const inline = this.plainInline;
     if (inline !== undefined) value = inline;
     else if (!this.plainHasValue && this.plainHasFormula) rows.formulasWithoutValue++;
-    rows.place(value ?? null);
+    rows.place(value ?? null, this.plainStyle);
     return true;
   }
 }

@@ -40,6 +40,11 @@ export interface SheetScanContext {
   readonly dateStyles: Uint8Array;
   /** The workbook uses the 1904 date system: date serials are shifted to the 1900 system. */
   readonly date1904: boolean;
+  /**
+   * The output style of each cell style, when cells keep their number format (rows then carry
+   * `styles`); absent or null when they do not.
+   */
+  readonly outputStyles?: Uint32Array | null;
   /** Longest unfinished row (or tag) held in memory, in characters. */
   readonly maxElementChars: number;
   /** For error messages. */
@@ -72,7 +77,7 @@ export class SheetScanner {
   private readonly lexer: XmlLexer;
   private readonly text: TextCollector;
   private readonly rich: RichTextReader;
-  private readonly rows = new RowBatch();
+  private readonly rows: RowBatch;
   private readonly values: CellValueReader;
   private readonly fastPath: SheetFastPath;
   private readonly maxElementChars: number;
@@ -92,6 +97,7 @@ export class SheetScanner {
   private cellValue: CellValue = null;
 
   constructor(context: SheetScanContext) {
+    this.rows = new RowBatch(context.outputStyles ?? null);
     this.lexer = new XmlLexer(
       { file: context.file, part: context.part, sheet: context.sheet },
       context.maxElementChars,
@@ -398,7 +404,7 @@ export class SheetScanner {
     this.cellHasInline = false;
     this.cellValue = null;
     rows.markCell();
-    if (lexer.selfClosing) rows.place(null);
+    if (lexer.selfClosing) rows.place(null, 0);
     else this.state = State.Cell;
   }
 
@@ -407,7 +413,7 @@ export class SheetScanner {
     if (this.cellHasInline) value = this.rich.value;
     else if (this.cellHasValue) value = this.cellValue;
     else if (this.cellHasFormula) this.rows.formulasWithoutValue++;
-    this.rows.place(value);
+    this.rows.place(value, this.cellStyle);
     this.state = State.Row;
   }
 }

@@ -65,3 +65,40 @@ describe("RowBatch: the scanner's batches are cut by cells", () => {
     expect(scanner.drain()).toEqual([]);
   });
 });
+
+describe('RowBatch: rows carry their cells’ output styles when asked', () => {
+  // Style 0 → none, 1 (a date style) → 7, 2 → none, 3 → 9, 4 → 12; style 5 is past the table.
+  const outputStyles = Uint32Array.from([0, 7, 0, 9, 12]);
+  const xml = sheet(
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="3"><v>5</v></c></row>' +
+      // Plain cells, which the fast path reads.
+      '<row r="2"><c r="A2" s="4"><v>123</v></c><c r="B2" s="1"><v>45000</v></c><c r="D2" s="5"><v>1</v></c></row>' +
+      // An inline string and a formula, which the general path reads; an empty styled cell.
+      '<row r="3"><c r="A3" s="3" t="inlineStr"><is><t>x</t></is></c><c r="B3" s="9"/><c r="C3" s="4"><f>1+1</f><v>2</v></c></row>' +
+      // No styled cell: no array.
+      '<row r="4"><c r="A4"><v>1</v></c><c r="B4" s="2" t="b"><v>1</v></c></row>',
+  );
+  const expected = [
+    { number: 1, cells: ['zero', 5], styles: [0, 9] },
+    { number: 2, cells: [123, { kind: 'date', serial: 45000 }, null, 1], styles: [12, 7] },
+    { number: 3, cells: ['x', null, 2], styles: [9, 0, 12] },
+    { number: 4, cells: [1, true], styles: null },
+  ];
+
+  test('by the fast path and the general path alike, in pieces of any size', () => {
+    for (const size of [xml.length, 97, 13, 1]) {
+      const scanner = new SheetScanner({ ...CONTEXT, outputStyles });
+      const rows = [];
+      for (let at = 0; at < xml.length; at += size)
+        rows.push(...scanner.push(xml.slice(at, at + size)));
+      rows.push(...scanner.end());
+      expect(rows).toEqual(expected);
+    }
+  });
+
+  test('and carry nothing when not asked', () => {
+    const rows = new SheetScanner(CONTEXT).push(xml);
+    expect(rows.map((row) => row.cells)).toEqual(expected.map((row) => row.cells));
+    expect(rows.filter((row) => 'styles' in row)).toEqual([]);
+  });
+});
