@@ -10,7 +10,7 @@ import type { ParseTask } from '../worker/protocol.js';
  * Bump when the entry layout (see `cache-entry.ts`) or what a stored `FileResult` means
  * changes, so that entries written before are never read as current ones.
  */
-export const CACHE_FORMAT_VERSION = 4;
+export const CACHE_FORMAT_VERSION = 5;
 
 /**
  * Bump when the segment entry layout (see `segment-entry.ts`) or the way the writer renders
@@ -85,6 +85,8 @@ export function canonicalJson(value: unknown): string {
       })
       .join(',')}]`;
   }
+  // An output style table (ParseTask.outputStyles); `u32` starts no JSON text.
+  if (value instanceof Uint32Array) return `u32[${value.join(',')}]`;
   if (typeof value === 'object') {
     const prototype = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null) throw unkeyable(value);

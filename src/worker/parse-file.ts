@@ -31,7 +31,11 @@ export async function parseFile(
     for (const info of selected.sheets) {
       const sheet = new SheetRows(info, task, file, thread);
       const stats = { formulasWithoutValue: 0 };
-      const options = signal === undefined ? { stats } : { stats, signal };
+      const options = {
+        stats,
+        outputStyles: task.render === 'xlsx' ? task.outputStyles : null,
+        ...(signal === undefined ? {} : { signal }),
+      };
       if (engine !== null && reader.format === 'xlsx') {
         const source = await reader.openSheetSource(info, options);
         await readSheetWithEngine(

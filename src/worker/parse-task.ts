@@ -21,6 +21,7 @@ export function parseTaskFor(file: InputFile, settings: Settings, render: Render
     keep: settings.keep,
     render,
     columnOffset: render === 'xlsx' && settings.sourceColumn ? 1 : 0,
+    outputStyles: null,
     limits: settings.limits,
     truncateLong: settings.truncateLong,
     sheetLimits: settings.outputFormat === 'xlsx',

@@ -55,7 +55,9 @@ export class ParseThread {
       task.keyColumns !== 'all' &&
       !task.truncateLong &&
       !task.reportDuplicates &&
-      !task.key.keysAsText;
+      !task.key.keysAsText &&
+      // The engine writes no kept number formats yet.
+      task.outputStyles === null;
     if (!usable) return null;
     try {
       this.#engine ??= new RowEngine(this.#engineOptions ?? { maxMemoryPages: enginePages() });

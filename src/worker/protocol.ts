@@ -53,6 +53,11 @@ export interface ParseTask {
    * shifted right by this many columns (render `xlsx` only).
    */
   readonly columnOffset: number;
+  /**
+   * The output style of each source cell style (a cell's s), when cells keep their number
+   * format; null: they do not (formats plain).
+   */
+  readonly outputStyles: Uint32Array | null;
   readonly limits: ReadLimits;
   /** Cut text past Excel's 32,767 characters instead of failing. */
   readonly truncateLong: boolean;

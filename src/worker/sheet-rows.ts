@@ -57,6 +57,8 @@ export class SheetRows {
   /** With `columns`: each selected name's output position, by its compared form. */
   #positions: ReadonlyMap<string, number> | null = null;
   readonly #slotCells: CellValue[] = [];
+  /** The placed row's output styles, like {@link #slotCells}. */
+  readonly #slotStyles: number[] = [];
   /**
    * Output letters of each source column (`source + columnOffset`), or with `columns` of each
    * output position (`position + columnOffset`), grown on demand.
@@ -185,11 +187,24 @@ export class SheetRows {
       const start = this.#xml.length;
       try {
         const slots = this.#slots;
+        const styles = row.styles ?? null;
         if (slots === null) {
-          renderRowCellsInto(this.#xml, cells, this.#lettersFor(cells.length), this.#widths);
+          renderRowCellsInto(
+            this.#xml,
+            cells,
+            this.#lettersFor(cells.length),
+            this.#widths,
+            styles,
+          );
         } else {
           const placed = this.#placeCells(slots, cells);
-          renderRowCellsInto(this.#xml, placed, this.#lettersFor(slots.length), this.#widths);
+          renderRowCellsInto(
+            this.#xml,
+            placed,
+            this.#lettersFor(slots.length),
+            this.#widths,
+            styles === null ? null : this.#placeStyles(slots, styles),
+          );
         }
       } catch (error) {
         this.#xml.truncate(start);
@@ -276,6 +291,16 @@ export class SheetRows {
     for (let i = 0; i < slots.length; i += 1) {
       const source = slots[i] as number;
       placed[i] = source < 0 ? null : (cells[source] ?? null);
+    }
+    return placed;
+  }
+
+  /** The row's output styles in the selected columns' order, as {@link #placeCells}. */
+  #placeStyles(slots: readonly number[], styles: readonly number[]): number[] {
+    const placed = this.#slotStyles;
+    for (let i = 0; i < slots.length; i += 1) {
+      const source = slots[i] as number;
+      placed[i] = source < 0 ? 0 : (styles[source] ?? 0);
     }
     return placed;
   }

@@ -24,6 +24,7 @@ describe('encodeTaskOptions', () => {
         '"key":{"ignoreCase":false,"keysAsText":false,"trim":false},"keyColumns":["id"],' +
         '"limits":{"maxElementChars":268435456,"maxEntryBytes":4294967296,' +
         '"maxFileBytes":17179869184,"maxRunBytes":1099511627776,"maxSharedStrings":16777216},' +
+        '"outputStyles":null,' +
         '"render":"xlsx","reportDuplicates":false,"sheet":{"kind":"first"},"sheetLimits":true,' +
         '"truncateLong":false}',
     );
@@ -39,9 +40,9 @@ describe('encodeTaskOptions', () => {
 describe('cacheKey', () => {
   it('is the SHA-256 of the parts: the same parts, the same key', () => {
     // Pinned: a change here changes every key, which needs a new CACHE_FORMAT_VERSION anyway.
-    expect(CACHE_FORMAT_VERSION).toBe(4);
+    expect(CACHE_FORMAT_VERSION).toBe(5);
     expect(keyOf(sampleTask())).toBe(
-      'b28433df5cc8d69c768a1779354b90da27b5427a184dba4efd3bd20f712e4f44',
+      '874f3ce8ec862352731e129d44ed577bc5e01914b4e274776fc2880541446912',
     );
   });
 
@@ -105,6 +106,9 @@ describe('cacheKey', () => {
       { csvDelimiter: ';' },
       { csvDelimiter: '\t' },
       { csvTypes: true },
+      { outputStyles: Uint32Array.from([0, 7]) },
+      { outputStyles: Uint32Array.from([0, 8]) },
+      { outputStyles: Uint32Array.from([0, 7, 0]) },
     ];
     const keys = variants.map((variant) => keyOf(sampleTask(variant)));
     expect(new Set([keyOf(sampleTask()), ...keys]).size).toBe(variants.length + 1);
@@ -118,8 +122,23 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('writes an output style table as its numbers, unlike any JSON array or object', () => {
+    expect(canonicalJson({ outputStyles: Uint32Array.from([0, 7, 12]) })).toBe(
+      '{"outputStyles":u32[0,7,12]}',
+    );
+    expect(canonicalJson({ outputStyles: new Uint32Array(0) })).toBe('{"outputStyles":u32[]}');
+  });
+
   it('refuses values it cannot write exactly, so none drops out of a key unseen', () => {
-    const refused = [Number.NaN, Number.POSITIVE_INFINITY, new Map(), new Date(0), [undefined], 1n];
+    const refused = [
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      new Map(),
+      new Date(0),
+      [undefined],
+      1n,
+      new Uint16Array(1),
+    ];
     for (const value of refused) {
       expect(() => canonicalJson({ option: value })).toThrow(
         /^Internal: a parse task holds a value the cache cannot key: /,

@@ -17,6 +17,7 @@ export function sampleTask(overrides: Partial<ParseTask> = {}): ParseTask {
     keep: 'first',
     render: 'xlsx',
     columnOffset: 0,
+    outputStyles: null,
     limits: DEFAULT_READ_LIMITS,
     truncateLong: false,
     sheetLimits: true,

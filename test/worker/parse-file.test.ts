@@ -1,4 +1,7 @@
-/** The worker's parse, called directly: how it renders surviving rows as CSV fields. */
+/**
+ * The worker's parse, called directly: how it renders surviving rows as CSV fields, and as cell
+ * XML with kept number formats.
+ */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type MergeOptions, normalizeOptions } from '../../src/options.js';
@@ -9,6 +12,7 @@ import { ParseThread } from '../../src/worker/parse-thread.js';
 import type { SheetResult } from '../../src/worker/protocol.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { type TestCell, writeTable } from '../helpers/workbooks.js';
+import { stylesXml, worksheetXml, writeWorkbookParts } from '../helpers/xlsx-builder.js';
 
 async function csvOf(
   rows: readonly (readonly TestCell[])[],
@@ -112,5 +116,51 @@ describe('parseFile with render csv', () => {
     expect(all.rows).toEqual(['1,a,,,e', '1,a,c,,e', '1,a,,d,']);
     const picked = await csvOf(rows, { dedupe: true, columns: ['Column D', 'id', 'Column E'] });
     expect(picked.rows).toEqual([',1,e', 'd,1,']);
+  });
+});
+
+describe('parseFile with render xlsx and kept number formats', () => {
+  it('renders each data cell with the output style of its cell style, the header without', async () => {
+    const dir = await makeTempDir();
+    const file = path.join(dir, 'styled.xlsx');
+    await writeWorkbookParts(file, {
+      sheets: [
+        {
+          name: 'Data',
+          xml: worksheetXml(
+            '<row r="1"><c r="A1" s="1" t="inlineStr"><is><t>zip</t></is></c><c r="B1" t="inlineStr"><is><t>day</t></is></c><c r="C1" t="inlineStr"><is><t>n</t></is></c></row>' +
+              '<row r="2"><c r="A2" s="1"><v>123</v></c><c r="B2" s="2"><v>45000</v></c><c r="C2"><v>1.5</v></c></row>' +
+              '<row r="3"><c r="A3" s="1"><v>123</v></c><c r="B3" s="3"><v>45000.25</v></c><c r="C3" s="9"><v>2</v></c></row>',
+          ),
+        },
+      ],
+      styles: stylesXml({
+        numFmts: [
+          { id: 164, code: '00000' },
+          { id: 165, code: 'dd.mm.yyyy hh:mm' },
+        ],
+        cellFormatIds: [0, 164, 14, 165],
+      }),
+    });
+    const settings = normalizeOptions({
+      inputs: [file],
+      output: path.join(dir, 'out.xlsx'),
+      columns: ['n', 'day', 'zip'],
+    });
+    const display = path.basename(file);
+    const task = {
+      ...parseTaskFor({ path: file, display, source: display, input: file }, settings, 'xlsx'),
+      // Styles 1 to 3 become output styles 7, 8 and 9; 0 and those past the table, none.
+      outputStyles: Uint32Array.from([0, 7, 8, 9]),
+    };
+    const result = await parseFile(task, new ParseThread());
+    const xml = (result.sheets[0] as SheetResult).xml;
+    if (xml === null) throw new Error('no rows');
+    const P = '\u0000';
+    // In the chosen columns' order; the date with a kept style is its serial in that style.
+    expect(Array.from(xml.ends, (_, index) => decodeRow(xml, index))).toEqual([
+      `<c r="A${P}"><v>1.5</v></c><c r="B${P}" s="8"><v>45000</v></c><c r="C${P}" s="7"><v>123</v></c>`,
+      `<c r="A${P}"><v>2</v></c><c r="B${P}" s="9"><v>45000.25</v></c><c r="C${P}" s="7"><v>123</v></c>`,
+    ]);
   });
 });
