@@ -32,6 +32,14 @@ export type OverflowMode = 'error' | 'split';
 
 export const OVERFLOW_MODES: readonly OverflowMode[] = ['error', 'split'];
 
+/** What a merged workbook's cells show: their sources' number formats, or plain values. */
+export type FormatsMode = 'keep' | 'plain';
+
+export const FORMATS_MODES: readonly FormatsMode[] = ['keep', 'plain'];
+
+/** The default of {@link MergeOptions.formats}. */
+export const DEFAULT_FORMATS: FormatsMode = 'plain';
+
 /**
  * The kind of file written, chosen by the name: CSV when it ends in `.csv` (any case), else an
  * xlsx workbook.
@@ -150,6 +158,13 @@ export interface MergeOptions {
    */
   overflow?: OverflowMode;
   /**
+   * The number formats of a workbook output's cells: `'keep'` writes each data cell with its
+   * source cell's number format (built-in or custom; `00123` stays `00123`, `15.5%` stays
+   * `15.5%`), `'plain'` writes numbers General and dates in ISO formats. Keys compare values
+   * either way. A CSV output has no formats. @default 'plain'
+   */
+  formats?: FormatsMode;
+  /**
    * Cut text longer than Excel's 32,767 characters to that length (and count the cells)
    * instead of failing. @default false
    */
@@ -218,6 +233,7 @@ export interface Settings {
   readonly summarySheet: boolean;
   readonly skipErrors: boolean;
   readonly overflow: OverflowMode;
+  readonly formats: FormatsMode;
   readonly truncateLong: boolean;
   readonly jobs: number;
   /** `null`: V8's default heap limit. */
@@ -265,6 +281,7 @@ export const OPTION_NAMES = [
   'summarySheet',
   'skipErrors',
   'overflow',
+  'formats',
   'truncateLong',
   'jobs',
   'workerMemoryMb',
@@ -329,6 +346,7 @@ export function normalizeOptions(options: MergeOptions): Settings {
     summarySheet,
     skipErrors: validateBoolean('skipErrors', options.skipErrors),
     overflow: validateOverflow(options.overflow),
+    formats: validateFormats(options.formats),
     truncateLong: validateBoolean('truncateLong', options.truncateLong),
     jobs: validateJobs(options.jobs),
     workerMemoryMb: validateWorkerMemory(options.workerMemoryMb),
@@ -563,6 +581,14 @@ function validateKeep(keep: unknown): KeepMode {
   if (keep === undefined) return 'first';
   if (!KEEP_MODES.includes(keep as KeepMode)) throw invalid('keep', 'first, last or none', keep);
   return keep as KeepMode;
+}
+
+function validateFormats(formats: unknown): FormatsMode {
+  if (formats === undefined) return DEFAULT_FORMATS;
+  if (!FORMATS_MODES.includes(formats as FormatsMode)) {
+    throw invalid('formats', 'keep or plain', formats);
+  }
+  return formats as FormatsMode;
 }
 
 function validateOverflow(overflow: unknown): OverflowMode {

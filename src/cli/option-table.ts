@@ -7,7 +7,10 @@
 import { KEEP_MODES } from '../core/dedupe.js';
 import { HEADER_MATCHES, type HeaderMatch } from '../core/header-match.js';
 import {
+  DEFAULT_FORMATS,
   DEFAULT_OUTPUT,
+  FORMATS_MODES,
+  type FormatsMode,
   type MergeOptions,
   OVERFLOW_MODES,
   type OverflowMode,
@@ -332,6 +335,16 @@ export const MERGE_OPTIONS: readonly CliOption[] = [
     apply(line, value) {
       // The library refuses any other value, in the same words as for the API.
       line.options.overflow = value as OverflowMode;
+    },
+  },
+  {
+    name: 'formats',
+    kind: 'scalar',
+    describe: "Cells keep their sources' number formats, or are written plain (CSV: no formats)",
+    choices: FORMATS_MODES,
+    defaultText: DEFAULT_FORMATS,
+    apply(line, value) {
+      line.options.formats = value as FormatsMode;
     },
   },
   {

@@ -16,6 +16,7 @@ import {
   sourceLabel,
 } from '../reduce/reduce-files.js';
 import { renderRowCells } from '../render/cell-xml.js';
+import type { OutputStyles } from '../render/cell-styles.js';
 import { placeCells } from '../render/place-columns.js';
 import { decodeRow, rowStart } from '../render/rendered-rows.js';
 import type { RenderMode } from '../worker/protocol.js';
@@ -76,8 +77,11 @@ function workbookOutput(
   target: string,
   state: MergeState,
   cache: ParseCache | null,
+  styles: OutputStyles | null,
 ): MergeOutput {
-  const writer = createWorkbookWriter({ path: target });
+  const writer = createWorkbookWriter(
+    styles === null ? { path: target } : { path: target, styles: () => styles.toXml() },
+  );
   const sheets = new OutputSheets(writer, settings.overflow);
   return {
     render: 'xlsx',
@@ -272,8 +276,9 @@ export function createMergeOutput(
   target: string,
   state: MergeState,
   cache: ParseCache | null,
+  styles: OutputStyles | null = null,
 ): MergeOutput {
   return settings.outputFormat === 'csv'
     ? csvOutput(settings, target, state)
-    : workbookOutput(settings, target, state, cache);
+    : workbookOutput(settings, target, state, cache, styles);
 }

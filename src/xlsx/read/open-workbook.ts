@@ -6,7 +6,7 @@ import type {
   SheetRow,
   WorkbookReader,
 } from '../../reader/workbook-reader.js';
-import { DateStylesReader } from './read-styles.js';
+import { type CellNumberFormats, DateStylesReader } from './read-styles.js';
 import {
   readStringItem,
   type SharedStringsScanContext,
@@ -34,6 +34,11 @@ export interface XlsxWorkbookReader extends WorkbookReader {
    * {@link WorkbookReader.readRows}.
    */
   openSheetSource(sheet: SheetInfo, options?: ReadRowsOptions): Promise<SheetSource>;
+  /**
+   * The number format of each cell style, read from the styles part alone (none: every style
+   * is General).
+   */
+  readNumberFormats(signal?: AbortSignal): Promise<CellNumberFormats>;
 }
 
 /**
@@ -166,6 +171,26 @@ class ZipWorkbookReader implements XlsxWorkbookReader {
     } catch (error) {
       throw await fail(error);
     }
+  }
+
+  async readNumberFormats(signal?: AbortSignal): Promise<CellNumberFormats> {
+    const { stylesPart } = this.structure;
+    const maxChars = this.limits.maxElementChars;
+    const styles = new DateStylesReader({ file: this.file, part: stylesPart ?? '' }, maxChars);
+    try {
+      if (stylesPart !== null) {
+        const options = signal === undefined ? { maxChars } : { maxChars, signal };
+        for await (const text of this.archive.streamPartText(stylesPart, options)) {
+          styles.push(text);
+        }
+      }
+      styles.end();
+    } catch (error) {
+      // Its errors name the file and the part; the worker's read of the file reports them.
+      await this.close();
+      throw error;
+    }
+    return styles.numberFormats();
   }
 
   close(): Promise<void> {

@@ -30,6 +30,11 @@ export type { SheetHeader, SheetWriter } from './sheet-writer.js';
 export interface WorkbookWriterOptions {
   /** The final path of the workbook. Replaced on commit if it exists; untouched until then. */
   readonly path: string;
+  /**
+   * The styles part the cells' `s` attributes index, asked for when the package is assembled
+   * (after every row): the fixed styles of {@link STYLES_XML} when not given.
+   */
+  readonly styles?: () => string;
 }
 
 /**
@@ -64,7 +69,7 @@ type State = 'open' | 'finishing' | 'finished' | 'committed' | 'failed' | 'abort
 
 /** Starts writing a workbook to `options.path`. Creates nothing until the first sheet. */
 export function createWorkbookWriter(options: WorkbookWriterOptions): WorkbookWriter {
-  return new StreamingWorkbookWriter(options.path);
+  return new StreamingWorkbookWriter(options.path, options.styles ?? (() => STYLES_XML));
 }
 
 class StreamingWorkbookWriter implements WorkbookWriter {
@@ -73,9 +78,11 @@ class StreamingWorkbookWriter implements WorkbookWriter {
   readonly #tempBase: string;
   readonly #sheets: SheetWriterHandle[] = [];
   #state: State = 'open';
+  readonly #styles: () => string;
 
-  constructor(target: string) {
+  constructor(target: string, styles: () => string) {
     this.#path = target;
+    this.#styles = styles;
     this.#tempBase = tempPathBase(target);
   }
 
@@ -114,7 +121,7 @@ class StreamingWorkbookWriter implements WorkbookWriter {
     this.#state = 'finishing';
     const zipPath = `${this.#tempBase}.xlsx.tmp`;
     try {
-      await writePackage(zipPath, finished);
+      await writePackage(zipPath, finished, this.#styles());
     } catch (error) {
       await this.#fail();
       throw toWriteFailed(error, this.#path);
@@ -160,7 +167,11 @@ class StreamingWorkbookWriter implements WorkbookWriter {
 }
 
 /** Writes the whole .xlsx package to `zipPath` and syncs it to disk. */
-async function writePackage(zipPath: string, sheets: readonly FinishedSheet[]): Promise<void> {
+async function writePackage(
+  zipPath: string,
+  sheets: readonly FinishedSheet[],
+  styles: string,
+): Promise<void> {
   const handle = await open(zipPath, 'wx');
   try {
     const zip = createZipWriter(handle);
@@ -174,7 +185,7 @@ async function writePackage(zipPath: string, sheets: readonly FinishedSheet[]): 
       'xl/_rels/workbook.xml.rels',
       renderWorkbookRelationships(sheets.length),
     );
-    await addXmlEntry(zip, 'xl/styles.xml', STYLES_XML);
+    await addXmlEntry(zip, 'xl/styles.xml', styles);
     for (const [index, sheet] of sheets.entries()) {
       await zip.addEntry(
         {
