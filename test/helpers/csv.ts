@@ -3,14 +3,27 @@
  * chunk cutters for the CSV reader's tests.
  */
 
+/** How {@link parseCsv} expects records to end. */
+export interface CsvReading {
+  /**
+   * What ends every record, the last one included. LibreOffice writes LF, not RFC 4180's CRLF;
+   * the other line end is then only allowed inside quotes.
+   * @default '\r\n'
+   */
+  readonly lineEnd?: '\r\n' | '\n';
+}
+
 /**
  * A strict RFC 4180 reader: comma-delimited, CRLF record ends (a bare CR or LF is only allowed
- * inside quotes), `"` quoting with doubled inner quotes, an optional UTF-8 byte order mark.
- * Throws on anything else, so a malformed file fails the test instead of being read leniently.
+ * inside quotes; `reading.lineEnd` may ask for LF instead), `"` quoting with doubled inner
+ * quotes, an optional UTF-8 byte order mark. Throws on anything else, so a malformed file fails
+ * the test instead of being read leniently.
  *
  * Returns the records of `text` (without the BOM), each a list of fields.
  */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, reading: CsvReading = {}): string[][] {
+  const lineEnd = reading.lineEnd ?? '\r\n';
+  const lineEndName = lineEnd === '\n' ? 'LF' : 'CRLF';
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const records: string[][] = [];
   let record: string[] = [];
@@ -37,7 +50,7 @@ export function parseCsv(text: string): string[][] {
         i += 1;
       }
       const next = body[i];
-      if (next !== undefined && next !== ',' && next !== '\r') {
+      if (next !== undefined && next !== ',' && next !== lineEnd[0]) {
         throw new Error(`Text after a closing quote in record ${records.length + 1}`);
       }
       atFieldStart = false;
@@ -48,14 +61,16 @@ export function parseCsv(text: string): string[][] {
       field = '';
       atFieldStart = true;
       i += 1;
-    } else if (char === '\r') {
-      if (body[i + 1] !== '\n') throw new Error(`A CR without LF in record ${records.length + 1}`);
+    } else if (body.startsWith(lineEnd, i)) {
       record.push(field);
       records.push(record);
       record = [];
       field = '';
       atFieldStart = true;
-      i += 2;
+      i += lineEnd.length;
+    } else if (char === '\r') {
+      const what = lineEnd === '\n' ? 'A CR outside quotes' : 'A CR without LF';
+      throw new Error(`${what} in record ${records.length + 1}`);
     } else if (char === '\n') {
       throw new Error(`A bare LF in record ${records.length + 1}`);
     } else if (char === '"') {
@@ -67,7 +82,7 @@ export function parseCsv(text: string): string[][] {
     }
   }
   if (!atFieldStart || field !== '' || record.length > 0) {
-    throw new Error('The last record does not end with CRLF');
+    throw new Error(`The last record does not end with ${lineEndName}`);
   }
   return records;
 }
