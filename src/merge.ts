@@ -6,6 +6,7 @@ import { ErrorCode, throwIfAborted, XlmergeError } from './errors.js';
 import { placeFiles, removeStaleTempFiles } from './io/temp-files.js';
 import { type MergeOptions, normalizeOptions, type Settings } from './options.js';
 import { checkOutput } from './output/check-output.js';
+import { KeptFormats } from './output/kept-formats.js';
 import {
   createMergeOutput,
   outputSheetName,
@@ -59,7 +60,11 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   if (targets.duplicatesReport !== null) await removeStaleTempFiles(targets.duplicatesReport);
   const cache = await openCache(settings);
   const state = newMergeState(settings, cache);
-  const output = createMergeOutput(settings, targets.output, state, cache);
+  const kept =
+    settings.formats === 'keep' && settings.outputFormat === 'xlsx'
+      ? new KeptFormats(settings.limits)
+      : null;
+  const output = createMergeOutput(settings, targets.output, state, cache, kept?.styles ?? null);
   const duplicates = targets.duplicatesReport === null ? null : new DuplicatesCollector();
   const reportFile =
     targets.duplicatesReport === null
@@ -67,7 +72,8 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
       : createReportFile(targets.duplicatesReport, settings.duplicatesReportFormat);
   try {
     const render = output.render;
-    for await (const reduced of reduceWithPool(settings, scan.files, render, state, cache)) {
+    const files = scan.files;
+    for await (const reduced of reduceWithPool(settings, files, render, state, cache, kept)) {
       await output.write(reduced);
       duplicates?.add(reduced);
     }
@@ -170,6 +176,7 @@ async function* reduceWithPool(
   render: RenderMode,
   state: MergeState,
   cache: ParseCache | null,
+  kept: KeptFormats | null = null,
 ): AsyncGenerator<ReducedSheet> {
   const pool = createParsePool(Math.min(settings.jobs, files.length), settings);
   // Killing the workers makes every parse in flight fail at once, so a cancelled run ends now.
@@ -177,8 +184,10 @@ async function* reduceWithPool(
   settings.signal?.addEventListener('abort', stop, { once: true });
   const parseInPool = (task: ParseTask) => pool.parse(task);
   try {
-    const parse = (file: InputFile) => {
-      const task = parseTaskFor(file, settings, render);
+    const parse = async (file: InputFile) => {
+      // Asked for in input order, as parseInOrder starts the files.
+      const styles = kept === null ? null : kept.tableFor(file, settings.signal);
+      const task = parseTaskFor(file, settings, render, styles === null ? null : await styles);
       return cache === null ? parseInPool(task) : cache.parse(task, parseInPool);
     };
     yield* reduceFiles(files, settings, parse, state);

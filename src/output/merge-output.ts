@@ -15,8 +15,8 @@ import {
   type ReducedSheet,
   sourceLabel,
 } from '../reduce/reduce-files.js';
-import { renderRowCells } from '../render/cell-xml.js';
 import type { OutputStyles } from '../render/cell-styles.js';
+import { renderRowCells } from '../render/cell-xml.js';
 import { placeCells } from '../render/place-columns.js';
 import { decodeRow, rowStart } from '../render/rendered-rows.js';
 import type { RenderMode } from '../worker/protocol.js';

@@ -58,8 +58,16 @@ export const MAX_KEPT_FORMATS = 196;
  * get ids from 168 on.
  */
 export class OutputStyles {
-  /** The style of each format kept, by {@link numberFormatKey}. */
-  readonly #styles = new Map<string, number>();
+  /**
+   * The style of each format kept, by {@link numberFormatKey}; a code that is one of the fixed
+   * formats' has the fixed style.
+   */
+  readonly #styles = new Map<string, number>([
+    [FixedFormat.Date.code, StyleId.Date],
+    [FixedFormat.DateTime.code, StyleId.DateTime],
+    [FixedFormat.Time.code, StyleId.Time],
+    [FixedFormat.Elapsed.code, StyleId.Elapsed],
+  ]);
   /** The `numFmtId` of each kept style, in style order from {@link FIRST_KEPT_STYLE}. */
   readonly #formatIds: number[] = [];
   /** The kept custom codes, in id order from {@link FIRST_KEPT_FORMAT_ID}. */

@@ -4,9 +4,15 @@ import type { ParseTask, RenderMode } from './protocol.js';
 
 /**
  * The task that parses `file` for a run with `settings`, its rows handed over as `render`
- * says: the one place that decides what a worker is told (and so what the parse cache keys).
+ * says, its cells with `outputStyles` (see `KeptFormats`): the one place that decides what a
+ * worker is told (and so what the parse cache keys).
  */
-export function parseTaskFor(file: InputFile, settings: Settings, render: RenderMode): ParseTask {
+export function parseTaskFor(
+  file: InputFile,
+  settings: Settings,
+  render: RenderMode,
+  outputStyles: Uint32Array | null = null,
+): ParseTask {
   return {
     file: file.path,
     display: file.display,
@@ -21,7 +27,7 @@ export function parseTaskFor(file: InputFile, settings: Settings, render: Render
     keep: settings.keep,
     render,
     columnOffset: render === 'xlsx' && settings.sourceColumn ? 1 : 0,
-    outputStyles: null,
+    outputStyles: render === 'xlsx' ? outputStyles : null,
     limits: settings.limits,
     truncateLong: settings.truncateLong,
     sheetLimits: settings.outputFormat === 'xlsx',

@@ -67,6 +67,9 @@ describe('OutputStyles', () => {
     // A built-in id and a code that spells it are different formats: the id shows in the
     // reader's locale, the code as written.
     expect(styles.styleFor({ code: 'm/d/yyyy' })).toBe(9);
+    // A code one of the fixed styles has is that style.
+    expect(styles.styleFor({ code: 'yyyy-mm-dd' })).toBe(StyleId.Date);
+    expect(styles.styleFor({ code: '[h]:mm:ss' })).toBe(StyleId.Elapsed);
     expect(styles.refusedFormats).toBe(0);
     const { xfs, codes } = parseStyles(styles.toXml());
     expect(xfs).toEqual([0, 0, 164, 165, 166, 167, 14, 168, 169, 170]);

@@ -1,0 +1,173 @@
+/**
+ * Number formats kept (issue 15), on the workbooks of fixtures/formats written by openpyxl,
+ * LibreOffice and gnumeric: each data cell of the merged workbook has its source cell's format
+ * (read from both packages' XML by a reader of this test's own), and, where LibreOffice is
+ * installed, shows the very text its source showed.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { merge } from '../../dist/index.js';
+import { loadFormatFixtures, recordedCells } from '../fixtures/format-fixtures.js';
+import { displayedTexts, NO_SOFFICE, sofficePath } from '../helpers/displayed-text.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { readPart } from '../xlsx/write/read-back.js';
+
+const fixtures = await loadFormatFixtures();
+
+/** A cell's number format as the package says: a custom code, a built-in id, or General. */
+type SeenFormat = { code: string } | { builtIn: number } | 'General';
+
+/** Each cell's number format, by reference, read from the sheet's `s`, cellXfs and numFmts. */
+async function formatsOf(file: string, sheetPart: string): Promise<Map<string, SeenFormat>> {
+  const styles = await readPart(file, 'xl/styles.xml');
+  const codes = new Map<number, string>();
+  const numFmts = /<numFmts[^>]*>(.*?)<\/numFmts>/s.exec(styles)?.[1] ?? '';
+  for (const match of numFmts.matchAll(/<numFmt ([^>]*?)\/?>/g)) {
+    const attributes = match[1] ?? '';
+    const id = Number(/numFmtId="(\d+)"/.exec(attributes)?.[1]);
+    const code = /formatCode="([^"]*)"/.exec(attributes)?.[1] ?? '';
+    codes.set(id, decodeAttribute(code));
+  }
+  const cellXfs = /<cellXfs[^>]*>(.*?)<\/cellXfs>/s.exec(styles)?.[1] ?? '';
+  const xfFormats = [...cellXfs.matchAll(/<xf\b([^>]*?)\/?>/g)].map((match) =>
+    Number(/numFmtId="(\d+)"/.exec(match[1] ?? '')?.[1] ?? 0),
+  );
+  const sheet = await readPart(file, sheetPart);
+  const formats = new Map<string, SeenFormat>();
+  for (const match of sheet.matchAll(/<c r="([A-Z]+\d+)"([^>]*?)\/?>/g)) {
+    const style = Number(/\bs="(\d+)"/.exec(match[2] ?? '')?.[1] ?? 0);
+    const id = xfFormats[style] ?? 0;
+    const code = codes.get(id);
+    let format: SeenFormat;
+    if (code !== undefined) format = code.toLowerCase() === 'general' ? 'General' : { code };
+    else format = id === 0 ? 'General' : { builtIn: id };
+    formats.set(match[1] ?? '', format);
+  }
+  return formats;
+}
+
+function decodeAttribute(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replaceAll('&quot;', '"')
+    .replaceAll('&apos;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+}
+
+/** The data rows' cells of a fixture's record, by reference (the header row is not a format's). */
+function recordedData(name: string) {
+  const fixture = fixtures.find((each) => each.name === name);
+  if (fixture === undefined) throw new Error(`no fixture ${name}`);
+  return recordedCells(fixture.expected).filter((cell) => !/^[A-Z]+1$/.test(cell.ref));
+}
+
+async function mergeOne(file: string, formats: 'keep' | 'plain'): Promise<string> {
+  const output = path.join(await makeTempDir(), `merged-${formats}.xlsx`);
+  await merge({ inputs: [file], output, formats, jobs: 1 });
+  return output;
+}
+
+describe('formats keep', () => {
+  it('has fixtures from three writers, in both date systems', () => {
+    expect(fixtures.map((fixture) => fixture.name)).toEqual([
+      'gnumeric-1904.xlsx',
+      'gnumeric.xlsx',
+      'libreoffice-1904.xlsx',
+      'libreoffice.xlsx',
+      'openpyxl-1904.xlsx',
+      'openpyxl.xlsx',
+    ]);
+  });
+
+  for (const fixture of fixtures) {
+    it(`gives each data cell of ${fixture.name} its source's number format`, async () => {
+      const output = await mergeOne(fixture.path, 'keep');
+      const source = await formatsOf(fixture.path, 'xl/worksheets/sheet1.xml');
+      const merged = await formatsOf(output, 'xl/worksheets/sheet1.xml');
+      const cells = recordedData(fixture.name).filter((cell) => cell.value !== null);
+      expect(cells.length).toBeGreaterThan(15);
+      for (const cell of cells) {
+        expect([cell.ref, merged.get(cell.ref)]).toEqual([cell.ref, source.get(cell.ref)]);
+      }
+      // Not a format in sight when they are not kept.
+      const plain = await formatsOf(
+        await mergeOne(fixture.path, 'plain'),
+        'xl/worksheets/sheet1.xml',
+      );
+      const customs = [...plain.values()].filter((format) => typeof format === 'object');
+      for (const format of customs) {
+        expect(['yyyy-mm-dd', 'yyyy-mm-dd hh:mm:ss', 'hh:mm:ss', '[h]:mm:ss']).toContain(
+          'code' in format ? format.code : '',
+        );
+      }
+    });
+  }
+
+  it('writes each distinct format once, the same bytes whatever the number of workers', async () => {
+    const dir = await makeTempDir();
+    const outputs = [];
+    for (const jobs of [1, 2]) {
+      const output = path.join(dir, `all-${jobs}.xlsx`);
+      await merge({
+        inputs: fixtures.map((fixture) => fixture.path),
+        output,
+        jobs,
+        formats: 'keep',
+      });
+      outputs.push(await fs.readFile(output));
+    }
+    expect(outputs[0]?.equals(outputs[1] as Buffer)).toBe(true);
+    const styles = await readPart(path.join(dir, 'all-1.xlsx'), 'xl/styles.xml');
+    const codes = [...styles.matchAll(/formatCode="([^"]*)"/g)].map((match) => match[1]);
+    expect(new Set(codes).size).toBe(codes.length);
+    const xfs = [
+      ...styles.matchAll(/<xf numFmtId="(\d+)" fontId="0" fillId="0" borderId="0" xfId="0"/g),
+    ];
+    expect(new Set(xfs.map((match) => match[1])).size).toBe(xfs.length);
+  });
+
+  it('compares keys as values: 123 shown 00123 and 123 shown 123 are one key', async () => {
+    const output = path.join(await makeTempDir(), 'deduped.xlsx');
+    const summary = await merge({
+      inputs: [fixtures.find((fixture) => fixture.name === 'openpyxl.xlsx')?.path ?? ''],
+      output,
+      dedupe: ['id'],
+      formats: 'keep',
+    });
+    const ids = recordedData('openpyxl.xlsx').filter((cell) => cell.ref.startsWith('A'));
+    expect(ids.map((cell) => [cell.value, cell.shown])).toEqual([
+      [123, '00123'],
+      [7, '7'],
+      [123, '123'],
+      [45, '45'],
+      [45.4, '45'],
+      [8, '8.00'],
+    ]);
+    // The second 123 goes; 45 and 45.4 show alike but are two values.
+    expect([summary.rowsRead, summary.duplicates, summary.rowsKept]).toEqual([6, 1, 5]);
+  });
+
+  it.skipIf(sofficePath() === null)(
+    `shows every data cell's text as its source shows it (${NO_SOFFICE})`,
+    async () => {
+      const outputs = await Promise.all(fixtures.map((fixture) => mergeOne(fixture.path, 'keep')));
+      const shown = await displayedTexts(outputs);
+      fixtures.forEach((fixture, index) => {
+        const rows = shown[index] ?? [];
+        for (const cell of recordedData(fixture.name)) {
+          const column = cell.ref.charCodeAt(0) - 65;
+          const row = Number(cell.ref.slice(1)) - 1;
+          expect([fixture.name, cell.ref, rows[row]?.[column] ?? '']).toEqual([
+            fixture.name,
+            cell.ref,
+            cell.shown,
+          ]);
+        }
+      });
+    },
+    120_000,
+  );
+});
