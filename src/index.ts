@@ -20,7 +20,7 @@ export type {
 export { inspect } from './inspect.js';
 export type { MergedRow } from './merge.js';
 export { merge, mergeRows } from './merge.js';
-export type { MergeOptions, Progress } from './options.js';
+export type { FormatsMode, MergeOptions, Progress } from './options.js';
 export type { ReadLimits } from './reader/read-limits.js';
 export { DEFAULT_READ_LIMITS } from './reader/read-limits.js';
 export type {
@@ -28,6 +28,7 @@ export type {
   FileSummary,
   IgnoredFile,
   MergeSummary,
+  NumberFormatsSummary,
   RunWarning,
   SheetSummary,
   SkippedFile,

@@ -7,6 +7,7 @@ import { placeFiles, removeStaleTempFiles } from './io/temp-files.js';
 import { type MergeOptions, normalizeOptions, type Settings } from './options.js';
 import { checkOutput } from './output/check-output.js';
 import { KeptFormats } from './output/kept-formats.js';
+import type { OutputStyles } from './render/cell-styles.js';
 import {
   createMergeOutput,
   outputSheetName,
@@ -101,6 +102,7 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
       names,
       cache,
       settings.duplicatesReport,
+      kept?.styles ?? null,
     );
   } catch (error) {
     await output.abort();
@@ -242,6 +244,7 @@ function summarize(
   sheets: readonly string[],
   cache: ParseCache | null,
   duplicatesReport: string | null = null,
+  styles: OutputStyles | null = null,
 ): MergeSummary {
   const files = finishFileSummaries(state);
   const sum = (pick: (file: (typeof files)[number]) => number) =>
@@ -262,6 +265,14 @@ function summarize(
     rowsKept: sum((file) => file.rowsKept),
     duplicates: sum((file) => file.duplicatesInFile + file.duplicatesAcrossFiles),
     truncatedCells: sum((file) => file.truncatedCells),
+    numberFormats:
+      styles === null
+        ? null
+        : {
+            kept: styles.keptFormats,
+            refused: styles.refusedFormats,
+            cellsWithoutFormat: sum((file) => file.cellsWithoutFormat),
+          },
     cache: cache === null ? null : { folder: cache.folder, ...cache.counts },
     seconds: Math.round(performance.now() - started) / 1000,
   };

@@ -24,6 +24,11 @@ export interface FileSummary {
   readonly blankRows: number;
   /** Formula cells without a cached value (written as empty). */
   readonly formulasWithoutValue: number;
+  /**
+   * Cells written without their number format (`formats: 'keep'`): the output already keeps as
+   * many custom formats as Excel takes (see {@link NumberFormatsSummary}).
+   */
+  readonly cellsWithoutFormat: number;
   /** Text cells cut to Excel's 32,767 characters (`truncateLong`). */
   readonly truncatedCells: number;
   /** Bytes the file inflated to as it was read (what `limits.maxRunBytes` counts). */
@@ -142,8 +147,23 @@ export interface MergeSummary {
   readonly duplicates: number;
   /** Text cells cut to Excel's 32,767 characters (`truncateLong`). */
   readonly truncatedCells: number;
+  /** The number formats kept, or `null` when none were (`formats: 'plain'`, a CSV output). */
+  readonly numberFormats: NumberFormatsSummary | null;
   /** What the parse cache did, or `null` without `cache`. */
   readonly cache: CacheSummary | null;
   /** Wall-clock duration of the run. */
   readonly seconds: number;
+}
+
+/** What `formats: 'keep'` did. */
+export interface NumberFormatsSummary {
+  /** Distinct number formats the output's cells have, General aside. */
+  readonly kept: number;
+  /**
+   * Distinct custom formats past what the output can hold (196: Excel takes 200 at least), left
+   * out: their cells are written as with `formats: 'plain'`.
+   */
+  readonly refused: number;
+  /** Cells written without their number format, over every file. */
+  readonly cellsWithoutFormat: number;
 }

@@ -33,6 +33,7 @@ describe('normalizeOptions', () => {
       summarySheet: false,
       skipErrors: false,
       overflow: 'error',
+      formats: 'plain',
       truncateLong: false,
       jobs: os.availableParallelism(),
       workerMemoryMb: null,
@@ -180,6 +181,7 @@ describe('normalizeOptions', () => {
     [{ csvTypes: 'yes' }, 'Invalid option csvTypes: expected true or false, got "yes"'],
     [{ keep: 'frist' }, 'Invalid option keep: expected first, last or none, got "frist"'],
     [{ overflow: 'wrap' }, 'Invalid option overflow: expected error or split, got "wrap"'],
+    [{ formats: 'pretty' }, 'Invalid option formats: expected keep or plain, got "pretty"'],
     [{ jobs: 0 }, 'Invalid option jobs: expected a whole number from 1 to 256, got 0'],
     [
       { headerRow: 1.5 },

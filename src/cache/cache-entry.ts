@@ -173,6 +173,7 @@ export function isFileResult(value: unknown, task: ParseTask): value is FileResu
     value.blankRows,
     value.duplicatesInFile,
     value.formulasWithoutValue,
+    value.cellsWithoutFormat,
     value.truncatedCells,
     value.inflatedBytes,
   ];

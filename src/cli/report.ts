@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { XlmergeError } from '../errors.js';
+import { MAX_KEPT_FORMATS } from '../render/cell-styles.js';
 import type { IgnoredFile, MergeSummary } from '../summary.js';
 import { printable, printableJson, printableLines } from './printable.js';
 
@@ -70,6 +71,11 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
     if (file.truncatedCells > 0) {
       lines.push(
         `  ${file.file}: ${plural(file.truncatedCells, 'long text')} cut to 32,767 characters`,
+      );
+    }
+    if (file.cellsWithoutFormat > 0) {
+      lines.push(
+        `  ${file.file}: ${plural(file.cellsWithoutFormat, 'cell')} written without ${file.cellsWithoutFormat === 1 ? 'its' : 'their'} number format (the output holds ${MAX_KEPT_FORMATS} custom formats at most)`,
       );
     }
   }

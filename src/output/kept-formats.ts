@@ -6,7 +6,8 @@
  */
 import { isCsvPath } from '../input/open-input.js';
 import type { ReadLimits } from '../reader/read-limits.js';
-import { OutputStyles } from '../render/cell-styles.js';
+import { isGeneral } from '../core/number-formats.js';
+import { OutputStyles, STYLE_REFUSED, StyleId } from '../render/cell-styles.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import { openWorkbook } from '../xlsx/read/open-workbook.js';
 import type { CellNumberFormats } from '../xlsx/read/read-styles.js';
@@ -54,7 +55,9 @@ export class KeptFormats {
     if (formats === null) return null;
     const table = new Uint32Array(formats.count);
     for (let style = 0; style < table.length; style++) {
-      table[style] = this.styles.styleFor(formats.formatOf(style));
+      const format = formats.formatOf(style);
+      const kept = this.styles.styleFor(format);
+      table[style] = kept === StyleId.Default && !isGeneral(format) ? STYLE_REFUSED : kept;
     }
     return table;
   }

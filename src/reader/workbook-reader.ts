@@ -37,6 +37,8 @@ export interface SheetRow {
 export interface ReadStats {
   /** Formula cells that had no cached value (read as empty). */
   formulasWithoutValue: number;
+  /** Cells whose number format the output could not keep (`STYLE_REFUSED` in the table). */
+  cellsWithoutFormat: number;
 }
 
 /** Options of {@link WorkbookReader.readRows}. */

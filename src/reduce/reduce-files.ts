@@ -284,6 +284,7 @@ function* emitFile(
     duplicatesAcrossFiles: keptBefore - rowsKept,
     blankRows: result.blankRows,
     formulasWithoutValue: result.formulasWithoutValue,
+    cellsWithoutFormat: result.cellsWithoutFormat,
     truncatedCells: result.truncatedCells,
     inflatedBytes: result.inflatedBytes,
     addedColumns: added,

@@ -29,6 +29,13 @@ export const StyleId = {
 } as const;
 export type StyleId = (typeof StyleId)[keyof typeof StyleId];
 
+/**
+ * In a table of output styles (`ParseTask.outputStyles`): the cell style's format is one the
+ * output could not keep (past {@link MAX_KEPT_FORMATS}), so its cells are written without it,
+ * as when formats are not kept, and counted.
+ */
+export const STYLE_REFUSED = 0x8000_0000;
+
 /** The number formats of the fixed date styles. Custom ids start at 164, past Excel's built-in ones. */
 export const FixedFormat = {
   Date: { id: 164, code: 'yyyy-mm-dd' },
@@ -73,6 +80,8 @@ export class OutputStyles {
   /** The kept custom codes, in id order from {@link FIRST_KEPT_FORMAT_ID}. */
   readonly #customCodes: string[] = [];
   readonly #refused = new Set<string>();
+  /** The keys of the formats given a style, fixed ones included. */
+  readonly #kept = new Set<string>();
 
   /**
    * The style for cells of this number format: `StyleId.Default` for General, and for a custom
@@ -82,7 +91,10 @@ export class OutputStyles {
     if (isGeneral(format)) return StyleId.Default;
     const key = numberFormatKey(format);
     const known = this.#styles.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.#kept.add(key);
+      return known;
+    }
     let formatId: number;
     if (format.code === undefined) {
       formatId = format.builtIn;
@@ -97,7 +109,13 @@ export class OutputStyles {
     const style = FIRST_KEPT_STYLE + this.#formatIds.length;
     this.#formatIds.push(formatId);
     this.#styles.set(key, style);
+    this.#kept.add(key);
     return style;
+  }
+
+  /** How many distinct formats, General aside, cells have been given a style for. */
+  get keptFormats(): number {
+    return this.#kept.size;
   }
 
   /** How many distinct custom formats fell back to General, past {@link MAX_KEPT_FORMATS}. */

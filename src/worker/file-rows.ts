@@ -16,6 +16,7 @@ export class FileRows {
   duplicates = 0;
   blankRows = 0;
   formulasWithoutValue = 0;
+  cellsWithoutFormat = 0;
   truncatedCells = 0;
 
   readonly selected: SelectedSheets;
@@ -83,6 +84,7 @@ export class FileRows {
       duplicatesInFile: this.duplicates,
       repeatedKeys,
       formulasWithoutValue: this.formulasWithoutValue,
+      cellsWithoutFormat: this.cellsWithoutFormat,
       truncatedCells: this.truncatedCells,
     };
   }

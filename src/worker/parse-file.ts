@@ -30,7 +30,7 @@ export async function parseFile(
     const engine = thread.engineFor(task, reader);
     for (const info of selected.sheets) {
       const sheet = new SheetRows(info, task, file, thread);
-      const stats = { formulasWithoutValue: 0 };
+      const stats = { formulasWithoutValue: 0, cellsWithoutFormat: 0 };
       const options = {
         stats,
         outputStyles: task.render === 'xlsx' ? task.outputStyles : null,
@@ -53,6 +53,7 @@ export async function parseFile(
         }
       }
       file.formulasWithoutValue += stats.formulasWithoutValue;
+      file.cellsWithoutFormat += stats.cellsWithoutFormat;
       file.endSheet(sheet);
     }
     return { ...file.finish(), inflatedBytes: reader.inflatedBytes };

@@ -154,6 +154,8 @@ export interface FileResult {
   readonly repeatedKeys: readonly string[];
   /** Formula cells without a cached value (read as empty). */
   readonly formulasWithoutValue: number;
+  /** Cells written without their number format: the output kept too many others. */
+  readonly cellsWithoutFormat: number;
   /** Text cells cut to 32,767 characters (`truncateLong`). */
   readonly truncatedCells: number;
   /** Bytes inflated from the file, counted on the real streams. */

@@ -124,6 +124,10 @@ const MERGE_TWICE: Readonly<Record<string, readonly [readonly string[], Expected
     ['--overflow', 'split', '--overflow', 'error'],
     { usage: '--overflow was given twice ("split" and "error"); give it once' },
   ],
+  formats: [
+    ['--formats', 'keep', '--formats', 'plain'],
+    { usage: '--formats was given twice ("keep" and "plain"); give it once' },
+  ],
   'truncate-long': [['--truncate-long', '--truncate-long'], { options: { truncateLong: true } }],
   jobs: [
     ['-j', '2', '--jobs', '3'],

@@ -8,9 +8,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { merge } from '../../dist/index.js';
+import { lettersOfColumn } from '../../src/core/column-letters.js';
+import { MAX_KEPT_FORMATS } from '../../src/render/cell-styles.js';
 import { loadFormatFixtures, recordedCells } from '../fixtures/format-fixtures.js';
 import { displayedTexts, NO_SOFFICE, sofficePath } from '../helpers/displayed-text.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { stylesXml, worksheetXml, writeWorkbookParts } from '../helpers/xlsx-builder.js';
 import { readPart } from '../xlsx/write/read-back.js';
 
 const fixtures = await loadFormatFixtures();
@@ -170,4 +173,55 @@ describe('formats keep', () => {
     },
     120_000,
   );
+});
+
+describe('formats keep past the cap', () => {
+  it('keeps 196 custom formats; the cells of the others are written plain, and counted', async () => {
+    const dir = await makeTempDir();
+    const file = path.join(dir, 'many-formats.xlsx');
+    const count = MAX_KEPT_FORMATS + 4;
+    // One column per format: a header, then one number and one date in each.
+    const cells = (row: number, value: (column: number) => string) =>
+      Array.from({ length: count }, (_, column) => {
+        const ref = `${lettersOfColumn(column)}${row}`;
+        return `<c r="${ref}" s="${row === 1 ? 0 : column + 1}"${value(column)}</c>`;
+      }).join('');
+    await writeWorkbookParts(file, {
+      sheets: [
+        {
+          name: 'Data',
+          xml: worksheetXml(
+            `<row r="1">${cells(1, (column) => ` t="inlineStr"><is><t>c${column}</t></is>`)}</row>` +
+              `<row r="2">${cells(2, (column) => `><v>${column}.5</v>`)}</row>`,
+          ),
+        },
+      ],
+      styles: stylesXml({
+        numFmts: Array.from({ length: count }, (_, index) => ({
+          id: 164 + index,
+          code: `0.${'0'.repeat(index)}" u${index}"`,
+        })),
+        cellFormatIds: [0, ...Array.from({ length: count }, (_, index) => 164 + index)],
+      }),
+    });
+    const output = path.join(dir, 'out.xlsx');
+    const summary = await merge({ inputs: [file], output, formats: 'keep' });
+    expect(summary.numberFormats).toEqual({
+      kept: MAX_KEPT_FORMATS,
+      refused: 4,
+      cellsWithoutFormat: 4,
+    });
+    expect(summary.files[0]?.cellsWithoutFormat).toBe(4);
+    const merged = await formatsOf(output, 'xl/worksheets/sheet1.xml');
+    const last = lettersOfColumn(count - 1);
+    expect(merged.get('A2')).toEqual({ code: '0." u0"' });
+    expect(merged.get(`${lettersOfColumn(MAX_KEPT_FORMATS - 1)}2`)).toEqual({
+      code: `0.${'0'.repeat(MAX_KEPT_FORMATS - 1)}" u${MAX_KEPT_FORMATS - 1}"`,
+    });
+    expect(merged.get(`${last}2`)).toBe('General');
+    // And plain: no format kept, nothing to count.
+    const plain = await merge({ inputs: [file], output, formats: 'plain', force: true });
+    expect(plain.numberFormats).toBeNull();
+    expect(plain.files[0]?.cellsWithoutFormat).toBe(0);
+  });
 });

@@ -113,6 +113,7 @@ export function sampleResult(
     duplicatesInFile: 1,
     repeatedKeys: [],
     formulasWithoutValue: 2,
+    cellsWithoutFormat: 0,
     truncatedCells: 0,
     inflatedBytes: 12_345,
   };

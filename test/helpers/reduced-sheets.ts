@@ -94,6 +94,7 @@ export function fileResult(
     duplicatesInFile: 0,
     repeatedKeys: [],
     formulasWithoutValue: 0,
+    cellsWithoutFormat: 0,
     truncatedCells: 0,
     inflatedBytes: 0,
     ...counts,

@@ -189,7 +189,10 @@ export class CsvReader implements WorkbookReader {
         }
         if (records.length > 0) yield records;
       }
-      if (stats !== undefined) stats.formulasWithoutValue = 0;
+      if (stats !== undefined) {
+        stats.formulasWithoutValue = 0;
+        stats.cellsWithoutFormat = 0;
+      }
     } catch (error) {
       await this.close();
       if (error instanceof XlmergeError) throw error;

@@ -225,7 +225,10 @@ class ZipWorkbookReader implements XlsxWorkbookReader {
       }
       const last = scanner.end();
       if (last.length > 0) yield last;
-      if (stats !== undefined) stats.formulasWithoutValue = scanner.formulasWithoutValue;
+      if (stats !== undefined) {
+        stats.formulasWithoutValue = scanner.formulasWithoutValue;
+        stats.cellsWithoutFormat = scanner.cellsWithoutFormat;
+      }
     } catch (error) {
       // The file has failed; release it now rather than when the caller gets to close().
       await this.close();

@@ -1,6 +1,7 @@
 import type { CellValue } from '../../core/cell.js';
 import { lettersOfColumn } from '../../core/column-letters.js';
 import type { SheetRow } from '../../reader/workbook-reader.js';
+import { STYLE_REFUSED } from '../../render/cell-styles.js';
 
 /**
  * Most cells (counting the empty ones before a row's last cell) one batch of rows holds.
@@ -25,6 +26,8 @@ export class RowBatch {
   start = 0;
   /** Formula cells with no cached value seen so far (they read as null). */
   formulasWithoutValue = 0;
+  /** Cells whose format the output could not keep (`STYLE_REFUSED`), seen so far. */
+  cellsWithoutFormat = 0;
   /** The cells a batch may hold: {@link full} past it. */
   limit = MAX_BATCH_CELLS;
   /**
@@ -79,9 +82,14 @@ export class RowBatch {
       cells.push(value);
     }
     const table = this.styleTable;
-    if (table !== null) {
-      this.placeStyle(column, value === null || style >= table.length ? 0 : (table[style] ?? 0));
-    }
+    if (table !== null && value !== null) {
+      let kept = style < table.length ? (table[style] ?? 0) : 0;
+      if (kept >= STYLE_REFUSED) {
+        this.cellsWithoutFormat += 1;
+        kept = 0;
+      }
+      this.placeStyle(column, kept);
+    } else if (table !== null) this.placeStyle(column, 0);
   }
 
   /** Sets the output style of the cell at `column` (0: none; a later cell there may have had one). */

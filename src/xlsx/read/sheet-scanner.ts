@@ -117,6 +117,11 @@ export class SheetScanner {
     return this.rows.formulasWithoutValue;
   }
 
+  /** Cells whose number format the output could not keep, so far (see `STYLE_REFUSED`). */
+  get cellsWithoutFormat(): number {
+    return this.rows.cellsWithoutFormat;
+  }
+
   /**
    * Feeds the next piece of decoded sheet XML; returns the rows completed by it (possibly none).
    * A batch holds at most about MAX_BATCH_CELLS cells (see row-batch.ts): when it is full, the

@@ -414,13 +414,14 @@ describe('WorkbookReader.readRows', () => {
     const file = await writeSpec({ sheets: [{ name: 'S', xml: sheet }] });
     const reader = await openWorkbook(file);
     try {
-      const stats = { formulasWithoutValue: -1 };
+      const stats = { formulasWithoutValue: -1, cellsWithoutFormat: -1 };
       const rows: SheetRow[] = [];
       for await (const batch of reader.readRows(reader.sheets[0] as SheetInfo, { stats })) {
         rows.push(...batch);
       }
       expect(rows).toEqual([{ number: 1, cells: [2, null, null] }]);
       expect(stats.formulasWithoutValue).toBe(2);
+      expect(stats.cellsWithoutFormat).toBe(0);
       expect(reader.file).toBe(file);
     } finally {
       await reader.close();
