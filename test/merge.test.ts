@@ -108,6 +108,7 @@ describe('merge: the summary', () => {
           duplicatesAcrossFiles: 0,
           blankRows: 0,
           formulasWithoutValue: 0,
+          cellsWithoutFormat: 0,
           truncatedCells: 0,
           inflatedBytes: expect.any(Number),
           addedColumns: ['id', 'name'],
@@ -123,6 +124,7 @@ describe('merge: the summary', () => {
           duplicatesAcrossFiles: 1,
           blankRows: 0,
           formulasWithoutValue: 0,
+          cellsWithoutFormat: 0,
           truncatedCells: 0,
           inflatedBytes: expect.any(Number),
           addedColumns: ['phone'],
@@ -149,6 +151,7 @@ describe('merge: the summary', () => {
       rowsKept: 3,
       duplicates: 2,
       truncatedCells: 0,
+      numberFormats: null,
       cache: null,
       seconds: expect.any(Number),
     });
