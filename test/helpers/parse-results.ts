@@ -23,6 +23,7 @@ export function sampleTask(overrides: Partial<ParseTask> = {}): ParseTask {
     reportDuplicates: false,
     csvDelimiter: null,
     csvTypes: false,
+    outputStyles: null,
     ...overrides,
   };
 }
