@@ -7,7 +7,6 @@ import { placeFiles, removeStaleTempFiles } from './io/temp-files.js';
 import { type MergeOptions, normalizeOptions, type Settings } from './options.js';
 import { checkOutput } from './output/check-output.js';
 import { KeptFormats } from './output/kept-formats.js';
-import type { OutputStyles } from './render/cell-styles.js';
 import {
   createMergeOutput,
   outputSheetName,
@@ -24,6 +23,7 @@ import {
   type ReducedSheet,
   reduceFiles,
 } from './reduce/reduce-files.js';
+import type { OutputStyles } from './render/cell-styles.js';
 import { type InputFile, scanInputs } from './scan/scan-inputs.js';
 import type { MergeSummary, RunWarning } from './summary.js';
 import { parseTaskFor } from './worker/parse-task.js';

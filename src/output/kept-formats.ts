@@ -4,9 +4,10 @@
  * in input order, so the output's styles part and every cell's style are the same whatever order
  * the files are read or finish in. The workers then render each cell with its output style.
  */
+
+import { isGeneral } from '../core/number-formats.js';
 import { isCsvPath } from '../input/open-input.js';
 import type { ReadLimits } from '../reader/read-limits.js';
-import { isGeneral } from '../core/number-formats.js';
 import { OutputStyles, STYLE_REFUSED, StyleId } from '../render/cell-styles.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import { openWorkbook } from '../xlsx/read/open-workbook.js';

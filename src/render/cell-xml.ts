@@ -29,7 +29,11 @@ const DATE = `" s="${StyleId.Date}"><v>`;
 const DATE_TIME = `" s="${StyleId.DateTime}"><v>`;
 const TIME = `" s="${StyleId.Time}"><v>`;
 const ELAPSED = `" s="${StyleId.Elapsed}"><v>`;
-/** Before a kept style's number, between the cell reference and the fragment of its value. */
+/**
+ * A cell that keeps its number format: this and the output's style id come right after
+ * `<c r="A\0`, and the cell's usual tail (which starts with `"`) after them, so
+ * `<c r="A\0" s="7"><v>12.5</v></c>` (a date is then written as a number in that style).
+ */
 const STYLE_START = '" s="';
 
 /**
@@ -48,6 +52,7 @@ export const CELL_FRAGMENTS = Object.freeze({
   text: TEXT,
   textPreserve: TEXT_PRESERVE,
   textEnd: TEXT_END,
+  styleStart: STYLE_START,
 });
 
 /**

@@ -45,6 +45,7 @@ export async function parseFile(
           stats,
           task.columnOffset,
           task.key,
+          task.outputStyles,
           thread.cut,
         );
       } else {

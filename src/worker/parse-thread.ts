@@ -1,5 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { WorkbookReader } from '../reader/workbook-reader.js';
+import { STYLE_REFUSED } from '../render/cell-styles.js';
 import { RenderBuffer } from '../render/render-buffer.js';
 import { WASM_PAGE } from '../wasm/wasm.js';
 import type { ChunkCutter } from '../xlsx/read/row-engine/read-with-engine.js';
@@ -40,8 +41,8 @@ export class ParseThread {
    * The row engine, when it can read this file for this task: an xlsx workbook in the 1900 date
    * system, merged to xlsx keeping the first of each key (named key columns, numbers compared
    * as numbers; text exactly or with --ignore-case and --trim, keyed by JavaScript per string),
-   * every column, the header found by itself, nothing cut and no duplicates report. Other
-   * tasks read with the JavaScript scanner alone.
+   * every column, the header found by itself, nothing cut and no duplicates report, every
+   * number format kept (or none). Other tasks read with the JavaScript scanner alone.
    */
   engineFor(task: ParseTask, reader: WorkbookReader): RowEngine | null {
     const usable =
@@ -56,8 +57,8 @@ export class ParseThread {
       !task.truncateLong &&
       !task.reportDuplicates &&
       !task.key.keysAsText &&
-      // The engine writes no kept number formats yet.
-      task.outputStyles === null;
+      // The engine writes kept styles, but does not count the cells of formats left out.
+      !task.outputStyles?.some((style) => style >= STYLE_REFUSED);
     if (!usable) return null;
     try {
       this.#engine ??= new RowEngine(this.#engineOptions ?? { maxMemoryPages: enginePages() });

@@ -9,6 +9,7 @@ import { type MergeOptions, normalizeOptions } from '../../src/options.js';
 import { parseFile } from '../../src/worker/parse-file.js';
 import { parseTaskFor } from '../../src/worker/parse-task.js';
 import { ParseThread } from '../../src/worker/parse-thread.js';
+import type { ParseTask } from '../../src/worker/protocol.js';
 import type { ChunkCutter } from '../../src/xlsx/read/row-engine/read-with-engine.js';
 import { type Random, randomInt } from '../fuzz/mutants.js';
 
@@ -20,6 +21,13 @@ export type Outcome =
   | { readonly result: unknown }
   | { readonly error: { code: unknown; message: string } };
 
+/** The task a merge of `file` to xlsx with `options` gives a worker. */
+export function xlsxTaskFor(file: string, options: Partial<MergeOptions>): ParseTask {
+  const settings = normalizeOptions({ inputs: [file], output: `${file}.out.xlsx`, ...options });
+  const display = path.basename(file);
+  return parseTaskFor({ path: file, display, source: display, input: file }, settings, 'xlsx');
+}
+
 /** Parses `file` as a worker does, with the engine or with the scanner alone. */
 export async function parseWith(
   file: string,
@@ -27,13 +35,7 @@ export async function parseWith(
   engine: boolean,
   cut: ChunkCutter | null = null,
 ): Promise<Outcome> {
-  const settings = normalizeOptions({ inputs: [file], output: `${file}.out.xlsx`, ...options });
-  const display = path.basename(file);
-  const task = parseTaskFor(
-    { path: file, display, source: display, input: file },
-    settings,
-    'xlsx',
-  );
+  const task = xlsxTaskFor(file, options);
   const thread = engine ? engineThread : scannerThread;
   thread.cut = cut;
   try {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type MergeOptions, normalizeOptions } from '../../src/options.js';
+import { STYLE_REFUSED } from '../../src/render/cell-styles.js';
 import { decodeRow } from '../../src/render/rendered-rows.js';
 import { parseFile } from '../../src/worker/parse-file.js';
 import { parseTaskFor } from '../../src/worker/parse-task.js';
@@ -161,6 +162,43 @@ describe('parseFile with render xlsx and kept number formats', () => {
     expect(Array.from(xml.ends, (_, index) => decodeRow(xml, index))).toEqual([
       `<c r="A${P}"><v>1.5</v></c><c r="B${P}" s="8"><v>45000</v></c><c r="C${P}" s="7"><v>123</v></c>`,
       `<c r="A${P}"><v>2</v></c><c r="B${P}" s="9"><v>45000.25</v></c><c r="C${P}" s="7"><v>123</v></c>`,
+    ]);
+  });
+});
+
+describe('parseFile with formats the output cannot keep', () => {
+  it('writes their cells plain and counts them, and leaves the file to the scanner', async () => {
+    const dir = await makeTempDir();
+    const file = path.join(dir, 'refused.xlsx');
+    await writeWorkbookParts(file, {
+      sheets: [
+        {
+          name: 'Data',
+          xml: worksheetXml(
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1" t="inlineStr"><is><t>b</t></is></c><c r="C1" t="inlineStr"><is><t>c</t></is></c></row>' +
+              '<row r="2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="2"><v>45000</v></c><c r="C2" s="1"/></row>' +
+              '<row r="3"><c r="A3" s="1"><v>2</v></c><c r="B3"><v>3</v></c></row>',
+          ),
+        },
+      ],
+      styles: stylesXml({ numFmts: [{ id: 164, code: '0.0' }], cellFormatIds: [0, 164, 14] }),
+    });
+    const settings = normalizeOptions({ inputs: [file], output: path.join(dir, 'out.xlsx') });
+    const display = path.basename(file);
+    const task = {
+      ...parseTaskFor({ path: file, display, source: display, input: file }, settings, 'xlsx'),
+      outputStyles: Uint32Array.from([0, STYLE_REFUSED, 6]),
+    };
+    const thread = new ParseThread();
+    const result = await parseFile(task, thread);
+    // A1 and A3 lose their format (C2 is empty); the date keeps its kept style.
+    expect(result.cellsWithoutFormat).toBe(2);
+    expect(thread.engineRows).toBe(0);
+    const xml = (result.sheets[0] as SheetResult).xml;
+    if (xml === null) throw new Error('no rows');
+    expect(Array.from(xml.ends, (_, index) => decodeRow(xml, index))).toEqual([
+      '<c r="A\u0000"><v>1</v></c><c r="B\u0000" s="6"><v>45000</v></c>',
+      '<c r="A\u0000"><v>2</v></c><c r="B\u0000"><v>3</v></c>',
     ]);
   });
 });

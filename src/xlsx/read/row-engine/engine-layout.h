@@ -45,7 +45,9 @@ enum fragment {
   F_ELAPSED,
   F_TEXT,
   F_TEXT_PRESERVE,
-  F_TEXT_END
+  F_TEXT_END,
+  /** Before a kept style's id (config.output_styles), right after `<c r="A\0`. */
+  F_STYLE_START
 };
 
 /**
@@ -133,6 +135,12 @@ struct config {
   /** A date_style per style. */
   const u8 *date_styles;
   u32 style_count;
+  /**
+   * When cells keep their number format: the output's style id per source style (a cell's
+   * `s`), 0 for General (no `s` written); a style past the table's end is 0. No table: count 0.
+   */
+  const u32 *output_styles;
+  u32 output_style_count;
   /** The fragments of cell markup: an enum fragment's span into fragment_bytes. */
   const u8 *fragment_bytes;
   const u32 *fragments;

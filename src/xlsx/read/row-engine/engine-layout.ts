@@ -32,6 +32,8 @@ export const Fragment = {
   Text: 8,
   TextPreserve: 9,
   TextEnd: 10,
+  /** Before a kept style's id (config.output_styles), right after `<c r="A\0`. */
+  StyleStart: 11,
 } as const;
 export type Fragment = (typeof Fragment)[keyof typeof Fragment];
 
@@ -143,35 +145,41 @@ export const Config = {
   /** A date_style per style. */
   dateStyles: 8,
   styleCount: 9,
+  /**
+   * When cells keep their number format: the output's style id per source style (a cell's
+   * `s`), 0 for General (no `s` written); a style past the table's end is 0. No table: count 0.
+   */
+  outputStyles: 10,
+  outputStyleCount: 11,
   /** The fragments of cell markup: an enum fragment's span into fragment_bytes. */
-  fragmentBytes: 10,
-  fragments: 11,
+  fragmentBytes: 12,
+  fragments: 13,
   /** Once the header is known: each column's letters, whether the header names it. */
-  letters: 12,
-  named: 13,
-  columnCount: 14,
+  letters: 14,
+  named: 15,
+  columnCount: 16,
   /** The key's source columns, in key order. */
-  keyColumns: 15,
-  keyColumnCount: 16,
+  keyColumns: 17,
+  keyColumnCount: 18,
   /** The outputs: rows' cell XML, a record per row, cell widths, keys, the header's cells. */
-  out: 17,
-  outCapacity: 18,
-  records: 19,
-  recordCapacity: 20,
+  out: 19,
+  outCapacity: 20,
+  records: 21,
+  recordCapacity: 22,
   /** Per non-empty cell of a row: column << CELL_WIDTH_BITS | width. */
-  cellWidths: 21,
-  cellWidthCapacity: 22,
-  keys: 23,
-  keyCapacity: 24,
-  header: 25,
-  headerCapacity: 26,
+  cellWidths: 23,
+  cellWidthCapacity: 24,
+  keys: 25,
+  keyCapacity: 26,
+  header: 27,
+  headerCapacity: 28,
   /** For strings_walk: the most XML bytes in one item, the most items, key_option bits. */
-  maxItemBytes: 27,
-  maxStrings: 28,
-  keyOptions: 29,
+  maxItemBytes: 29,
+  maxStrings: 30,
+  keyOptions: 31,
 } as const;
 /** u32 words in a struct config. */
-export const CONFIG_WORDS = 30;
+export const CONFIG_WORDS = 32;
 
 /** The results of the last scan (or strings_walk), read by JavaScript. */
 export const Result = {

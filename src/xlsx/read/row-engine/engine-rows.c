@@ -161,9 +161,19 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
     /* Room for the markup, letters and a number; text is checked below. */
     if (result.out_used + (u32)(o - row_out) + 160 + (v_end - v) > config.out_capacity) return -2;
     const u8 *letters = config.letters + COLUMN_LETTERS_BYTES * column;
+    u8 *cell_start = o;
     *o++ = '<'; *o++ = 'c'; *o++ = ' '; *o++ = 'r'; *o++ = '='; *o++ = '"';
     for (u32 k = 1; k <= letters[0]; k++) *o++ = letters[k];
     *o++ = 0;
+    /*
+     * The cell keeps its number format: ` s="7` before the fragment (which starts with `"`).
+     * Without a table the count is 0, so this is one predictable branch per cell.
+     */
+    u32 kept_style = style < config.output_style_count ? config.output_styles[style] : 0;
+    if (kept_style != 0) {
+      o = put_fragment_fast(o, F_STYLE_START);
+      o = put_digits(o, kept_style);
+    }
     u32 width;
     const u8 *part = 0;
     u32 part_length = 0;
@@ -177,7 +187,7 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
       u32 flags = config.string_flags[index * STRING_FIELDS];
       if (flags & S_UNUSABLE) return -1;
       if (flags & S_EMPTY) {
-        o -= 7 + letters[0]; /* an empty string is an empty cell */
+        o = cell_start; /* an empty string is an empty cell */
         continue;
       }
       u32 length = config.body_length[index * STRING_FIELDS];
@@ -225,7 +235,9 @@ static i32 read_row(const u8 *s, u32 at, u32 end) {
           if (text[k] == '.') integer = 0;
         }
         u32 fragment;
-        if (flag == STYLE_ELAPSED) fragment = F_ELAPSED;
+        /* With a kept style a date is a number in that style, its serial written as today. */
+        if (kept_style != 0) fragment = F_NUMBER;
+        else if (flag == STYLE_ELAPSED) fragment = F_ELAPSED;
         else if (text[0] == '0') fragment = F_TIME;
         else if (integer) fragment = F_DATE;
         else fragment = F_DATE_TIME;

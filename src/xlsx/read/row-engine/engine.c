@@ -13,7 +13,9 @@
  *   part's bytes, or by JavaScript where it leaves an item);
  *   numbers whose text is already what String() writes (at most 15 significant digits, plain
  *   notation), others formatted by JavaScript (js_format); date styles (1900 date system);
- *   booleans 0 and 1.
+ *   booleans 0 and 1;
+ *   when cells keep their number format, each data cell's output style (config.output_styles,
+ *   by its `s`): ` s="G"` after its reference, and a date in such a style written as a number.
  *
  * A formula is skipped: the cell is its cached value. Anything else in a row (a formula without
  * a cached value or with a text result, inline strings, errors, whitespace, entities, a row

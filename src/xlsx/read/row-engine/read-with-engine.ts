@@ -117,6 +117,8 @@ const MAX_PREFIX_BYTES = 1024 * 1024;
  * on after it, and the scanner reads from `</sheetData>` on. When the engine leaves many rows,
  * or cannot find where such a row ends, the scanner reads the rest of the sheet. The rows reach
  * `sheet` in order either way, and the output is the same as the scanner's alone.
+ * `outputStyles` is the file's output style per source style when cells keep their number
+ * format, else null (see `RowEngine.loadFile`).
  */
 export async function readSheetWithEngine(
   engine: RowEngine,
@@ -125,9 +127,17 @@ export async function readSheetWithEngine(
   stats: ReadStats,
   columnOffset: number,
   keyOptions: KeyOptions,
+  outputStyles: Uint32Array | null,
   cut: ChunkCutter | null = null,
 ): Promise<void> {
-  const reader = new EngineSheetReader(engine, source, sheet, columnOffset, keyOptions);
+  const reader = new EngineSheetReader(
+    engine,
+    source,
+    sheet,
+    columnOffset,
+    keyOptions,
+    outputStyles,
+  );
   try {
     for await (const whole of source.bytes) {
       for (const chunk of cut === null ? [whole] : cut(whole)) reader.take(chunk);
@@ -147,6 +157,8 @@ class EngineSheetReader {
   readonly #sheet: EngineSheet;
   readonly #columnOffset: number;
   readonly #keyOptions: KeyOptions;
+  /** The output style of each source style, when cells keep their number format. */
+  readonly #outputStyles: Uint32Array | null;
   readonly #decoder: XmlPartDecoder;
   /**
    * Checks the bytes after `<sheetData>` as the decoder would, from where the engine starts:
@@ -170,6 +182,7 @@ class EngineSheetReader {
     sheet: EngineSheet,
     columnOffset: number,
     keyOptions: KeyOptions,
+    outputStyles: Uint32Array | null,
   ) {
     this.#engine = engine;
     this.#source = source;
@@ -178,6 +191,7 @@ class EngineSheetReader {
     this.#sheet = sheet;
     this.#columnOffset = columnOffset;
     this.#keyOptions = keyOptions;
+    this.#outputStyles = outputStyles;
   }
 
   take(chunk: Buffer): void {
@@ -238,6 +252,7 @@ class EngineSheetReader {
       engine.loadFile(
         this.#source.sharedStrings,
         this.#source.dateStyles,
+        this.#outputStyles,
         this.#keyOptions,
         this.#source,
       ),

@@ -126,6 +126,7 @@ export class RowEngine {
   #fileEnd: number;
   #table: SharedStringsSource | null = null;
   #styles: Uint8Array | null = null;
+  #outputStyles: Uint32Array | null = null;
   #keyOptions: KeyOptions | null = null;
   /**
    * Input held for the next scan: bytes [#fileEnd + #inputOffset, + #inputLength). What scans
@@ -204,33 +205,50 @@ export class RowEngine {
   }
 
   /**
-   * Loads a file's shared strings and date styles (once per file: a second call with the same
-   * table, styles and options does nothing). Each string is rendered, measured and keyed (as
+   * Loads a file's shared strings and date styles, and the output style of each of its styles
+   * when cells keep their number format (once per file: a second call with the same table,
+   * styles and options does nothing). Each string is rendered, measured and keyed (as
    * `keyOptions` compare text) once, so the engine only copies: by engine.c from the part's
    * bytes where the strings are plain, else by the JavaScript functions themselves.
    * `keyOptions.keysAsText` must be false: the engine keys numbers as numbers. Throws what the
    * JavaScript scanner throws for a damaged table.
+   *
+   * `outputStyles[s]` is the output's style id for a cell of source style `s` (0, or `s` past
+   * its end: General, no `s` written), and a date cell with one is written as a number in it;
+   * null (or empty): every cell is written as without it, byte for byte.
    */
   loadFile(
     table: SharedStringsSource,
     dateStyles: Uint8Array,
+    outputStyles: Uint32Array | null,
     keyOptions: KeyOptions,
     limits: StringLimits,
   ): void {
-    if (table === this.#table && dateStyles === this.#styles && keyOptions === this.#keyOptions) {
+    if (
+      table === this.#table &&
+      dateStyles === this.#styles &&
+      outputStyles === this.#outputStyles &&
+      keyOptions === this.#keyOptions
+    ) {
       return;
     }
     this.#table = null;
     this.#inputOffset = 0;
     this.#inputLength = 0;
     const stylesAt = this.#strings.load(this.#fixedEnd, table, keyOptions, limits);
-    this.#fileEnd = align(stylesAt + dateStyles.length);
+    const outputStylesAt = align(stylesAt + dateStyles.length);
+    const kept = outputStyles ?? new Uint32Array(0);
+    this.#fileEnd = align(outputStylesAt + kept.byteLength);
     this.#memory.ensure(this.#fileEnd + WASM_PAGE);
     this.#memory.bytes.set(dateStyles, stylesAt);
+    this.#memory.words.set(kept, outputStylesAt / 4);
     this.#memory.setConfig(Config.dateStyles, stylesAt);
     this.#memory.setConfig(Config.styleCount, dateStyles.length);
+    this.#memory.setConfig(Config.outputStyles, outputStylesAt);
+    this.#memory.setConfig(Config.outputStyleCount, kept.length);
     this.#table = table;
     this.#styles = dateStyles;
+    this.#outputStyles = outputStyles;
     this.#keyOptions = keyOptions;
   }
 

@@ -31,7 +31,7 @@ describe('the row engine layout', () => {
     expect(Object.keys(Fragment).map((name) => name[0]?.toLowerCase() + name.slice(1))).toEqual(
       Object.keys(CELL_FRAGMENTS),
     );
-    expect(Object.values(Fragment)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(Object.values(Fragment)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
   it("holds Excel's last column's letters, its column and the longest text's width", () => {
