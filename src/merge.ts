@@ -62,9 +62,7 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   const cache = await openCache(settings);
   const state = newMergeState(settings, cache);
   const kept =
-    settings.formats === 'keep' && settings.outputFormat === 'xlsx'
-      ? new KeptFormats(settings.limits)
-      : null;
+    settings.formats === 'keep' && settings.outputFormat === 'xlsx' ? new KeptFormats() : null;
   const output = createMergeOutput(settings, targets.output, state, cache, kept?.styles ?? null);
   const duplicates = targets.duplicatesReport === null ? null : new DuplicatesCollector();
   const reportFile =
@@ -188,7 +186,16 @@ async function* reduceWithPool(
   try {
     const parse = async (file: InputFile) => {
       // Asked for in input order, as parseInOrder starts the files.
-      const styles = kept === null ? null : kept.tableFor(file, settings.signal);
+      const styles =
+        kept === null
+          ? null
+          : kept.tableFor(file, (input) =>
+              pool.readFormats({
+                file: input.path,
+                display: input.display,
+                limits: settings.limits,
+              }),
+            );
       const task = parseTaskFor(file, settings, render, styles === null ? null : await styles);
       return cache === null ? parseInPool(task) : cache.parse(task, parseInPool);
     };

@@ -38,7 +38,7 @@ export type FormatsMode = 'keep' | 'plain';
 export const FORMATS_MODES: readonly FormatsMode[] = ['keep', 'plain'];
 
 /** The default of {@link MergeOptions.formats}. */
-export const DEFAULT_FORMATS: FormatsMode = 'plain';
+export const DEFAULT_FORMATS: FormatsMode = 'keep';
 
 /**
  * The kind of file written, chosen by the name: CSV when it ends in `.csv` (any case), else an
@@ -161,7 +161,7 @@ export interface MergeOptions {
    * The number formats of a workbook output's cells: `'keep'` writes each data cell with its
    * source cell's number format (built-in or custom; `00123` stays `00123`, `15.5%` stays
    * `15.5%`), `'plain'` writes numbers General and dates in ISO formats. Keys compare values
-   * either way. A CSV output has no formats. @default 'plain'
+   * either way. A CSV output has no formats. @default 'keep'
    */
   formats?: FormatsMode;
   /**

@@ -151,7 +151,7 @@ describe('merge: the summary', () => {
       rowsKept: 3,
       duplicates: 2,
       truncatedCells: 0,
-      numberFormats: null,
+      numberFormats: { kept: 0, refused: 0, cellsWithoutFormat: 0 },
       cache: null,
       seconds: expect.any(Number),
     });

@@ -33,7 +33,7 @@ describe('normalizeOptions', () => {
       summarySheet: false,
       skipErrors: false,
       overflow: 'error',
-      formats: 'plain',
+      formats: 'keep',
       truncateLong: false,
       jobs: os.availableParallelism(),
       workerMemoryMb: null,

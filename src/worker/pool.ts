@@ -4,7 +4,15 @@ import type * as Workerpool from 'workerpool';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { Settings } from '../options.js';
 import { requireCjs } from '../require-cjs.js';
-import { type FileResult, PARSE_STARTED, type ParseResponse, type ParseTask } from './protocol.js';
+import type { CellFormatIds } from '../xlsx/read/read-styles.js';
+import {
+  type FileResult,
+  type FormatsResponse,
+  type FormatsTask,
+  PARSE_STARTED,
+  type ParseResponse,
+  type ParseTask,
+} from './protocol.js';
 
 const workerpool = requireCjs('workerpool') as typeof Workerpool;
 
@@ -16,6 +24,11 @@ export interface ParsePool {
    * the queued files go on.
    */
   parse(task: ParseTask): Promise<FileResult>;
+  /**
+   * Reads the number format ids of a workbook's cell styles in a worker, under the same rules
+   * as {@link parse} (a worker stuck in a system call or past `fileTimeout` is stopped).
+   */
+  readFormats(task: FormatsTask): Promise<CellFormatIds>;
   /** Stops the workers; `force` kills tasks in flight. Files still queued fail with `ABORTED`. */
   close(force?: boolean): Promise<void>;
 }
@@ -59,36 +72,44 @@ export function createParsePool(
   });
   let closed = false;
   const slots = new Slots(jobs);
+  /** Runs one task of `method` in a worker, in a slot, under the file's clock. */
+  const run = async (method: 'parse' | 'readFormats', task: ParseTask | FormatsTask) => {
+    // workerpool revives a terminated pool when given a new task (josdejong/workerpool#147),
+    // and its fresh workers would keep the process alive.
+    if (closed) throw stopped(task, undefined);
+    await slots.acquire();
+    const clock = new FileClock(settings.fileTimeout);
+    try {
+      if (closed) throw stopped(task, undefined);
+      const running = pool.exec(method, [task], {
+        on: (event: unknown) => {
+          if (event === PARSE_STARTED) clock.start(() => running.cancel());
+        },
+      });
+      return (await running) as unknown;
+    } catch (error) {
+      if (error instanceof XlmergeError) throw error;
+      if (closed) throw stopped(task, error);
+      throw describeWorkerFailure(error, task, settings, clock.expired);
+    } finally {
+      clock.stop();
+      slots.release();
+    }
+  };
   return {
     async parse(task) {
-      // workerpool revives a terminated pool when given a new task (josdejong/workerpool#147),
-      // and its fresh workers would keep the process alive.
-      if (closed) throw stopped(task, undefined);
-      await slots.acquire();
-      const clock = new FileClock(settings.fileTimeout);
-      let response: ParseResponse;
-      try {
-        if (closed) throw stopped(task, undefined);
-        const running = pool.exec('parse', [task], {
-          on: (event: unknown) => {
-            if (event === PARSE_STARTED) clock.start(() => running.cancel());
-          },
-        });
-        response = (await running) as ParseResponse;
-      } catch (error) {
-        if (error instanceof XlmergeError) throw error;
-        if (closed) throw stopped(task, error);
-        throw describeWorkerFailure(error, task, settings, clock.expired);
-      } finally {
-        clock.stop();
-        slots.release();
-      }
+      const response = (await run('parse', task)) as ParseResponse;
       if (response.ok) return response.result;
       const error = XlmergeError.fromJSON(response.error);
       // The worker refused an allocation its heap had no room for (see heap-room.ts): it ran out
       // of memory as surely as a worker Node.js stops, and is told alike.
       if (error.code === ErrorCode.WorkerCrashed) throw outOfMemory(task, settings, error);
       throw error;
+    },
+    async readFormats(task) {
+      const response = (await run('readFormats', task)) as FormatsResponse;
+      if (response.ok) return response.formats;
+      throw XlmergeError.fromJSON(response.error);
     },
     async close(force = false) {
       closed = true;
@@ -175,7 +196,7 @@ function isOutOfMemory(error: unknown): boolean {
   );
 }
 
-function stopped(task: ParseTask, cause: unknown): XlmergeError {
+function stopped(task: Pick<ParseTask, 'display'>, cause: unknown): XlmergeError {
   return new XlmergeError(ErrorCode.Aborted, 'The merge was stopped before this file was read', {
     file: task.display,
     cause,

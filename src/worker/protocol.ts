@@ -11,6 +11,7 @@ import type { SerializedError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
 import type { ReadLimits } from '../reader/read-limits.js';
 import type { CsvRows, RenderedRows } from '../render/rendered-rows.js';
+import type { CellFormatIds } from '../xlsx/read/read-styles.js';
 
 /** How the worker hands over the surviving rows. */
 export type RenderMode =
@@ -165,6 +166,18 @@ export interface FileResult {
 /** A worker's answer; errors travel as data so their code and context survive the trip. */
 export type ParseResponse =
   | { readonly ok: true; readonly result: FileResult }
+  | { readonly ok: false; readonly error: SerializedError };
+
+/** What a worker is asked to read of a workbook's styles (for `KeptFormats`). */
+export interface FormatsTask {
+  readonly file: string;
+  readonly display: string;
+  readonly limits: ReadLimits;
+}
+
+/** A worker's answer to a {@link FormatsTask}. */
+export type FormatsResponse =
+  | { readonly ok: true; readonly formats: CellFormatIds }
   | { readonly ok: false; readonly error: SerializedError };
 
 /**

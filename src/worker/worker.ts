@@ -1,10 +1,17 @@
-/** Entry point of a parse worker thread: registers `parse` with the pool. */
+/** Entry point of a parse worker thread: registers `parse` and `readFormats` with the pool. */
 import type * as Workerpool from 'workerpool';
 import { ErrorCode, type SerializedError, XlmergeError } from '../errors.js';
 import { requireCjs } from '../require-cjs.js';
+import { openWorkbook } from '../xlsx/read/open-workbook.js';
 import { parseFile } from './parse-file.js';
 import { ParseThread } from './parse-thread.js';
-import { PARSE_STARTED, type ParseResponse, type ParseTask } from './protocol.js';
+import {
+  type FormatsResponse,
+  type FormatsTask,
+  PARSE_STARTED,
+  type ParseResponse,
+  type ParseTask,
+} from './protocol.js';
 
 const workerpool = requireCjs('workerpool') as typeof Workerpool;
 /** What this thread keeps from file to file: its row engine and the size of the last sheet. */
@@ -40,4 +47,25 @@ function serializeError(error: unknown, file: string): SerializedError {
   return { ...wrapped.toJSON(), ...(cause.stack === undefined ? {} : { stack: cause.stack }) };
 }
 
-workerpool.worker({ parse });
+/** The number format ids of a workbook's cell styles, read from its styles part alone. */
+async function readFormats(task: FormatsTask): Promise<unknown> {
+  workerpool.workerEmit(PARSE_STARTED);
+  try {
+    const reader = await openWorkbook(task.file, {
+      displayPath: task.display,
+      limits: task.limits,
+    });
+    try {
+      const formats = await reader.readFormatIds();
+      return new workerpool.Transfer({ ok: true, formats } satisfies FormatsResponse, [
+        formats.ids.buffer,
+      ]);
+    } finally {
+      await reader.close();
+    }
+  } catch (error) {
+    return { ok: false, error: serializeError(error, task.display) };
+  }
+}
+
+workerpool.worker({ parse, readFormats });

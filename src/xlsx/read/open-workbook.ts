@@ -6,7 +6,7 @@ import type {
   SheetRow,
   WorkbookReader,
 } from '../../reader/workbook-reader.js';
-import { type CellNumberFormats, DateStylesReader } from './read-styles.js';
+import { type CellFormatIds, DateStylesReader } from './read-styles.js';
 import {
   readStringItem,
   type SharedStringsScanContext,
@@ -35,10 +35,10 @@ export interface XlsxWorkbookReader extends WorkbookReader {
    */
   openSheetSource(sheet: SheetInfo, options?: ReadRowsOptions): Promise<SheetSource>;
   /**
-   * The number format of each cell style, read from the styles part alone (none: every style
-   * is General).
+   * The number format ids of the cell styles and the custom codes, read from the styles part
+   * alone (none: no style).
    */
-  readNumberFormats(signal?: AbortSignal): Promise<CellNumberFormats>;
+  readFormatIds(signal?: AbortSignal): Promise<CellFormatIds>;
 }
 
 /**
@@ -173,24 +173,23 @@ class ZipWorkbookReader implements XlsxWorkbookReader {
     }
   }
 
-  async readNumberFormats(signal?: AbortSignal): Promise<CellNumberFormats> {
+  async readFormatIds(signal?: AbortSignal): Promise<CellFormatIds> {
     const { stylesPart } = this.structure;
+    if (stylesPart === null) return { ids: new Uint32Array(0), codes: [] };
     const maxChars = this.limits.maxElementChars;
-    const styles = new DateStylesReader({ file: this.file, part: stylesPart ?? '' }, maxChars);
+    const styles = new DateStylesReader({ file: this.file, part: stylesPart }, maxChars);
     try {
-      if (stylesPart !== null) {
-        const options = signal === undefined ? { maxChars } : { maxChars, signal };
-        for await (const text of this.archive.streamPartText(stylesPart, options)) {
-          styles.push(text);
-        }
+      const options = signal === undefined ? { maxChars } : { maxChars, signal };
+      for await (const text of this.archive.streamPartText(stylesPart, options)) {
+        styles.push(text);
       }
       styles.end();
     } catch (error) {
-      // Its errors name the file and the part; the worker's read of the file reports them.
+      // Its errors name the file and the part.
       await this.close();
       throw error;
     }
-    return styles.numberFormats();
+    return styles.formatIds();
   }
 
   close(): Promise<void> {

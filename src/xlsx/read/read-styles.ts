@@ -82,25 +82,13 @@ export class DateStylesReader {
     this.#customCodes.set(id, formatCode);
   }
 
-  /**
-   * After {@link end}: the number format of each cell style, in order, as
-   * {@link CellNumberFormats}.
-   */
-  numberFormats(): CellNumberFormats {
-    const formats = new Map<number, NumberFormat>();
-    const formatOf = (id: number): NumberFormat => {
-      let format = formats.get(id);
-      if (format === undefined) {
-        format = numberFormatOf(id, this.#customCodes.get(id));
-        formats.set(id, format);
-      }
-      return format;
-    };
-    const ids = this.#formatIds;
-    return {
-      count: ids.length,
-      formatOf: (style) => (style < ids.length ? formatOf(ids.at(style)) : GENERAL),
-    };
+  /** After {@link end}: each cell style's format id and the custom codes, as {@link CellFormatIds}. */
+  formatIds(): CellFormatIds {
+    const ids = new Uint32Array(this.#formatIds.length);
+    this.#formatIds.forEach((id, index) => {
+      ids[index] = id;
+    });
+    return { ids, codes: [...this.#customCodes] };
   }
 
   /**
@@ -139,14 +127,42 @@ export class DateStylesReader {
 }
 
 /**
- * The number format of each cell style (`<cellXfs><xf>`) of a workbook. A style past the last,
- * which a cell should not name, is General, as Excel shows it.
+ * What a workbook's styles part says of number formats, in a form that crosses threads: the
+ * `numFmtId` of each cell style (`<cellXfs><xf>`, in order) and the custom codes by id.
+ */
+export interface CellFormatIds {
+  readonly ids: Uint32Array;
+  readonly codes: readonly (readonly [number, string])[];
+}
+
+/**
+ * The number format of each cell style of a workbook. A style past the last, which a cell
+ * should not name, is General, as Excel shows it.
  */
 export interface CellNumberFormats {
   /** How many cell styles there are. */
   readonly count: number;
   /** The number format of style `style` (a cell's `s`). */
   formatOf(style: number): NumberFormat;
+}
+
+/** The number formats of {@link CellFormatIds}, each made once per id. */
+export function cellNumberFormats(found: CellFormatIds): CellNumberFormats {
+  const codes = new Map(found.codes);
+  const formats = new Map<number, NumberFormat>();
+  const formatOf = (id: number): NumberFormat => {
+    let format = formats.get(id);
+    if (format === undefined) {
+      format = numberFormatOf(id, codes.get(id));
+      formats.set(id, format);
+    }
+    return format;
+  };
+  const { ids } = found;
+  return {
+    count: ids.length,
+    formatOf: (style) => (style < ids.length ? formatOf(ids[style] as number) : GENERAL),
+  };
 }
 
 /** Ids in blocks of 65,536, so that none of them is ever copied to grow. */
@@ -163,10 +179,6 @@ class IdList {
     if (at === 0) this.#blocks.push(new Uint32Array(0x10000));
     (this.#blocks.at(-1) as Uint32Array)[at] = id;
     this.#length += 1;
-  }
-
-  at(index: number): number {
-    return (this.#blocks[index >>> 16] as Uint32Array)[index & 0xffff] as number;
   }
 
   forEach(each: (id: number, index: number) => void): void {

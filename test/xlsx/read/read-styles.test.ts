@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DateStylesReader, parseDateStyles } from '../../../src/xlsx/read/read-styles.js';
+import {
+  cellNumberFormats,
+  DateStylesReader,
+  parseDateStyles,
+} from '../../../src/xlsx/read/read-styles.js';
 import { stylesXml } from '../../helpers/xlsx-builder.js';
 
 const source = { file: 'in.xlsx', part: 'xl/styles.xml' };
@@ -33,13 +37,13 @@ describe('parseDateStyles', () => {
   });
 });
 
-describe('DateStylesReader.numberFormats', () => {
+describe('DateStylesReader.formatIds and cellNumberFormats', () => {
   function formatsOf(xml: string, pieces = 1) {
     const reader = new DateStylesReader(source, Number.MAX_SAFE_INTEGER);
     const size = Math.ceil(xml.length / pieces);
     for (let at = 0; at < xml.length; at += size) reader.push(xml.slice(at, at + size));
     reader.end();
-    const formats = reader.numberFormats();
+    const formats = cellNumberFormats(reader.formatIds());
     return Array.from({ length: formats.count + 1 }, (_, style) => formats.formatOf(style));
   }
 

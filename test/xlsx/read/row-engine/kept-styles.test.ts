@@ -12,6 +12,7 @@ import { StyleId } from '../../../../src/render/cell-styles.js';
 import { parseFile } from '../../../../src/worker/parse-file.js';
 import type { FileResult } from '../../../../src/worker/protocol.js';
 import { openWorkbook } from '../../../../src/xlsx/read/open-workbook.js';
+import { cellNumberFormats } from '../../../../src/xlsx/read/read-styles.js';
 import { FORMATS_DIR } from '../../../fixtures/format-fixtures.js';
 import { makeRandom } from '../../../fuzz/mutants.js';
 import {
@@ -198,7 +199,8 @@ describe('kept styles: the engine and the scanner agree on real writers’ workb
     it(`gives ${name} the same rows both ways`, async () => {
       const file = path.join(FORMATS_DIR, name);
       const reader = await openWorkbook(file);
-      const formats = await reader.readNumberFormats();
+      const formats = cellNumberFormats(await reader.readFormatIds());
+      await reader.close();
       // A distinct output style for every cell style but the first.
       const table = Uint32Array.from({ length: formats.count }, (_, style) =>
         style === 0 ? 0 : 100 + style,
