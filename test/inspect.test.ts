@@ -42,6 +42,7 @@ describe('inspect', () => {
           columns: DEMO_COLUMNS,
           hasColumns: [true, true, true, true, true, true, true, false],
           rows: 12,
+          numberFormats: 3,
           problems: [],
         },
         {
@@ -53,6 +54,7 @@ describe('inspect', () => {
           columns: south,
           hasColumns: [true, true, true, true, true, true, true, false],
           rows: 10,
+          numberFormats: 3,
           problems: [],
         },
         {
@@ -64,6 +66,7 @@ describe('inspect', () => {
           columns: west,
           hasColumns: [true, true, true, true, true, true, true, true],
           rows: 9,
+          numberFormats: 3,
           problems: [],
         },
       ],

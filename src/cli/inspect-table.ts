@@ -25,9 +25,9 @@ export function formatInspectReport(report: InspectReport): string {
   lines.push('');
   lines.push(
     ...formatTable(
-      ['file', 'sheet', 'header', 'rows', 'columns', 'problems'],
+      ['file', 'sheet', 'header', 'rows', 'columns', 'formats', 'problems'],
       fileRows(report),
-      [2, 3, 4],
+      [2, 3, 4, 5],
     ),
   );
 
@@ -80,13 +80,15 @@ export function formatInspectReport(report: InspectReport): string {
 function fileRows(report: InspectReport): string[][] {
   return report.files.flatMap((file) => {
     const summary = problemSummary(file.problems);
-    if (file.read.length === 0) return [[file.file, '-', '-', '-', '-', summary]];
+    if (file.read.length === 0) return [[file.file, '-', '-', '-', '-', '-', summary]];
     return file.read.map((sheet, i) => [
       i === 0 ? file.file : '',
       withState(file, sheet.name),
       sheet.headerRow === null ? '-' : String(sheet.headerRow),
       count(sheet.rows),
       String(sheet.columns.length),
+      // Of the file's data, over its sheets: what a merge keeps of it.
+      i === 0 ? String(file.numberFormats) : '',
       i === 0 ? summary : '',
     ]);
   });

@@ -1,6 +1,7 @@
 import { type CellValue, isEmptyCell } from '../core/cell.js';
 import { ColumnNamer, type HeaderRules } from '../core/header.js';
 import { type FoundHeader, HeaderFinder, type NumberedRow } from '../core/header-row.js';
+import { isGeneral, numberFormatKey } from '../core/number-formats.js';
 import type { NamesSeen } from '../core/option-mistakes.js';
 import { CsvReader } from '../csv/read/open-csv.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
@@ -10,6 +11,7 @@ import type { Settings } from '../options.js';
 import type { SheetInfo, SheetRow, WorkbookReader } from '../reader/workbook-reader.js';
 import { ColumnUnion } from '../reduce/column-union.js';
 import type { InputFile } from '../scan/scan-inputs.js';
+import { type CellFormatIds, cellNumberFormats } from '../xlsx/read/read-styles.js';
 import type {
   CsvFacts,
   InspectedFile,
@@ -49,22 +51,34 @@ export async function inspectFile(
   const hiddenSheets: string[] = [];
   let reader: WorkbookReader | null = null;
   let csv: CsvFacts | undefined;
+  let numberFormats = 0;
   try {
-    reader = await openInput(input.path, {
+    const opened = await openInput(input.path, {
       displayPath: input.display,
       limits: settings.limits,
       csvDelimiter: settings.csvDelimiter,
       csvTypes: settings.csvTypes,
     });
+    reader = opened;
     for (const sheet of reader.sheets) sheets.push({ name: sheet.name, state: sheet.state });
     const selected = selectSheets(reader.sheets, reader.format, settings.sheet, input.display);
     if (reader.format !== 'csv') sheetNames = { missing: [], available: [] };
     hiddenSheets.push(...selected.hiddenPassedOver);
+    // Rows carry each data cell's style, as its own number plus 1 (0 meaning none).
+    const formatIds = opened.format === 'xlsx' ? await opened.readFormatIds(settings.signal) : null;
+    const styles: StylesSeen | null =
+      formatIds === null
+        ? null
+        : {
+            table: Uint32Array.from(formatIds.ids, (_, style) => style + 1),
+            used: new Set(),
+          };
     for (const info of selected.sheets) {
-      const sheet = await inspectSheet(reader, info, settings);
+      const sheet = await inspectSheet(reader, info, settings, styles);
       read.push(sheet.inspected);
       for (const used of sheet.renamesUsed) renamesUsed.add(used);
     }
+    if (formatIds !== null && styles !== null) numberFormats = countFormats(formatIds, styles.used);
   } catch (error) {
     if (error instanceof XlmergeError && error.code === ErrorCode.Aborted) throw error;
     if (
@@ -116,10 +130,28 @@ export async function inspectFile(
     hiddenSheets,
     columns: union.dataNames,
     rows: read.reduce((sum, sheet) => sum + sheet.rows, 0),
+    numberFormats,
     problems,
     ...(csv === undefined ? {} : { csv }),
   };
   return { facts, names };
+}
+
+/** The styles a file's data cells have: the table that tells them apart, and those seen. */
+interface StylesSeen {
+  readonly table: Uint32Array;
+  readonly used: Set<number>;
+}
+
+/** How many distinct number formats, General aside, the cell styles `used` have. */
+function countFormats(formatIds: CellFormatIds, used: ReadonlySet<number>): number {
+  const formats = cellNumberFormats(formatIds);
+  const distinct = new Set<string>();
+  for (const style of used) {
+    const format = formats.formatOf(style);
+    if (!isGeneral(format)) distinct.add(numberFormatKey(format));
+  }
+  return distinct.size;
 }
 
 function csvFacts(reader: CsvReader): CsvFacts {
@@ -136,12 +168,17 @@ async function inspectSheet(
   reader: WorkbookReader,
   info: SheetInfo,
   settings: Settings,
+  styles: StylesSeen | null,
 ): Promise<{ inspected: InspectedSheet; renamesUsed: readonly string[] }> {
   const counter = new SheetCounter(settings);
-  const options = settings.signal === undefined ? {} : { signal: settings.signal };
+  const options = {
+    outputStyles: styles?.table ?? null,
+    ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+  };
   for await (const batch of reader.readRows(info, options)) {
     for (const row of batch) counter.add(row);
   }
+  if (styles !== null) for (const style of counter.styles) styles.used.add(style - 1);
   return {
     inspected: counter.result(info.name, settings.headerRow),
     renamesUsed: counter.renamesUsed(),
@@ -179,6 +216,8 @@ class SheetCounter {
   #missingKeyColumns: string[] = [];
   #rows = 0;
   #blankRows = 0;
+  /** The cell styles of the data cells, each plus 1 (see `inspectFile`). */
+  readonly styles = new Set<number>();
 
   constructor(settings: Settings) {
     this.#finder = new HeaderFinder(settings.headerRow);
@@ -215,13 +254,14 @@ class SheetCounter {
     return this.#namer?.renamesUsed() ?? [];
   }
 
-  #addData(row: NumberedRow): void {
+  #addData(row: NumberedRow & { readonly styles?: readonly number[] | null }): void {
     if (isBlank(row.cells)) {
       this.#blankRows += 1;
       return;
     }
     this.#rows += 1;
     (this.#namer as ColumnNamer).addCells(row.cells);
+    if (row.styles != null) for (const style of row.styles) if (style !== 0) this.styles.add(style);
   }
 
   #start(found: FoundHeader): void {

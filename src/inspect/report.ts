@@ -62,6 +62,11 @@ export interface InspectedFile {
   readonly hasColumns: readonly boolean[];
   /** Data rows over its read sheets (blank rows not counted). */
   readonly rows: number;
+  /**
+   * Distinct number formats, General aside, of its data cells: what the merged workbook keeps
+   * of this file (`formats: 'keep'`). 0 for a CSV file, which has none.
+   */
+  readonly numberFormats: number;
   /** What would make the merge fail on this file, or leave it without data. Empty: fine. */
   readonly problems: readonly InspectProblem[];
   /** For a `.csv` file that could be opened: how its text was read. Absent for workbooks. */

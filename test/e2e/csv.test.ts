@@ -410,10 +410,10 @@ describe('the CLI: CSV inputs', () => {
     expect(lines.slice(0, 7)).toEqual([
       '3 files in merge order, 7 data rows, 4 columns; no key columns',
       '',
-      'file       sheet  header  rows  columns  problems',
-      `${path.join('in', 'a.xlsx')}  Q1          1     2        3`,
-      `${path.join('in', 'b.csv')}   b           1     3        4`,
-      `${path.join('in', 'c.CSV')}   c           1     2        3`,
+      'file       sheet  header  rows  columns  formats  problems',
+      `${path.join('in', 'a.xlsx')}  Q1          1     2        3        0`,
+      `${path.join('in', 'b.csv')}   b           1     3        4        0`,
+      `${path.join('in', 'c.CSV')}   c           1     2        3        0`,
       '',
     ]);
     expect(lines.slice(start, start + 3)).toEqual([

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { merge } from '../../dist/index.js';
+import { inspect, merge } from '../../dist/index.js';
 import { lettersOfColumn } from '../../src/core/column-letters.js';
 import { MAX_KEPT_FORMATS } from '../../src/render/cell-styles.js';
 import { loadFormatFixtures, recordedCells } from '../fixtures/format-fixtures.js';
@@ -223,5 +223,24 @@ describe('formats keep past the cap', () => {
     const plain = await merge({ inputs: [file], output, formats: 'plain', force: true });
     expect(plain.numberFormats).toBeNull();
     expect(plain.files[0]?.cellsWithoutFormat).toBe(0);
+  });
+});
+
+describe('inspect', () => {
+  it('counts the distinct number formats of each file’s data, General aside', async () => {
+    const report = await inspect({ inputs: fixtures.map((fixture) => fixture.path) });
+    expect(report.files.map((file) => [file.file.split('/').pop(), file.numberFormats])).toEqual([
+      ['gnumeric-1904.xlsx', 5],
+      ['gnumeric.xlsx', 25],
+      ['libreoffice-1904.xlsx', 5],
+      ['libreoffice.xlsx', 25],
+      ['openpyxl-1904.xlsx', 5],
+      ['openpyxl.xlsx', 25],
+    ]);
+    // As many as the record's data cells show, told apart by id or code.
+    const openpyxl = recordedData('openpyxl.xlsx').filter(
+      (cell) => cell.value !== null && cell.format !== 'General',
+    );
+    expect(new Set(openpyxl.map((cell) => cell.format)).size).toBe(25);
   });
 });
