@@ -68,7 +68,11 @@ export async function merge(options: MergeOptions): Promise<MergeSummary> {
   const reportFile =
     targets.duplicatesReport === null
       ? null
-      : createReportFile(targets.duplicatesReport, settings.duplicatesReportFormat);
+      : createReportFile(
+          targets.duplicatesReport,
+          settings.duplicatesReportFormat,
+          kept?.styles ?? null,
+        );
   try {
     const render = output.render;
     const files = scan.files;

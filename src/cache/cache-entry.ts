@@ -212,6 +212,8 @@ function isSheetResult(value: unknown, task: ParseTask): value is SheetResult {
     (task.render === 'xlsx' ? isRenderedRows(xml, rows) : xml === null) &&
     (task.render === 'csv' ? isRenderedRows(csv, rows) && isCount(csv.fields) : csv === null) &&
     (withValues ? Array.isArray(values) && values.length === rows : values === null) &&
+    (value.valueStyles == null ||
+      (Array.isArray(value.valueStyles) && value.valueStyles.length === rows)) &&
     (task.reportDuplicates ? isDroppedRows(dropped) : dropped === null)
   );
 }
@@ -239,13 +241,14 @@ function isRenderedRows(value: unknown, rows: number): value is Record<string, u
 
 function isDroppedRows(value: unknown): boolean {
   if (!isRecord(value)) return false;
-  const { keys, rowNumbers, values } = value;
+  const { keys, rowNumbers, values, styles } = value;
   return (
     isArrayOf(keys, isString) &&
     isArrayOf(rowNumbers, isCount) &&
     Array.isArray(values) &&
     rowNumbers.length === keys.length &&
-    values.length === keys.length
+    values.length === keys.length &&
+    (styles == null || (Array.isArray(styles) && styles.length === keys.length))
   );
 }
 

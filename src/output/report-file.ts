@@ -4,7 +4,12 @@ import { type CsvWriter, createCsvWriter } from '../csv/write/csv-writer.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { FinishedFile } from '../io/temp-files.js';
 import type { OutputFormat, Settings } from '../options.js';
-import { DUPLICATES_COLUMNS, type DuplicatesCollector } from '../reduce/duplicates-report.js';
+import {
+  DUPLICATES_COLUMNS,
+  type DuplicatesCollector,
+  type ReportRow,
+} from '../reduce/duplicates-report.js';
+import type { OutputStyles } from '../render/cell-styles.js';
 import { createWorkbookWriter } from '../xlsx/write/workbook-writer.js';
 import { DRAIN_EVERY } from './merge-output.js';
 
@@ -12,14 +17,25 @@ import { DRAIN_EVERY } from './merge-output.js';
 export const DUPLICATES_SHEET = 'Duplicates';
 /** The duplicates report's file, a one-sheet workbook or CSV, written at the end of the run. */
 export interface ReportFile {
-  /** Writes the header and the rows (each at most as wide as the header). */
-  write(columns: readonly string[], rows: readonly (readonly CellValue[])[]): Promise<void>;
+  /**
+   * Writes the header and the rows (each at most as wide as the header), with their cells'
+   * number formats in a workbook.
+   */
+  write(columns: readonly string[], rows: readonly ReportRow[]): Promise<void>;
   /** The written report under its temporary name, for the run to put in place. */
   finish(): Promise<FinishedFile>;
   /** Removes the temp files left (see `MergeOutput.abort`). */
   abort(): Promise<void>;
 }
-export function createReportFile(file: string, format: OutputFormat): ReportFile {
+/**
+ * The report's file; a workbook's styles part is `styles`' (the merged workbook's, whose style
+ * ids the rows carry), or the fixed one.
+ */
+export function createReportFile(
+  file: string,
+  format: OutputFormat,
+  styles: OutputStyles | null = null,
+): ReportFile {
   if (format === 'csv') {
     let writer: CsvWriter | null = null;
     return {
@@ -29,7 +45,7 @@ export function createReportFile(file: string, format: OutputFormat): ReportFile
         csv.widen(columns.length);
         await writeAll(
           rows,
-          (row) => csv.writeRow(row),
+          (row) => csv.writeRow(row.cells),
           () => csv.drain(),
         );
         await csv.end(columns);
@@ -42,13 +58,15 @@ export function createReportFile(file: string, format: OutputFormat): ReportFile
       abort: async () => writer?.abort(),
     };
   }
-  const writer = createWorkbookWriter({ path: file });
+  const writer = createWorkbookWriter(
+    styles === null ? { path: file } : { path: file, styles: () => styles.toXml() },
+  );
   return {
     async write(columns, rows) {
       const sheet = writer.addSheet(DUPLICATES_SHEET);
       await writeAll(
         rows,
-        (row) => sheet.writeRow(row),
+        (row) => sheet.writeRow(row.cells, row.styles),
         () => sheet.drain(),
       );
       await sheet.end({ columns });
@@ -59,8 +77,8 @@ export function createReportFile(file: string, format: OutputFormat): ReportFile
 }
 /** Writes `rows` one by one, waiting for the writer every few thousand. */
 async function writeAll(
-  rows: readonly (readonly CellValue[])[],
-  write: (row: readonly CellValue[]) => void,
+  rows: readonly ReportRow[],
+  write: (row: ReportRow) => void,
   drain: () => Promise<void>,
 ): Promise<void> {
   let written = 0;

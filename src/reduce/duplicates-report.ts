@@ -18,6 +18,14 @@ interface DroppedRow {
   readonly place: Place;
   /** Cells by output column index (the merged header's, reserved columns included). */
   readonly cells: CellValue[];
+  /** The cells' output styles, likewise (kept number formats); `null`: none. */
+  readonly styles: number[] | null;
+}
+
+/** One line of the report: its cells, and their output styles (`null`: none). */
+export interface ReportRow {
+  readonly cells: CellValue[];
+  readonly styles: number[] | null;
 }
 
 /** The report's columns before the merged header's. */
@@ -57,7 +65,9 @@ export class DuplicatesCollector {
       row,
     });
     const toOutput = (cells: readonly CellValue[]) =>
-      outputCells(cells, sheet.columns, reduced.outputs);
+      outputCells<CellValue>(cells, sheet.columns, reduced.outputs, null);
+    const stylesOf = (styles: readonly number[] | null | undefined): number[] | null =>
+      styles == null ? null : outputCells(styles, sheet.columns, reduced.outputs, 0);
     const kept = new Set(reduced.kept);
     unpackKeys(sheet.keys).forEach((key, index) => {
       if (key === null) return;
@@ -65,13 +75,23 @@ export class DuplicatesCollector {
       if (kept.has(index)) {
         if (!this.#survivors.has(key)) this.#survivors.set(key, at);
       } else {
-        this.#dropped.push({ key, place: at, cells: toOutput(sheet.values?.[index] ?? []) });
+        this.#dropped.push({
+          key,
+          place: at,
+          cells: toOutput(sheet.values?.[index] ?? []),
+          styles: stylesOf(sheet.valueStyles?.[index]),
+        });
       }
     });
     const inFile = sheet.dropped;
     inFile?.keys.forEach((key, index) => {
       const at = place(inFile.rowNumbers[index] as number);
-      this.#dropped.push({ key, place: at, cells: toOutput(inFile.values[index] ?? []) });
+      this.#dropped.push({
+        key,
+        place: at,
+        cells: toOutput(inFile.values[index] ?? []),
+        styles: stylesOf(inFile.styles?.[index]),
+      });
     });
   }
 
@@ -79,7 +99,7 @@ export class DuplicatesCollector {
    * The report's rows: the provenance columns ({@link DUPLICATES_COLUMNS}), then the row's
    * cells under the merged header from output column `firstDataColumn` on.
    */
-  rows(firstDataColumn: number): CellValue[][] {
+  rows(firstDataColumn: number): ReportRow[] {
     const sorted = [...this.#dropped].sort(
       (a, b) =>
         a.place.fileIndex - b.place.fileIndex ||
@@ -88,14 +108,14 @@ export class DuplicatesCollector {
         compareCodePoints(a.key, b.key),
     );
     const groups = new Map<string, number>();
-    return sorted.map(({ key, place, cells }) => {
+    return sorted.map(({ key, place, cells, styles }): ReportRow => {
       let group = groups.get(key);
       if (group === undefined) {
         group = groups.size + 1;
         groups.set(key, group);
       }
       const kept = this.#survivors.get(key);
-      return [
+      const provenance = [
         group,
         place.file,
         place.sheet,
@@ -103,23 +123,29 @@ export class DuplicatesCollector {
         kept?.file ?? null,
         kept?.sheet ?? null,
         kept?.row ?? null,
-        ...cells.slice(firstDataColumn),
       ];
+      return {
+        cells: [...provenance, ...cells.slice(firstDataColumn)],
+        styles:
+          styles === null ? null : [...provenance.map(() => 0), ...styles.slice(firstDataColumn)],
+      };
     });
   }
 }
 
-function outputCells(
-  cells: readonly CellValue[],
+/** A sheet's row by source column, placed by output column (`empty` in the gaps). */
+function outputCells<T>(
+  cells: readonly T[],
   columns: readonly SourceColumn[],
   outputs: readonly number[],
-): CellValue[] {
-  const row: CellValue[] = [];
+  empty: T,
+): T[] {
+  const row: T[] = [];
   columns.forEach((column, slot) => {
     const output = outputs[slot];
     if (output === undefined) return;
-    while (row.length < output) row.push(null);
-    row[output] = cells[column.source] ?? null;
+    while (row.length < output) row.push(empty);
+    row[output] = cells[column.source] ?? empty;
   });
   return row;
 }

@@ -65,9 +65,13 @@ export const CELL_FRAGMENTS = Object.freeze({
  * a sheet cannot hold, as the error `#NUM!`. Throws `CELL_TOO_LONG` for text past Excel's
  * 32,767 characters and `TOO_MANY_COLUMNS` past column XFD.
  */
-export function renderRowCells(cells: readonly CellValue[], columns?: readonly string[]): string {
+export function renderRowCells(
+  cells: readonly CellValue[],
+  columns?: readonly string[],
+  styles?: readonly number[] | null,
+): string {
   const out = new RenderBuffer(256);
-  renderRowCellsInto(out, cells, columns);
+  renderRowCellsInto(out, cells, columns, undefined, styles);
   return out.toString();
 }
 

@@ -120,6 +120,11 @@ export interface SheetResult {
    * index.
    */
   readonly values: readonly CellValue[][] | null;
+  /**
+   * With `values` and `outputStyles`: each of those rows' output styles by source column
+   * (`null`: none), for the duplicates report; absent or `null` otherwise.
+   */
+  readonly valueStyles?: readonly (readonly number[] | null)[] | null;
   /** With `reportDuplicates`: the rows dropped inside the file as duplicates. */
   readonly dropped: DroppedRows | null;
   /** Widest text seen per column (same order as `columns`), in characters. */
@@ -134,6 +139,8 @@ export interface DroppedRows {
   readonly rowNumbers: readonly number[];
   /** Cells by source column index. */
   readonly values: readonly CellValue[][];
+  /** With `outputStyles`: each row's output styles by source column (`null`: none). */
+  readonly styles?: readonly (readonly number[] | null)[] | null;
 }
 
 export interface FileResult {

@@ -80,10 +80,18 @@ export class SheetRows {
   readonly #csvNarrower: { readonly rows: number; readonly width: number }[] = [];
   readonly #values: CellValue[][] = [];
   /** With keep `first` and `reportDuplicates`: the rows dropped on sight. */
-  readonly #dropped: { keys: string[]; rowNumbers: number[]; values: CellValue[][] } = {
+  /** The output styles of the rows in {@link #values}, when the task keeps formats. */
+  readonly #valueStyles: (number[] | null)[] = [];
+  readonly #dropped: {
+    keys: string[];
+    rowNumbers: number[];
+    values: CellValue[][];
+    styles: (number[] | null)[] | null;
+  } = {
     keys: [],
     rowNumbers: [],
     values: [],
+    styles: null,
   };
   /** With keep `last` or `none`: every row's key, for the file's dedupe at its end. */
   readonly keys: (string | null)[] = [];
@@ -165,12 +173,19 @@ export class SheetRows {
         this.#dropped.keys.push(this.#file.packer.refusedIdentity());
         this.#dropped.rowNumbers.push(row.number);
         this.#dropped.values.push(cells);
+        if (this.#task.outputStyles !== null) {
+          this.#dropped.styles ??= [];
+          this.#dropped.styles.push(row.styles ?? null);
+        }
       }
       return;
     }
     this.#rowNumbers.push(row.number);
     if (this.#task.truncateLong) cells = this.#truncateLong(cells);
-    if (this.#task.render === 'values' || this.#task.reportDuplicates) this.#values.push(cells);
+    if (this.#task.render === 'values' || this.#task.reportDuplicates) {
+      this.#values.push(cells);
+      if (this.#task.outputStyles !== null) this.#valueStyles.push(row.styles ?? null);
+    }
     if (this.#task.render === 'none') {
       // A dry run renders nothing but must fail where the real run would.
       if (
@@ -401,6 +416,11 @@ export class SheetRows {
       csv,
       values:
         this.#task.render === 'values' || this.#task.reportDuplicates ? pick(this.#values) : null,
+      valueStyles:
+        (this.#task.render === 'values' || this.#task.reportDuplicates) &&
+        this.#task.outputStyles !== null
+          ? pick(this.#valueStyles)
+          : null,
       dropped: this.#task.reportDuplicates ? this.#droppedRows(kept) : null,
       widths,
     };
@@ -411,16 +431,19 @@ export class SheetRows {
     // Keep `first` collected the dropped rows' keys in their identity form already.
     if (kept === null) return { ...this.#dropped };
     const survives = new Set(kept);
-    const dropped: { keys: string[]; rowNumbers: number[]; values: CellValue[][] } = {
-      keys: [],
-      rowNumbers: [],
-      values: [],
-    };
+    const styles = this.#task.outputStyles === null ? null : this.#valueStyles;
+    const dropped: DroppedRows & {
+      keys: string[];
+      rowNumbers: number[];
+      values: CellValue[][];
+      styles: (number[] | null)[] | null;
+    } = { keys: [], rowNumbers: [], values: [], styles: styles === null ? null : [] };
     this.keys.forEach((key, index) => {
       if (key === null || survives.has(index)) return;
       dropped.keys.push(keyIdentity(key));
       dropped.rowNumbers.push(this.#rowNumbers[index] as number);
       dropped.values.push(this.#values[index] as CellValue[]);
+      if (styles !== null) dropped.styles?.push(styles[index] ?? null);
     });
     return dropped;
   }

@@ -244,3 +244,35 @@ describe('inspect', () => {
     expect(new Set(openpyxl.map((cell) => cell.format)).size).toBe(25);
   });
 });
+
+describe('the duplicates report', () => {
+  it('gives each dropped row’s cells their source formats, as the merged workbook does', async () => {
+    const dir = await makeTempDir();
+    const source = fixtures.find((fixture) => fixture.name === 'openpyxl.xlsx')?.path ?? '';
+    const output = path.join(dir, 'merged.xlsx');
+    const report = path.join(dir, 'dups.xlsx');
+    const summary = await merge({
+      inputs: [source],
+      output,
+      dedupe: ['id'],
+      duplicatesReport: report,
+      sourceColumn: true,
+    });
+    expect(summary.duplicates).toBe(1);
+    // The dropped row is source row 4 (the second 123); in the report it is row 2, its cells
+    // after the seven provenance columns (and the Source column's place, which it skips).
+    const sourceFormats = await formatsOf(source, 'xl/worksheets/sheet1.xml');
+    const reportFormats = await formatsOf(report, 'xl/worksheets/sheet1.xml');
+    const dropped = recordedData('openpyxl.xlsx').filter(
+      (cell) => /^[A-Z]+4$/.test(cell.ref) && cell.value !== null,
+    );
+    expect(dropped.length).toBeGreaterThan(15);
+    for (const cell of dropped) {
+      const column = cell.ref.charCodeAt(0) - 65;
+      const at = `${lettersOfColumn(7 + column)}2`;
+      expect([cell.ref, reportFormats.get(at)]).toEqual([cell.ref, sourceFormats.get(cell.ref)]);
+    }
+    // The report's styles part is the merged workbook's, so the same ids mean the same formats.
+    expect(await readPart(report, 'xl/styles.xml')).toBe(await readPart(output, 'xl/styles.xml'));
+  });
+});

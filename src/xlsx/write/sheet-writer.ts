@@ -66,7 +66,7 @@ export interface SheetWriter {
    */
   writeRenderedBytes(source: Buffer, start: number, end: number, prefix?: Buffer): void;
   /** Appends a row of values (renders it with identity columns). */
-  writeRow(cells: readonly CellValue[]): void;
+  writeRow(cells: readonly CellValue[], styles?: readonly number[] | null): void;
   /**
    * Ends the segment being written and starts another. `keep`, if given, receives the new
    * segment once it has ended and is all compressed (not if writing fails).
@@ -201,8 +201,8 @@ class StreamingSheetWriter implements SheetWriterHandle {
     this.#rowWritten();
   }
 
-  writeRow(cells: readonly CellValue[]): void {
-    this.writeRenderedRow(renderRowCells(cells));
+  writeRow(cells: readonly CellValue[], styles?: readonly number[] | null): void {
+    this.writeRenderedRow(renderRowCells(cells, undefined, styles));
   }
 
   startSegment(keep?: (segment: CompressedSegment) => void): void {
