@@ -1,5 +1,4 @@
 /** The duplicates report's file (`duplicatesReport`): a one-sheet workbook or a CSV file. */
-import type { CellValue } from '../core/cell.js';
 import { type CsvWriter, createCsvWriter } from '../csv/write/csv-writer.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { FinishedFile } from '../io/temp-files.js';
