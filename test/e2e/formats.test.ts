@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { inspect, merge } from '../../dist/index.js';
 import { lettersOfColumn } from '../../src/core/column-letters.js';
@@ -275,4 +276,36 @@ describe('the duplicates report', () => {
     // The report's styles part is the merged workbook's, so the same ids mean the same formats.
     expect(await readPart(report, 'xl/styles.xml')).toBe(await readPart(output, 'xl/styles.xml'));
   });
+});
+
+describe('formats keep on the other writers’ fixtures', () => {
+  const WRITERS = fileURLToPath(new URL('../../fixtures/writers/', import.meta.url));
+  /** How many cells below row 1 have each format, by its key. */
+  function census(formats: Map<string, SeenFormat>): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const [ref, format] of formats) {
+      if (/^[A-Z]+1$/.test(ref)) continue;
+      const key = typeof format === 'string' ? format : JSON.stringify(format);
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  for (const name of [
+    'gnumeric.xlsx',
+    'libreoffice-formulas.xlsx',
+    'openpyxl-1904.xlsx',
+    'openpyxl-richtext-formulas.xlsx',
+    'pandas.xlsx',
+    'xlsxwriter-constant-memory.xlsx',
+    'xlsxwriter.xlsx',
+  ]) {
+    it(`keeps every data cell's format of ${name}`, async () => {
+      const file = path.join(WRITERS, name);
+      const output = await mergeOne(file, 'keep');
+      const source = census(await formatsOf(file, 'xl/worksheets/sheet1.xml'));
+      const merged = census(await formatsOf(output, 'xl/worksheets/sheet1.xml'));
+      expect(merged).toEqual(source);
+    });
+  }
 });
