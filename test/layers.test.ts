@@ -12,8 +12,9 @@ import { describe, expect, it } from 'vitest';
 const LAYERS: readonly (readonly string[])[] = [
   // pure rules, the error class and the runtime shims every layer uses
   ['core', 'errors.ts', 'heap-room.ts', 'require-cjs.ts'],
-  // what formats and pipeline share: the reader interface, rendering, files, WebAssembly, options
-  ['reader', 'render', 'io', 'wasm', 'options.ts', 'summary.ts'],
+  // what formats and pipeline share: the reader interface, rendering, files, WebAssembly, the
+  // zip reader and the XML lexer, options
+  ['reader', 'render', 'io', 'wasm', 'zip', 'xml', 'options.ts', 'summary.ts'],
   // the formats
   ['xlsx', 'csv'],
   // the pipeline and its entry points

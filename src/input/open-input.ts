@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { type CsvReader, openCsv } from '../csv/read/open-csv.js';
+import { openRegularFile } from '../io/open-file.js';
 import type { ReadLimits } from '../reader/read-limits.js';
-import { openWorkbook, type XlsxWorkbookReader } from '../xlsx/read/open-workbook.js';
+import type { WorkbookReader } from '../reader/workbook-reader.js';
+import { openWorkbookArchive, type XlsxWorkbookReader } from '../xlsx/read/open-workbook.js';
+import { openZipArchive, type ZipArchive } from '../zip/zip-archive.js';
 
 /** Options of {@link openInput}. */
 export interface OpenInputOptions {
@@ -15,10 +18,15 @@ export interface OpenInputOptions {
 }
 
 /**
- * The reader of an input: an xlsx workbook's, which can also hand a sheet to the row engine, or
- * a CSV file's; `format` tells them apart.
+ * The reader of an input: an .xlsx workbook's, which can also hand a sheet to the row engine,
+ * a CSV file's, or an .xlsb, .xls or .ods workbook's; `format` tells them apart.
  */
-export type InputReader = XlsxWorkbookReader | CsvReader;
+export type InputReader =
+  | XlsxWorkbookReader
+  | CsvReader
+  | WorkbookReader<'xlsb'>
+  | WorkbookReader<'xls'>
+  | WorkbookReader<'ods'>;
 
 /** True for paths that are read as CSV text: those ending in `.csv`, in any case. */
 export function isCsvPath(file: string): boolean {
@@ -26,18 +34,42 @@ export function isCsvPath(file: string): boolean {
 }
 
 /**
- * Opens an input file with the reader its extension calls for: `.csv` as CSV text (one sheet),
- * anything else as an .xlsx workbook. The one place that chooses, so the merge, the dry run
+ * Opens an input file with the reader it calls for: `.csv` as CSV text (one sheet); any other
+ * by what it holds, whatever its name says, since exports are often misnamed (an `.xls` that is
+ * an .xlsx, an `.xlsx` that is an .xls). The one place that chooses, so the merge, the dry run
  * and inspect read every file alike.
  */
-export function openInput(file: string, options: OpenInputOptions): Promise<InputReader> {
+export async function openInput(file: string, options: OpenInputOptions): Promise<InputReader> {
+  const { displayPath, limits } = options;
   if (isCsvPath(file)) {
     return openCsv(file, {
-      displayPath: options.displayPath,
-      maxRecordChars: options.limits.maxElementChars,
+      displayPath,
+      maxRecordChars: limits.maxElementChars,
       delimiter: options.csvDelimiter,
       types: options.csvTypes,
     });
   }
-  return openWorkbook(file, { displayPath: options.displayPath, limits: options.limits });
+  // Files that are neither zip nor compound files are described by the zip reader's check.
+  const archive = await openZipArchive(file, { file: displayPath, limits });
+  return openArchive(archive, limits);
+}
+
+/** The reader of a workbook that is a zip archive: .xlsx (and .xlsm), .xlsb or .ods. */
+function openArchive(archive: ZipArchive, limits: ReadLimits): Promise<InputReader> {
+  return openWorkbookArchive(archive, limits);
+}
+
+/** The first bytes of a compound file (OLE2): .xls, and the wrapper of an encrypted .xlsx. */
+const COMPOUND_FILE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+/** Whether the file starts as a compound file does (read from its first bytes). */
+export async function isCompoundFile(file: string, displayPath: string): Promise<boolean> {
+  const { handle } = await openRegularFile(file, displayPath);
+  try {
+    const head = Buffer.alloc(COMPOUND_FILE_MAGIC.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === head.length && head.equals(COMPOUND_FILE_MAGIC);
+  } finally {
+    await handle.close();
+  }
 }

@@ -5,7 +5,7 @@
 import { sheetPatternMatcher } from '../core/sheet-pattern.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { SheetSelector, WantedSheet } from '../options.js';
-import type { SheetInfo } from '../reader/workbook-reader.js';
+import type { SheetInfo, WorkbookFormat } from '../reader/workbook-reader.js';
 
 /** The sheets a workbook gives a run. */
 export interface SelectedSheets {
@@ -32,7 +32,7 @@ export interface SelectedSheets {
  */
 export function selectSheets(
   sheets: readonly SheetInfo[],
-  format: 'xlsx' | 'csv',
+  format: WorkbookFormat,
   selector: SheetSelector,
   file: string,
 ): SelectedSheets {

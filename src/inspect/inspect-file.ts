@@ -8,10 +8,10 @@ import { ErrorCode, XlmergeError } from '../errors.js';
 import { isCsvPath, openInput } from '../input/open-input.js';
 import { selectSheets } from '../input/select-sheets.js';
 import type { Settings } from '../options.js';
+import { type CellFormatIds, cellNumberFormats } from '../reader/cell-formats.js';
 import type { SheetInfo, SheetRow, WorkbookReader } from '../reader/workbook-reader.js';
 import { ColumnUnion } from '../reduce/column-union.js';
 import type { InputFile } from '../scan/scan-inputs.js';
-import { type CellFormatIds, cellNumberFormats } from '../xlsx/read/read-styles.js';
 import type {
   CsvFacts,
   InspectedFile,
@@ -65,7 +65,7 @@ export async function inspectFile(
     if (reader.format !== 'csv') sheetNames = { missing: [], available: [] };
     hiddenSheets.push(...selected.hiddenPassedOver);
     // Rows carry each data cell's style, as its own number plus 1 (0 meaning none).
-    const formatIds = opened.format === 'xlsx' ? await opened.readFormatIds(settings.signal) : null;
+    const formatIds = await opened.readFormatIds(settings.signal);
     const styles: StylesSeen | null =
       formatIds === null
         ? null

@@ -7,9 +7,9 @@
  */
 import { isGeneral } from '../core/number-formats.js';
 import { isCsvPath } from '../input/open-input.js';
+import { type CellFormatIds, cellNumberFormats } from '../reader/cell-formats.js';
 import { OutputStyles, STYLE_REFUSED, StyleId } from '../render/cell-styles.js';
 import type { InputFile } from '../scan/scan-inputs.js';
-import { type CellFormatIds, cellNumberFormats } from '../xlsx/read/read-styles.js';
 
 export class KeptFormats {
   /** The output's styles: what the writers write as the styles part. */

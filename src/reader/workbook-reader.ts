@@ -1,9 +1,25 @@
 /**
  * What every reader gives, whatever the format: an open workbook whose sheets stream as rows.
- * The xlsx and CSV readers implement it; everything after them (keys, dedupe, output) sees only
- * this.
+ * The .xlsx, .xlsb, .xls, .ods and CSV readers implement it; everything after them (keys,
+ * dedupe, output) sees only this.
  */
 import type { CellValue } from '../core/cell.js';
+import type { CellFormatIds } from './cell-formats.js';
+import type { ReadLimits } from './read-limits.js';
+
+/**
+ * The formats xlmerge reads. `xlsx` includes `.xlsm` (the same format with macros, which are
+ * not run); the workbook formats are told apart by their content, CSV by the `.csv` name.
+ */
+export type WorkbookFormat = 'xlsx' | 'xlsb' | 'xls' | 'ods' | 'csv';
+
+/** What a workbook format's opener takes. */
+export interface OpenReaderOptions {
+  /** The path to show in messages. */
+  readonly displayPath: string;
+  /** Caps against decompression bombs and hostile files, each in full. */
+  readonly limits: ReadLimits;
+}
 
 /** One worksheet as listed in the workbook, in workbook order. */
 export interface SheetInfo {
@@ -11,7 +27,11 @@ export interface SheetInfo {
   readonly name: string;
   /** 0-based position in the workbook's sheet list (worksheets only). */
   readonly index: number;
-  /** The zip entry holding the sheet XML, such as `xl/worksheets/sheet1.xml`; `''` for a CSV file. */
+  /**
+   * Where the sheet is in the file, for messages: the zip entry of an .xlsx, .xlsb or .ods sheet
+   * (`xl/worksheets/sheet1.xml`, `xl/worksheets/sheet1.bin`, `content.xml`), the stream of an
+   * .xls one (`Workbook`); `''` for a CSV file.
+   */
   readonly part: string;
   readonly state: 'visible' | 'hidden' | 'veryHidden';
 }
@@ -44,7 +64,8 @@ export interface ReadStats {
 /** Options of {@link WorkbookReader.readRows}. */
 export interface ReadRowsOptions {
   /**
-   * The output style of each of the workbook's cell styles (a cell's `s`), when cells keep
+   * The output style of each of the workbook's cell styles (an .xlsx cell's `s`; the indexes of
+   * {@link WorkbookReader.readFormatIds}), when cells keep
    * their number format: rows then carry {@link SheetRow.styles}. A CSV file has no styles.
    */
   readonly outputStyles?: Uint32Array | null;
@@ -54,10 +75,10 @@ export interface ReadRowsOptions {
   readonly stats?: ReadStats;
 }
 
-/** An open workbook whose sheets can be read as streams of rows: an .xlsx, or a CSV file. */
-export interface WorkbookReader {
-  /** An .xlsx workbook, or CSV text read as one sheet (see `openInput`). */
-  readonly format: 'xlsx' | 'csv';
+/** An open workbook whose sheets can be read as streams of rows, or a CSV file read as one. */
+export interface WorkbookReader<Format extends WorkbookFormat = WorkbookFormat> {
+  /** What the file is (see `openInput`). */
+  readonly format: Format;
   /** The display path given in the options, for messages. */
   readonly file: string;
   /** Worksheets only, in workbook order (chart sheets and dialog sheets are skipped). */
@@ -73,6 +94,12 @@ export interface WorkbookReader {
   readRows(sheet: SheetInfo, options?: ReadRowsOptions): AsyncIterable<SheetRow[]>;
   /** Bytes inflated from the file so far, counted on the real streams (for a per-run cap). */
   readonly inflatedBytes: number;
+  /**
+   * The number format id of each of the workbook's cell styles (what {@link
+   * ReadRowsOptions.outputStyles} is indexed by) and the custom codes; null for a file that has
+   * no styles (CSV).
+   */
+  readFormatIds(signal?: AbortSignal): Promise<CellFormatIds | null>;
   /** Closes the file. Safe to call more than once. */
   close(): Promise<void>;
 }

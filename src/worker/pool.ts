@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type * as Workerpool from 'workerpool';
 import { ErrorCode, XlmergeError } from '../errors.js';
 import type { Settings } from '../options.js';
+import type { CellFormatIds } from '../reader/cell-formats.js';
 import { requireCjs } from '../require-cjs.js';
-import type { CellFormatIds } from '../xlsx/read/read-styles.js';
 import {
   type FileResult,
   type FormatsResponse,

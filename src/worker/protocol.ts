@@ -9,9 +9,9 @@ import type { KeyOptions } from '../core/key.js';
 import type { PackedKeys } from '../core/packed-keys.js';
 import type { SerializedError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
+import type { CellFormatIds } from '../reader/cell-formats.js';
 import type { ReadLimits } from '../reader/read-limits.js';
 import type { CsvRows, RenderedRows } from '../render/rendered-rows.js';
-import type { CellFormatIds } from '../xlsx/read/read-styles.js';
 
 /** How the worker hands over the surviving rows. */
 export type RenderMode =

@@ -1,8 +1,8 @@
 /** Entry point of a parse worker thread: registers `parse` and `readFormats` with the pool. */
 import type * as Workerpool from 'workerpool';
 import { ErrorCode, type SerializedError, XlmergeError } from '../errors.js';
+import { openInput } from '../input/open-input.js';
 import { requireCjs } from '../require-cjs.js';
-import { openWorkbook } from '../xlsx/read/open-workbook.js';
 import { parseFile } from './parse-file.js';
 import { ParseThread } from './parse-thread.js';
 import {
@@ -51,12 +51,15 @@ function serializeError(error: unknown, file: string): SerializedError {
 async function readFormats(task: FormatsTask): Promise<unknown> {
   workerpool.workerEmit(PARSE_STARTED);
   try {
-    const reader = await openWorkbook(task.file, {
+    // Not asked of a CSV file, which has no styles; read as none if it were.
+    const reader = await openInput(task.file, {
       displayPath: task.display,
       limits: task.limits,
+      csvDelimiter: null,
+      csvTypes: false,
     });
     try {
-      const formats = await reader.readFormatIds();
+      const formats = (await reader.readFormatIds()) ?? { ids: new Uint32Array(0), codes: [] };
       return new workerpool.Transfer({ ok: true, formats } satisfies FormatsResponse, [
         formats.ids.buffer,
       ]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { KeptFormats } from '../../src/output/kept-formats.js';
+import type { CellFormatIds } from '../../src/reader/cell-formats.js';
 import { STYLE_REFUSED } from '../../src/render/cell-styles.js';
 import type { InputFile } from '../../src/scan/scan-inputs.js';
-import type { CellFormatIds } from '../../src/xlsx/read/read-styles.js';
 
 function input(name: string): InputFile {
   return { path: `/in/${name}`, display: name, source: name, input: '/in' };

@@ -141,6 +141,11 @@ export class CsvReader implements WorkbookReader {
   }
 
   /** Bytes read by the latest {@link readRows}; what `limits.maxRunBytes` counts for a CSV. */
+  /** A CSV file has no styles. */
+  readFormatIds(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
   get inflatedBytes(): number {
     return this.#bytesRead;
   }

@@ -6,8 +6,8 @@
  */
 import { MAX_COLUMNS, MAX_ROWS } from '../../core/excel-limits.js';
 import { ErrorCode, type XlmergeError } from '../../errors.js';
-import { CharCode } from './xml-chars.js';
-import type { XmlLexer } from './xml-lexer.js';
+import { CharCode } from '../../xml/xml-chars.js';
+import type { XmlLexer } from '../../xml/xml-lexer.js';
 
 const { DIGIT_0, DIGIT_9, UPPER_A, UPPER_Z, LOWER_A, LOWER_Z } = CharCode;
 

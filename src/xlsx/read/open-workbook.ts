@@ -1,4 +1,5 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import type { CellFormatIds } from '../../reader/cell-formats.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../reader/read-limits.js';
 import type {
   ReadRowsOptions,
@@ -6,7 +7,9 @@ import type {
   SheetRow,
   WorkbookReader,
 } from '../../reader/workbook-reader.js';
-import { type CellFormatIds, DateStylesReader } from './read-styles.js';
+import { readsAsUtf8, XmlPartDecoder } from '../../xml/xml-decoder.js';
+import { openZipArchive, type ZipArchive } from '../../zip/zip-archive.js';
+import { DateStylesReader } from './read-styles.js';
 import {
   readStringItem,
   type SharedStringsScanContext,
@@ -15,8 +18,6 @@ import {
 import { SheetScanner } from './sheet-scanner.js';
 import type { SharedStringList } from './string-list.js';
 import { readWorkbookStructure, type WorkbookStructure } from './workbook-structure.js';
-import { readsAsUtf8, XmlPartDecoder } from './xml-decoder.js';
-import { openZipArchive, type ZipArchive } from './zip-archive.js';
 
 /** Options of {@link openWorkbook}. */
 export interface OpenWorkbookOptions {
@@ -27,8 +28,7 @@ export interface OpenWorkbookOptions {
 }
 
 /** An open .xlsx workbook: a {@link WorkbookReader} that can also hand a sheet to the row engine. */
-export interface XlsxWorkbookReader extends WorkbookReader {
-  readonly format: 'xlsx';
+export interface XlsxWorkbookReader extends WorkbookReader<'xlsx'> {
   /**
    * What a reader of its own (the row engine) needs to read a sheet, instead of
    * {@link WorkbookReader.readRows}.
@@ -52,7 +52,17 @@ export async function openWorkbook(
 ): Promise<XlsxWorkbookReader> {
   const file = options.displayPath ?? path;
   const limits = normalizeLimits(options.limits);
-  const archive = await openZipArchive(path, { file, limits });
+  return openWorkbookArchive(await openZipArchive(path, { file, limits }), limits);
+}
+
+/**
+ * {@link openWorkbook} for a zip archive already open (and known to be no other format's): it is
+ * closed if it is not an .xlsx workbook.
+ */
+export async function openWorkbookArchive(
+  archive: ZipArchive,
+  limits: ReadLimits,
+): Promise<XlsxWorkbookReader> {
   try {
     const structure = await readWorkbookStructure(archive, limits.maxElementChars);
     return new ZipWorkbookReader(archive, structure, limits);

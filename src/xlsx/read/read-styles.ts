@@ -1,8 +1,12 @@
-import { GENERAL, type NumberFormat, numberFormatOf } from '../../core/number-formats.js';
+import {
+  classifyBuiltInFormat,
+  classifyFormatCode,
+  type NumberFormatKind,
+} from '../../core/date-format.js';
 import { ErrorCode, XlmergeError } from '../../errors.js';
-import { classifyBuiltInFormat, classifyFormatCode, type NumberFormatKind } from './date-format.js';
-import { decodeXmlText } from './text-escapes.js';
-import { XmlLexer, type XmlSource, XmlToken } from './xml-lexer.js';
+import type { CellFormatIds } from '../../reader/cell-formats.js';
+import { decodeXmlText } from '../../xml/text-escapes.js';
+import { XmlLexer, type XmlSource, XmlToken } from '../../xml/xml-lexer.js';
 
 /**
  * For each cell style (`<cellXfs><xf>`, in order, which is what a cell's `s` attribute
@@ -124,45 +128,6 @@ export class DateStylesReader {
       throw this.#lexer.fail(ErrorCode.MalformedXml, error.message, error);
     }
   }
-}
-
-/**
- * What a workbook's styles part says of number formats, in a form that crosses threads: the
- * `numFmtId` of each cell style (`<cellXfs><xf>`, in order) and the custom codes by id.
- */
-export interface CellFormatIds {
-  readonly ids: Uint32Array;
-  readonly codes: readonly (readonly [number, string])[];
-}
-
-/**
- * The number format of each cell style of a workbook. A style past the last, which a cell
- * should not name, is General, as Excel shows it.
- */
-export interface CellNumberFormats {
-  /** How many cell styles there are. */
-  readonly count: number;
-  /** The number format of style `style` (a cell's `s`). */
-  formatOf(style: number): NumberFormat;
-}
-
-/** The number formats of {@link CellFormatIds}, each made once per id. */
-export function cellNumberFormats(found: CellFormatIds): CellNumberFormats {
-  const codes = new Map(found.codes);
-  const formats = new Map<number, NumberFormat>();
-  const formatOf = (id: number): NumberFormat => {
-    let format = formats.get(id);
-    if (format === undefined) {
-      format = numberFormatOf(id, codes.get(id));
-      formats.set(id, format);
-    }
-    return format;
-  };
-  const { ids } = found;
-  return {
-    count: ids.length,
-    formatOf: (style) => (style < ids.length ? formatOf(ids[style] as number) : GENERAL),
-  };
 }
 
 /** Ids in blocks of 65,536, so that none of them is ever copied to grow. */

@@ -1,10 +1,10 @@
 import type { XlmergeError } from '../../errors.js';
 import { ensureHeapRoom, stringBytes } from '../../heap-room.js';
-import * as elementKinds from './element-kinds.js';
-import { TextCollector } from './text-collector.js';
-import * as textEscapes from './text-escapes.js';
-import * as xmlChars from './xml-chars.js';
-import type { XmlLexer } from './xml-lexer.js';
+import * as elementKinds from '../../xml/element-kinds.js';
+import { TextCollector } from '../../xml/text-collector.js';
+import * as textEscapes from '../../xml/text-escapes.js';
+import * as xmlChars from '../../xml/xml-chars.js';
+import type { XmlLexer } from '../../xml/xml-lexer.js';
 
 // Module-local copies of what the hot code uses: V8 folds these into the code it compiles, but
 // loads and checks an imported binding at every use (see xml-chars.ts).

@@ -1,10 +1,10 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
-import { ElementKind, unknownElement } from './element-kinds.js';
+import { ElementKind, unknownElement } from '../../xml/element-kinds.js';
+import { decodePlainText } from '../../xml/text-escapes.js';
+import { CharCode, skipAttribute, skipSpaces } from '../../xml/xml-chars.js';
+import { XmlLexer, XmlToken } from '../../xml/xml-lexer.js';
 import { RichTextReader } from './rich-text-reader.js';
 import { StringList } from './string-list.js';
-import { decodePlainText } from './text-escapes.js';
-import { CharCode, skipAttribute, skipSpaces } from './xml-chars.js';
-import { XmlLexer, XmlToken } from './xml-lexer.js';
 
 const { SPACE, GT } = CharCode;
 

@@ -9,16 +9,16 @@ import type { CellValue } from '../../core/cell.js';
 import { MAX_ROWS } from '../../core/excel-limits.js';
 import { ErrorCode, type XlmergeError } from '../../errors.js';
 import type { SheetRow } from '../../reader/workbook-reader.js';
+import { ElementKind, unknownElement } from '../../xml/element-kinds.js';
+import { TextCollector } from '../../xml/text-collector.js';
+import { isBlank, quoteSnippet } from '../../xml/xml-chars.js';
+import { XmlLexer, XmlToken } from '../../xml/xml-lexer.js';
 import * as cellAttributes from './cell-attributes.js';
 import { CellValueReader } from './cell-value-reader.js';
-import { ElementKind, unknownElement } from './element-kinds.js';
 import { RichTextReader } from './rich-text-reader.js';
 import { RowBatch } from './row-batch.js';
 import { SheetFastPath } from './sheet-fast-path.js';
 import type { SharedStringList } from './string-list.js';
-import { TextCollector } from './text-collector.js';
-import { isBlank, quoteSnippet } from './xml-chars.js';
-import { XmlLexer, XmlToken } from './xml-lexer.js';
 
 // Module-local copies of what the hot code uses: V8 folds these into the code it compiles, but
 // loads and checks an imported binding at every use (see xml-chars.ts).

@@ -1,8 +1,8 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import type { SheetInfo } from '../../reader/workbook-reader.js';
+import { rootElementName, scanXmlTags, type XmlSource } from '../../xml/xml-tags.js';
+import type { ZipArchive } from '../../zip/zip-archive.js';
 import { ROOT_RELS_PART, relsPartOf, resolveTarget } from './part-paths.js';
-import { rootElementName, scanXmlTags, type XmlSource } from './xml-tags.js';
-import type { ZipArchive } from './zip-archive.js';
 
 /** Where the parts of a workbook are, and what its workbook part says. */
 export interface WorkbookStructure {

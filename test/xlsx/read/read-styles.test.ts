@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cellNumberFormats,
-  DateStylesReader,
-  parseDateStyles,
-} from '../../../src/xlsx/read/read-styles.js';
+import { cellNumberFormats } from '../../../src/reader/cell-formats.js';
+import { DateStylesReader, parseDateStyles } from '../../../src/xlsx/read/read-styles.js';
 import { stylesXml } from '../../helpers/xlsx-builder.js';
 
 const source = { file: 'in.xlsx', part: 'xl/styles.xml' };

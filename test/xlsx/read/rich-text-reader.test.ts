@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { RichTextReader } from '../../../src/xlsx/read/rich-text-reader.js';
-import { XmlLexer, XmlToken } from '../../../src/xlsx/read/xml-lexer.js';
+import { XmlLexer, XmlToken } from '../../../src/xml/xml-lexer.js';
 
 describe('RichTextReader', () => {
   test('joins a million runs into their text', () => {

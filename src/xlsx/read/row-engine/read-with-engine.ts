@@ -14,9 +14,9 @@
  */
 import type { KeyOptions } from '../../../core/key.js';
 import type { ReadStats, SheetRow } from '../../../reader/workbook-reader.js';
+import type { Utf8Validator, XmlPartDecoder } from '../../../xml/xml-decoder.js';
 import type { SheetSource } from '../open-workbook.js';
 import type { SheetScanner } from '../sheet-scanner.js';
-import type { Utf8Validator, XmlPartDecoder } from '../xml-decoder.js';
 import { ScanStatus } from './engine-layout.js';
 import type { EngineRows, RowEngine } from './row-engine.js';
 

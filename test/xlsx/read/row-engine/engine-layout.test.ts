@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { columnLetters } from '../../../../src/core/column-letters.js';
+import { NumberFormatKind } from '../../../../src/core/date-format.js';
 import { MAX_CELL_TEXT, MAX_COLUMNS } from '../../../../src/core/excel-limits.js';
 import { CELL_FRAGMENTS } from '../../../../src/render/cell-xml.js';
-import { NumberFormatKind } from '../../../../src/xlsx/read/date-format.js';
 import {
   CELL_WIDTH_BITS,
   COLUMN_LETTERS_BYTES,

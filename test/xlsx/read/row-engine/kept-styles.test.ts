@@ -8,11 +8,11 @@
  */
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { cellNumberFormats } from '../../../../src/reader/cell-formats.js';
 import { StyleId } from '../../../../src/render/cell-styles.js';
 import { parseFile } from '../../../../src/worker/parse-file.js';
 import type { FileResult } from '../../../../src/worker/protocol.js';
 import { openWorkbook } from '../../../../src/xlsx/read/open-workbook.js';
-import { cellNumberFormats } from '../../../../src/xlsx/read/read-styles.js';
 import { FORMATS_DIR } from '../../../fixtures/format-fixtures.js';
 import { makeRandom } from '../../../fuzz/mutants.js';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../src/errors.js';
-import { rootElementName, scanXmlTags } from '../../../src/xlsx/read/xml-tags.js';
-import { errorOf } from '../../helpers/errors.js';
+import { ErrorCode } from '../../src/errors.js';
+import { rootElementName, scanXmlTags } from '../../src/xml/xml-tags.js';
+import { errorOf } from '../helpers/errors.js';
 
 const source = { file: 'in.xlsx', part: 'xl/workbook.xml' };
 

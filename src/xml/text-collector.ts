@@ -1,5 +1,5 @@
-import { ErrorCode, XlmergeError } from '../../errors.js';
-import { ensureHeapRoom, stringBytes } from '../../heap-room.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import { ensureHeapRoom, stringBytes } from '../heap-room.js';
 import * as textEscapes from './text-escapes.js';
 import type { XmlLexer } from './xml-lexer.js';
 

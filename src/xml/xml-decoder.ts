@@ -8,9 +8,9 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
-import { completeUtf8Length, invalidUtf8Offset, utf8SequenceLength } from '../../core/utf8.js';
-import { decodeWindows1252 } from '../../core/windows-1252.js';
-import { ErrorCode, XlmergeError } from '../../errors.js';
+import { completeUtf8Length, invalidUtf8Offset, utf8SequenceLength } from '../core/utf8.js';
+import { decodeWindows1252 } from '../core/windows-1252.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
 
 /** The encodings an XML part is read in. */
 export type XmlEncoding =

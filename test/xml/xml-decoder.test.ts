@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { ErrorCode } from '../../../src/errors.js';
+import { ErrorCode } from '../../src/errors.js';
 import {
   readsAsUtf8,
   Utf8Validator,
   XML_DECLARATION_BYTES,
   XmlPartDecoder,
-} from '../../../src/xlsx/read/xml-decoder.js';
-import { errorOf } from '../../helpers/errors.js';
+} from '../../src/xml/xml-decoder.js';
+import { errorOf } from '../helpers/errors.js';
 
 const SOURCE = { file: 'in/a.xlsx', part: 'xl/sharedStrings.xml' };
 const RESAVE = 'Open the workbook in Excel and save it again (Excel writes UTF-8)';

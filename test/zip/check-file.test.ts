@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeContent } from '../../../src/xlsx/read/check-file.js';
+import { describeContent } from '../../src/zip/check-file.js';
 
 describe('describeContent', () => {
   it.each([

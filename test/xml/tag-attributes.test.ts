@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { XmlLexer, XmlToken } from '../../../src/xlsx/read/xml-lexer.js';
+import { XmlLexer, XmlToken } from '../../src/xml/xml-lexer.js';
 
 describe('TagAttributes, as the lexer reads them', () => {
   /** Every attribute of the root's start tag, as [name, raw value], fed in pieces of `size`. */

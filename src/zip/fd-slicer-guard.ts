@@ -1,5 +1,5 @@
 import { read } from 'node:fs';
-import { requireCjs } from '../../require-cjs.js';
+import { requireCjs } from '../require-cjs.js';
 
 /**
  * yauzl's entry streams (its vendored fd-slicer, yauzl 3.4.0) read one at a time per file: a

@@ -1,5 +1,5 @@
-import { ErrorCode } from '../../errors.js';
-import { ensureHeapRoom, stringBytes } from '../../heap-room.js';
+import { ErrorCode } from '../errors.js';
+import { ensureHeapRoom, stringBytes } from '../heap-room.js';
 import { CharCode, quoteSnippet } from './xml-chars.js';
 import type { XmlLexer } from './xml-lexer.js';
 

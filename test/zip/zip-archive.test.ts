@@ -3,20 +3,20 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type Entry, fromBuffer } from 'yauzl';
-import { ErrorCode } from '../../../src/errors.js';
-import { DEFAULT_READ_LIMITS } from '../../../src/reader/read-limits.js';
-import type { SheetInfo, SheetRow } from '../../../src/reader/workbook-reader.js';
-import { openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
-import { openZipArchive } from '../../../src/xlsx/read/zip-archive.js';
-import { rejectionOf } from '../../helpers/errors.js';
+import { ErrorCode } from '../../src/errors.js';
+import { DEFAULT_READ_LIMITS } from '../../src/reader/read-limits.js';
+import type { SheetInfo, SheetRow } from '../../src/reader/workbook-reader.js';
+import { openWorkbook } from '../../src/xlsx/read/open-workbook.js';
+import { openZipArchive } from '../../src/zip/zip-archive.js';
+import { rejectionOf } from '../helpers/errors.js';
 import {
   buildOverlappingZip,
   buildRawZip,
   type RawZipEntry,
   rawEntry,
-} from '../../helpers/raw-zip.js';
-import { makeTempDir } from '../../helpers/temp-dir.js';
-import { buildZip, workbookParts, worksheetXml, writeZip } from '../../helpers/xlsx-builder.js';
+} from '../helpers/raw-zip.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { buildZip, workbookParts, worksheetXml, writeZip } from '../helpers/xlsx-builder.js';
 
 const SHEET_PART = 'xl/worksheets/sheet1.xml';
 

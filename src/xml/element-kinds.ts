@@ -3,7 +3,7 @@
  * interning of tag names with their kinds; and the error for an element standing where none of
  * them may.
  */
-import { ErrorCode, type XlmergeError } from '../../errors.js';
+import { ErrorCode, type XlmergeError } from '../errors.js';
 import type { XmlLexer } from './xml-lexer.js';
 
 /** The elements the scanners react to, by local name (any namespace prefix). */

@@ -1,6 +1,6 @@
 import { read } from 'node:fs';
 import { promisify } from 'node:util';
-import { ErrorCode, XlmergeError } from '../../errors.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
 
 const readAsync = promisify(read);
 

@@ -2,7 +2,7 @@
  * The two escapes of cell and string text: XML's entities and character references, decoded as
  * an XML parser must, and Excel's own `_xHHHH_` escapes for characters XML 1.0 cannot carry.
  */
-import { ErrorCode, XlmergeError } from '../../errors.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
 import { CharCode } from './xml-chars.js';
 
 const { LF, CR, HASH, AMP, UNDERSCORE, DIGIT_0, DIGIT_9 } = CharCode;

@@ -4,7 +4,7 @@ import {
   classifyFormatCode,
   classifyNumberFormat,
   NumberFormatKind,
-} from '../../../src/xlsx/read/date-format.js';
+} from '../../src/core/date-format.js';
 
 const { Number: NUMBER, Date: DATE, Elapsed: ELAPSED } = NumberFormatKind;
 

@@ -8,8 +8,8 @@
  * (a tag longer than LONG_TAG waits in a {@link LongTag}). A start tag's attributes are read
  * through {@link TagAttributes}.
  */
-import { ErrorCode, XlmergeError } from '../../errors.js';
-import { ensureHeapRoom, stringBytes } from '../../heap-room.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
+import { ensureHeapRoom, stringBytes } from '../heap-room.js';
 import { ElementKind, ElementNames } from './element-kinds.js';
 import { LongTag } from './long-tag.js';
 import { TagAttributes } from './tag-attributes.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { ErrorCode } from '../../../src/errors.js';
-import { decodeExcelEscapes, decodeXmlText } from '../../../src/xlsx/read/text-escapes.js';
-import { errorOf } from '../../helpers/errors.js';
+import { ErrorCode } from '../../src/errors.js';
+import { decodeExcelEscapes, decodeXmlText } from '../../src/xml/text-escapes.js';
+import { errorOf } from '../helpers/errors.js';
 
 describe('decodeXmlText', () => {
   test('returns text without entities unchanged', () => {

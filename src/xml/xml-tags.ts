@@ -1,4 +1,4 @@
-import { ErrorCode, XlmergeError } from '../../errors.js';
+import { ErrorCode, XlmergeError } from '../errors.js';
 import { decodeXmlText } from './text-escapes.js';
 import { MAX_XML_DEPTH, type XmlSource } from './xml-lexer.js';
 

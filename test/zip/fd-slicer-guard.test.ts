@@ -8,10 +8,10 @@ import { openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { guardFdSlicerReads } from '../../../src/xlsx/read/fd-slicer-guard.js';
+import { guardFdSlicerReads } from '../../src/zip/fd-slicer-guard.js';
 
 const require = createRequire(import.meta.url);
-const DEMO = fileURLToPath(new URL('../../../fixtures/demo/north.xlsx', import.meta.url));
+const DEMO = fileURLToPath(new URL('../../fixtures/demo/north.xlsx', import.meta.url));
 
 interface Slice {
   on(event: string, listener: (...args: unknown[]) => void): void;
