@@ -23,6 +23,7 @@ export { merge, mergeRows } from './merge.js';
 export type { FormatsMode, MergeOptions, Progress } from './options.js';
 export type { ReadLimits } from './reader/read-limits.js';
 export { DEFAULT_READ_LIMITS } from './reader/read-limits.js';
+export type { WorkbookFormat } from './reader/workbook-reader.js';
 export type {
   CacheSummary,
   FileSummary,

@@ -1,9 +1,15 @@
 import type { ErrorCode } from './errors.js';
+import type { WorkbookFormat } from './reader/workbook-reader.js';
 
 /** What happened to one input file. */
 export interface FileSummary {
   /** The file as shown to the user. */
   readonly file: string;
+  /**
+   * What the file is, told by its content rather than its name: `xlsx` (also an .xlsm), `xlsb`,
+   * `xls` (Excel 97-2003), `ods` (OpenDocument) or `csv`.
+   */
+  readonly format: WorkbookFormat;
   /** The sheets read, in workbook order. */
   readonly sheets: readonly SheetSummary[];
   /**

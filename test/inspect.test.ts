@@ -36,6 +36,7 @@ describe('inspect', () => {
         {
           file: 'north.xlsx',
           path: path.join(DEMO, 'north.xlsx'),
+          format: 'xlsx',
           sheets: SIGN_UPS,
           hiddenSheets: [],
           read: [demoSheet(12, DEMO_COLUMNS)],
@@ -48,6 +49,7 @@ describe('inspect', () => {
         {
           file: 'south.xlsx',
           path: path.join(DEMO, 'south.xlsx'),
+          format: 'xlsx',
           sheets: SIGN_UPS,
           hiddenSheets: [],
           read: [demoSheet(10, south)],
@@ -60,6 +62,7 @@ describe('inspect', () => {
         {
           file: 'west.xlsx',
           path: path.join(DEMO, 'west.xlsx'),
+          format: 'xlsx',
           sheets: SIGN_UPS,
           hiddenSheets: [],
           read: [demoSheet(9, west)],

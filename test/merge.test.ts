@@ -101,6 +101,7 @@ describe('merge: the summary', () => {
       files: [
         {
           ...file('a.xlsx', { rowsRead: 3 }),
+          format: 'xlsx',
           hiddenSheets: [],
           rowsRead: 3,
           rowsKept: 2,
@@ -117,6 +118,7 @@ describe('merge: the summary', () => {
         },
         {
           ...file('b.xlsx', { rowsRead: 2 }),
+          format: 'xlsx',
           hiddenSheets: [],
           rowsRead: 2,
           rowsKept: 1,

@@ -28,6 +28,7 @@
 import v8 from 'node:v8';
 import zlib from 'node:zlib';
 import type { PackedKeys } from '../core/packed-keys.js';
+import { WORKBOOK_FORMATS } from '../reader/workbook-reader.js';
 import type { FileResult, ParseTask, SheetResult } from '../worker/protocol.js';
 import { CACHE_FORMAT_VERSION } from './cache-key.js';
 
@@ -179,6 +180,7 @@ export function isFileResult(value: unknown, task: ParseTask): value is FileResu
   ];
   return (
     counts.every(isCount) &&
+    (WORKBOOK_FORMATS as readonly unknown[]).includes(value.format) &&
     isArrayOf(value.repeatedKeys, isString) &&
     isArrayOf(value.hiddenSheets, isString) &&
     isArrayOf(value.renamesUsed, isString) &&

@@ -10,7 +10,7 @@ import type { ParseTask } from '../worker/protocol.js';
  * Bump when the entry layout (see `cache-entry.ts`) or what a stored `FileResult` means
  * changes, so that entries written before are never read as current ones.
  */
-export const CACHE_FORMAT_VERSION = 5;
+export const CACHE_FORMAT_VERSION = 6;
 
 /**
  * Bump when the segment entry layout (see `segment-entry.ts`) or the way the writer renders

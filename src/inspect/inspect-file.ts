@@ -9,7 +9,12 @@ import { isCsvPath, openInput } from '../input/open-input.js';
 import { selectSheets } from '../input/select-sheets.js';
 import type { Settings } from '../options.js';
 import { type CellFormatIds, cellNumberFormats } from '../reader/cell-formats.js';
-import type { SheetInfo, SheetRow, WorkbookReader } from '../reader/workbook-reader.js';
+import type {
+  SheetInfo,
+  SheetRow,
+  WorkbookFormat,
+  WorkbookReader,
+} from '../reader/workbook-reader.js';
 import { ColumnUnion } from '../reduce/column-union.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import type {
@@ -52,6 +57,7 @@ export async function inspectFile(
   let reader: WorkbookReader | null = null;
   let csv: CsvFacts | undefined;
   let numberFormats = 0;
+  let format: WorkbookFormat | null = null;
   try {
     const opened = await openInput(input.path, {
       displayPath: input.display,
@@ -60,6 +66,7 @@ export async function inspectFile(
       csvTypes: settings.csvTypes,
     });
     reader = opened;
+    format = opened.format;
     for (const sheet of reader.sheets) sheets.push({ name: sheet.name, state: sheet.state });
     const selected = selectSheets(reader.sheets, reader.format, settings.sheet, input.display);
     if (reader.format !== 'csv') sheetNames = { missing: [], available: [] };
@@ -125,6 +132,7 @@ export async function inspectFile(
   const facts: FileFacts = {
     file: input.display,
     path: input.path,
+    format,
     sheets,
     read,
     hiddenSheets,

@@ -1,6 +1,7 @@
 import type { HeaderChoice } from '../core/header-row.js';
 import type { CsvEncoding } from '../csv/read/text-decoder.js';
 import type { ErrorCode } from '../errors.js';
+import type { WorkbookFormat } from '../reader/workbook-reader.js';
 import type { IgnoredFile, RunWarning } from '../summary.js';
 
 /** What {@link inspect} found: what a merge with the same options would see, file by file. */
@@ -44,6 +45,11 @@ export interface InspectedFile {
   readonly file: string;
   /** Absolute path. */
   readonly path: string;
+  /**
+   * What the file is, told by its content (`xlsx`, also for an .xlsm; `xlsb`, `xls`, `ods`,
+   * `csv`); `null` when it could not be opened as any of them.
+   */
+  readonly format: WorkbookFormat | null;
   /** Every worksheet of the workbook, in workbook order; empty when it could not be opened. */
   readonly sheets: readonly WorkbookSheet[];
   /**

@@ -11,7 +11,10 @@ import type { ReadLimits } from './read-limits.js';
  * The formats xlmerge reads. `xlsx` includes `.xlsm` (the same format with macros, which are
  * not run); the workbook formats are told apart by their content, CSV by the `.csv` name.
  */
-export type WorkbookFormat = 'xlsx' | 'xlsb' | 'xls' | 'ods' | 'csv';
+export type WorkbookFormat = (typeof WORKBOOK_FORMATS)[number];
+
+/** Every {@link WorkbookFormat}. */
+export const WORKBOOK_FORMATS = ['xlsx', 'xlsb', 'xls', 'ods', 'csv'] as const;
 
 /** What a workbook format's opener takes. */
 export interface OpenReaderOptions {

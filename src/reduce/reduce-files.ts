@@ -271,6 +271,7 @@ function* emitFile(
   const keptBefore = result.sheets.reduce((sum, sheet) => sum + keyCount(sheet.keys), 0);
   state.files.push({
     file: file.display,
+    format: result.format,
     sheets: result.sheets.map((sheet) => ({
       name: sheet.name,
       headerRow: sheet.headerRow,

@@ -48,7 +48,7 @@ export class FileRows {
     this.sheets.push(sheet);
   }
 
-  finish(): Omit<FileResult, 'inflatedBytes'> {
+  finish(): Omit<FileResult, 'format' | 'inflatedBytes'> {
     if (this.sheets.length === 0 && this.emptySheets.length > 0) {
       // With several sheets an empty one is passed over, but a file with nothing at all is an error.
       throw new XlmergeError(

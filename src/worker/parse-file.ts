@@ -57,7 +57,7 @@ export async function parseFile(
       file.cellsWithoutFormat += stats.cellsWithoutFormat;
       file.endSheet(sheet);
     }
-    return { ...file.finish(), inflatedBytes: reader.inflatedBytes };
+    return { format: reader.format, ...file.finish(), inflatedBytes: reader.inflatedBytes };
   } finally {
     await reader.close();
   }

@@ -11,6 +11,7 @@ import type { SerializedError } from '../errors.js';
 import type { SheetSelector } from '../options.js';
 import type { CellFormatIds } from '../reader/cell-formats.js';
 import type { ReadLimits } from '../reader/read-limits.js';
+import type { WorkbookFormat } from '../reader/workbook-reader.js';
 import type { CsvRows, RenderedRows } from '../render/rendered-rows.js';
 
 /** How the worker hands over the surviving rows. */
@@ -144,6 +145,8 @@ export interface DroppedRows {
 }
 
 export interface FileResult {
+  /** What the file is, by its content (see `openInput`). */
+  readonly format: WorkbookFormat;
   readonly sheets: readonly SheetResult[];
   /** Hidden sheets the `sheet` selection passed over (see `SelectedSheets.hiddenPassedOver`). */
   readonly hiddenSheets: readonly string[];

@@ -81,7 +81,7 @@ describe('encodeEntry and decodeEntry', () => {
     const result = sampleResult();
     const entry = entryOf(result);
     expect(entry.subarray(0, 4).toString('latin1')).toBe('XLMC');
-    expect(entry.readUInt32LE(4)).toBe(5);
+    expect(entry.readUInt32LE(4)).toBe(6);
     expect(entry.subarray(8, 40).toString('hex')).toBe(KEY);
     expect(Number(entry.readBigUInt64LE(48))).toBe(entry.length - ENTRY_HEADER_BYTES);
     expect(entry.readUInt32LE(56)).toBe(zlib.crc32(entry.subarray(ENTRY_HEADER_BYTES)));

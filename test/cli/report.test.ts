@@ -17,6 +17,7 @@ import type { FileSummary, IgnoredFile, MergeSummary } from '../../src/summary.j
 function fileSummary(file: string, counts: Partial<FileSummary>): FileSummary {
   return {
     file,
+    format: 'xlsx',
     sheets: [{ name: 'Sheet1', headerRow: 1, titleLines: [], rowsRead: counts.rowsRead ?? 0 }],
     hiddenSheets: [],
     rowsRead: 0,

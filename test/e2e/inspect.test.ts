@@ -109,6 +109,7 @@ describe('xlmerge inspect', () => {
         {
           file: 'a.xlsx',
           path: path.join(dir, 'a.xlsx'),
+          format: 'xlsx',
           sheets: [{ name: 'Sheet1', state: 'visible' }],
           hiddenSheets: [],
           read: [

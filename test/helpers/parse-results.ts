@@ -50,6 +50,7 @@ export function sampleResult(
   const csvFirst = encoder.encode(csvRows[0] as string).length;
   const withValues = render === 'values' || reportDuplicates;
   return {
+    format: 'xlsx',
     hiddenSheets: ['Lookup'],
     renamesUsed: [],
     sheets: [

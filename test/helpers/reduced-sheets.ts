@@ -86,6 +86,7 @@ export function fileResult(
   counts: Partial<Omit<FileResult, 'sheets'>> = {},
 ): FileResult {
   return {
+    format: 'xlsx',
     sheets,
     hiddenSheets: [],
     renamesUsed: [],
