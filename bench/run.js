@@ -2,7 +2,8 @@
 // @ts-check
 /**
  * The benchmark runner: `node bench/run.js [--set small|medium|medium-double|all] [--runs N]
- * [--commands xlmerge-j1,xlmerge-j2,baseline,xlmerge-j1-csv,xlmerge-j2-csv] [--check]`.
+ * [--commands xlmerge-j1,xlmerge-j2,baseline,xlmerge-j1-csv,xlmerge-j2-csv] [--convert xls,ods]
+ * [--check]`.
  *
  * Each command runs as a child process under `measure.js`, which reports the child's CPU time
  * and peak RSS (worker threads included); wall time is taken here, from spawn to exit.
@@ -17,6 +18,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CONVERT_FORMATS, convertSet, libreOfficeVersion } from './lib/convert.js';
 import { generateSet, SETS } from './lib/dataset.js';
 import { countCsvRecords, countSheetRows, hashFile, readThrough } from './lib/inspect.js';
 import { runMeasured } from './lib/measured-run.js';
@@ -33,6 +35,8 @@ const TARGETS = Object.freeze({
   maxRssMiB: 400,
   /** peak RSS on medium-double / on medium, per xlmerge command */
   maxDoubleRssRatio: 1.5,
+  /** medium converted to .xls (`--convert xls`): its wall time / the .xlsx set's, per command */
+  maxXlsWallRatio: 1.5,
 });
 
 /**
@@ -45,6 +49,9 @@ const TARGETS = Object.freeze({
  * @property {() => string | undefined} missing why it cannot run, if it cannot
  * @property {string} [rowCountCaveat] when set, a wrong row count is reported with this
  *   explanation instead of failing the run
+ * @property {string} [inputDir] the folder it merges, when not the set's own (a converted copy)
+ * @property {string} [convertedFrom] the id of the command it repeats on the .xlsx set
+ * @property {string} [convertedTo] the format of that copy
  */
 
 /**
@@ -177,8 +184,10 @@ const { values } = parseArgs({
     commands: { type: 'string', default: DEFAULT_COMMANDS.join(',') },
     check: { type: 'boolean', default: false },
     incremental: { type: 'boolean', default: false },
+    convert: { type: 'string', default: '' },
   },
 });
+const convertTo = values.convert === '' ? [] : String(values.convert).split(',');
 
 const setNames = values.set === 'all' ? Object.keys(SETS) : String(values.set).split(',');
 const runs = Number(values.runs);
@@ -190,6 +199,11 @@ for (const name of setNames) {
     usageErrors.push(
       `Invalid --set: expected ${Object.keys(SETS).join(', ')} or all, got "${name}"`,
     );
+  }
+}
+for (const to of convertTo) {
+  if (!CONVERT_FORMATS.includes(to)) {
+    usageErrors.push(`Invalid --convert: expected ${CONVERT_FORMATS.join(', ')}, got "${to}"`);
   }
 }
 if (!Number.isInteger(runs) || runs < 1) {
@@ -259,11 +273,36 @@ for (const name of setNames) {
     `\n== ${name}: ${manifest.files.length} workbooks, ${manifest.rows.toLocaleString('en')} rows, ${manifest.uniqueKeys.toLocaleString('en')} unique keys, ${(manifest.bytes / 2 ** 20).toFixed(1)} MiB${generated ? ' (generated now)' : ''}`,
   );
   for (const file of manifest.files) await readThrough(join(dataDir, file.name));
+  /** @type {Command[]} */
+  const setCommands = [...commands];
+  const converter = convertTo.length > 0 ? libreOfficeVersion() : undefined;
+  for (const to of convertTo) {
+    if (converter === undefined) {
+      warnings.push(`${name}: --convert ${to} skipped, LibreOffice (soffice) is not installed`);
+      continue;
+    }
+    const started = Date.now();
+    const converted = await convertSet({ dataDir, manifest, to });
+    console.log(
+      `${name} as .${to}: ${(converted.bytes / 2 ** 20).toFixed(1)} MiB${converted.converted ? `, converted now by ${converter} in ${((Date.now() - started) / 1000).toFixed(0)} s` : ''}`,
+    );
+    for (const command of commands) {
+      if (!command.id.startsWith('xlmerge')) continue;
+      setCommands.push({
+        ...command,
+        id: `${command.id}-${to}`,
+        label: `${command.label}, .${to} input`,
+        inputDir: converted.dir,
+        convertedFrom: command.id,
+        convertedTo: to,
+      });
+    }
+  }
 
   const setOutDir = join(outDir, name);
   await mkdir(setOutDir, { recursive: true });
   /** @type {CommandResult[]} */
-  const commandResults = commands.map((command) => {
+  const commandResults = setCommands.map((command) => {
     /** @type {CommandResult} */
     const result = { id: command.id, label: command.label, runs: [] };
     const missing = command.missing();
@@ -278,12 +317,13 @@ for (const name of setNames) {
   // Rounds: every command once per round, so a machine that speeds up or slows down during the
   // run weighs on all commands alike, and each round gives a paired speed-up.
   for (let run = 0; run < runs; run++) {
-    for (const [index, command] of commands.entries()) {
+    for (const [index, command] of setCommands.entries()) {
       const result = /** @type {CommandResult} */ (commandResults[index]);
       if (result.skipped || result.failed) continue;
       process.stdout.write(`${command.label}: run ${run + 1}/${runs}… `);
       try {
-        const measurement = await runOnce(command, relative(rootDir, dataDir), outputOf(command));
+        const input = relative(rootDir, command.inputDir ?? dataDir);
+        const measurement = await runOnce(command, input, outputOf(command));
         result.runs.push(measurement);
         console.log(`${(measurement.wallMs / 1000).toFixed(2)} s`);
       } catch (error) {
@@ -293,7 +333,7 @@ for (const name of setNames) {
       }
     }
   }
-  for (const [index, command] of commands.entries()) {
+  for (const [index, command] of setCommands.entries()) {
     const result = /** @type {CommandResult} */ (commandResults[index]);
     if (result.skipped || result.failed) continue;
     const output = outputOf(command);
@@ -358,6 +398,32 @@ for (const name of setNames) {
     const what = suffix === '' ? 'xlmerge output' : 'xlmerge CSV output';
     console.log(`${what}, --jobs 1 vs --jobs 2: ${same ? 'OK (byte-identical)' : 'DIFFERENT'}`);
     if (!same) failures.push(`${name}: ${what}s differ between --jobs 1 and --jobs 2`);
+  }
+
+  for (const [index, command] of setCommands.entries()) {
+    const result = commandResults[index];
+    const source = commandResults.find((candidate) => candidate.id === command.convertedFrom);
+    if (!result?.median || !source?.median) continue;
+    // Paired by round, as the speed-up is: each round ran both.
+    const pairs = result.runs.flatMap((run, round) => {
+      const other = source.runs[round];
+      return other ? [run.wallMs / other.wallMs] : [];
+    });
+    const ratio = median(pairs);
+    const same = result.outputSha256 === source.outputSha256;
+    const target = command.convertedTo === 'xls' && name === 'medium';
+    const ok = ratio <= TARGETS.maxXlsWallRatio;
+    console.log(
+      `${result.label} / .xlsx input, wall: ${ratio.toFixed(2)}×${target ? ` (target ≤ ${TARGETS.maxXlsWallRatio}×: ${ok ? 'met' : 'MISSED'})` : ''}; output ${same ? 'byte-identical to' : 'DIFFERENT from'} the .xlsx set's`,
+    );
+    if (target && !ok) {
+      missedTargets.push(`medium .xls / .xlsx wall ×${ratio.toFixed(2)} for ${source.label}`);
+    }
+    // A CSV has no number formats, which a conversion may spell differently: its rows must be
+    // the very same.
+    if (!same && command.format === 'csv') {
+      failures.push(`${name}: ${result.label} wrote other rows than the .xlsx set`);
+    }
   }
 
   if (name === 'medium') {
