@@ -78,7 +78,8 @@ export interface MergeOptions {
   recursive?: boolean;
   /**
    * Glob(s) choosing the files inside input directories. Files ending in `.csv` are read as
-   * CSV text, every other file as an .xlsx workbook. @default ['*.xlsx', '*.xlsm', '*.csv']
+   * CSV text, every other file as the workbook its content shows it is (.xlsx, .xlsm, .xlsb,
+   * .xls or .ods). @default ['*.xlsx', '*.xlsm', '*.xlsb', '*.xls', '*.ods', '*.csv']
    */
   pattern?: string | readonly string[];
   /**
@@ -251,7 +252,14 @@ export interface Settings {
 export const DEFAULT_OUTPUT = 'merged.xlsx';
 /** V8's longest string (2^29 - 24 characters). */
 const MAX_STRING_LENGTH = 2 ** 29 - 24;
-export const DEFAULT_PATTERNS: readonly string[] = ['*.xlsx', '*.xlsm', '*.csv'];
+export const DEFAULT_PATTERNS: readonly string[] = [
+  '*.xlsx',
+  '*.xlsm',
+  '*.xlsb',
+  '*.xls',
+  '*.ods',
+  '*.csv',
+];
 
 /**
  * Every option {@link MergeOptions} has, by name: a key that is not one of them is a mistake

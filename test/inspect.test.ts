@@ -84,7 +84,7 @@ describe('inspect', () => {
         {
           file: 'EXPECTED.md',
           kind: 'other',
-          reason: 'only *.xlsx, *.xlsm and *.csv files are read',
+          reason: 'only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read',
         },
         { file: '~$north.xlsx', kind: 'lock', reason: 'a lock file of an open workbook' },
       ],

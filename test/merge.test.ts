@@ -139,7 +139,7 @@ describe('merge: the summary', () => {
         {
           file: 'in/notes.txt',
           kind: 'other',
-          reason: 'only *.xlsx, *.xlsm and *.csv files are read',
+          reason: 'only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read',
         },
       ],
       warnings: [

@@ -16,7 +16,7 @@ describe('normalizeOptions', () => {
       duplicatesReport: null,
       duplicatesReportFormat: 'xlsx',
       recursive: false,
-      patterns: ['*.xlsx', '*.xlsm', '*.csv'],
+      patterns: ['*.xlsx', '*.xlsm', '*.xlsb', '*.xls', '*.ods', '*.csv'],
       sheet: { kind: 'first' },
       headerRow: null,
       rename: {},

@@ -143,7 +143,7 @@ const RECURSIVE: SwitchOption = {
 const PATTERN: ListOption = {
   name: 'pattern',
   kind: 'list',
-  describe: 'Glob for files in folders; default *.xlsx *.xlsm *.csv',
+  describe: 'Glob for files in folders; default *.xlsx *.xlsm *.xlsb *.xls *.ods *.csv',
   apply(line, values) {
     line.options.pattern = [...values];
   },

@@ -120,7 +120,7 @@ describe('runCli on a terminal', () => {
       `  ${file('openpyxl-title-hidden.xlsx')}: sheet "Report": header on row 4, below rows 1, 2 read as a title (narrower than the header); --header-row chooses another`,
       `  ${file('openpyxl-title-hidden.xlsx')}: hidden sheet "Lookup" passed over; name a hidden sheet with --sheet to read it`,
       '  warning: --rename: no file has a column "plna" to rename to "Plan"; did you mean "plan"?',
-      `  ignored ${file('make-exports.py')} (only *.xlsx, *.xlsm and *.csv files are read)`,
+      `  ignored ${file('make-exports.py')} (only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read)`,
       '',
     ]);
   });

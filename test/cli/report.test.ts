@@ -166,7 +166,7 @@ describe('formatIgnored', () => {
   const other = (name: string): IgnoredFile => ({
     file: `d/${name}`,
     kind: 'other',
-    reason: 'only *.xlsx, *.xlsm and *.csv files are read',
+    reason: 'only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read',
   });
   const lock: IgnoredFile = { file: 'd/~$a.xlsx', kind: 'lock', reason: 'a lock file' };
   const folder: IgnoredFile = {
@@ -178,7 +178,7 @@ describe('formatIgnored', () => {
   it('gives each a line, in flags, up to five other files', () => {
     expect(formatIgnored([folder, other('1.txt'), lock])).toEqual([
       'ignored d/2024 (a subfolder; --recursive reads subfolders)',
-      'ignored d/1.txt (only *.xlsx, *.xlsm and *.csv files are read)',
+      'ignored d/1.txt (only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read)',
       'ignored d/~$a.xlsx (a lock file)',
     ]);
   });
@@ -187,7 +187,7 @@ describe('formatIgnored', () => {
     const others = ['1.txt', '2.txt', '3.txt', '4.txt', '5.txt', '6.txt'].map(other);
     expect(formatIgnored([...others, lock])).toEqual([
       'ignored d/~$a.xlsx (a lock file)',
-      'ignored 6 other files (only *.xlsx, *.xlsm and *.csv files are read): d/1.txt, d/2.txt, d/3.txt and 3 more',
+      'ignored 6 other files (only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read): d/1.txt, d/2.txt, d/3.txt and 3 more',
     ]);
   });
 });

@@ -21,7 +21,7 @@ describe('xlmerge inspect', () => {
         'fixtures/demo/south.xlsx  Sign-ups       1    10        7        3',
         'fixtures/demo/west.xlsx   Sign-ups       1     9        8        3',
         'ignored fixtures/demo/2024 (a subfolder; --recursive reads subfolders)',
-        'ignored fixtures/demo/EXPECTED.md (only *.xlsx, *.xlsm and *.csv files are read)',
+        'ignored fixtures/demo/EXPECTED.md (only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read)',
         'ignored fixtures/demo/~$north.xlsx (a lock file of an open workbook)',
         '',
         'Columns (✓ has it, · lacks it, - not read): id, email, name, signup date, plan, amount, customer code, phone',

@@ -42,12 +42,12 @@ describe('scanInputs', () => {
         ['data/a.XLSX', 'a.XLSX'],
         ['data/b.xlsx', 'b.xlsx'],
         ['data/notes.csv', 'notes.csv'],
+        ['data/old.xls', 'old.xls'],
         ['data/é.xlsx', 'é.xlsx'],
       ],
       ignored: [
         'data/notes.tsv: unsupported: a tab-separated text file (.tsv): only .csv files are read as delimited text',
-        'data/notes.txt: other: only *.xlsx, *.xlsm and *.csv files are read',
-        'data/old.xls: unsupported: an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx',
+        'data/notes.txt: other: only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read',
         'data/sub: folder: a subfolder; `recursive: true` reads subfolders',
         'data/~$a.xlsx: lock: a lock file of an open workbook',
         'data/~$notes.csv: lock: a lock file of an open workbook',
@@ -63,6 +63,8 @@ describe('scanInputs', () => {
       'd/data.ods': '',
       'd/big.xlsb': '',
       'd/mac.numbers': '',
+      'd/data.fods': '',
+      'd/link.gsheet': '',
       'd/plan.xltx': '',
       'd/report.pdf': '',
       'd/2024/east.xlsx': '',
@@ -70,24 +72,30 @@ describe('scanInputs', () => {
       'd/.git/config': '',
     });
     expect(await scan(cwd, ['d'])).toEqual({
-      files: [['d/new.xlsx', 'new.xlsx']],
+      files: [
+        ['d/big.xlsb', 'big.xlsb'],
+        ['d/data.ods', 'data.ods'],
+        ['d/new.xlsx', 'new.xlsx'],
+        ['d/old.xls', 'old.xls'],
+      ],
       ignored: [
         'd/2024: folder: a subfolder; `recursive: true` reads subfolders',
-        'd/big.xlsb: unsupported: an Excel binary workbook (.xlsb), which xlmerge does not read: save it as .xlsx',
-        'd/data.ods: unsupported: an OpenDocument spreadsheet (.ods), which xlmerge does not read: save it as .xlsx',
+        'd/data.fods: unsupported: a flat OpenDocument spreadsheet (.fods), which xlmerge does not read: save it as .ods or .xlsx',
+        'd/link.gsheet: unsupported: a Google Sheets shortcut, which holds no data: download the sheet as .xlsx (File > Download)',
         'd/mac.numbers: unsupported: an Apple Numbers file, which xlmerge does not read: export it as .xlsx',
-        'd/old.xls: unsupported: an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx',
         'd/plan.xltx: unsupported: an Excel template (.xltx), not read from folders: name the file to read it',
-        'd/report.pdf: other: only *.xlsx, *.xlsm and *.csv files are read',
+        'd/report.pdf: other: only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read',
       ],
     });
     // With recursive: the subfolder's files instead of the subfolder; with a pattern, its words.
     expect((await scan(cwd, ['d'], { recursive: true, pattern: '*.xlsx' })).ignored).toEqual([
       'd/2024/notes.docx: other: not matched by `pattern` *.xlsx',
-      'd/big.xlsb: unsupported: an Excel binary workbook (.xlsb), which xlmerge does not read: save it as .xlsx',
-      'd/data.ods: unsupported: an OpenDocument spreadsheet (.ods), which xlmerge does not read: save it as .xlsx',
+      'd/big.xlsb: other: not matched by `pattern` *.xlsx',
+      'd/data.fods: unsupported: a flat OpenDocument spreadsheet (.fods), which xlmerge does not read: save it as .ods or .xlsx',
+      'd/data.ods: other: not matched by `pattern` *.xlsx',
+      'd/link.gsheet: unsupported: a Google Sheets shortcut, which holds no data: download the sheet as .xlsx (File > Download)',
       'd/mac.numbers: unsupported: an Apple Numbers file, which xlmerge does not read: export it as .xlsx',
-      'd/old.xls: unsupported: an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx',
+      'd/old.xls: other: not matched by `pattern` *.xlsx',
       'd/plan.xltx: unsupported: an Excel template (.xltx), not read from folders: name the file to read it',
       'd/report.pdf: other: not matched by `pattern` *.xlsx',
     ]);
@@ -110,10 +118,10 @@ describe('scanInputs', () => {
 
   it('says what a folder holds when it holds nothing to read', async () => {
     const cwd = await makeTempDir();
-    await writeFiles(cwd, { 'd/old.xls': '', 'd/notes.txt': '' });
+    await writeFiles(cwd, { 'd/mac.numbers': '', 'd/notes.txt': '' });
     await expect(scan(cwd, ['d'])).rejects.toMatchObject({
       code: ErrorCode.NoInputs,
-      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add `recursive: true` for subfolders). Not read: d/notes.txt (only *.xlsx, *.xlsm and *.csv files are read); d/old.xls (an Excel 97-2003 workbook (.xls), which xlmerge does not read: save it as .xlsx)',
+      hint: 'Folders are searched for *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods, *.csv (add `recursive: true` for subfolders). Not read: d/mac.numbers (an Apple Numbers file, which xlmerge does not read: export it as .xlsx); d/notes.txt (only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read)',
     });
   });
 
@@ -176,11 +184,11 @@ describe('scanInputs', () => {
     await expect(scan(cwd, ['empty'])).rejects.toMatchObject({
       code: ErrorCode.NoInputs,
       message: 'No workbooks found in "empty"',
-      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add `recursive: true` for subfolders). Not read: empty/readme.txt (only *.xlsx, *.xlsm and *.csv files are read)',
+      hint: 'Folders are searched for *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods, *.csv (add `recursive: true` for subfolders). Not read: empty/readme.txt (only *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods and *.csv files are read)',
     });
     await expect(scan(cwd, ['empty/*.xlsx'])).rejects.toMatchObject({
       code: ErrorCode.NoInputs,
-      hint: 'Folders are searched for *.xlsx, *.xlsm, *.csv (add `recursive: true` for subfolders)',
+      hint: 'Folders are searched for *.xlsx, *.xlsm, *.xlsb, *.xls, *.ods, *.csv (add `recursive: true` for subfolders)',
     });
   });
 
