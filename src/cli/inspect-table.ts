@@ -1,4 +1,5 @@
 import type { CsvFacts, InspectedFile, InspectProblem, InspectReport } from '../inspect/report.js';
+import { misnamedNote } from '../reader/format-names.js';
 import { printable, printableLines } from './printable.js';
 import { asFlags, describeHiddenSheets, describeTitleLines, formatIgnored } from './report.js';
 
@@ -36,6 +37,7 @@ export function formatInspectReport(report: InspectReport): string {
     lines.push('', 'Sheets not read:', ...others.map((line) => `  ${line}`));
   }
   const notes = report.files.flatMap((file) => [
+    ...misnamed(file),
     ...file.read.flatMap((sheet) =>
       sheet.headerRow === null || sheet.titleLines.length === 0
         ? []
@@ -74,6 +76,12 @@ export function formatInspectReport(report: InspectReport): string {
         : `${plural(bad, 'file')} with problems: the merge would fail.`,
   );
   return `${printableLines(lines)}\n`;
+}
+
+/** The note on a file whose content is another format than its name says. */
+function misnamed(file: InspectedFile): string[] {
+  const note = file.format === null ? null : misnamedNote(file.file, file.format);
+  return note === null ? [] : [`  ${file.file}: ${note}`];
 }
 
 /** One row per read sheet; a file with no sheet read gets one row of dashes. */

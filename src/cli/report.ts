@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { XlmergeError } from '../errors.js';
+import { misnamedNote } from '../reader/format-names.js';
 import { MAX_KEPT_FORMATS } from '../render/cell-styles.js';
 import type { IgnoredFile, MergeSummary } from '../summary.js';
 import { printable, printableJson, printableLines } from './printable.js';
@@ -54,6 +55,8 @@ export function formatSummary(summary: MergeSummary, cwd: string): string {
   lines.push('');
   lines.push(...formatTable(header, table).map((line) => `  ${line}`));
   for (const file of summary.files) {
+    const misnamed = misnamedNote(file.file, file.format);
+    if (misnamed !== null) lines.push(`  ${file.file}: ${misnamed}`);
     for (const sheet of file.sheets) {
       if (sheet.titleLines.length === 0) continue;
       lines.push(

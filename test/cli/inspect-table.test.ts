@@ -26,7 +26,7 @@ function inspected(file: string, fields: Partial<InspectedFile>): InspectedFile 
   return {
     file,
     path: `/data/${file}`,
-    format: 'xlsx',
+    format: file.endsWith('.csv') ? 'csv' : 'xlsx',
     sheets: (fields.read ?? []).map(({ name }) => ({ name, state: 'visible' as const })),
     hiddenSheets: [],
     read: [],

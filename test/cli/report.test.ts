@@ -128,6 +128,22 @@ describe('formatSummary', () => {
       '  1 column: id',
     ]);
   });
+  it('notes a file read as another format than its name says', () => {
+    const summary = summaryOf({
+      columns: ['id'],
+      files: [
+        fileSummary('export.xls', { rowsRead: 1, rowsKept: 1, format: 'xlsx' }),
+        fileSummary('b.ods', { rowsRead: 1, rowsKept: 1, format: 'ods' }),
+      ],
+      rowsRead: 2,
+      rowsKept: 2,
+    });
+    const lines = formatSummary(summary, '/work').split('\n');
+    expect(lines.filter((line) => line.includes('read as'))).toEqual([
+      '  export.xls: read as an .xlsx workbook, which it is (its name says .xls)',
+    ]);
+  });
+
   it('escapes control characters in every line, not only the table', () => {
     // A file name may hold anything but / and NUL: one that clears the screen and starts a
     // line of its own must not fake xlmerge's words on the terminal.
