@@ -68,10 +68,7 @@ export async function convertSet({ dataDir, manifest, to }) {
       `LibreOffice did not convert ${missing.length > 0 ? missing.map((name) => basename(name)).join(', ') : 'the set'} to .${to} (exit ${run.status}): ${run.stderr.trim().slice(-500)}`,
     );
   }
-  await writeFile(
-    `${dir}.json`,
-    `${JSON.stringify({ to, sources, by: libreOfficeVersion() })}\n`,
-  );
+  await writeFile(`${dir}.json`, `${JSON.stringify({ to, sources, by: libreOfficeVersion() })}\n`);
   return { dir, converted: true, bytes: await sizeOf(dir, names) };
 }
 
