@@ -6,7 +6,7 @@ import * as textEscapes from '../../xml/text-escapes.js';
 import { CharCode } from '../../xml/xml-chars.js';
 import type { XmlLexer } from '../../xml/xml-lexer.js';
 import * as cellAttributes from './cell-attributes.js';
-import { parseNumberText, quoteVisibly } from './number-text.js';
+import { parseNumberText, quoteVisibly } from '../../core/number-text.js';
 import type { RowBatch } from './row-batch.js';
 import type { SheetScanContext } from './sheet-scanner.js';
 import type { SharedStringList } from './string-list.js';

@@ -24,7 +24,7 @@ import {
   type WasmGlobal,
   type WasmModule,
 } from '../../../wasm/wasm.js';
-import { parseNumberText } from '../number-text.js';
+import { parseNumberText } from '../../../core/number-text.js';
 import type { SharedStringsSource } from '../open-workbook.js';
 import {
   COLUMN_LETTERS_BYTES,
