@@ -1,13 +1,14 @@
 /**
  * The first read of an OpenDocument spreadsheet's content.xml, when the file is opened: its
  * tables (the sheets, in order, with their names and whether their style hides them) and its
- * automatic styles, which stand before the body. Streams the part once through the lexer,
- * which checks that all of it is well-formed XML.
+ * automatic styles, which stand before the body. Streams the part once through the lexer, and
+ * passes over each table's rows with a {@link TableSkipper}.
  */
 import { ErrorCode } from '../../errors.js';
 import { XmlLexer, XmlToken } from '../../xml/xml-lexer.js';
 import { attributeMap } from './odf-attributes.js';
 import { type CollectedStyles, StyleCollector } from './style-collector.js';
+import { TableSkipper } from './table-skipper.js';
 
 /** One `table:table` of the spreadsheet. */
 export interface OutlineTable {
@@ -32,6 +33,9 @@ export const TABLE_DEPTH = 4;
 export class ContentOutlineReader {
   private readonly lexer: XmlLexer;
   private readonly collector: StyleCollector;
+  private readonly skipper: TableSkipper;
+  /** Passing over a table's rows, which the outline does not need. */
+  private skipping = false;
   private readonly tables: { name: string; style: string | undefined }[] = [];
   /** Depth of the `office:automatic-styles` being read; 0 outside it. */
   private stylesDepth = 0;
@@ -45,12 +49,17 @@ export class ContentOutlineReader {
   ) {
     this.lexer = new XmlLexer(source, maxElementChars);
     this.collector = new StyleCollector(this.lexer);
+    this.skipper = new TableSkipper(this.lexer);
   }
 
   push(text: string): void {
     const lexer = this.lexer;
     lexer.feed(text);
     for (;;) {
+      if (this.skipping) {
+        if (!this.skipper.advance()) return;
+        this.skipping = false;
+      }
       const token = lexer.next();
       if (token === XmlToken.NeedMore) return;
       if (this.stylesDepth > 0) {
@@ -113,6 +122,10 @@ export class ContentOutlineReader {
         name: attributes.get('table:name') ?? `Sheet${this.tables.length + 1}`,
         style: attributes.get('table:style-name'),
       });
+      if (!lexer.selfClosing) {
+        this.skipper.begin();
+        this.skipping = true;
+      }
     }
   }
 }

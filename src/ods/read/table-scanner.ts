@@ -35,6 +35,7 @@ import { XmlLexer, XmlToken } from '../../xml/xml-lexer.js';
 import type { CellStyleTable } from './cell-style-table.js';
 import { TABLE_DEPTH } from './content-outline.js';
 import { decodeAttribute } from './odf-attributes.js';
+import { TableSkipper } from './table-skipper.js';
 import { parseOdfBoolean, parseOdfDate, parseOdfDuration, parseOdfNumber } from './typed-values.js';
 
 /** What the table scanner needs besides the XML. */
@@ -165,6 +166,9 @@ function parseRepeat(lexer: XmlLexer, start: number, end: number): number {
 export class TableScanner {
   private readonly lexer: XmlLexer;
   private readonly text: TextCollector;
+  private readonly skipper: TableSkipper;
+  /** Passing over a table before the one asked for. */
+  private skipping = false;
   private readonly context: TableScanContext;
   private readonly styles: CellStyleTable;
   private readonly outputStyles: Uint32Array | null;
@@ -213,7 +217,6 @@ export class TableScanner {
   private cellCalcError = false;
   private cellCalcString = false;
   private cellStringValue: string | undefined = undefined;
-  private cellCovered = false;
   private paragraphs = 0;
   private paragraphDepth = 0;
   private pieces: string[] = [];
@@ -233,6 +236,7 @@ export class TableScanner {
       context.maxElementChars,
     );
     this.text = new TextCollector(this.lexer);
+    this.skipper = new TableSkipper(this.lexer);
   }
 
   push(text: string): SheetRow[] {
@@ -281,6 +285,10 @@ export class TableScanner {
         return;
       }
       if (this.done) return;
+      if (this.skipping) {
+        if (!this.skipper.advance()) return;
+        this.skipping = false;
+      }
       const token = lexer.next();
       if (token === XmlToken.NeedMore) return;
       if (token === XmlToken.Start) this.onStart();
@@ -303,6 +311,9 @@ export class TableScanner {
               this.state = State.Table;
               this.tableDepth = lexer.depth;
             }
+          } else if (!lexer.selfClosing) {
+            this.skipper.begin();
+            this.skipping = true;
           }
         }
         return;
@@ -317,7 +328,8 @@ export class TableScanner {
         else this.skip();
         return;
       case State.Cell:
-        if ((name === 'text:p' || name === 'text:h') && !this.cellCovered) this.startParagraph();
+        // The paragraphs of a typed cell are its value as shown: only text cells need them.
+        if ((name === 'text:p' || name === 'text:h') && this.needsText()) this.startParagraph();
         else this.skip();
         return;
       case State.Paragraph:
@@ -524,7 +536,6 @@ export class TableScanner {
       }
     }
     this.cellRepeat = repeat;
-    this.cellCovered = covered;
     this.cellFormula = formula;
     this.cellCalcError = calcError;
     this.cellCalcString = calcString;
@@ -600,6 +611,13 @@ export class TableScanner {
       );
     }
     return value;
+  }
+
+  /** Whether the current cell's value is its paragraphs' text (or may be, for a formula). */
+  private needsText(): boolean {
+    const type = this.cellType;
+    if (type === ValueType.String) return this.cellStringValue === undefined || this.cellFormula;
+    return type === ValueType.None;
   }
 
   private startParagraph(): void {

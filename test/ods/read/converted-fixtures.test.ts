@@ -69,7 +69,11 @@ function comparable(value: CellValue): unknown {
 /**
  * Cells LibreOffice changes otherwise, by `file|sheet|row|column`: what the .ods holds, and why.
  */
-const CHANGED: ReadonlyMap<string, { readonly value: CellValue; readonly why: string }> = new Map([
+interface Change {
+  readonly value: CellValue;
+  readonly why: string;
+}
+const CHANGED: ReadonlyMap<string, Change> = new Map<string, Change>([
   // Formulas that the .xlsx stores with no cached value: LibreOffice computes them on load.
   ...(
     [
@@ -98,7 +102,7 @@ const CHANGED: ReadonlyMap<string, { readonly value: CellValue; readonly why: st
       ] as const,
   ),
   ...['writers/xlsxwriter', 'writers/xlsxwriter-constant-memory'].flatMap(
-    (file) =>
+    (file): (readonly [string, Change])[] =>
       [
         [
           `${file}|Text|3|1`,

@@ -162,6 +162,25 @@ describe('openOds', () => {
     ]);
   });
 
+  it('passes over earlier tables: comments, CDATA and tables nested in cells included', async () => {
+    const tricky =
+      `<table:table-row><!-- </table:table> --><table:table-cell office:value-type="string"><text:p><![CDATA[</table:table>]]></text:p>` +
+      `<table:table table:name="nested"><table:table-row>${text('inner')}</table:table-row></table:table></table:table-cell></table:table-row>`;
+    const file = await writeOds(
+      contentXml(
+        table('First', tricky) +
+          '<table:table table:name="Empty"/>' +
+          table('Last', `<table:table-row>${text('last')}</table:table-row>`),
+      ),
+    );
+    const sheets = await readSheets(await openFile(file));
+    expect(sheets.map((sheet) => [sheet.name, [...sheet.rows]])).toEqual([
+      ['First', [[1, ['</table:table>']]]],
+      ['Empty', []],
+      ['Last', [[1, ['last']]]],
+    ]);
+  });
+
   it('gives each cell style its number format, through row and column defaults', async () => {
     const styles =
       '<number:date-style style:name="N1"><number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text><number:year number:style="long"/></number:date-style>' +
