@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type CsvReader, openCsv } from '../csv/read/open-csv.js';
 import { openRegularFile } from '../io/open-file.js';
+import { isOpenDocumentArchive, openOds } from '../ods/read/open-ods.js';
 import type { ReadLimits } from '../reader/read-limits.js';
 import type { WorkbookReader } from '../reader/workbook-reader.js';
 import { openWorkbookArchive, type XlsxWorkbookReader } from '../xlsx/read/open-workbook.js';
@@ -56,6 +57,7 @@ export async function openInput(file: string, options: OpenInputOptions): Promis
 
 /** The reader of a workbook that is a zip archive: .xlsx (and .xlsm), .xlsb or .ods. */
 function openArchive(archive: ZipArchive, limits: ReadLimits): Promise<InputReader> {
+  if (isOpenDocumentArchive(archive)) return openOds(archive, limits);
   return openWorkbookArchive(archive, limits);
 }
 

@@ -16,6 +16,7 @@ import { columnLetters } from '../../../core/column-letters.js';
 import { serialToEpochMs } from '../../../core/excel-dates.js';
 import { MAX_COLUMNS } from '../../../core/excel-limits.js';
 import type { KeyOptions } from '../../../core/key.js';
+import { parseNumberText } from '../../../core/number-text.js';
 import { CELL_FRAGMENTS } from '../../../render/cell-xml.js';
 import {
   compileModule,
@@ -24,7 +25,6 @@ import {
   type WasmGlobal,
   type WasmModule,
 } from '../../../wasm/wasm.js';
-import { parseNumberText } from '../number-text.js';
 import type { SharedStringsSource } from '../open-workbook.js';
 import {
   COLUMN_LETTERS_BYTES,

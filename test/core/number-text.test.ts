@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseNumberText, quoteVisibly } from '../../../src/xlsx/read/number-text.js';
+import { parseNumberText, quoteVisibly } from '../../src/core/number-text.js';
 
 describe('parseNumberText', () => {
   test.each([
