@@ -235,9 +235,12 @@ export function describeArchive(names: readonly string[]): { description: string
   const otherFile = 'Remove it from the inputs; only .xlsx and .xlsm workbooks can be merged';
   if (names.length === 0) return { description: 'an empty zip archive', hint: otherFile };
   if (lower.has('xl/workbook.bin')) {
+    // openInput hands a package whose workbook part is a .bin to the .xlsb reader: one with
+    // xl/workbook.bin gets here only when its officeDocument relationship names another part.
     return {
-      description: 'a binary Excel workbook (.xlsb), which xlmerge does not read',
-      hint: 'Open it in Excel and save it as .xlsx (Excel Workbook)',
+      description:
+        'a binary Excel workbook (.xlsb) whose package names another part as its workbook',
+      hint: 'The file is damaged; open it in Excel and save it again',
     };
   }
   if (lower.has('word/document.xml')) return { description: 'a Word document', hint: otherFile };
