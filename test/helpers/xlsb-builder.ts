@@ -204,7 +204,15 @@ const STATES = { visible: 0, hidden: 1, veryHidden: 2 } as const;
 export function workbookBin(spec: XlsbSpec): Buffer {
   return Buffer.concat([
     record(131),
-    record(Brt.WbProp, Buffer.concat([u32(spec.date1904 === true ? 0x10029 : 0x10028), u32(0), u32(0), wideString('')])),
+    record(
+      Brt.WbProp,
+      Buffer.concat([
+        u32(spec.date1904 === true ? 0x10029 : 0x10028),
+        u32(0),
+        u32(0),
+        wideString(''),
+      ]),
+    ),
     record(Brt.BeginBundleShs),
     ...spec.sheets.map((sheet, i) =>
       record(
@@ -238,7 +246,9 @@ export function stylesBin(styles: NonNullable<XlsbSpec['styles']>): Buffer {
   const formats = styles.formats ?? [];
   return Buffer.concat([
     record(Brt.BeginFmts, u32(formats.length)),
-    ...formats.map((format) => record(Brt.Fmt, Buffer.concat([u16(format.id), wideString(format.code)]))),
+    ...formats.map((format) =>
+      record(Brt.Fmt, Buffer.concat([u16(format.id), wideString(format.code)])),
+    ),
     record(Brt.EndFmts),
     // The named style's XF: its format (22) must not count as a cell style's.
     record(Brt.BeginCellStyleXFs, u32(1)),
@@ -265,7 +275,8 @@ export function xlsbParts(spec: XlsbSpec): ZipPart[] {
     type: `${REL_NS}/${sheet.chart === true ? 'chartsheet' : 'worksheet'}`,
     target: sheetPart(sheet, i).slice('xl/'.length),
   }));
-  if (spec.styles !== undefined) rels.push({ id: 'rIdS', type: `${REL_NS}/styles`, target: 'styles.bin' });
+  if (spec.styles !== undefined)
+    rels.push({ id: 'rIdS', type: `${REL_NS}/styles`, target: 'styles.bin' });
   if (spec.sharedStrings !== undefined) {
     rels.push({ id: 'rIdT', type: `${REL_NS}/sharedStrings`, target: 'sharedStrings.bin' });
   }
@@ -276,13 +287,16 @@ export function xlsbParts(spec: XlsbSpec): ZipPart[] {
     },
     {
       name: '_rels/.rels',
-      content: relationshipsXml([{ id: 'rId1', type: `${REL_NS}/officeDocument`, target: 'xl/workbook.bin' }]),
+      content: relationshipsXml([
+        { id: 'rId1', type: `${REL_NS}/officeDocument`, target: 'xl/workbook.bin' },
+      ]),
     },
     { name: 'xl/workbook.bin', content: workbookBin(spec) },
     { name: 'xl/_rels/workbook.bin.rels', content: relationshipsXml(rels) },
     ...spec.sheets.map((sheet, i) => ({ name: sheetPart(sheet, i), content: sheet.bin })),
   ];
-  if (spec.styles !== undefined) parts.push({ name: 'xl/styles.bin', content: stylesBin(spec.styles) });
+  if (spec.styles !== undefined)
+    parts.push({ name: 'xl/styles.bin', content: stylesBin(spec.styles) });
   if (spec.sharedStrings !== undefined) {
     parts.push({ name: 'xl/sharedStrings.bin', content: sharedStringsBin(spec.sharedStrings) });
   }
