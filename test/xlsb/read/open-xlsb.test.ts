@@ -268,15 +268,7 @@ describe('openXlsb', () => {
         (code) => ({ kind: 'error', code }),
       ),
     );
-    expect(rows[3]?.cells).toEqual([
-      'inline',
-      '',
-      'rich text',
-      'tab\tnew\nline',
-      null,
-      null,
-      null,
-    ]);
+    expect(rows[3]?.cells).toEqual(['inline', '', 'rich text', 'tab\tnew\nline', null, null, null]);
     expect(rows[4]?.cells).toEqual([
       3.25,
       'text',
