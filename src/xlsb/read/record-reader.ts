@@ -46,6 +46,10 @@ export class RecordReader {
   #need = 1;
   /** Offset in the part of {@link #buf}'s first byte, for messages. */
   #base = 0;
+  /** The last header read: the record's type and payload length, the header's own size. */
+  #type = 0;
+  #length = 0;
+  #headerSize = 0;
 
   constructor(source: RecordSource, maxRecordBytes: number) {
     this.#source = source;
@@ -78,11 +82,10 @@ export class RecordReader {
     if (left === 0) return;
     if (this.#queued > 0) this.#join(left - this.#queued);
     const at = this.#base + this.#pos;
-    const header = this.#header();
     throw this.fail(
-      header === null
-        ? `expected a whole record at byte ${at}, found the part ends ${left} byte(s) later inside its header`
-        : `expected the ${header.length} byte(s) record ${header.type} at byte ${at} to end within the part, found only ${left - header.size} byte(s) of it`,
+      this.#readHeader()
+        ? `expected the ${this.#length} byte(s) record ${this.#type} at byte ${at} to end within the part, found only ${left - this.#headerSize} byte(s) of it`
+        : `expected a whole record at byte ${at}, found the part ends ${left} byte(s) later inside its header`,
     );
   }
 
@@ -96,21 +99,20 @@ export class RecordReader {
 
   /** Reads the record at {@link #pos} if all of it is in {@link #buf}; else sets {@link #need}. */
   #read(): boolean {
-    const header = this.#header();
     const available = this.#buf.length - this.#pos;
-    if (header === null) {
+    if (!this.#readHeader()) {
       this.#need = available + 1;
       return false;
     }
-    const total = header.size + header.length;
+    const total = this.#headerSize + this.#length;
     if (total > available) {
       this.#need = total;
       return false;
     }
     this.recordOffset = this.#base + this.#pos;
-    this.type = header.type;
+    this.type = this.#type;
     this.bytes = this.#buf;
-    this.start = this.#pos + header.size;
+    this.start = this.#pos + this.#headerSize;
     this.end = this.#pos + total;
     this.#pos += total;
     this.#need = 1;
@@ -118,17 +120,18 @@ export class RecordReader {
   }
 
   /**
-   * The header of the record at {@link #pos}: its type, its payload's length and its own size;
-   * null when it runs past the buffered bytes. Throws for a type or length longer than allowed
-   * and for a record past `maxRecordBytes`.
+   * Reads the header of the record at {@link #pos} into {@link #type}, {@link #length} and
+   * {@link #headerSize}; false when it runs past the buffered bytes. Throws for a type or length
+   * longer than allowed and for a record past `maxRecordBytes`. (Fields, not an object: this
+   * runs once a cell.)
    */
-  #header(): { type: number; length: number; size: number } | null {
+  #readHeader(): boolean {
     const buf = this.#buf;
     const end = buf.length;
     let at = this.#pos;
     let type = 0;
     for (let i = 0; ; i++) {
-      if (at >= end) return null;
+      if (at >= end) return false;
       const byte = buf[at++] as number;
       type |= (byte & 0x7f) << (7 * i);
       if ((byte & 0x80) === 0) break;
@@ -140,7 +143,7 @@ export class RecordReader {
     }
     let length = 0;
     for (let i = 0; ; i++) {
-      if (at >= end) return null;
+      if (at >= end) return false;
       const byte = buf[at++] as number;
       length += (byte & 0x7f) * 2 ** (7 * i);
       if ((byte & 0x80) === 0) break;
@@ -160,7 +163,10 @@ export class RecordReader {
         },
       );
     }
-    return { type, length, size: at - this.#pos };
+    this.#type = type;
+    this.#length = length;
+    this.#headerSize = at - this.#pos;
+    return true;
   }
 
   /** Joins the unread bytes of {@link #buf} and the queued chunks into one buffer. */
