@@ -121,8 +121,6 @@ const WORKBOOK_CONTENT_TYPES: ReadonlySet<string> = new Set([
   'application/vnd.ms-excel.addin.macroenabled.main+xml',
 ]);
 
-const CONTENT_TYPES_PART = '[Content_Types].xml';
-
 /**
  * The workbook part and its text. Looked for, in order: the package's officeDocument
  * relationship (transitional or strict URI, both end in `/officeDocument`), the part
