@@ -31,6 +31,13 @@ export const ErrorCode = {
   EmptySheet: 'EMPTY_SHEET',
   /** An XML part of the workbook is malformed or truncated. */
   MalformedXml: 'MALFORMED_XML',
+  /**
+   * A binary part of a workbook is malformed or truncated: in an .xlsb, a record that runs past
+   * the end of its part, a record type or length longer than the format allows, a field that
+   * runs past its record, a row or column past Excel's limits, rows out of order, or a cell
+   * naming a shared string the table does not have.
+   */
+  MalformedRecord: 'MALFORMED_RECORD',
   /** An XML part uses a DOCTYPE or entity declarations, which workbooks never need. */
   UnsafeXml: 'UNSAFE_XML',
   /** A part inflates past the configured size limits (a decompression bomb or a huge part). */

@@ -13,10 +13,10 @@ const LAYERS: readonly (readonly string[])[] = [
   // pure rules, the error class and the runtime shims every layer uses
   ['core', 'errors.ts', 'heap-room.ts', 'require-cjs.ts'],
   // what formats and pipeline share: the reader interface, rendering, files, WebAssembly, the
-  // zip reader and the XML lexer, options
-  ['reader', 'render', 'io', 'wasm', 'zip', 'xml', 'options.ts', 'summary.ts'],
+  // zip reader, the XML lexer and the package parts (opc), options
+  ['reader', 'render', 'io', 'wasm', 'zip', 'xml', 'opc', 'options.ts', 'summary.ts'],
   // the formats
-  ['xlsx', 'csv', 'ods'],
+  ['xlsx', 'csv', 'ods', 'xlsb'],
   // the pipeline and its entry points
   [
     'index.ts',

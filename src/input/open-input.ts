@@ -4,6 +4,8 @@ import { openRegularFile } from '../io/open-file.js';
 import { isOpenDocumentArchive, openOds } from '../ods/read/open-ods.js';
 import type { ReadLimits } from '../reader/read-limits.js';
 import type { WorkbookReader } from '../reader/workbook-reader.js';
+import { openXlsb } from '../xlsb/read/open-xlsb.js';
+import { findBinaryWorkbookPart } from '../xlsb/read/workbook-structure.js';
 import { openWorkbookArchive, type XlsxWorkbookReader } from '../xlsx/read/open-workbook.js';
 import { openZipArchive, type ZipArchive } from '../zip/zip-archive.js';
 
@@ -55,9 +57,21 @@ export async function openInput(file: string, options: OpenInputOptions): Promis
   return openArchive(archive, limits);
 }
 
-/** The reader of a workbook that is a zip archive: .xlsx (and .xlsm), .xlsb or .ods. */
-function openArchive(archive: ZipArchive, limits: ReadLimits): Promise<InputReader> {
+/**
+ * The reader of a workbook that is a zip archive: .xlsx (and .xlsm), .xlsb or .ods. An .xlsb is
+ * known by its workbook part, found as the .xlsx reader finds its own (the package's
+ * officeDocument relationship), being a `.bin`.
+ */
+async function openArchive(archive: ZipArchive, limits: ReadLimits): Promise<InputReader> {
   if (isOpenDocumentArchive(archive)) return openOds(archive, limits);
+  let binaryWorkbook: string | null;
+  try {
+    binaryWorkbook = await findBinaryWorkbookPart(archive, limits.maxElementChars);
+  } catch (error) {
+    await archive.close();
+    throw error;
+  }
+  if (binaryWorkbook !== null) return openXlsb(archive, limits);
   return openWorkbookArchive(archive, limits);
 }
 

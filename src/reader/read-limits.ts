@@ -13,7 +13,10 @@ export interface ReadLimits {
    * is done (a single file is held to maxFileBytes as it streams). @default 1 TiB
    */
   readonly maxRunBytes: number;
-  /** Longest single XML element (such as one row, or one shared string) held in memory. @default 256 MiB (chars) */
+  /**
+   * Longest single XML element (such as one row, or one shared string) held in memory; in an
+   * .xlsb, the longest record, in bytes. @default 256 MiB (chars)
+   */
   readonly maxElementChars: number;
   /**
    * Most strings in a workbook's shared strings table. Each costs memory however short it is

@@ -1,6 +1,7 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import type { CellFormatIds } from '../../reader/cell-formats.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../reader/read-limits.js';
+import type { SharedStringList } from '../../reader/string-list.js';
 import type {
   ReadRowsOptions,
   SheetInfo,
@@ -16,7 +17,6 @@ import {
   SharedStringsScanner,
 } from './shared-strings-scanner.js';
 import { SheetScanner } from './sheet-scanner.js';
-import type { SharedStringList } from './string-list.js';
 import { readWorkbookStructure, type WorkbookStructure } from './workbook-structure.js';
 
 /** Options of {@link openWorkbook}. */

@@ -1,10 +1,10 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { StringList } from '../../reader/string-list.js';
 import { ElementKind, unknownElement } from '../../xml/element-kinds.js';
 import { decodePlainText } from '../../xml/text-escapes.js';
 import { CharCode, skipAttribute, skipSpaces } from '../../xml/xml-chars.js';
 import { XmlLexer, XmlToken } from '../../xml/xml-lexer.js';
 import { RichTextReader } from './rich-text-reader.js';
-import { StringList } from './string-list.js';
 
 const { SPACE, GT } = CharCode;
 

@@ -1,8 +1,10 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
+import { readContentTypes } from '../../opc/content-types.js';
+import { ROOT_RELS_PART, relsPartOf, resolveTarget } from '../../opc/part-paths.js';
+import { isOtherSheetType, type Relationship, readRelationships } from '../../opc/relationships.js';
 import type { SheetInfo } from '../../reader/workbook-reader.js';
 import { rootElementName, scanXmlTags, type XmlSource } from '../../xml/xml-tags.js';
 import type { ZipArchive } from '../../zip/zip-archive.js';
-import { ROOT_RELS_PART, relsPartOf, resolveTarget } from './part-paths.js';
 
 /** Where the parts of a workbook are, and what its workbook part says. */
 export interface WorkbookStructure {
@@ -16,15 +18,6 @@ export interface WorkbookStructure {
   readonly sharedStringsPart: string | null;
   /** The styles part, or `null` when the workbook has none. */
   readonly stylesPart: string | null;
-}
-
-/** One `<Relationship>` of a `.rels` part. */
-export interface Relationship {
-  readonly id: string;
-  readonly type: string;
-  readonly target: string;
-  /** `TargetMode="External"`: a URL outside the package, never a part. */
-  readonly external: boolean;
 }
 
 /**
@@ -83,36 +76,6 @@ export async function readWorkbookStructure(
   };
 }
 
-/** The relationships of a `.rels` part, or none when the part is missing. */
-export async function readRelationships(
-  archive: ZipArchive,
-  relsPart: string,
-  maxChars: number,
-): Promise<Relationship[]> {
-  const found = archive.findPart(relsPart);
-  if (found === undefined) return [];
-  const xml = await archive.readPartText(found, maxChars);
-  return parseRelationships(xml, { file: archive.file, part: found });
-}
-
-/** The `<Relationship>` elements of a `.rels` part. */
-export function parseRelationships(xml: string, source: XmlSource): Relationship[] {
-  const rels: Relationship[] = [];
-  for (const tag of scanXmlTags(xml, source)) {
-    if (tag.closing || tag.name !== 'Relationship') continue;
-    const id = tag.attributes.get('Id');
-    const target = tag.attributes.get('Target');
-    if (id === undefined || target === undefined) continue;
-    rels.push({
-      id,
-      type: tag.attributes.get('Type') ?? '',
-      target,
-      external: tag.attributes.get('TargetMode')?.toLowerCase() === 'external',
-    });
-  }
-  return rels;
-}
-
 /** A `<sheet>` of the workbook part, before its relationship is looked up. */
 export interface WorkbookSheetEntry {
   readonly name: string | undefined;
@@ -157,8 +120,6 @@ const WORKBOOK_CONTENT_TYPES: ReadonlySet<string> = new Set([
   'application/vnd.ms-excel.template.macroenabled.main+xml',
   'application/vnd.ms-excel.addin.macroenabled.main+xml',
 ]);
-
-const CONTENT_TYPES_PART = '[Content_Types].xml';
 
 /**
  * The workbook part and its text. Looked for, in order: the package's officeDocument
@@ -226,25 +187,6 @@ function isOtherContentType(type: string | undefined): boolean {
   return type.endsWith('.main+xml') && !WORKBOOK_CONTENT_TYPES.has(type);
 }
 
-/** Override content types by lower-cased part name (no leading slash), lower-cased. */
-async function readContentTypes(
-  archive: ZipArchive,
-  maxChars: number,
-): Promise<Map<string, string>> {
-  const types = new Map<string, string>();
-  const part = archive.findPart(CONTENT_TYPES_PART);
-  if (part === undefined) return types;
-  const xml = await archive.readPartText(part, maxChars);
-  for (const tag of scanXmlTags(xml, { file: archive.file, part })) {
-    if (tag.closing || tag.name !== 'Override') continue;
-    const name = tag.attributes.get('PartName');
-    const type = tag.attributes.get('ContentType');
-    if (name === undefined || type === undefined) continue;
-    types.set(resolveTarget('', name).toLowerCase(), type.trim().toLowerCase());
-  }
-  return types;
-}
-
 /**
  * A part the workbook relates to by type (`…/sharedStrings`, `…/styles`), else the same
  * name next to the workbook part, else under `xl/`; `null` when there is none.
@@ -265,13 +207,6 @@ function findRelatedPart(
     archive.findPart(`xl/${kind}.xml`) ??
     null
   );
-}
-
-/** Sheet relationship types that are not worksheets: their cells are not data rows. */
-const OTHER_SHEET_TYPES = ['/chartsheet', '/dialogsheet', '/xlMacrosheet', '/xlIntlMacrosheet'];
-
-function isOtherSheetType(type: string): boolean {
-  return OTHER_SHEET_TYPES.some((suffix) => type.endsWith(suffix));
 }
 
 function parseState(value: string | undefined): SheetInfo['state'] {
@@ -298,9 +233,12 @@ export function describeArchive(names: readonly string[]): { description: string
   const otherFile = 'Remove it from the inputs; only .xlsx and .xlsm workbooks can be merged';
   if (names.length === 0) return { description: 'an empty zip archive', hint: otherFile };
   if (lower.has('xl/workbook.bin')) {
+    // openInput hands a package whose workbook part is a .bin to the .xlsb reader: one with
+    // xl/workbook.bin gets here only when its officeDocument relationship names another part.
     return {
-      description: 'a binary Excel workbook (.xlsb), which xlmerge does not read',
-      hint: 'Open it in Excel and save it as .xlsx (Excel Workbook)',
+      description:
+        'a binary Excel workbook (.xlsb) whose package names another part as its workbook',
+      hint: 'The file is damaged; open it in Excel and save it again',
     };
   }
   if (lower.has('word/document.xml')) return { description: 'a Word document', hint: otherFile };

@@ -204,22 +204,26 @@ describe('openWorkbook: file checks', () => {
     );
   });
 
-  it('reports an .xlsb', async () => {
+  it('reports an .xlsb whose package names another part as its workbook', async () => {
+    // openInput reads a package whose workbook part is xl/workbook.bin as an .xlsb
+    // (test/xlsb/read/open-xlsb.test.ts); this one's officeDocument is an XML part that is not
+    // a workbook, so the .xlsx reader has it, and finds no workbook.
     const parts = [
       {
         name: '_rels/.rels',
         content: relationshipsXml([
-          { id: 'r', type: RelType.officeDocument, target: 'xl/workbook.bin' },
+          { id: 'r', type: RelType.officeDocument, target: 'xl/other.xml' },
         ]),
       },
+      { name: 'xl/other.xml', content: '<other/>' },
       { name: 'xl/workbook.bin', content: new Uint8Array([0x83, 0x01, 0x00]) },
     ];
     const error = await rejectionOf(readEverything(await writeBytes(await buildZip(parts))));
     expect(error.code).toBe(ErrorCode.NotWorkbook);
     expect(error.message).toBe(
-      'The file is a zip archive but not an Excel workbook: it is a binary Excel workbook (.xlsb), which xlmerge does not read',
+      'The file is a zip archive but not an Excel workbook: it is a binary Excel workbook (.xlsb) whose package names another part as its workbook',
     );
-    expect(error.hint).toBe('Open it in Excel and save it as .xlsx (Excel Workbook)');
+    expect(error.hint).toBe('The file is damaged; open it in Excel and save it again');
   });
 
   it('reports a workbook with only a chart sheet', async () => {

@@ -5,9 +5,9 @@
  * keys it leaves, or the whole table when engine.c does not read the part.
  */
 import type { KeyOptions } from '../../../core/key.js';
+import type { SharedStringList } from '../../../reader/string-list.js';
 import { CELL_FRAGMENTS } from '../../../render/cell-xml.js';
 import type { SharedStringsSource } from '../open-workbook.js';
-import type { SharedStringList } from '../string-list.js';
 import {
   Config,
   KeyOption,

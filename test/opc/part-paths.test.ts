@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relsPartOf, resolveTarget } from '../../../src/xlsx/read/part-paths.js';
+import { relsPartOf, resolveTarget } from '../../src/opc/part-paths.js';
 
 describe('relsPartOf', () => {
   it.each([
