@@ -1,13 +1,13 @@
 import { type CellValue, EXCEL_ERROR_VALUES } from '../../core/cell.js';
 import { DATE_1904_OFFSET, parseIsoDateTime } from '../../core/excel-dates.js';
 import { ErrorCode } from '../../errors.js';
+import type { RowBatch } from '../../reader/row-batch.js';
 import type { TextCollector } from '../../xml/text-collector.js';
 import * as textEscapes from '../../xml/text-escapes.js';
 import { CharCode } from '../../xml/xml-chars.js';
 import type { XmlLexer } from '../../xml/xml-lexer.js';
 import * as cellAttributes from './cell-attributes.js';
 import { parseNumberText, quoteVisibly } from './number-text.js';
-import type { RowBatch } from './row-batch.js';
 import type { SheetScanContext } from './sheet-scanner.js';
 import type { SharedStringList } from './string-list.js';
 

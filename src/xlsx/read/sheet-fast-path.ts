@@ -9,13 +9,13 @@
  */
 import type { CellValue } from '../../core/cell.js';
 import { MAX_COLUMNS, MAX_ROWS } from '../../core/excel-limits.js';
+import type { RowBatch } from '../../reader/row-batch.js';
 import * as elementKinds from '../../xml/element-kinds.js';
 import * as textEscapes from '../../xml/text-escapes.js';
 import * as xmlChars from '../../xml/xml-chars.js';
 import type { XmlLexer } from '../../xml/xml-lexer.js';
 import * as cellAttributes from './cell-attributes.js';
 import type { CellValueReader } from './cell-value-reader.js';
-import type { RowBatch } from './row-batch.js';
 
 // Module-local copies of what the hot code uses: V8 folds these into the code it compiles, but
 // loads and checks an imported binding at every use (see xml-chars.ts).

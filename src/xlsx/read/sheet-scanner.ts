@@ -8,6 +8,7 @@
 import type { CellValue } from '../../core/cell.js';
 import { MAX_ROWS } from '../../core/excel-limits.js';
 import { ErrorCode, type XlmergeError } from '../../errors.js';
+import { RowBatch } from '../../reader/row-batch.js';
 import type { SheetRow } from '../../reader/workbook-reader.js';
 import { ElementKind, unknownElement } from '../../xml/element-kinds.js';
 import { TextCollector } from '../../xml/text-collector.js';
@@ -16,7 +17,6 @@ import { XmlLexer, XmlToken } from '../../xml/xml-lexer.js';
 import * as cellAttributes from './cell-attributes.js';
 import { CellValueReader } from './cell-value-reader.js';
 import { RichTextReader } from './rich-text-reader.js';
-import { RowBatch } from './row-batch.js';
 import { SheetFastPath } from './sheet-fast-path.js';
 import type { SharedStringList } from './string-list.js';
 

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { constants, crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/errors.js';
+import { MAX_BATCH_CELLS } from '../../../src/reader/row-batch.js';
 import type { SheetInfo, SheetRow } from '../../../src/reader/workbook-reader.js';
 import { type OpenWorkbookOptions, openWorkbook } from '../../../src/xlsx/read/open-workbook.js';
-import { MAX_BATCH_CELLS } from '../../../src/xlsx/read/row-batch.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_BATCH_CELLS } from '../../../src/xlsx/read/row-batch.js';
-import { SheetScanner } from '../../../src/xlsx/read/sheet-scanner.js';
-import { CONTEXT, sheet } from '../../helpers/sheet-scan.js';
+import { MAX_BATCH_CELLS } from '../../src/reader/row-batch.js';
+import { SheetScanner } from '../../src/xlsx/read/sheet-scanner.js';
+import { CONTEXT, sheet } from '../helpers/sheet-scan.js';
 
 describe("RowBatch: the scanner's batches are cut by cells", () => {
   // Found by the decompression-bomb tests: 24 characters of XML make 16,384 cells, so one

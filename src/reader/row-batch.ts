@@ -1,7 +1,7 @@
-import type { CellValue } from '../../core/cell.js';
-import { lettersOfColumn } from '../../core/column-letters.js';
-import type { SheetRow } from '../../reader/workbook-reader.js';
-import { STYLE_REFUSED } from '../../render/cell-styles.js';
+import type { CellValue } from '../core/cell.js';
+import { lettersOfColumn } from '../core/column-letters.js';
+import { STYLE_REFUSED } from '../render/cell-styles.js';
+import type { SheetRow } from './workbook-reader.js';
 
 /**
  * Most cells (counting the empty ones before a row's last cell) one batch of rows holds.
