@@ -16,7 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // zip reader and the XML lexer, options
   ['reader', 'render', 'io', 'wasm', 'zip', 'xml', 'options.ts', 'summary.ts'],
   // the formats
-  ['xlsx', 'csv'],
+  ['xlsx', 'csv', 'xls'],
   // the pipeline and its entry points
   [
     'index.ts',

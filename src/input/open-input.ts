@@ -3,6 +3,7 @@ import { type CsvReader, openCsv } from '../csv/read/open-csv.js';
 import { openRegularFile } from '../io/open-file.js';
 import type { ReadLimits } from '../reader/read-limits.js';
 import type { WorkbookReader } from '../reader/workbook-reader.js';
+import { openXls } from '../xls/read/open-xls.js';
 import { openWorkbookArchive, type XlsxWorkbookReader } from '../xlsx/read/open-workbook.js';
 import { openZipArchive, type ZipArchive } from '../zip/zip-archive.js';
 
@@ -49,6 +50,7 @@ export async function openInput(file: string, options: OpenInputOptions): Promis
       types: options.csvTypes,
     });
   }
+  if (await isCompoundFile(file, displayPath)) return openXls(file, { displayPath, limits });
   // Files that are neither zip nor compound files are described by the zip reader's check.
   const archive = await openZipArchive(file, { file: displayPath, limits });
   return openArchive(archive, limits);
