@@ -276,14 +276,15 @@ class SheetCells {
       case 0: {
         const text = this.#formulaString(offset, rows);
         if (text === null) rows.formulasWithoutValue++;
-        return text;
+        // Empty text reads as an empty cell, as the .xlsx reader reads `<v></v>`.
+        return text === '' ? null : text;
       }
       case 1:
         return bytes.readUInt8(data + 8) !== 0;
       case 2:
         return this.#error(bytes.readUInt8(data + 8), offset, rows);
       case 3:
-        // An empty text result: the .xlsx reader reads `<v></v>` as an empty cell too.
+        // Empty text (a type of its own, with no STRING record): an empty cell, as above.
         return null;
       default:
         throw this.#corrupt(
