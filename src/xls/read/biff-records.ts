@@ -79,7 +79,7 @@ export function recordLength(stream: RecordStream, offset: number): number {
     throw corruptRecord(
       stream,
       offset,
-      `the record at offset ${offset} (type 0x${hex(bytes.readUInt16LE(offset))}) is ${length} bytes long, but the stream ends ${bytes.length - offset - RECORD_HEADER_BYTES} bytes after its header`,
+      `the record at offset ${offset} (type ${hex(bytes.readUInt16LE(offset))}) is ${length} bytes long, but the stream ends ${bytes.length - offset - RECORD_HEADER_BYTES} bytes after its header`,
     );
   }
   return length;
@@ -104,7 +104,7 @@ export function corruptRecord(
   );
 }
 
-/** A record type or number in hexadecimal, four digits: `0809`. */
+/** A record type or number in hexadecimal, four digits: `0x0809`. */
 export function hex(value: number): string {
-  return value.toString(16).toUpperCase().padStart(4, '0');
+  return `0x${value.toString(16).toUpperCase().padStart(4, '0')}`;
 }

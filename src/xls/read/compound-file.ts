@@ -149,6 +149,12 @@ export class CompoundFile {
    */
   async readStream(entry: CompoundFileEntry, maxBytes: number): Promise<Buffer> {
     const what = `the ${JSON.stringify(entry.name)} stream`;
+    const fileBytes = this.#sectorCount * this.#sectorBytes;
+    if (entry.size > fileBytes) {
+      throw this.#corrupt(
+        `${what} declares ${entry.size} bytes, more than the file's ${fileBytes} bytes of sectors hold`,
+      );
+    }
     if (entry.size > maxBytes) {
       throw new XlmergeError(
         ErrorCode.SizeLimit,
@@ -223,11 +229,6 @@ export class CompoundFile {
 
   async #readRegularStream(entry: CompoundFileEntry, what: string): Promise<Buffer> {
     const count = Math.ceil(entry.size / this.#sectorBytes);
-    if (count > this.#sectorCount) {
-      throw this.#corrupt(
-        `${what} declares ${entry.size} bytes, more than the file's ${this.#sectorCount * this.#sectorBytes} bytes of sectors hold`,
-      );
-    }
     const sectors = await this.#chain(entry.start, what, count).first(count);
     return this.#readSectors(sectors, entry.size, what);
   }

@@ -161,7 +161,7 @@ function checkGlobalsBof(stream: RecordStream): void {
     throw corruptRecord(
       stream,
       0,
-      `expected the workbook to start with a BOF record (0809), found ${bytes.length < 2 ? 'an empty stream' : `a record of type ${hex(bytes.readUInt16LE(0))}`}`,
+      `expected the workbook to start with a BOF record (0x0809), found ${bytes.length < 2 ? 'an empty stream' : `a record of type ${hex(bytes.readUInt16LE(0))}`}`,
     );
   }
   const length = recordLength(stream, 0);
@@ -178,7 +178,7 @@ function checkGlobalsBof(stream: RecordStream): void {
     throw corruptRecord(
       stream,
       0,
-      `expected the workbook globals first (BOF type 0005), found BOF type ${hex(substream)}`,
+      `expected the workbook globals first (BOF type 0x0005), found BOF type ${hex(substream)}`,
     );
   }
 }
@@ -273,7 +273,7 @@ function sheetSubstreamType(
     throw corruptRecord(
       stream,
       position,
-      `expected sheet "${name}" to be a worksheet (BOF type 0010), found BOF type ${substream < 0 ? 'none' : hex(substream)}`,
+      `expected sheet "${name}" to be a worksheet (BOF type 0x0010), found BOF type ${substream < 0 ? 'none' : hex(substream)}`,
       name,
     );
   }
