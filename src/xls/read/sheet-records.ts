@@ -134,8 +134,8 @@ class SheetCells {
           'expected the EOF record that ends the sheet, found the end of the stream',
         );
       }
-      const type = bytes.readUInt16LE(offset);
       const length = recordLength(stream, offset);
+      const type = bytes.readUInt16LE(offset);
       if (type === RecordType.Bof) depth++;
       else if (type === RecordType.Eof) {
         if (depth === 0) break;

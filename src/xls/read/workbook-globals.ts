@@ -93,8 +93,8 @@ export function readWorkbookGlobals(
         'expected the EOF record that ends the workbook globals, found the end of the stream',
       );
     }
-    const type = bytes.readUInt16LE(offset);
     const length = recordLength(stream, offset);
+    const type = bytes.readUInt16LE(offset);
     const data = offset + RECORD_HEADER_BYTES;
     const next = data + length;
     switch (type) {
