@@ -17,11 +17,23 @@ export const ErrorCode = {
   NotZip: 'NOT_ZIP',
   /** The zip archive is truncated or damaged. */
   CorruptZip: 'CORRUPT_ZIP',
-  /** A legacy binary .xls workbook, which xlmerge does not read. */
+  /**
+   * A workbook older than Excel 97 (BIFF5 or earlier: Excel 5.0/95 and before), which xlmerge
+   * does not read; Excel 97-2003 .xls workbooks (BIFF8) are read.
+   */
   LegacyXls: 'LEGACY_XLS',
+  /**
+   * An .xls workbook is damaged: its compound file (sector chains that loop or leave the file,
+   * streams larger than their sectors) or its BIFF records (a record running past the stream,
+   * a string table holding fewer strings than it claims, a cell naming a string it lacks).
+   */
+  CorruptXls: 'CORRUPT_XLS',
   /** A password-protected (encrypted) workbook. */
   Encrypted: 'ENCRYPTED',
-  /** A zip archive that is not an Excel workbook (no workbook part). */
+  /**
+   * A file that is not an Excel workbook: a zip archive without a workbook part, or a compound
+   * file (OLE2) without a workbook stream, such as a Word .doc or an Outlook .msg.
+   */
   NotWorkbook: 'NOT_WORKBOOK',
   /** The workbook has no worksheets. */
   NoSheets: 'NO_SHEETS',

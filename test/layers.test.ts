@@ -16,7 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // zip reader, the XML lexer and the package parts (opc), options
   ['reader', 'render', 'io', 'wasm', 'zip', 'xml', 'opc', 'options.ts', 'summary.ts'],
   // the formats
-  ['xlsx', 'csv', 'ods', 'xlsb'],
+  ['xlsx', 'csv', 'xls', 'xlsb', 'ods'],
   // the pipeline and its entry points
   [
     'index.ts',

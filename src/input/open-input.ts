@@ -4,6 +4,7 @@ import { openRegularFile } from '../io/open-file.js';
 import { isOpenDocumentArchive, openOds } from '../ods/read/open-ods.js';
 import type { ReadLimits } from '../reader/read-limits.js';
 import type { WorkbookReader } from '../reader/workbook-reader.js';
+import { openXls } from '../xls/read/open-xls.js';
 import { openXlsb } from '../xlsb/read/open-xlsb.js';
 import { findBinaryWorkbookPart } from '../xlsb/read/workbook-structure.js';
 import { openWorkbookArchive, type XlsxWorkbookReader } from '../xlsx/read/open-workbook.js';
@@ -52,6 +53,7 @@ export async function openInput(file: string, options: OpenInputOptions): Promis
       types: options.csvTypes,
     });
   }
+  if (await isCompoundFile(file, displayPath)) return openXls(file, { displayPath, limits });
   // Files that are neither zip nor compound files are described by the zip reader's check.
   const archive = await openZipArchive(file, { file: displayPath, limits });
   return openArchive(archive, limits);

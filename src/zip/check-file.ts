@@ -14,7 +14,7 @@ const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
 
 /**
- * Fails with a clear error when the file cannot be an .xlsx: empty, an OLE2 file (legacy .xls
+ * Fails with a clear error when the file cannot be an .xlsx: empty, an OLE2 file (an .xls
  * or a password-protected workbook), or anything that is not a zip archive. Reading a zip
  * that is damaged is left to the zip reader.
  */
@@ -38,10 +38,15 @@ export async function checkFileSignature(fd: number, size: number, file: string)
         },
       );
     }
+    // openInput reads compound files as .xls before they get here; this is an .xlsx reader
+    // given one directly, or a file whose compound-file signature is damaged.
     throw new XlmergeError(
-      ErrorCode.LegacyXls,
-      'The file is a legacy binary Excel workbook (.xls, Excel 97-2003), which xlmerge does not read',
-      { file, hint: 'Open it in Excel and save it as .xlsx (Excel Workbook)' },
+      ErrorCode.NotZip,
+      'The file is not an .xlsx workbook (an .xlsx is a zip archive): it is a compound file (OLE2), such as an Excel 97-2003 .xls workbook',
+      {
+        file,
+        hint: 'Read it as an .xls workbook (openInput chooses the reader by content), or open it in Excel and save it as .xlsx',
+      },
     );
   }
   if (head[0] !== 0x50 || head[1] !== 0x4b) {

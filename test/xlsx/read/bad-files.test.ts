@@ -77,13 +77,15 @@ describe('openWorkbook: file checks', () => {
     );
   });
 
-  it('reports a legacy .xls', async () => {
+  it('reports an .xls given to the .xlsx reader', async () => {
     const error = await rejectionOf(readEverything(await writeBytes(ole2File(false))));
-    expect(error.code).toBe(ErrorCode.LegacyXls);
+    expect(error.code).toBe(ErrorCode.NotZip);
     expect(error.message).toBe(
-      'The file is a legacy binary Excel workbook (.xls, Excel 97-2003), which xlmerge does not read',
+      'The file is not an .xlsx workbook (an .xlsx is a zip archive): it is a compound file (OLE2), such as an Excel 97-2003 .xls workbook',
     );
-    expect(error.hint).toBe('Open it in Excel and save it as .xlsx (Excel Workbook)');
+    expect(error.hint).toBe(
+      'Read it as an .xls workbook (openInput chooses the reader by content), or open it in Excel and save it as .xlsx',
+    );
   });
 
   it('reports a password-protected workbook', async () => {
