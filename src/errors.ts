@@ -23,9 +23,9 @@ export const ErrorCode = {
    */
   LegacyXls: 'LEGACY_XLS',
   /**
-   * An .xls workbook is damaged: its compound file (sector chains that loop or leave the file,
-   * streams larger than their sectors) or its BIFF records (a record running past the stream,
-   * a string table holding fewer strings than it claims, a cell naming a string it lacks).
+   * The compound file (OLE2) around an .xls workbook is damaged: sector chains that loop or
+   * leave the file, streams larger than their sectors, a directory that loops (the .xls
+   * counterpart of `CORRUPT_ZIP`; damaged records inside are `MALFORMED_RECORD`).
    */
   CorruptXls: 'CORRUPT_XLS',
   /** A password-protected (encrypted) workbook. */
@@ -44,10 +44,11 @@ export const ErrorCode = {
   /** An XML part of the workbook is malformed or truncated. */
   MalformedXml: 'MALFORMED_XML',
   /**
-   * A binary part of a workbook is malformed or truncated: in an .xlsb, a record that runs past
-   * the end of its part, a record type or length longer than the format allows, a field that
-   * runs past its record, a row or column past Excel's limits, rows out of order, or a cell
-   * naming a shared string the table does not have.
+   * A binary part of a workbook is malformed or truncated (the binary counterpart of
+   * `MALFORMED_XML`): in an .xlsb or an .xls, a record that runs past the end of its part or
+   * stream, a record type or length longer than the format allows, a field that runs past its
+   * record, a row or column past Excel's limits, rows out of order, a string table holding
+   * fewer strings than it claims, or a cell naming a shared string the table does not have.
    */
   MalformedRecord: 'MALFORMED_RECORD',
   /** An XML part uses a DOCTYPE or entity declarations, which workbooks never need. */

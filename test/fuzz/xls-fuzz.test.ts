@@ -44,6 +44,7 @@ const EXPECTED_CODES: ReadonlySet<string> = new Set([
   ErrorCode.NotZip,
   ErrorCode.CorruptZip,
   ErrorCode.CorruptXls,
+  ErrorCode.MalformedRecord,
   ErrorCode.LegacyXls,
   ErrorCode.Encrypted,
   ErrorCode.NotWorkbook,
@@ -176,7 +177,7 @@ const STRATEGY_REACHES: Record<string, readonly string[]> = {
   truncate: [ErrorCode.CorruptXls],
   'flip bytes': ['ok', ErrorCode.CorruptXls],
   'overwrite a run': ['ok', ErrorCode.CorruptXls],
-  'damage the records of a valid compound file': ['ok', ErrorCode.CorruptXls],
+  'damage the records of a valid compound file': ['ok', ErrorCode.MalformedRecord],
   'damage the allocation table around a valid stream': ['ok', ErrorCode.CorruptXls],
 };
 

@@ -62,7 +62,7 @@ export interface RecordStream {
 }
 
 /**
- * The length of the record at `offset`, checked to end inside the stream (`CORRUPT_XLS`
+ * The length of the record at `offset`, checked to end inside the stream (`MALFORMED_RECORD`
  * otherwise); its data starts 4 bytes after `offset`.
  */
 export function recordLength(stream: RecordStream, offset: number): number {
@@ -85,7 +85,7 @@ export function recordLength(stream: RecordStream, offset: number): number {
   return length;
 }
 
-/** `CORRUPT_XLS` for damage at the record at `offset`, the message naming what was found. */
+/** `MALFORMED_RECORD` for damage at the record at `offset`, the message naming what was found. */
 export function corruptRecord(
   stream: RecordStream,
   offset: number,
@@ -93,7 +93,7 @@ export function corruptRecord(
   sheet?: string,
 ): XlmergeError {
   return new XlmergeError(
-    ErrorCode.CorruptXls,
+    ErrorCode.MalformedRecord,
     `The workbook's records are damaged near offset ${offset} of the ${stream.part} stream: ${message}`,
     {
       file: stream.file,

@@ -38,7 +38,8 @@ const WORKBOOK_STREAM = 'Workbook';
  * Opens an .xls workbook: reads its `Workbook` stream and the workbook globals. Fails with
  * `ENCRYPTED` for a password-protected workbook (an encrypted .xls, or an encrypted .xlsx in its
  * compound-file wrapper), `LEGACY_XLS` for one older than Excel 97, `NOT_WORKBOOK` for another
- * compound file (a Word .doc, an Outlook .msg), `CORRUPT_XLS` for damage.
+ * compound file (a Word .doc, an Outlook .msg), `CORRUPT_XLS` for a damaged compound file and
+ * `MALFORMED_RECORD` for damaged records.
  */
 export async function openXls(
   path: string,

@@ -68,7 +68,7 @@ export interface GlobalsOptions {
 
 /**
  * Reads the globals substream at the start of `stream`. Throws `LEGACY_XLS` for a workbook
- * older than BIFF8, `ENCRYPTED` for a password-protected one, `CORRUPT_XLS` for damage.
+ * older than BIFF8, `ENCRYPTED` for a password-protected one, `MALFORMED_RECORD` for damage.
  */
 export function readWorkbookGlobals(
   stream: RecordStream,

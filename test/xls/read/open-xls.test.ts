@@ -429,7 +429,7 @@ describe('openXls: refused and hostile workbooks', () => {
     const stream = workbookStream(xfRecords(), [{ name: 'Data', cells: [numberCell(0, 0, 1)] }]);
     const cut = stream.subarray(0, stream.length - 6);
     const error = await failure(xlsFile(cut));
-    expect(error.code).toBe(ErrorCode.CorruptXls);
+    expect(error.code).toBe(ErrorCode.MalformedRecord);
     expect(error.part).toBe('Workbook');
     expect(error.message).toMatch(
       /^The workbook's records are damaged near offset \d+ of the Workbook stream: the record at offset \d+ \(type 0x0203\) is 14 bytes long, but the stream ends 12 bytes after its header$/,
@@ -439,7 +439,7 @@ describe('openXls: refused and hostile workbooks', () => {
   it('refuses an SST that claims more strings than it holds, without allocating them', async () => {
     const sst = record(0x00fc, Buffer.concat([u32(0x7fffffff), u32(1_000_000), xlString('only')]));
     const error = await failure(book([sstCell(0, 0, 0)], [...xfRecords(), sst]));
-    expect(error.code).toBe(ErrorCode.CorruptXls);
+    expect(error.code).toBe(ErrorCode.MalformedRecord);
     expect(error.message).toContain(
       'the shared strings table (SST) claims 1000000 strings, but its records end inside string 2',
     );
@@ -457,7 +457,7 @@ describe('openXls: refused and hostile workbooks', () => {
 
   it('refuses a cell naming a shared string past the end of the SST', async () => {
     const error = await failure(book([sstCell(4, 1, 7)], [...xfRecords(), sstRecord(['a'])]));
-    expect(error.code).toBe(ErrorCode.CorruptXls);
+    expect(error.code).toBe(ErrorCode.MalformedRecord);
     expect(error.sheet).toBe('Data');
     expect(error.message).toContain(
       'cell B5 names shared string 7, but the shared strings table (SST) has 1',
@@ -466,7 +466,7 @@ describe('openXls: refused and hostile workbooks', () => {
 
   it('refuses columns past IV, the last of an Excel 97 sheet', async () => {
     const error = await failure(book([numberCell(0, 300, 1)]));
-    expect(error.code).toBe(ErrorCode.CorruptXls);
+    expect(error.code).toBe(ErrorCode.MalformedRecord);
     expect(error.message).toContain(
       'expected a column below 256 (A to IV, as in every Excel 97-2003 sheet), found column 301 in row 1',
     );
@@ -474,7 +474,7 @@ describe('openXls: refused and hostile workbooks', () => {
       0x00bd,
       Buffer.concat([u16(0), u16(250), u16(15), u32(2), u16(15), u32(2), u16(260)]),
     );
-    expect((await failure(book([mulrk]))).code).toBe(ErrorCode.CorruptXls);
+    expect((await failure(book([mulrk]))).code).toBe(ErrorCode.MalformedRecord);
   });
 
   it('refuses a sheet whose records end without EOF, and a BOUNDSHEET pointing elsewhere', async () => {
