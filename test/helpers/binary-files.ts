@@ -53,9 +53,7 @@ export async function binarySamples(): Promise<BinarySample[]> {
     {
       name: 'old.csv',
       bytes: bytesOf([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], noise(504)),
-      message: not(
-        'a binary Office file (probably a legacy .xls workbook, or a password-protected one)',
-      ),
+      message: not('a binary Office file (probably an .xls workbook, or a password-protected one)'),
     },
     { name: 'export.csv', bytes: gzipSync(csv), message: not('a gzip archive') },
     {

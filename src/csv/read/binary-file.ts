@@ -25,8 +25,9 @@ const UTF32 =
 const HINT = {
   archive: 'If it holds CSV files, unpack it and merge those; otherwise remove it from the inputs',
   workbook:
-    'If it is a workbook, give it its .xlsx extension; if it is an archive, unpack it and merge the CSV files inside',
-  office: 'Open it in Excel and save it as .xlsx or as CSV UTF-8',
+    'If it is a workbook, give it its .xlsx (or .xlsb, .ods) extension; if it is an archive, unpack it and merge the CSV files inside',
+  office:
+    'If it is an .xls workbook, give it its .xls extension (xlmerge reads .xls files); if it is password-protected, open it in Excel and save it without the password',
   other: 'Remove it from the inputs, or move it out of the input folder',
   text: 'Save it as CSV UTF-8 (in Excel: "CSV UTF-8 (Comma delimited)")',
 } as const;
@@ -70,7 +71,7 @@ const MAGICS: readonly Magic[] = [
   magic(['PK', 7, 8], 'a zip archive (one part of a split archive)', HINT.archive),
   magic(
     [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
-    'a binary Office file (probably a legacy .xls workbook, or a password-protected one)',
+    'a binary Office file (probably an .xls workbook, or a password-protected one)',
     HINT.office,
   ),
   magic([0x1f, 0x8b, 8], 'a gzip archive', HINT.archive),

@@ -19,7 +19,7 @@ describe('findBinary', () => {
       'If it holds CSV files, unpack it and merge those; otherwise remove it from the inputs',
     );
     expect(findBinary(bytesOf('PK', 3, 4))?.hint).toBe(
-      'If it is a workbook, give it its .xlsx extension; if it is an archive, unpack it and merge the CSV files inside',
+      'If it is a workbook, give it its .xlsx (or .xlsb, .ods) extension; if it is an archive, unpack it and merge the CSV files inside',
     );
     expect(findBinary(bytesOf('a,b\n', 0))?.hint).toBe(
       'If it is text saved as UTF-16 ("Unicode Text") without a byte order mark, save it as CSV UTF-8; otherwise remove it from the inputs',
