@@ -1,6 +1,7 @@
 // @ts-check
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import yauzl from 'yauzl';
 
 /**
@@ -87,6 +88,102 @@ export async function countCsvRecords(path) {
       if (byte === 34) quoted = !quoted;
       else if (byte === 10 && !quoted) records++;
     }
+  }
+  return records;
+}
+
+/**
+ * Compares two CSV outputs record by record, field by field. A number that differs only past
+ * its 15th significant digit (LibreOffice keeps 15 when it converts a workbook, so `0.8`
+ * stands where the source had `0.7999999999999999`) is counted, not a difference.
+ * @param {string} expectedPath
+ * @param {string} actualPath
+ * @returns {Promise<{ same: boolean, rounded: number, difference?: string }>}
+ */
+export async function compareCsvRows(expectedPath, actualPath) {
+  const expected = parseCsv(await readFile(expectedPath, 'utf8'));
+  const actual = parseCsv(await readFile(actualPath, 'utf8'));
+  let rounded = 0;
+  const records = Math.max(expected.length, actual.length);
+  for (let record = 0; record < records; record++) {
+    const want = expected[record] ?? [];
+    const got = actual[record] ?? [];
+    const fields = Math.max(want.length, got.length);
+    for (let field = 0; field < fields; field++) {
+      const a = want[field];
+      const b = got[field];
+      if (a === b) continue;
+      if (a !== undefined && b !== undefined && sameTo15Digits(a, b)) {
+        rounded++;
+        continue;
+      }
+      return {
+        same: false,
+        rounded,
+        difference: `record ${record + 1}, field ${field + 1}: expected ${JSON.stringify(a)}, found ${JSON.stringify(b)}`,
+      };
+    }
+  }
+  return { same: true, rounded };
+}
+
+/** @param {string} a @param {string} b */
+function sameTo15Digits(a, b) {
+  const x = Number(a);
+  const y = Number(b);
+  if (a.trim() === '' || b.trim() === '' || !Number.isFinite(x) || !Number.isFinite(y)) {
+    return false;
+  }
+  return Number(x.toPrecision(15)) === Number(y.toPrecision(15));
+}
+
+/**
+ * The records of CSV text as written by xlmerge (RFC 4180: `"` quotes, `""` inside quotes).
+ * @param {string} text
+ * @returns {string[][]}
+ */
+function parseCsv(text) {
+  /** @type {string[][]} */
+  const records = [];
+  /** @type {string[]} */
+  let record = [];
+  let field = '';
+  let quoted = false;
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let i = start; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"') {
+        if (text[i + 1] === '"') {
+          field += text.slice(start, i + 1);
+          i++;
+          start = i + 1;
+        } else {
+          field += text.slice(start, i);
+          quoted = false;
+          start = i + 1;
+        }
+      }
+      continue;
+    }
+    if (char === '"') {
+      field += text.slice(start, i);
+      quoted = true;
+      start = i + 1;
+    } else if (char === ',' || char === '\n') {
+      const end = char === '\n' && text[i - 1] === '\r' ? i - 1 : i;
+      record.push(field + text.slice(start, end));
+      field = '';
+      start = i + 1;
+      if (char === '\n') {
+        records.push(record);
+        record = [];
+      }
+    }
+  }
+  if (start < text.length || record.length > 0) {
+    record.push(field + text.slice(start));
+    records.push(record);
   }
   return records;
 }
