@@ -116,6 +116,31 @@ export class XmlPartDecoder {
     return '';
   }
 
+  /**
+   * Bytes a reader passes over without their text (the tables of an .ods content.xml when it
+   * lists the sheets): checked as {@link write} checks them, at their offset in the part, and
+   * dropped. The encoding must be known and not UTF-16, and the bytes before them (given to
+   * `write`) must not end in the middle of a character.
+   */
+  skip(bytes: Uint8Array): void {
+    const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    switch (this.#encoding) {
+      case 'utf-8':
+        (this.#utf8 as Utf8Validator).check(chunk);
+        return;
+      case 'us-ascii':
+      case 'iso-8859-1':
+      case 'windows-1252':
+        this.#decodeSingleByte(chunk);
+        return;
+      default:
+        throw new XlmergeError(
+          ErrorCode.Internal,
+          `Bytes of the part ${this.#source.part} in ${this.#encoding ?? 'an encoding not yet known'} cannot be passed over`,
+        );
+    }
+  }
+
   /** The rest of the text; throws when the part ends in the middle of a character. */
   end(): string {
     if (this.#encoding === null) {
