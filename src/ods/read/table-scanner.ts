@@ -118,14 +118,65 @@ const VALUE_ATTRIBUTE_NAMES: readonly string[] = [
   'office:boolean-value',
 ];
 
-/** The type whose value the attribute named `buf[start, start + length)` holds, else None. */
-function valueAttributeType(buf: string, start: number, length: number): ValueType {
-  for (let type = ValueType.Number; type <= ValueType.Boolean; type++) {
-    if (isNamed(buf, start, length, VALUE_ATTRIBUTE_NAMES[type] as string))
-      return type as ValueType;
+/** The attributes of a cell that the scanner reads. */
+const CellAttribute = {
+  Other: 0,
+  ValueType: 1,
+  Value: 2,
+  DateValue: 3,
+  TimeValue: 4,
+  BooleanValue: 5,
+  StringValue: 6,
+  StyleName: 7,
+  ColumnsRepeated: 8,
+  Formula: 9,
+  CalcValueType: 10,
+} as const;
+type CellAttribute = (typeof CellAttribute)[keyof typeof CellAttribute];
+
+/**
+ * The names of {@link CellAttribute} followed by `=` (the lexer has checked that the name ends
+ * there). One sticky expression tells a known name faster than comparing the names one by one.
+ */
+const CELL_ATTRIBUTE_NAMES =
+  /(?:office:(?:value-type|value|date-value|time-value|boolean-value|string-value)|table:(?:style-name|number-columns-repeated|formula)|calcext:value-type)[ \t\r\n]*=/y;
+
+/**
+ * Which attribute the name `buf[start, end)` is. The expression matched a known name that ends
+ * where the name ends (names hold no `=`): its length, and for three of them one letter, tell
+ * which.
+ */
+function cellAttributeAt(buf: string, start: number, end: number): CellAttribute {
+  CELL_ATTRIBUTE_NAMES.lastIndex = start;
+  if (!CELL_ATTRIBUTE_NAMES.test(buf)) return CellAttribute.Other;
+  switch (end - start) {
+    case 12:
+      return CellAttribute.Value;
+    case 13:
+      return CellAttribute.Formula;
+    case 16:
+      return CellAttribute.StyleName;
+    case 17: {
+      const letter = buf.charCodeAt(start + 7);
+      return letter === 0x76 /* v */
+        ? CellAttribute.ValueType
+        : letter === 0x64 /* d */
+          ? CellAttribute.DateValue
+          : CellAttribute.TimeValue;
+    }
+    case 18:
+      return CellAttribute.CalcValueType;
+    case 19:
+      return CellAttribute.StringValue;
+    case 20:
+      return CellAttribute.BooleanValue;
+    case 29:
+      return CellAttribute.ColumnsRepeated;
+    default:
+      return CellAttribute.Other;
   }
-  return ValueType.None;
 }
+
 /** What each type's value attribute should hold, for messages. */
 const EXPECTED_VALUES: readonly string[] = [
   '',
@@ -563,35 +614,48 @@ export class TableScanner {
     let calcString = false;
     let stringValue: string | undefined;
     while (attributes.next()) {
-      const nameStart = attributes.nameStart;
-      const length = attributes.nameEnd - nameStart;
-      const first = buf.charCodeAt(nameStart);
-      if (first === 111 /* o */) {
-        if (isNamed(buf, nameStart, length, 'office:value-type')) {
+      switch (cellAttributeAt(buf, attributes.nameStart, attributes.nameEnd)) {
+        case CellAttribute.ValueType:
           type = this.valueTypeAt(attributes.valueStart, attributes.valueEnd);
-        } else {
-          // Which of them counts depends on the type, which may come after them.
-          const type = valueAttributeType(buf, nameStart, length);
-          if (type !== ValueType.None) {
-            values[type * 2] = attributes.valueStart;
-            values[type * 2 + 1] = attributes.valueEnd;
-          } else if (isNamed(buf, nameStart, length, 'office:string-value')) {
-            stringValue = decodeAttribute(lexer, attributes.value());
-          }
-        }
-      } else if (first === 116 /* t */) {
-        if (isNamed(buf, nameStart, length, 'table:style-name')) {
+          break;
+        // Which of these counts depends on the type, which may come after them.
+        case CellAttribute.Value:
+          values[ValueType.Number * 2] = attributes.valueStart;
+          values[ValueType.Number * 2 + 1] = attributes.valueEnd;
+          break;
+        case CellAttribute.DateValue:
+          values[ValueType.Date * 2] = attributes.valueStart;
+          values[ValueType.Date * 2 + 1] = attributes.valueEnd;
+          break;
+        case CellAttribute.TimeValue:
+          values[ValueType.Time * 2] = attributes.valueStart;
+          values[ValueType.Time * 2 + 1] = attributes.valueEnd;
+          break;
+        case CellAttribute.BooleanValue:
+          values[ValueType.Boolean * 2] = attributes.valueStart;
+          values[ValueType.Boolean * 2 + 1] = attributes.valueEnd;
+          break;
+        case CellAttribute.StringValue:
+          stringValue = decodeAttribute(lexer, attributes.value());
+          break;
+        case CellAttribute.StyleName:
           styleIndex = this.styleIndexOf(attributes.valueStart, attributes.valueEnd);
-        } else if (isNamed(buf, nameStart, length, 'table:number-columns-repeated')) {
+          break;
+        case CellAttribute.ColumnsRepeated:
           repeat = parseRepeat(lexer, attributes.valueStart, attributes.valueEnd);
-        } else if (isNamed(buf, nameStart, length, 'table:formula')) {
+          break;
+        case CellAttribute.Formula:
           formula = true;
+          break;
+        case CellAttribute.CalcValueType: {
+          const valueStart = attributes.valueStart;
+          const valueLength = attributes.valueEnd - valueStart;
+          calcError = isNamed(buf, valueStart, valueLength, 'error');
+          calcString = isNamed(buf, valueStart, valueLength, 'string');
+          break;
         }
-      } else if (isNamed(buf, nameStart, length, 'calcext:value-type')) {
-        const valueStart = attributes.valueStart;
-        const valueLength = attributes.valueEnd - valueStart;
-        calcError = isNamed(buf, valueStart, valueLength, 'error');
-        calcString = isNamed(buf, valueStart, valueLength, 'string');
+        default:
+          break;
       }
     }
     this.cellRepeat = repeat;
