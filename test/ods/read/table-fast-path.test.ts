@@ -152,6 +152,10 @@ describe('TableFastPath', () => {
       cell('\toffice:value-type="float"\noffice:value="5"'),
       cell(' office:value-type="float" office:value="6" x:ünïcode="1"'),
       cell(' office:value-type="float" office:value="7" '),
+      // Names that start as the ones read, or that they start as, count for nothing.
+      cell(
+        ' office:value-types="x" office:value-type="float" office:valuex="1" office:value="10" table:style-names="ce1" office:valu="2"',
+      ),
       // Content: attributes, spans, spaces, breaks, empty paragraphs, annotations, comments.
       cell(' office:value-type="string"', '<text:p text:style-name="P1">styled</text:p>'),
       cell(
@@ -174,7 +178,22 @@ describe('TableFastPath', () => {
       rows: [
         {
           number: 1,
-          cells: [2, 3, 4, 5, 6, 7, 'styled', 'a  bc', '\nafter empty', 'x', 8, 'a<b', 'line\nend'],
+          cells: [
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+            10,
+            'styled',
+            'a  bc',
+            '\nafter empty',
+            'x',
+            8,
+            'a<b',
+            'line\nend',
+          ],
           styles: null,
         },
       ],
