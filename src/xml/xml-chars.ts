@@ -114,6 +114,20 @@ export function skipSpaces(buf: string, i: number): number {
   return at;
 }
 
+/**
+ * Whether `buf` holds `text` at `at`. As fast as `startsWith` on one-byte strings, and several
+ * times faster when `buf` is a two-byte string (text with characters past U+00FF), where V8's
+ * `startsWith` compares outside the compiled code.
+ */
+export function isTextAt(buf: string, at: number, text: string): boolean {
+  const length = text.length;
+  if (at + length > buf.length) return false;
+  for (let k = 0; k < length; k++) {
+    if (buf.charCodeAt(at + k) !== text.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 /** The position of the `>` of a tag's `>` or `/>` at `i`, or -1. */
 export function endOfTag(buf: string, i: number): number {
   const ch = buf.charCodeAt(i);

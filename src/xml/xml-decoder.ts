@@ -7,7 +7,7 @@
  * the byte offset: never U+FFFD, never another encoding guessed.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { StringDecoder } from 'node:string_decoder';
+import { TextDecoder } from 'node:util';
 import { completeUtf8Length, invalidUtf8Offset, utf8SequenceLength } from '../core/utf8.js';
 import { decodeWindows1252 } from '../core/windows-1252.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
@@ -60,6 +60,8 @@ const DISPLAY_NAMES: Record<XmlEncoding, string> = {
 };
 
 const EMPTY = Buffer.alloc(0);
+/** Options of a TextDecoder call with more bytes to come. */
+const STREAM = { stream: true } as const;
 const RESAVE = 'Open the workbook in Excel and save it again (Excel writes UTF-8)';
 const DECLARATION_START = /^<\?xml[ \t\r\n]/;
 const ENCODING_PSEUDO_ATTRIBUTE = /[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)')/;
@@ -84,7 +86,7 @@ export class XmlPartDecoder {
   /** Part offset of the next byte to decode (single-byte and UTF-16 encodings). */
   #offset = 0;
   #utf8: Utf8Validator | null = null;
-  #utf8Text: StringDecoder | null = null;
+  #utf8Text: TextDecoder | null = null;
   /** UTF-16: an odd byte or a high surrogate held for the next chunk. */
   #held: Buffer = EMPTY;
 
@@ -114,6 +116,31 @@ export class XmlPartDecoder {
     // Held past this call: a copy of its own, the caller may reuse its buffer.
     if (this.#head === chunk) this.#head = Buffer.from(chunk);
     return '';
+  }
+
+  /**
+   * Bytes a reader passes over without their text (the tables of an .ods content.xml when it
+   * lists the sheets): checked as {@link write} checks them, at their offset in the part, and
+   * dropped. The encoding must be known and not UTF-16, and the bytes before them (given to
+   * `write`) must not end in the middle of a character.
+   */
+  skip(bytes: Uint8Array): void {
+    const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    switch (this.#encoding) {
+      case 'utf-8':
+        (this.#utf8 as Utf8Validator).check(chunk);
+        return;
+      case 'us-ascii':
+      case 'iso-8859-1':
+      case 'windows-1252':
+        this.#decodeSingleByte(chunk);
+        return;
+      default:
+        throw new XlmergeError(
+          ErrorCode.Internal,
+          `Bytes of the part ${this.#source.part} in ${this.#encoding ?? 'an encoding not yet known'} cannot be passed over`,
+        );
+    }
   }
 
   /** The rest of the text; throws when the part ends in the middle of a character. */
@@ -162,7 +189,9 @@ export class XmlPartDecoder {
     this.#offset = bom === null ? 0 : bom === 'utf-8' ? 3 : 2;
     if (encoding === 'utf-8') {
       this.#utf8 = this.validatorAt(this.#offset);
-      this.#utf8Text = new StringDecoder('utf8');
+      // TextDecoder (simdutf) decodes about half again as fast as StringDecoder. The bytes are
+      // checked first, so it never meets a bad one; the byte order mark is dropped before it.
+      this.#utf8Text = new TextDecoder('utf-8', { ignoreBOM: true });
     }
     return true;
   }
@@ -233,11 +262,11 @@ export class XmlPartDecoder {
 
   #decodeUtf8(chunk: Buffer, final: boolean): string {
     const validator = this.#utf8 as Utf8Validator;
-    const decoder = this.#utf8Text as StringDecoder;
+    const decoder = this.#utf8Text as TextDecoder;
     validator.check(chunk);
-    if (!final) return decoder.write(chunk);
+    if (!final) return decoder.decode(chunk, STREAM);
     validator.end();
-    return decoder.end(chunk);
+    return decoder.decode(chunk);
   }
 
   #decodeSingleByte(chunk: Buffer): string {

@@ -12,12 +12,14 @@ import type {
   SheetRow,
   WorkbookReader,
 } from '../../reader/workbook-reader.js';
+import { XmlPartDecoder } from '../../xml/xml-decoder.js';
 import { XmlLexer, XmlToken } from '../../xml/xml-lexer.js';
 import type { ZipArchive } from '../../zip/zip-archive.js';
 import { CellStyleTable } from './cell-style-table.js';
 import { type ContentOutline, ContentOutlineReader } from './content-outline.js';
 import { checkSpreadsheetPackage } from './odf-package.js';
 import { type CollectedStyles, StyleCollector } from './style-collector.js';
+import { TableByteSkipper } from './table-byte-skipper.js';
 import { TableScanner } from './table-scanner.js';
 
 export { isOpenDocumentArchive } from './odf-package.js';
@@ -28,7 +30,7 @@ const STYLES_PART = 'styles.xml';
 /**
  * Opens an OpenDocument spreadsheet from its zip archive (which it owns from then on, and
  * closes when opening fails): checks the package's type, and reads content.xml once to list
- * the sheets and gather the automatic styles.
+ * the sheets and gather the automatic styles, passing over the tables' rows undecoded.
  */
 export async function openOds(
   archive: ZipArchive,
@@ -40,7 +42,16 @@ export async function openOds(
       { file: archive.file, part: CONTENT_PART },
       limits.maxElementChars,
     );
-    for await (const text of archive.streamPartText(CONTENT_PART)) outline.push(text);
+    // The tables' rows are passed over in the bytes, undecoded (see table-byte-skipper.ts).
+    const skipper = new TableByteSkipper(
+      new XmlPartDecoder({ file: archive.file, part: CONTENT_PART }),
+    );
+    for await (const bytes of archive.streamPartBytes(CONTENT_PART)) {
+      const text = skipper.write(bytes);
+      if (text.length > 0) outline.push(text);
+    }
+    const rest = skipper.end();
+    if (rest.length > 0) outline.push(rest);
     const read = outline.end();
     if (read.tables.length === 0) {
       throw new XlmergeError(ErrorCode.NoSheets, 'The spreadsheet has no sheets', {

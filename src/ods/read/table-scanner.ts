@@ -30,13 +30,19 @@ import { ErrorCode } from '../../errors.js';
 import { ensureHeapRoom, stringBytes } from '../../heap-room.js';
 import type { SheetRow } from '../../reader/workbook-reader.js';
 import { STYLE_REFUSED } from '../../render/cell-styles.js';
+import { ElementKind } from '../../xml/element-kinds.js';
 import { TextCollector } from '../../xml/text-collector.js';
+import * as xmlChars from '../../xml/xml-chars.js';
 import { XmlLexer, XmlToken } from '../../xml/xml-lexer.js';
 import type { CellStyleTable } from './cell-style-table.js';
 import { TABLE_DEPTH } from './content-outline.js';
 import { decodeAttribute } from './odf-attributes.js';
+import { TableFastPath } from './table-fast-path.js';
 import { TableSkipper } from './table-skipper.js';
 import { parseOdfBoolean, parseOdfDate, parseOdfDuration, parseOdfNumber } from './typed-values.js';
+
+// Module-local copies of what the hot code uses (see xml-chars.ts).
+const { isTextAt } = xmlChars;
 
 /** What the table scanner needs besides the XML. */
 export interface TableScanContext {
@@ -100,6 +106,9 @@ const VALUE_TYPES: ReadonlyMap<string, ValueType> = new Map([
   ['void', ValueType.Void],
 ]);
 
+/** The names of {@link VALUE_TYPES}, to match in place. */
+const VALUE_TYPE_NAMES: readonly string[] = [...VALUE_TYPES.keys()];
+
 /** The attribute holding each type's value, by {@link ValueType}. */
 const VALUE_ATTRIBUTE_NAMES: readonly string[] = [
   '',
@@ -108,9 +117,66 @@ const VALUE_ATTRIBUTE_NAMES: readonly string[] = [
   'office:time-value',
   'office:boolean-value',
 ];
-const VALUE_ATTRIBUTES: ReadonlyMap<string, ValueType> = new Map(
-  VALUE_ATTRIBUTE_NAMES.map((name, type) => [name, type as ValueType] as const).slice(1),
-);
+
+/** The attributes of a cell that the scanner reads. */
+const CellAttribute = {
+  Other: 0,
+  ValueType: 1,
+  Value: 2,
+  DateValue: 3,
+  TimeValue: 4,
+  BooleanValue: 5,
+  StringValue: 6,
+  StyleName: 7,
+  ColumnsRepeated: 8,
+  Formula: 9,
+  CalcValueType: 10,
+} as const;
+type CellAttribute = (typeof CellAttribute)[keyof typeof CellAttribute];
+
+/**
+ * The names of {@link CellAttribute} followed by `=` (the lexer has checked that the name ends
+ * there). One sticky expression tells a known name faster than comparing the names one by one.
+ */
+const CELL_ATTRIBUTE_NAMES =
+  /(?:office:(?:value-type|value|date-value|time-value|boolean-value|string-value)|table:(?:style-name|number-columns-repeated|formula)|calcext:value-type)[ \t\r\n]*=/y;
+
+/**
+ * Which attribute the name `buf[start, end)` is. The expression matched a known name that ends
+ * where the name ends (names hold no `=`): its length, and for three of them one letter, tell
+ * which.
+ */
+function cellAttributeAt(buf: string, start: number, end: number): CellAttribute {
+  CELL_ATTRIBUTE_NAMES.lastIndex = start;
+  if (!CELL_ATTRIBUTE_NAMES.test(buf)) return CellAttribute.Other;
+  switch (end - start) {
+    case 12:
+      return CellAttribute.Value;
+    case 13:
+      return CellAttribute.Formula;
+    case 16:
+      return CellAttribute.StyleName;
+    case 17: {
+      const letter = buf.charCodeAt(start + 7);
+      return letter === 0x76 /* v */
+        ? CellAttribute.ValueType
+        : letter === 0x64 /* d */
+          ? CellAttribute.DateValue
+          : CellAttribute.TimeValue;
+    }
+    case 18:
+      return CellAttribute.CalcValueType;
+    case 19:
+      return CellAttribute.StringValue;
+    case 20:
+      return CellAttribute.BooleanValue;
+    case 29:
+      return CellAttribute.ColumnsRepeated;
+    default:
+      return CellAttribute.Other;
+  }
+}
+
 /** What each type's value attribute should hold, for messages. */
 const EXPECTED_VALUES: readonly string[] = [
   '',
@@ -130,12 +196,15 @@ const ROW_CONTAINERS = new Set([
   'table:table-column-group',
 ]);
 
+/** A cell's element name, as the lexer holds it for an element it has entered. */
+const CELL_ELEMENT = 'table:table-cell';
+
 /** Elements in a paragraph whose text is not the cell's. */
 const NOT_TEXT = new Set(['text:note', 'office:annotation', 'text:ruby-text']);
 
 /** Whether the attribute name of `length` characters at `start` in `buf` is `name`. */
 function isNamed(buf: string, start: number, length: number, name: string): boolean {
-  return length === name.length && buf.startsWith(name, start);
+  return length === name.length && isTextAt(buf, start, name);
 }
 
 /** A repeat count: 1 when absent; counts past 2^31 are clamped (no sheet has that many). */
@@ -167,6 +236,7 @@ export class TableScanner {
   private readonly lexer: XmlLexer;
   private readonly text: TextCollector;
   private readonly skipper: TableSkipper;
+  private readonly fastPath: TableFastPath;
   /** Passing over a table before the one asked for. */
   private skipping = false;
   private readonly context: TableScanContext;
@@ -237,6 +307,7 @@ export class TableScanner {
     );
     this.text = new TextCollector(this.lexer);
     this.skipper = new TableSkipper(this.lexer);
+    this.fastPath = new TableFastPath(this.lexer);
   }
 
   push(text: string): SheetRow[] {
@@ -289,6 +360,7 @@ export class TableScanner {
         if (!this.skipper.advance()) return;
         this.skipping = false;
       }
+      if (this.state === State.Row) this.readPlainCells();
       const token = lexer.next();
       if (token === XmlToken.NeedMore) return;
       if (token === XmlToken.Start) this.onStart();
@@ -323,8 +395,8 @@ export class TableScanner {
         else if (!ROW_CONTAINERS.has(name)) this.skip();
         return;
       case State.Row:
-        if (name === 'table:table-cell') this.startCell(false);
-        else if (name === 'table:covered-table-cell') this.startCell(true);
+        if (name === 'table:table-cell') this.startCell(false, lexer.selfClosing);
+        else if (name === 'table:covered-table-cell') this.startCell(true, lexer.selfClosing);
         else this.skip();
         return;
       case State.Cell:
@@ -491,7 +563,44 @@ export class TableScanner {
     if (pending.left === 0) this.pending = null;
   }
 
-  private startCell(covered: boolean): void {
+  /**
+   * Reads the plain cells that follow in the buffer with the fast path (see table-fast-path.ts):
+   * their attributes by {@link startCell}, their paragraphs' text, placed by {@link endCell}, as
+   * for cells the lexer reads. Stops at the first cell it cannot read whole (which the lexer then
+   * reads, from its start tag or, when that was read, from its content) and at the row's end.
+   */
+  private readPlainCells(): void {
+    const lexer = this.lexer;
+    if (!lexer.atMarkup) return;
+    const buf = lexer.buf;
+    const fastPath = this.fastPath;
+    let pos = lexer.cursor;
+    for (;;) {
+      const tagEnd = fastPath.readCellTag(buf, pos);
+      if (tagEnd < 0) return;
+      lexer.skipTo(tagEnd);
+      pos = tagEnd;
+      const selfClosing = fastPath.selfClosing;
+      this.startCell(false, selfClosing);
+      if (selfClosing) continue;
+      const keepText = this.needsText();
+      const end = fastPath.readContent(buf, pos, keepText);
+      if (end < 0) {
+        // The lexer reads the rest of the cell, as if it had read its start tag.
+        lexer.enterElement(CELL_ELEMENT, ElementKind.Other);
+        return;
+      }
+      if (keepText) {
+        this.paragraphs = fastPath.paragraphs;
+        if (fastPath.paragraphs > 0) this.pieces.push(fastPath.text);
+      }
+      lexer.skipTo(end);
+      pos = end;
+      this.endCell();
+    }
+  }
+
+  private startCell(covered: boolean, selfClosing: boolean): void {
     const lexer = this.lexer;
     const attributes = lexer.attributes;
     const buf = lexer.buf;
@@ -505,34 +614,48 @@ export class TableScanner {
     let calcString = false;
     let stringValue: string | undefined;
     while (attributes.next()) {
-      const nameStart = attributes.nameStart;
-      const length = attributes.nameEnd - nameStart;
-      const first = buf.charCodeAt(nameStart);
-      if (first === 111 /* o */) {
-        if (isNamed(buf, nameStart, length, 'office:value-type')) {
-          type = this.parseValueType(attributes.value());
-        } else {
-          // Which of them counts depends on the type, which may come after them.
-          const type = VALUE_ATTRIBUTES.get(buf.slice(nameStart, attributes.nameEnd));
-          if (type !== undefined) {
-            values[type * 2] = attributes.valueStart;
-            values[type * 2 + 1] = attributes.valueEnd;
-          } else if (isNamed(buf, nameStart, length, 'office:string-value')) {
-            stringValue = decodeAttribute(lexer, attributes.value());
-          }
-        }
-      } else if (first === 116 /* t */) {
-        if (isNamed(buf, nameStart, length, 'table:style-name')) {
+      switch (cellAttributeAt(buf, attributes.nameStart, attributes.nameEnd)) {
+        case CellAttribute.ValueType:
+          type = this.valueTypeAt(attributes.valueStart, attributes.valueEnd);
+          break;
+        // Which of these counts depends on the type, which may come after them.
+        case CellAttribute.Value:
+          values[ValueType.Number * 2] = attributes.valueStart;
+          values[ValueType.Number * 2 + 1] = attributes.valueEnd;
+          break;
+        case CellAttribute.DateValue:
+          values[ValueType.Date * 2] = attributes.valueStart;
+          values[ValueType.Date * 2 + 1] = attributes.valueEnd;
+          break;
+        case CellAttribute.TimeValue:
+          values[ValueType.Time * 2] = attributes.valueStart;
+          values[ValueType.Time * 2 + 1] = attributes.valueEnd;
+          break;
+        case CellAttribute.BooleanValue:
+          values[ValueType.Boolean * 2] = attributes.valueStart;
+          values[ValueType.Boolean * 2 + 1] = attributes.valueEnd;
+          break;
+        case CellAttribute.StringValue:
+          stringValue = decodeAttribute(lexer, attributes.value());
+          break;
+        case CellAttribute.StyleName:
           styleIndex = this.styleIndexOf(attributes.valueStart, attributes.valueEnd);
-        } else if (isNamed(buf, nameStart, length, 'table:number-columns-repeated')) {
+          break;
+        case CellAttribute.ColumnsRepeated:
           repeat = parseRepeat(lexer, attributes.valueStart, attributes.valueEnd);
-        } else if (isNamed(buf, nameStart, length, 'table:formula')) {
+          break;
+        case CellAttribute.Formula:
           formula = true;
+          break;
+        case CellAttribute.CalcValueType: {
+          const valueStart = attributes.valueStart;
+          const valueLength = attributes.valueEnd - valueStart;
+          calcError = isNamed(buf, valueStart, valueLength, 'error');
+          calcString = isNamed(buf, valueStart, valueLength, 'string');
+          break;
         }
-      } else if (isNamed(buf, nameStart, length, 'calcext:value-type')) {
-        const value = attributes.value();
-        calcError = value === 'error';
-        calcString = value === 'string';
+        default:
+          break;
       }
     }
     this.cellRepeat = repeat;
@@ -554,8 +677,19 @@ export class TableScanner {
     ) {
       this.cellValue = this.typedValue(type, values[type * 2] ?? -1, values[type * 2 + 1] ?? -1);
     }
-    if (lexer.selfClosing) this.endCell();
+    if (selfClosing) this.endCell();
     else this.state = State.Cell;
+  }
+
+  /** The `office:value-type` written at `buf[start, end)`, read in place. */
+  private valueTypeAt(start: number, end: number): ValueType {
+    const buf = this.lexer.buf;
+    const length = end - start;
+    for (let i = 0; i < VALUE_TYPE_NAMES.length; i++) {
+      const name = VALUE_TYPE_NAMES[i] as string;
+      if (isNamed(buf, start, length, name)) return VALUE_TYPES.get(name) as ValueType;
+    }
+    return this.parseValueType(buf.slice(start, end));
   }
 
   private parseValueType(value: string): ValueType {
@@ -754,7 +888,7 @@ export class TableScanner {
   private styleIndexOf(start: number, end: number): number {
     const buf = this.lexer.buf;
     const last = this.lastStyleName;
-    if (end - start === last.length && buf.startsWith(last, start)) return this.lastStyleIndex;
+    if (end - start === last.length && isTextAt(buf, start, last)) return this.lastStyleIndex;
     const raw = buf.slice(start, end);
     const index = this.styles.indexOf(raw.includes('&') ? decodeAttribute(this.lexer, raw) : raw);
     this.lastStyleName = raw;
