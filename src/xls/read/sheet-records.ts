@@ -104,10 +104,13 @@ class SheetCells {
   readonly #context: SheetReadContext;
   readonly #bytes: Buffer;
   readonly #dateOffset: number;
+  /** The workbook's shared strings, decoded for the first sheet read. */
+  readonly #strings: readonly string[];
 
   constructor(context: SheetReadContext) {
     this.#context = context;
     this.#bytes = context.stream.bytes;
+    this.#strings = context.globals.sharedStrings;
     this.#dateOffset = context.globals.date1904 ? DATE_1904_OFFSET : 0;
   }
 
@@ -231,7 +234,7 @@ class SheetCells {
       case RecordType.Rk:
         return this.#number(decodeRk(bytes.readUInt32LE(data + 6)), style);
       case RecordType.LabelSst: {
-        const strings = this.#context.globals.sharedStrings;
+        const strings = this.#strings;
         const index = bytes.readUInt32LE(data + 6);
         const text = strings[index];
         if (text === undefined) {

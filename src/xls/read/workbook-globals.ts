@@ -142,12 +142,20 @@ export function readWorkbookGlobals(
     if (type === RecordType.Eof) break;
   }
   const decode = byteDecoderOf(codePage);
+  const pieces = sst;
+  // The strings are decoded when a sheet is first read: reading the number formats alone (for
+  // the output's styles, in a task of its own) does not need them, and they are most of the
+  // globals' work.
+  let strings: readonly string[] | null = pieces === null ? [] : null;
   return {
     sheets: readSheetEntries(stream, boundSheets, decode),
     date1904,
     formatIds: Uint32Array.from(formatIds),
     formatCodes: readFormatCodes(stream, formats, decode),
-    sharedStrings: sst === null ? [] : readSharedStrings(stream, sstOffset, sst, decode, options),
+    get sharedStrings(): readonly string[] {
+      strings ??= readSharedStrings(stream, sstOffset, pieces as number[], decode, options);
+      return strings;
+    },
     decode,
   };
 }
