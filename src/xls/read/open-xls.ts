@@ -12,6 +12,7 @@ import {
 import { ErrorCode, throwIfAborted, XlmergeError } from '../../errors.js';
 import { openRegularFile } from '../../io/open-file.js';
 import type { CellFormatIds } from '../../reader/cell-formats.js';
+import { withContext } from '../../reader/read-errors.js';
 import type {
   OpenReaderOptions,
   ReadRowsOptions,
@@ -182,21 +183,4 @@ class XlsWorkbookReader implements WorkbookReader<'xls'> {
 function formatKind(id: number, codes: ReadonlyMap<number, string>): NumberFormatKind {
   const code = codes.get(id);
   return code === undefined ? classifyBuiltInFormat(id) : classifyFormatCode(code);
-}
-
-/**
- * The error with the file, sheet and part it happened in. Errors that are not
- * {@link XlmergeError}s are bugs (the record readers throw only those for bad input).
- */
-function withContext(
-  error: unknown,
-  where: { file: string; sheet: string; part: string },
-): XlmergeError {
-  if (!(error instanceof XlmergeError)) {
-    return new XlmergeError(ErrorCode.Internal, `Reading the sheet failed: ${String(error)}`, {
-      ...where,
-      cause: error,
-    });
-  }
-  return error.withContext(where);
 }
