@@ -25,3 +25,20 @@ export function withContext(error: unknown, where: ReadPlace): XlmergeError {
   }
   return error.withContext(where);
 }
+
+/**
+ * `NO_SHEETS`: the workbook part (or stream) lists no worksheet, only `otherSheets` chart or
+ * macro sheets, whose cells are no data rows.
+ */
+export function noWorksheetsError(
+  where: { readonly file: string; readonly part: string },
+  otherSheets: number,
+): XlmergeError {
+  return new XlmergeError(
+    ErrorCode.NoSheets,
+    otherSheets > 0
+      ? `The workbook has no worksheets, only ${otherSheets} chart or macro sheet(s)`
+      : 'The workbook has no worksheets',
+    { ...where, hint: 'Remove the file from the inputs' },
+  );
+}

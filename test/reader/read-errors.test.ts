@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, XlmergeError } from '../../src/errors.js';
-import { withContext } from '../../src/reader/read-errors.js';
+import { noWorksheetsError, withContext } from '../../src/reader/read-errors.js';
 
 const where = { file: 'in/a.xls', sheet: 'Q1', part: 'Workbook' };
 
@@ -40,5 +40,19 @@ describe('withContext', () => {
       part: 'xl/worksheets/sheet2.bin',
     });
     expect(withContext(found, where)).toBe(found);
+  });
+});
+
+describe('noWorksheetsError', () => {
+  it('is NO_SHEETS at the workbook part, naming the other sheets when there are some', () => {
+    const error = noWorksheetsError({ file: 'in/a.xlsx', part: 'xl/workbook.xml' }, 2);
+    expect(error.code).toBe(ErrorCode.NoSheets);
+    expect(error.describe()).toBe(
+      'in/a.xlsx: The workbook has no worksheets, only 2 chart or macro sheet(s). Remove the file from the inputs',
+    );
+    expect([error.file, error.part]).toEqual(['in/a.xlsx', 'xl/workbook.xml']);
+    expect(noWorksheetsError({ file: 'in/b.xls', part: 'Workbook' }, 0).message).toBe(
+      'The workbook has no worksheets',
+    );
   });
 });

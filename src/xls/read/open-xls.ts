@@ -12,7 +12,7 @@ import {
 import { ErrorCode, throwIfAborted, XlmergeError } from '../../errors.js';
 import { openRegularFile } from '../../io/open-file.js';
 import type { CellFormatIds } from '../../reader/cell-formats.js';
-import { withContext } from '../../reader/read-errors.js';
+import { noWorksheetsError, withContext } from '../../reader/read-errors.js';
 import type {
   OpenReaderOptions,
   ReadRowsOptions,
@@ -62,11 +62,7 @@ export async function openXls(
   const stream: RecordStream = { bytes, file, part: WORKBOOK_STREAM };
   const globals = readWorkbookGlobals(stream, { maxSharedStrings: limits.maxSharedStrings });
   if (globals.sheets.length === 0) {
-    throw new XlmergeError(ErrorCode.NoSheets, 'The workbook has no worksheets', {
-      file,
-      part: WORKBOOK_STREAM,
-      hint: 'Remove the file from the inputs',
-    });
+    throw noWorksheetsError({ file, part: WORKBOOK_STREAM }, 0);
   }
   return new XlsWorkbookReader(stream, globals);
 }

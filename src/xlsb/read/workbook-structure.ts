@@ -3,10 +3,10 @@
  * same as an .xlsx's (relationships and content types are XML); the parts they point to are
  * BIFF12 records.
  */
-import { ErrorCode, XlmergeError } from '../../errors.js';
 import { readContentTypes } from '../../opc/content-types.js';
 import { ROOT_RELS_PART, relsPartOf, resolveTarget } from '../../opc/part-paths.js';
 import { isOtherSheetType, type Relationship, readRelationships } from '../../opc/relationships.js';
+import { noWorksheetsError } from '../../reader/read-errors.js';
 import type { SheetInfo } from '../../reader/workbook-reader.js';
 import type { ZipArchive } from '../../zip/zip-archive.js';
 import { readPartRecords } from './part-records.js';
@@ -89,13 +89,7 @@ export async function readXlsbStructure(
     );
   }
   if (sheets.length === 0) {
-    throw new XlmergeError(
-      ErrorCode.NoSheets,
-      skipped > 0
-        ? `The workbook has no worksheets, only ${skipped} chart or macro sheet(s)`
-        : 'The workbook has no worksheets',
-      { file: archive.file, part: workbookPart, hint: 'Remove the file from the inputs' },
-    );
+    throw noWorksheetsError({ file: archive.file, part: workbookPart }, skipped);
   }
   return {
     workbookPart,
