@@ -9,7 +9,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { XlmergeError } from '../../src/errors.js';
+import { ErrorCode, XlmergeError } from '../../src/errors.js';
+import { type InputReader, openInput } from '../../src/input/open-input.js';
 import type { ReadLimits } from '../../src/reader/read-limits.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { makeRandom, pick, type Random } from './mutants.js';
@@ -34,6 +35,36 @@ export const FUZZ_LIMITS: ReadLimits = {
   maxElementChars: 16 * 1024 ** 2,
   maxSharedStrings: 1024 ** 2,
 };
+
+/**
+ * The codes damaged input of a format may end in: those any input may end in before its own
+ * format's layers (an empty file, not a zip, a damaged zip, an old or encrypted Office file,
+ * another kind of file, no worksheets, a limit), and the format's own `formatCodes`. Anything
+ * else (INTERNAL above all) is a bug.
+ */
+export function expectedCodes(...formatCodes: readonly ErrorCode[]): ReadonlySet<string> {
+  return new Set([
+    ErrorCode.EmptyFile,
+    ErrorCode.NotZip,
+    ErrorCode.CorruptZip,
+    ErrorCode.LegacyXls,
+    ErrorCode.Encrypted,
+    ErrorCode.NotWorkbook,
+    ErrorCode.NoSheets,
+    ErrorCode.SizeLimit,
+    ...formatCodes,
+  ]);
+}
+
+/** Opens the file as a merge does (by its content, with the fuzz limits), named `displayPath`. */
+export function openFuzzInput(file: string, displayPath: string): Promise<InputReader> {
+  return openInput(file, {
+    displayPath,
+    limits: FUZZ_LIMITS,
+    csvDelimiter: null,
+    csvTypes: false,
+  });
+}
 
 /** The reader a fuzz test feeds its mutants to. */
 export interface FuzzTarget {
