@@ -57,6 +57,22 @@ export const EXCEL_ERROR_VALUES: ReadonlySet<string> = new Set([
   '#PYTHON!',
 ]);
 
+/**
+ * The error values of the binary formats by their byte, `BErr` in .xls ([MS-XLS] 2.5.11) and
+ * .xlsb ([MS-XLSB] 2.5.97.2): each one of {@link EXCEL_ERROR_VALUES}. Any other byte is not one
+ * Excel writes.
+ */
+export const EXCEL_ERROR_BY_BYTE: ReadonlyMap<number, string> = new Map([
+  [0x00, '#NULL!'],
+  [0x07, '#DIV/0!'],
+  [0x0f, '#VALUE!'],
+  [0x17, '#REF!'],
+  [0x1d, '#NAME?'],
+  [0x24, '#NUM!'],
+  [0x2a, '#N/A'],
+  [0x2b, '#GETTING_DATA'],
+]);
+
 export function isDateCell(value: CellValue): value is DateCell {
   return typeof value === 'object' && value !== null && value.kind === 'date';
 }

@@ -4,6 +4,7 @@
  */
 import { scanXmlTags, type XmlSource } from '../xml/xml-tags.js';
 import type { ZipArchive } from '../zip/zip-archive.js';
+import { resolveTarget } from './part-paths.js';
 
 /** One `<Relationship>` of a `.rels` part. */
 export interface Relationship {
@@ -50,4 +51,28 @@ const OTHER_SHEET_TYPES = ['/chartsheet', '/dialogsheet', '/xlMacrosheet', '/xlI
 /** A sheet's relationship type names a chart, dialog or macro sheet. */
 export function isOtherSheetType(type: string): boolean {
   return OTHER_SHEET_TYPES.some((suffix) => type.endsWith(suffix));
+}
+
+/**
+ * The part `source` relates to by a type ending in `/kind` (`…/sharedStrings`, `…/styles`) when
+ * the archive has it, else the first of `defaultParts` (where writers put it without a
+ * relationship) that it has; `null` when there is none. `rels` are the relationships of `source`.
+ */
+export function findRelatedPart(
+  archive: ZipArchive,
+  source: string,
+  rels: readonly Relationship[],
+  kind: string,
+  defaultParts: readonly string[],
+): string | null {
+  for (const rel of rels) {
+    if (rel.external || !rel.type.endsWith(`/${kind}`)) continue;
+    const part = archive.findPart(resolveTarget(source, rel.target));
+    if (part !== undefined) return part;
+  }
+  for (const name of defaultParts) {
+    const part = archive.findPart(name);
+    if (part !== undefined) return part;
+  }
+  return null;
 }

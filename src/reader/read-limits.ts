@@ -33,3 +33,15 @@ export const DEFAULT_READ_LIMITS: ReadLimits = Object.freeze({
   maxElementChars: 256 * 1024 ** 2,
   maxSharedStrings: 2 ** 24,
 });
+
+/** The limits given, each missing one taking its default from {@link DEFAULT_READ_LIMITS}; frozen. */
+export function normalizeLimits(limits: Partial<ReadLimits> | undefined): ReadLimits {
+  const result: { -readonly [K in keyof ReadLimits]: number } = { ...DEFAULT_READ_LIMITS };
+  if (limits !== undefined) {
+    for (const key of Object.keys(result) as (keyof ReadLimits)[]) {
+      const value = limits[key];
+      if (value !== undefined) result[key] = value;
+    }
+  }
+  return Object.freeze(result);
+}

@@ -3,19 +3,24 @@
  * fixtures (bytes truncated, flipped or overwritten; content.xml and styles.xml damaged in a
  * valid zip; repeat counts set to anything up to 2^31) must read fully or fail with an
  * XlmergeError of a known code, naming the file, quickly. `FUZZ_RUNS` and `FUZZ_SEED` work as
- * there.
+ * harness.ts says.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, XlmergeError } from '../../src/errors.js';
-import { openInput } from '../../src/input/open-input.js';
-import type { ReadLimits } from '../../src/reader/read-limits.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { ErrorCode } from '../../src/errors.js';
 import { buildZip, type ZipPart } from '../helpers/xlsx-builder.js';
 import {
+  expectedCodes,
+  type FuzzTarget,
+  fuzzFile,
+  fuzzRuns,
+  openFuzzInput,
+  runCase,
+  testStrategies,
+} from './harness.js';
+import {
   flipBytes,
-  makeRandom,
   mutateXml,
   overwriteRun,
   pick,
@@ -25,31 +30,11 @@ import {
   unzipParts,
 } from './mutants.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
-const BASE_SEED = Number(process.env.FUZZ_SEED ?? 1);
-/** Each case reads a file of a few KB (or refuses a bomb at once); 2 s means it hangs. */
-const CASE_TIMEOUT_MS = 2000;
-const LIMITS: ReadLimits = {
-  maxEntryBytes: 64 * 1024 ** 2,
-  maxFileBytes: 256 * 1024 ** 2,
-  maxRunBytes: 1024 ** 3,
-  maxElementChars: 16 * 1024 ** 2,
-  maxSharedStrings: 1024 ** 2,
-};
+const RUNS = fuzzRuns(150);
 const DISPLAY_PATH = 'fuzz/mutant.ods';
 
-const EXPECTED_CODES: ReadonlySet<string> = new Set([
-  ErrorCode.EmptyFile,
-  ErrorCode.NotZip,
-  ErrorCode.CorruptZip,
-  ErrorCode.LegacyXls,
-  ErrorCode.Encrypted,
-  ErrorCode.NotWorkbook,
-  ErrorCode.NoSheets,
-  ErrorCode.MalformedXml,
-  ErrorCode.UnsafeXml,
-  ErrorCode.SizeLimit,
-]);
+/** What damaged .ods input may end in: any input's codes, and damaged or unsafe XML. */
+const EXPECTED_CODES = expectedCodes(ErrorCode.MalformedXml, ErrorCode.UnsafeXml);
 
 const SEEDS = [
   'writers/libreoffice-formulas.ods',
@@ -66,13 +51,8 @@ interface Seed {
   readonly parts: readonly ZipPart[];
 }
 
-async function readEverything(file: string): Promise<number> {
-  const reader = await openInput(file, {
-    displayPath: DISPLAY_PATH,
-    limits: LIMITS,
-    csvDelimiter: null,
-    csvTypes: false,
-  });
+async function readEverything(file: string): Promise<{ count: number }> {
+  const reader = await openFuzzInput(file, DISPLAY_PATH);
   let count = 0;
   try {
     await reader.readFormatIds();
@@ -82,33 +62,14 @@ async function readEverything(file: string): Promise<number> {
   } finally {
     await reader.close();
   }
-  return count;
+  return { count };
 }
 
-/** `ok` or the error code; throws for anything else (a bug). */
-async function runCase(file: string): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no result after ${CASE_TIMEOUT_MS} ms`)),
-      CASE_TIMEOUT_MS,
-    );
-  });
-  const read = readEverything(file).then(
-    () => 'ok',
-    (error: unknown) => {
-      if (!(error instanceof XlmergeError)) throw new Error(`threw ${String(error)}`);
-      if (!EXPECTED_CODES.has(error.code)) throw new Error(`code ${error.code}: ${error.message}`);
-      if (error.file !== DISPLAY_PATH) throw new Error(`file ${String(error.file)}`);
-      return error.code;
-    },
-  );
-  try {
-    return await Promise.race([read, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const TARGET: FuzzTarget = {
+  displayPath: DISPLAY_PATH,
+  expectedCodes: EXPECTED_CODES,
+  readEverything,
+};
 
 /** The parts with content.xml or styles.xml (or both) damaged by mutateXml. */
 function damageXml(random: Random, parts: readonly ZipPart[]): Promise<Buffer> {
@@ -190,34 +151,22 @@ describe('.ods reader fuzz: mutants read fully or fail with a known code', () =>
   });
 
   it('reads every seed', async () => {
-    const file = path.join(await makeTempDir('xlmerge-fuzz-'), 'seed.ods');
+    const file = await fuzzFile('seed.ods');
     for (const seed of seeds) {
       await fs.writeFile(file, seed.bytes);
-      expect([seed.name, await runCase(file)]).toEqual([seed.name, 'ok']);
+      expect([seed.name, await runCase(file, TARGET)]).toEqual([
+        seed.name,
+        { ok: true, result: 'ok' },
+      ]);
     }
   });
 
-  Object.entries(STRATEGIES).forEach(([name, strategy], index) => {
-    it(`${name}: ${RUNS} cases`, { timeout: 60_000 + RUNS * 100 }, async () => {
-      const file = path.join(await makeTempDir('xlmerge-fuzz-'), 'mutant.ods');
-      const problems: string[] = [];
-      const results = new Map<string, number>();
-      for (let run = 0; run < RUNS; run++) {
-        const caseSeed = BASE_SEED * 1_000_003 + index * 100_000_007 + run;
-        const random = makeRandom(caseSeed);
-        const seed = pick(random, seeds);
-        await fs.writeFile(file, await strategy(random, seed));
-        try {
-          const result = await runCase(file);
-          results.set(result, (results.get(result) ?? 0) + 1);
-        } catch (error) {
-          problems.push(`seed ${caseSeed} (${seed.name}): ${String(error)}`);
-        }
-      }
-      expect(problems).toEqual([]);
-      for (const result of REACHES[name] ?? []) {
-        expect(results.get(result) ?? 0, result).toBeGreaterThan(0);
-      }
-    });
+  testStrategies({
+    target: TARGET,
+    fileName: 'mutant.ods',
+    seeds: () => seeds,
+    strategies: STRATEGIES,
+    runs: RUNS,
+    reaches: REACHES,
   });
 });

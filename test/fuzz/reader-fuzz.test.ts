@@ -3,18 +3,14 @@
  * an XlmergeError of a known code, quickly, and never with another exception; the mutants of
  * hostile inputs (deceiving zips, tags in another case, encodings, error values) must end as
  * each says (refused with its code, or read to the very rows of the workbook they came from).
- * A modest count runs in the normal suite; `FUZZ_RUNS=5000` runs that many cases per strategy,
- * and `FUZZ_SEED=n` moves to other seeds. A failure names its strategy, seed and source, which
- * reproduce it alone.
+ * A modest count runs in the normal suite; `FUZZ_RUNS` and `FUZZ_SEED` work as harness.ts says.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, XlmergeError } from '../../src/errors.js';
-import type { ReadLimits } from '../../src/reader/read-limits.js';
+import { ErrorCode } from '../../src/errors.js';
 import { openWorkbook } from '../../src/xlsx/read/open-workbook.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
 import {
   buildZip,
   sharedStringsXml,
@@ -24,48 +20,35 @@ import {
   type ZipPart,
 } from '../helpers/xlsx-builder.js';
 import {
+  expectedCodes,
+  FUZZ_LIMITS,
+  type FuzzTarget,
+  fuzzFile,
+  fuzzRuns,
+  type Mutant,
+  type Outcome,
+  testStrategies,
+} from './harness.js';
+import {
   deceivingZip,
   flipBytes,
-  makeRandom,
   mutateEncoding,
   mutateErrorValue,
   mutateTagCase,
   overwriteRun,
-  pick,
   type Random,
   rezipMutated,
   truncateBytes,
   unzipParts,
 } from './mutants.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
+const RUNS = fuzzRuns(250);
 /** The hostile strategies' cases by default: fewer, so the normal suite stays quick. */
-const HOSTILE_RUNS = Number(process.env.FUZZ_RUNS ?? 60);
-const BASE_SEED = Number(process.env.FUZZ_SEED ?? 1);
-/** Each case reads a workbook of a few KB; 2 s means it hangs. */
-const CASE_TIMEOUT_MS = 2000;
-const LIMITS: ReadLimits = {
-  maxEntryBytes: 64 * 1024 ** 2,
-  maxFileBytes: 256 * 1024 ** 2,
-  maxRunBytes: 1024 ** 3,
-  maxElementChars: 16 * 1024 ** 2,
-  maxSharedStrings: 1024 ** 2,
-};
+const HOSTILE_RUNS = fuzzRuns(60);
 const DISPLAY_PATH = 'fuzz/mutant.xlsx';
 
-/** The codes damaged input may end in; anything else (INTERNAL above all) is a bug. */
-const EXPECTED_CODES: ReadonlySet<string> = new Set([
-  ErrorCode.EmptyFile,
-  ErrorCode.NotZip,
-  ErrorCode.CorruptZip,
-  ErrorCode.LegacyXls,
-  ErrorCode.Encrypted,
-  ErrorCode.NotWorkbook,
-  ErrorCode.NoSheets,
-  ErrorCode.MalformedXml,
-  ErrorCode.UnsafeXml,
-  ErrorCode.SizeLimit,
-]);
+/** What damaged .xlsx input may end in: any input's codes, and damaged or unsafe XML. */
+const EXPECTED_CODES = expectedCodes(ErrorCode.MalformedXml, ErrorCode.UnsafeXml);
 
 interface Seed {
   readonly name: string;
@@ -145,7 +128,7 @@ async function loadSeeds(): Promise<Seed[]> {
  * the sheets' names and rows.
  */
 async function readEverything(file: string): Promise<{ count: number; digest: string }> {
-  const reader = await openWorkbook(file, { displayPath: DISPLAY_PATH, limits: LIMITS });
+  const reader = await openWorkbook(file, { displayPath: DISPLAY_PATH, limits: FUZZ_LIMITS });
   const hash = createHash('sha256');
   let count = 0;
   try {
@@ -162,9 +145,6 @@ async function readEverything(file: string): Promise<{ count: number; digest: st
   return { count, digest: hash.digest('hex') };
 }
 
-/** `ok`, an expected error code, or a problem (a bug) described. */
-type Outcome = { ok: true; result: string; digest?: string } | { ok: false; problem: string };
-
 /**
  * What a hostile mutant must end in: refused with a code (MALFORMED_XML, CORRUPT_ZIP), read
  * (`ok`), read to its seed's very rows, or either of the last and malformed.
@@ -177,13 +157,12 @@ type Expected =
   | typeof ErrorCode.CorruptZip;
 
 /** A mutant's bytes, and for a hostile one what it must end in. */
-interface Mutant {
-  readonly bytes: Buffer;
+interface HostileMutant extends Mutant {
   readonly expected?: Expected;
 }
 
 /** Whether `outcome` is what `expected` allows, for a mutant of `seed`. */
-function meets(outcome: Outcome, expected: Expected, seed: Seed): boolean {
+function meets(outcome: Outcome, expected: string, seed: Seed): boolean {
   if (!outcome.ok) return false;
   const sameRows = outcome.result === 'ok' && outcome.digest === seed.rows;
   switch (expected) {
@@ -196,47 +175,25 @@ function meets(outcome: Outcome, expected: Expected, seed: Seed): boolean {
   }
 }
 
-async function runCase(file: string): Promise<Outcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ ok: false, problem: `no result after ${CASE_TIMEOUT_MS} ms` }),
-      CASE_TIMEOUT_MS,
-    );
-  });
-  const read = readEverything(file).then(
-    ({ digest }): Outcome => ({ ok: true, result: 'ok', digest }),
-    (error: unknown): Outcome => {
-      if (!(error instanceof XlmergeError)) {
-        return { ok: false, problem: `threw ${String(error)}` };
-      }
-      if (!EXPECTED_CODES.has(error.code)) {
-        return { ok: false, problem: `code ${error.code}: ${error.message}` };
-      }
-      if (error.file !== DISPLAY_PATH) {
-        return { ok: false, problem: `file ${String(error.file)} in ${error.message}` };
-      }
-      return { ok: true, result: error.code };
-    },
-  );
-  try {
-    return await Promise.race([read, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-type Strategy = (random: Random, seed: Seed) => Mutant | Promise<Mutant>;
+const TARGET: FuzzTarget = {
+  displayPath: DISPLAY_PATH,
+  expectedCodes: EXPECTED_CODES,
+  readEverything,
+};
 
 const MALFORMED = ErrorCode.MalformedXml;
 
-const STRATEGIES: Record<string, Strategy> = {
-  truncate: (random, seed) => ({ bytes: truncateBytes(random, seed.bytes) }),
-  'flip bytes': (random, seed) => ({ bytes: flipBytes(random, seed.bytes) }),
-  'overwrite a run': (random, seed) => ({ bytes: overwriteRun(random, seed.bytes) }),
-  'damage the XML of a valid zip': async (random, seed) => ({
-    bytes: await rezipMutated(random, seed.parts),
-  }),
+/** A strategy (harness.ts) whose mutants may say what they must end in. */
+type HostileStrategy = (
+  random: Random,
+  seed: Seed,
+) => Buffer | HostileMutant | Promise<Buffer | HostileMutant>;
+
+const STRATEGIES: Record<string, HostileStrategy> = {
+  truncate: (random, seed) => truncateBytes(random, seed.bytes),
+  'flip bytes': (random, seed) => flipBytes(random, seed.bytes),
+  'overwrite a run': (random, seed) => overwriteRun(random, seed.bytes),
+  'damage the XML of a valid zip': (random, seed) => rezipMutated(random, seed.parts),
   'overlapping entries and duplicate names in the zip': (random, seed) => ({
     bytes: deceivingZip(random, seed.parts),
     expected: ErrorCode.CorruptZip,
@@ -266,7 +223,10 @@ const STRATEGY_RUNS: Record<string, number> = {
   'error values': HOSTILE_RUNS,
 };
 
-/** Outcomes each strategy must produce at least once, so a fuzzer that stopped reaching the XML shows. */
+/**
+ * Outcomes each strategy must produce at least once: the mutants reach past the zip layer, some
+ * read fine, some fail in the XML.
+ */
 const STRATEGY_REACHES: Record<string, readonly string[]> = {
   truncate: [ErrorCode.CorruptZip, ErrorCode.NotZip],
   'flip bytes': ['ok', ErrorCode.CorruptZip, ErrorCode.MalformedXml],
@@ -280,11 +240,10 @@ const STRATEGY_REACHES: Record<string, readonly string[]> = {
 
 describe('reader fuzz: mutants of valid workbooks read fully or fail with a known code', () => {
   let seeds: Seed[] = [];
-  let dir = '';
 
   beforeAll(async () => {
     seeds = await loadSeeds();
-    const file = path.join(await makeTempDir('xlmerge-fuzz-'), 'seed.xlsx');
+    const file = await fuzzFile('seed.xlsx');
     for (const seed of seeds) {
       await fs.writeFile(file, seed.bytes);
       seed.rows = (await readEverything(file).catch(() => ({ digest: '' }))).digest;
@@ -292,8 +251,7 @@ describe('reader fuzz: mutants of valid workbooks read fully or fail with a know
   });
 
   it('reads every seed as it is', async () => {
-    dir = await makeTempDir('xlmerge-fuzz-');
-    const file = path.join(dir, 'seed.xlsx');
+    const file = await fuzzFile('seed.xlsx');
     const failed: string[] = [];
     for (const seed of seeds) {
       await fs.writeFile(file, seed.bytes);
@@ -307,41 +265,14 @@ describe('reader fuzz: mutants of valid workbooks read fully or fail with a know
     expect(seeds.length).toBe(12);
   });
 
-  Object.entries(STRATEGIES).forEach(([strategyName, strategy], strategyIndex) => {
-    const runs = STRATEGY_RUNS[strategyName] ?? RUNS;
-    it(`${strategyName}: ${runs} cases`, { timeout: 60_000 + runs * 100 }, async () => {
-      dir = await makeTempDir('xlmerge-fuzz-');
-      const file = path.join(dir, 'mutant.xlsx');
-      const problems: string[] = [];
-      const results = new Map<string, number>();
-      let slowest = 0;
-      const rssBefore = process.memoryUsage().rss;
-      for (let run = 0; run < runs; run++) {
-        const caseSeed = BASE_SEED * 1_000_003 + strategyIndex * 100_000_007 + run;
-        const random = makeRandom(caseSeed);
-        const seed = pick(random, seeds);
-        const mutant = await strategy(random, seed);
-        await fs.writeFile(file, mutant.bytes);
-        const started = performance.now();
-        const outcome = await runCase(file);
-        slowest = Math.max(slowest, performance.now() - started);
-        if (outcome.ok) results.set(outcome.result, (results.get(outcome.result) ?? 0) + 1);
-        else problems.push(`seed ${caseSeed} (${seed.name}): ${outcome.problem}`);
-        if (outcome.ok && mutant.expected !== undefined && !meets(outcome, mutant.expected, seed)) {
-          const got = outcome.result === 'ok' ? 'other rows' : outcome.result;
-          problems.push(`seed ${caseSeed} (${seed.name}): expected ${mutant.expected}, got ${got}`);
-        }
-      }
-      if (process.env.FUZZ_RUNS !== undefined) {
-        console.log(strategyName, Object.fromEntries(results), `slowest ${slowest.toFixed(0)} ms`);
-      }
-      expect(problems).toEqual([]);
-      // The mutants reach past the zip layer: some read fine, some fail in the XML.
-      for (const result of STRATEGY_REACHES[strategyName] ?? []) {
-        expect(results.get(result) ?? 0, result).toBeGreaterThan(0);
-      }
-      // Mutants of files of a few KB inflate to little; growth means something is held on to.
-      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 ** 2);
-    });
+  testStrategies({
+    target: TARGET,
+    fileName: 'mutant.xlsx',
+    seeds: () => seeds,
+    strategies: STRATEGIES,
+    runs: RUNS,
+    runsOf: STRATEGY_RUNS,
+    reaches: STRATEGY_REACHES,
+    meets,
   });
 });

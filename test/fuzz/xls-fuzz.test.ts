@@ -5,52 +5,30 @@
  * indexes changed), and a valid Workbook stream in a compound file whose allocation table is
  * damaged (loops, sectors past the end, free sectors). Every mutant must read fully or fail with
  * an XlmergeError of a known code, quickly, holding little memory. `FUZZ_RUNS` and `FUZZ_SEED`
- * work as in reader-fuzz.test.ts; a failure names its strategy, seed and source.
+ * work as harness.ts says; a failure names its strategy, seed and source.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, XlmergeError } from '../../src/errors.js';
-import { openInput } from '../../src/input/open-input.js';
-import type { ReadLimits } from '../../src/reader/read-limits.js';
+import { ErrorCode } from '../../src/errors.js';
 import { openCompoundFile } from '../../src/xls/read/compound-file.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { xlsFile } from '../helpers/xls-builder.js';
 import {
-  flipBytes,
-  makeRandom,
-  overwriteRun,
-  pick,
-  type Random,
-  randomInt,
-  truncateBytes,
-} from './mutants.js';
+  expectedCodes,
+  type FuzzTarget,
+  fuzzFile,
+  fuzzRuns,
+  openFuzzInput,
+  testStrategies,
+} from './harness.js';
+import { flipBytes, overwriteRun, pick, type Random, randomInt, truncateBytes } from './mutants.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
-const BASE_SEED = Number(process.env.FUZZ_SEED ?? 1);
-const CASE_TIMEOUT_MS = 2000;
-const LIMITS: ReadLimits = {
-  maxEntryBytes: 64 * 1024 ** 2,
-  maxFileBytes: 256 * 1024 ** 2,
-  maxRunBytes: 1024 ** 3,
-  maxElementChars: 16 * 1024 ** 2,
-  maxSharedStrings: 1024 ** 2,
-};
+const RUNS = fuzzRuns(200);
 const DISPLAY_PATH = 'fuzz/mutant.xls';
 
-/** The codes damaged .xls input may end in; anything else (INTERNAL above all) is a bug. */
-const EXPECTED_CODES: ReadonlySet<string> = new Set([
-  ErrorCode.EmptyFile,
-  ErrorCode.NotZip,
-  ErrorCode.CorruptZip,
-  ErrorCode.CorruptXls,
-  ErrorCode.MalformedRecord,
-  ErrorCode.LegacyXls,
-  ErrorCode.Encrypted,
-  ErrorCode.NotWorkbook,
-  ErrorCode.NoSheets,
-  ErrorCode.SizeLimit,
-]);
+/** What damaged .xls input may end in: any input's codes, a damaged compound file or records. */
+const EXPECTED_CODES = expectedCodes(ErrorCode.CorruptXls, ErrorCode.MalformedRecord);
 
 const XLS_FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/xls');
 
@@ -182,13 +160,8 @@ const STRATEGY_REACHES: Record<string, readonly string[]> = {
 };
 
 /** Opens the file as a merge does and reads every sheet to the end. */
-async function readEverything(file: string): Promise<number> {
-  const reader = await openInput(file, {
-    displayPath: DISPLAY_PATH,
-    limits: LIMITS,
-    csvDelimiter: null,
-    csvTypes: false,
-  });
+async function readEverything(file: string): Promise<{ count: number }> {
+  const reader = await openFuzzInput(file, DISPLAY_PATH);
   let count = 0;
   try {
     for (const sheet of reader.sheets) {
@@ -198,36 +171,14 @@ async function readEverything(file: string): Promise<number> {
   } finally {
     await reader.close();
   }
-  return count;
+  return { count };
 }
 
-type Outcome = { ok: true; result: string } | { ok: false; problem: string };
-
-async function runCase(file: string): Promise<Outcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ ok: false, problem: `no result after ${CASE_TIMEOUT_MS} ms` }),
-      CASE_TIMEOUT_MS,
-    );
-  });
-  const read = readEverything(file).then(
-    (): Outcome => ({ ok: true, result: 'ok' }),
-    (error: unknown): Outcome => {
-      if (!(error instanceof XlmergeError)) return { ok: false, problem: `threw ${String(error)}` };
-      if (!EXPECTED_CODES.has(error.code))
-        return { ok: false, problem: `code ${error.code}: ${error.message}` };
-      if (error.file !== DISPLAY_PATH)
-        return { ok: false, problem: `file ${String(error.file)} in ${error.message}` };
-      return { ok: true, result: error.code };
-    },
-  );
-  try {
-    return await Promise.race([read, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const TARGET: FuzzTarget = {
+  displayPath: DISPLAY_PATH,
+  expectedCodes: EXPECTED_CODES,
+  readEverything,
+};
 
 describe('xls fuzz: mutants of the .xls fixtures read fully or fail with a known code', () => {
   let seeds: Seed[] = [];
@@ -237,42 +188,25 @@ describe('xls fuzz: mutants of the .xls fixtures read fully or fail with a known
   });
 
   it('reads every seed, and every seed rewrapped around its Workbook stream', async () => {
-    const dir = await makeTempDir('xlmerge-fuzz-');
-    const file = path.join(dir, 'seed.xls');
+    const file = await fuzzFile('seed.xls');
     const counts: string[] = [];
     for (const seed of seeds) {
       await fs.writeFile(file, seed.bytes);
-      const rows = await readEverything(file);
+      const rows = (await readEverything(file)).count;
       await fs.writeFile(file, xlsFile(seed.stream));
-      expect(await readEverything(file)).toBe(rows);
+      expect((await readEverything(file)).count).toBe(rows);
       if (rows === 0) counts.push(`${seed.name}: no rows`);
     }
     expect(counts).toEqual([]);
     expect(seeds.length).toBe(28);
   });
 
-  Object.entries(STRATEGIES).forEach(([strategyName, strategy], strategyIndex) => {
-    it(`${strategyName}: ${RUNS} cases`, { timeout: 60_000 + RUNS * 100 }, async () => {
-      const file = path.join(await makeTempDir('xlmerge-fuzz-'), 'mutant.xls');
-      const problems: string[] = [];
-      const results = new Map<string, number>();
-      const rssBefore = process.memoryUsage().rss;
-      for (let run = 0; run < RUNS; run++) {
-        const caseSeed = BASE_SEED * 1_000_003 + strategyIndex * 100_000_007 + run;
-        const random = makeRandom(caseSeed);
-        const seed = pick(random, seeds);
-        await fs.writeFile(file, strategy(random, seed));
-        const outcome = await runCase(file);
-        if (outcome.ok) results.set(outcome.result, (results.get(outcome.result) ?? 0) + 1);
-        else problems.push(`seed ${caseSeed} (${seed.name}): ${outcome.problem}`);
-      }
-      if (process.env.FUZZ_RUNS !== undefined)
-        console.log(strategyName, Object.fromEntries(results));
-      expect(problems).toEqual([]);
-      for (const result of STRATEGY_REACHES[strategyName] ?? []) {
-        expect(results.get(result) ?? 0, result).toBeGreaterThan(0);
-      }
-      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 ** 2);
-    });
+  testStrategies({
+    target: TARGET,
+    fileName: 'mutant.xls',
+    seeds: () => seeds,
+    strategies: STRATEGIES,
+    runs: RUNS,
+    reaches: STRATEGY_REACHES,
   });
 });

@@ -4,22 +4,26 @@
  * known code, quickly, and never with another exception. The zip is damaged (truncated,
  * flipped, overwritten), or the zip is kept valid and its binary parts are damaged: bytes
  * flipped or overwritten, a part cut short, a record's length made to lie. `FUZZ_RUNS` and
- * `FUZZ_SEED` work as in reader-fuzz.test.ts.
+ * `FUZZ_SEED` work as harness.ts says.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, XlmergeError } from '../../src/errors.js';
-import { openInput } from '../../src/input/open-input.js';
-import type { ReadLimits } from '../../src/reader/read-limits.js';
+import { ErrorCode } from '../../src/errors.js';
 import type { WorkbookReader } from '../../src/reader/workbook-reader.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
 import { rkOf, rowRecords, worksheetBin, xlsbParts } from '../helpers/xlsb-builder.js';
 import { buildZip, type ZipPart } from '../helpers/xlsx-builder.js';
 import {
+  expectedCodes,
+  type FuzzTarget,
+  fuzzFile,
+  fuzzRuns,
+  openFuzzInput,
+  testStrategies,
+} from './harness.js';
+import {
   flipBytes,
-  makeRandom,
   overwriteRun,
   pick,
   type Random,
@@ -28,32 +32,18 @@ import {
   unzipParts,
 } from './mutants.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
-const BASE_SEED = Number(process.env.FUZZ_SEED ?? 1);
-const CASE_TIMEOUT_MS = 2000;
-const LIMITS: ReadLimits = {
-  maxEntryBytes: 64 * 1024 ** 2,
-  maxFileBytes: 256 * 1024 ** 2,
-  maxRunBytes: 1024 ** 3,
-  maxElementChars: 16 * 1024 ** 2,
-  maxSharedStrings: 1024 ** 2,
-};
+const RUNS = fuzzRuns(200);
 const DISPLAY_PATH = 'fuzz/mutant.xlsb';
 
-/** The codes damaged input may end in; anything else (INTERNAL above all) is a bug. */
-const EXPECTED_CODES: ReadonlySet<string> = new Set([
-  ErrorCode.EmptyFile,
-  ErrorCode.NotZip,
-  ErrorCode.CorruptZip,
-  ErrorCode.LegacyXls,
-  ErrorCode.Encrypted,
-  ErrorCode.NotWorkbook,
-  ErrorCode.NoSheets,
+/**
+ * What damaged .xlsb input may end in: any input's codes, damaged or unsafe XML (the package
+ * parts) and damaged records.
+ */
+const EXPECTED_CODES = expectedCodes(
   ErrorCode.MalformedXml,
   ErrorCode.UnsafeXml,
   ErrorCode.MalformedRecord,
-  ErrorCode.SizeLimit,
-]);
+);
 
 interface Seed {
   readonly name: string;
@@ -111,12 +101,7 @@ async function loadSeeds(): Promise<Seed[]> {
 }
 
 async function readEverything(file: string): Promise<{ count: number; digest: string }> {
-  const reader = (await openInput(file, {
-    displayPath: DISPLAY_PATH,
-    limits: LIMITS,
-    csvDelimiter: null,
-    csvTypes: false,
-  })) as WorkbookReader;
+  const reader = (await openFuzzInput(file, DISPLAY_PATH)) as WorkbookReader;
   const hash = createHash('sha256');
   let count = 0;
   try {
@@ -133,35 +118,11 @@ async function readEverything(file: string): Promise<{ count: number; digest: st
   return { count, digest: hash.digest('hex') };
 }
 
-type Outcome = { ok: true; result: string } | { ok: false; problem: string };
-
-async function runCase(file: string): Promise<Outcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ ok: false, problem: `no result after ${CASE_TIMEOUT_MS} ms` }),
-      CASE_TIMEOUT_MS,
-    );
-  });
-  const read = readEverything(file).then(
-    (): Outcome => ({ ok: true, result: 'ok' }),
-    (error: unknown): Outcome => {
-      if (!(error instanceof XlmergeError)) return { ok: false, problem: `threw ${String(error)}` };
-      if (!EXPECTED_CODES.has(error.code)) {
-        return { ok: false, problem: `code ${error.code}: ${error.message}` };
-      }
-      if (error.file !== DISPLAY_PATH) {
-        return { ok: false, problem: `file ${String(error.file)} in ${error.message}` };
-      }
-      return { ok: true, result: error.code };
-    },
-  );
-  try {
-    return await Promise.race([read, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const TARGET: FuzzTarget = {
+  displayPath: DISPLAY_PATH,
+  expectedCodes: EXPECTED_CODES,
+  readEverything,
+};
 
 /** The parts again as a valid zip, with one or two of the binary parts changed by `damage`. */
 function rezipBinary(
@@ -241,7 +202,7 @@ describe('xlsb fuzz: mutants of valid .xlsb files read fully or fail with a know
   });
 
   it('reads every seed as it is', async () => {
-    const file = path.join(await makeTempDir('xlmerge-fuzz-'), 'seed.xlsb');
+    const file = await fuzzFile('seed.xlsb');
     const counts: Record<string, number> = {};
     for (const seed of seeds) {
       await fs.writeFile(file, seed.bytes);
@@ -256,28 +217,12 @@ describe('xlsb fuzz: mutants of valid .xlsb files read fully or fail with a know
     });
   });
 
-  Object.entries(STRATEGIES).forEach(([strategyName, strategy], strategyIndex) => {
-    it(`${strategyName}: ${RUNS} cases`, { timeout: 60_000 + RUNS * 100 }, async () => {
-      const file = path.join(await makeTempDir('xlmerge-fuzz-'), 'mutant.xlsb');
-      const problems: string[] = [];
-      const results = new Map<string, number>();
-      const rssBefore = process.memoryUsage().rss;
-      for (let run = 0; run < RUNS; run++) {
-        const caseSeed = BASE_SEED * 1_000_003 + strategyIndex * 100_000_007 + run;
-        const random = makeRandom(caseSeed);
-        const seed = pick(random, seeds);
-        await fs.writeFile(file, await strategy(random, seed));
-        const outcome = await runCase(file);
-        if (outcome.ok) results.set(outcome.result, (results.get(outcome.result) ?? 0) + 1);
-        else problems.push(`seed ${caseSeed} (${seed.name}): ${outcome.problem}`);
-      }
-      if (process.env.FUZZ_RUNS !== undefined)
-        console.log(strategyName, Object.fromEntries(results));
-      expect(problems).toEqual([]);
-      for (const result of STRATEGY_REACHES[strategyName] ?? []) {
-        expect(results.get(result) ?? 0, result).toBeGreaterThan(0);
-      }
-      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 ** 2);
-    });
+  testStrategies({
+    target: TARGET,
+    fileName: 'mutant.xlsb',
+    seeds: () => seeds,
+    strategies: STRATEGIES,
+    runs: RUNS,
+    reaches: STRATEGY_REACHES,
   });
 });

@@ -12,6 +12,7 @@ import {
 import { ErrorCode, throwIfAborted, XlmergeError } from '../../errors.js';
 import { openRegularFile } from '../../io/open-file.js';
 import type { CellFormatIds } from '../../reader/cell-formats.js';
+import { noWorksheetsError, withContext } from '../../reader/read-errors.js';
 import type {
   OpenReaderOptions,
   ReadRowsOptions,
@@ -61,11 +62,7 @@ export async function openXls(
   const stream: RecordStream = { bytes, file, part: WORKBOOK_STREAM };
   const globals = readWorkbookGlobals(stream, { maxSharedStrings: limits.maxSharedStrings });
   if (globals.sheets.length === 0) {
-    throw new XlmergeError(ErrorCode.NoSheets, 'The workbook has no worksheets', {
-      file,
-      part: WORKBOOK_STREAM,
-      hint: 'Remove the file from the inputs',
-    });
+    throw noWorksheetsError({ file, part: WORKBOOK_STREAM }, 0);
   }
   return new XlsWorkbookReader(stream, globals);
 }
@@ -182,21 +179,4 @@ class XlsWorkbookReader implements WorkbookReader<'xls'> {
 function formatKind(id: number, codes: ReadonlyMap<number, string>): NumberFormatKind {
   const code = codes.get(id);
   return code === undefined ? classifyBuiltInFormat(id) : classifyFormatCode(code);
-}
-
-/**
- * The error with the file, sheet and part it happened in. Errors that are not
- * {@link XlmergeError}s are bugs (the record readers throw only those for bad input).
- */
-function withContext(
-  error: unknown,
-  where: { file: string; sheet: string; part: string },
-): XlmergeError {
-  if (!(error instanceof XlmergeError)) {
-    return new XlmergeError(ErrorCode.Internal, `Reading the sheet failed: ${String(error)}`, {
-      ...where,
-      cause: error,
-    });
-  }
-  return error.withContext(where);
 }

@@ -9,7 +9,7 @@
  * order), then read row by row into a {@link RowBatch}, which gathers rows and their output
  * styles as the .xlsx reader's does.
  */
-import { type CellValue, EXCEL_ERROR_VALUES } from '../../core/cell.js';
+import { type CellValue, EXCEL_ERROR_BY_BYTE } from '../../core/cell.js';
 import { NumberFormatKind } from '../../core/date-format.js';
 import { DATE_1904_OFFSET } from '../../core/excel-dates.js';
 import type { XlmergeError } from '../../errors.js';
@@ -52,18 +52,6 @@ const MIN_CELL_BYTES: ReadonlyMap<number, number> = new Map<number, number>([
   [RecordType.Blank, 6],
   [RecordType.MulBlank, 8],
   [RecordType.Formula, 20],
-]);
-
-/** BIFF8 error codes ([MS-XLS] 2.5.11 BErr) and the value each is. */
-const ERROR_CODES: ReadonlyMap<number, string> = new Map([
-  [0x00, '#NULL!'],
-  [0x07, '#DIV/0!'],
-  [0x0f, '#VALUE!'],
-  [0x17, '#REF!'],
-  [0x1d, '#NAME?'],
-  [0x24, '#NUM!'],
-  [0x2a, '#N/A'],
-  [0x2b, '#GETTING_DATA'],
 ]);
 
 /**
@@ -331,8 +319,8 @@ class SheetCells {
   }
 
   #error(code: number, offset: number, rows: RowBatch): CellValue {
-    const value = ERROR_CODES.get(code);
-    if (value === undefined || !EXCEL_ERROR_VALUES.has(value)) {
+    const value = EXCEL_ERROR_BY_BYTE.get(code);
+    if (value === undefined) {
       throw this.#corrupt(
         offset,
         `expected an Excel error code such as 0x2A (#N/A) in cell ${rows.cellName()}, found 0x${code.toString(16).toUpperCase()}`,

@@ -5,6 +5,7 @@
  */
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import type { CellFormatIds } from '../../reader/cell-formats.js';
+import { withContext } from '../../reader/read-errors.js';
 import type { ReadLimits } from '../../reader/read-limits.js';
 import type { SharedStringList } from '../../reader/string-list.js';
 import type {
@@ -178,25 +179,4 @@ class XlsbWorkbookReader implements WorkbookReader<'xlsb'> {
     await readPartRecords(this.#archive, part, options, (reader) => strings.read(reader));
     return { sharedStrings: strings.strings, styles };
   }
-}
-
-/**
- * The error with the file, sheet and part it happened in (a shared part's error keeps its own
- * part). Errors that are not {@link XlmergeError}s are bugs: the readers throw only those for
- * bad input.
- */
-function withContext(
-  error: unknown,
-  where: { file: string; sheet: string; part: string },
-): XlmergeError {
-  if (!(error instanceof XlmergeError)) {
-    return new XlmergeError(ErrorCode.Internal, `Reading the sheet failed: ${String(error)}`, {
-      ...where,
-      cause: error,
-    });
-  }
-  if (error.file !== undefined && error.sheet !== undefined && error.part !== undefined) {
-    return error;
-  }
-  return error.withContext(where);
 }

@@ -5,7 +5,7 @@
  * the same cell: numbers (dates by the cell's style), strings, booleans, errors, and a
  * formula's cached result. The rows gather in a {@link RowBatch}, as the .xlsx scanner's do.
  */
-import { type CellValue, EXCEL_ERROR_VALUES } from '../../core/cell.js';
+import { type CellValue, EXCEL_ERROR_BY_BYTE } from '../../core/cell.js';
 import { DATE_1904_OFFSET } from '../../core/excel-dates.js';
 import { MAX_COLUMNS, MAX_ROWS } from '../../core/excel-limits.js';
 import type { XlmergeError } from '../../errors.js';
@@ -27,21 +27,6 @@ export interface SheetRecordsContext {
   /** The output style of each cell style, when rows carry their cells' styles. */
   readonly outputStyles: Uint32Array | null;
 }
-
-/**
- * The error values of BrtCellError and BrtFmlaError by their byte (MS-XLSB 2.5.97.2, `BErr`).
- * Any other byte is not one Excel writes.
- */
-const ERROR_VALUES: ReadonlyMap<number, string> = new Map([
-  [0x00, '#NULL!'],
-  [0x07, '#DIV/0!'],
-  [0x0f, '#VALUE!'],
-  [0x17, '#REF!'],
-  [0x1d, '#NAME?'],
-  [0x24, '#NUM!'],
-  [0x2a, '#N/A'],
-  [0x2b, '#GETTING_DATA'],
-]);
 
 /** Every cell record starts with a `Cell` (2.5.9): the column (4 bytes), the style (3) and flags (1). */
 const CELL_BYTES = 8;
@@ -233,8 +218,8 @@ export class SheetRecordReader {
   }
 
   #readError(reader: RecordReader, type: number, byte: number): CellValue {
-    const code = ERROR_VALUES.get(byte);
-    if (code !== undefined && EXCEL_ERROR_VALUES.has(code)) return { kind: 'error', code };
+    const code = EXCEL_ERROR_BY_BYTE.get(byte);
+    if (code !== undefined) return { kind: 'error', code };
     throw this.#fail(
       reader,
       type,

@@ -3,10 +3,10 @@
  * same as an .xlsx's (relationships and content types are XML); the parts they point to are
  * BIFF12 records.
  */
-import { ErrorCode, XlmergeError } from '../../errors.js';
 import { readContentTypes } from '../../opc/content-types.js';
 import { ROOT_RELS_PART, relsPartOf, resolveTarget } from '../../opc/part-paths.js';
-import { isOtherSheetType, type Relationship, readRelationships } from '../../opc/relationships.js';
+import { findRelatedPart, isOtherSheetType, readRelationships } from '../../opc/relationships.js';
+import { noWorksheetsError } from '../../reader/read-errors.js';
 import type { SheetInfo } from '../../reader/workbook-reader.js';
 import type { ZipArchive } from '../../zip/zip-archive.js';
 import { readPartRecords } from './part-records.js';
@@ -89,20 +89,19 @@ export async function readXlsbStructure(
     );
   }
   if (sheets.length === 0) {
-    throw new XlmergeError(
-      ErrorCode.NoSheets,
-      skipped > 0
-        ? `The workbook has no worksheets, only ${skipped} chart or macro sheet(s)`
-        : 'The workbook has no worksheets',
-      { file: archive.file, part: workbookPart, hint: 'Remove the file from the inputs' },
-    );
+    throw noWorksheetsError({ file: archive.file, part: workbookPart }, skipped);
   }
   return {
     workbookPart,
     sheets,
     date1904: workbook.date1904,
-    sharedStringsPart: findRelatedPart(archive, workbookPart, rels, 'sharedStrings'),
-    stylesPart: findRelatedPart(archive, workbookPart, rels, 'styles'),
+    // Without a relationship, the name Excel gives each next to the workbook part.
+    sharedStringsPart: findRelatedPart(archive, workbookPart, rels, 'sharedStrings', [
+      resolveTarget(workbookPart, 'sharedStrings.bin'),
+    ]),
+    stylesPart: findRelatedPart(archive, workbookPart, rels, 'styles', [
+      resolveTarget(workbookPart, 'styles.bin'),
+    ]),
   };
 }
 
@@ -115,22 +114,4 @@ function isOtherSheetContentType(type: string | undefined): boolean {
   if (type === undefined) return false;
   const bare = type.endsWith('+xml') ? type.slice(0, -4) : type;
   return ['chartsheet', 'dialogsheet', 'macrosheet'].some((kind) => bare.endsWith(kind));
-}
-
-/**
- * A part the workbook relates to by type (`…/sharedStrings`, `…/styles`), else the name Excel
- * gives it next to the workbook part; `null` when there is none.
- */
-function findRelatedPart(
-  archive: ZipArchive,
-  workbookPart: string,
-  rels: readonly Relationship[],
-  kind: 'sharedStrings' | 'styles',
-): string | null {
-  for (const rel of rels) {
-    if (rel.external || !rel.type.endsWith(`/${kind}`)) continue;
-    const part = archive.findPart(resolveTarget(workbookPart, rel.target));
-    if (part !== undefined) return part;
-  }
-  return archive.findPart(resolveTarget(workbookPart, `${kind}.bin`)) ?? null;
 }

@@ -1,6 +1,7 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import type { CellFormatIds } from '../../reader/cell-formats.js';
-import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../reader/read-limits.js';
+import { withContext } from '../../reader/read-errors.js';
+import { normalizeLimits, type ReadLimits } from '../../reader/read-limits.js';
 import type { SharedStringList } from '../../reader/string-list.js';
 import type {
   ReadRowsOptions,
@@ -389,35 +390,4 @@ class SharedStringTable implements SharedStringsSource {
     }
     return this.#context;
   }
-}
-
-function normalizeLimits(limits: Partial<ReadLimits> | undefined): ReadLimits {
-  const result: { -readonly [K in keyof ReadLimits]: number } = { ...DEFAULT_READ_LIMITS };
-  if (limits !== undefined) {
-    for (const key of Object.keys(result) as (keyof ReadLimits)[]) {
-      const value = limits[key];
-      if (value !== undefined) result[key] = value;
-    }
-  }
-  return Object.freeze(result);
-}
-
-/**
- * The error with the file, sheet and part it happened in. Errors that are not
- * {@link XlmergeError}s are bugs (the scanners throw only those for bad input).
- */
-function withContext(
-  error: unknown,
-  where: { file: string; sheet: string; part: string },
-): XlmergeError {
-  if (!(error instanceof XlmergeError)) {
-    return new XlmergeError(ErrorCode.Internal, `Reading the sheet failed: ${String(error)}`, {
-      ...where,
-      cause: error,
-    });
-  }
-  if (error.file !== undefined && error.sheet !== undefined && error.part !== undefined) {
-    return error;
-  }
-  return error.withContext(where);
 }

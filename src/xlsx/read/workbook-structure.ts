@@ -1,7 +1,8 @@
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import { readContentTypes } from '../../opc/content-types.js';
 import { ROOT_RELS_PART, relsPartOf, resolveTarget } from '../../opc/part-paths.js';
-import { isOtherSheetType, type Relationship, readRelationships } from '../../opc/relationships.js';
+import { findRelatedPart, isOtherSheetType, readRelationships } from '../../opc/relationships.js';
+import { noWorksheetsError } from '../../reader/read-errors.js';
 import type { SheetInfo } from '../../reader/workbook-reader.js';
 import { rootElementName, scanXmlTags, type XmlSource } from '../../xml/xml-tags.js';
 import type { ZipArchive } from '../../zip/zip-archive.js';
@@ -59,20 +60,21 @@ export async function readWorkbookStructure(
     );
   }
   if (sheets.length === 0) {
-    throw new XlmergeError(
-      ErrorCode.NoSheets,
-      skipped > 0
-        ? `The workbook has no worksheets, only ${skipped} chart or macro sheet(s)`
-        : 'The workbook has no worksheets',
-      { file: archive.file, part: workbookPart, hint: 'Remove the file from the inputs' },
-    );
+    throw noWorksheetsError({ file: archive.file, part: workbookPart }, skipped);
   }
   return {
     workbookPart,
     sheets,
     date1904: workbook.date1904,
-    sharedStringsPart: findRelatedPart(archive, workbookPart, rels, 'sharedStrings'),
-    stylesPart: findRelatedPart(archive, workbookPart, rels, 'styles'),
+    // Without a relationship, the same name next to the workbook part, else under xl/.
+    sharedStringsPart: findRelatedPart(archive, workbookPart, rels, 'sharedStrings', [
+      resolveTarget(workbookPart, 'sharedStrings.xml'),
+      'xl/sharedStrings.xml',
+    ]),
+    stylesPart: findRelatedPart(archive, workbookPart, rels, 'styles', [
+      resolveTarget(workbookPart, 'styles.xml'),
+      'xl/styles.xml',
+    ]),
   };
 }
 
@@ -185,28 +187,6 @@ function isOtherContentType(type: string | undefined): boolean {
   if (type === undefined || type === 'application/xml') return false;
   if (!type.endsWith('+xml')) return true;
   return type.endsWith('.main+xml') && !WORKBOOK_CONTENT_TYPES.has(type);
-}
-
-/**
- * A part the workbook relates to by type (`…/sharedStrings`, `…/styles`), else the same
- * name next to the workbook part, else under `xl/`; `null` when there is none.
- */
-function findRelatedPart(
-  archive: ZipArchive,
-  workbookPart: string,
-  rels: readonly Relationship[],
-  kind: 'sharedStrings' | 'styles',
-): string | null {
-  for (const rel of rels) {
-    if (rel.external || !rel.type.endsWith(`/${kind}`)) continue;
-    const part = archive.findPart(resolveTarget(workbookPart, rel.target));
-    if (part !== undefined) return part;
-  }
-  return (
-    archive.findPart(resolveTarget(workbookPart, `${kind}.xml`)) ??
-    archive.findPart(`xl/${kind}.xml`) ??
-    null
-  );
 }
 
 function parseState(value: string | undefined): SheetInfo['state'] {
