@@ -5,6 +5,7 @@
  */
 import { ErrorCode, XlmergeError } from '../../errors.js';
 import type { CellFormatIds } from '../../reader/cell-formats.js';
+import { withContext } from '../../reader/read-errors.js';
 import type { ReadLimits } from '../../reader/read-limits.js';
 import type {
   ReadRowsOptions,
@@ -202,24 +203,4 @@ class OdsReader implements WorkbookReader<'ods'> {
     lexer.finish();
     return collector.styles;
   }
-}
-
-/**
- * The error with the file, sheet and part it happened in. Errors that are not
- * {@link XlmergeError}s are bugs (the scanners throw only those for bad input).
- */
-function withContext(
-  error: unknown,
-  where: { file: string; sheet: string; part: string },
-): XlmergeError {
-  if (!(error instanceof XlmergeError)) {
-    return new XlmergeError(ErrorCode.Internal, `Reading the sheet failed: ${String(error)}`, {
-      ...where,
-      cause: error,
-    });
-  }
-  if (error.file !== undefined && error.sheet !== undefined && error.part !== undefined) {
-    return error;
-  }
-  return error.withContext(where);
 }
