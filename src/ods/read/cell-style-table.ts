@@ -45,6 +45,11 @@ export class CellStyleTable {
     return this.indexes.get(name) ?? 0;
   }
 
+  /** Whether style `index` shows numbers as TRUE and FALSE (`number:boolean-style`). */
+  isBoolean(index: number): boolean {
+    return this.dataStyles[index]?.kind === 'boolean';
+  }
+
   /** Whether style `index` shows time that runs past 24 hours (`[h]:mm`). */
   isElapsed(index: number): boolean {
     const style = this.dataStyles[index];

@@ -203,6 +203,28 @@ const CELL_ELEMENT = 'table:table-cell';
 const NOT_TEXT = new Set(['text:note', 'office:annotation', 'text:ruby-text']);
 
 /** Whether the attribute name of `length` characters at `start` in `buf` is `name`. */
+/**
+ * How LibreOffice shows TRUE and FALSE in the languages it is most used in (English, German,
+ * French, Spanish, Italian, Portuguese, Dutch, Polish, Swedish, Danish, Norwegian, Finnish,
+ * Czech, Russian): a formula's 1 or 0 shown as one of them is a logical result.
+ */
+const TRUE_WORDS: ReadonlySet<string> = new Set(
+  'TRUE WAHR VRAI VERDADERO VERO VERDADEIRO WAAR PRAWDA SANT SAND SANN TOSI PRAVDA ИСТИНА'.split(
+    ' ',
+  ),
+);
+const FALSE_WORDS: ReadonlySet<string> = new Set(
+  'FALSE FALSCH FAUX FALSO ONWAAR FAŁSZ FALSKT FALSK USANN EPÄTOSI NEPRAVDA ЛОЖЬ'.split(' '),
+);
+
+/** Whether the formula at `buf[start, end)` is `of:=TRUE()` or `of:=FALSE()` (any case). */
+function isLogicalFormula(buf: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length !== 10 && length !== 11) return false;
+  const formula = buf.slice(start, end).toUpperCase();
+  return formula === 'OF:=TRUE()' || formula === 'OF:=FALSE()';
+}
+
 function isNamed(buf: string, start: number, length: number, name: string): boolean {
   return length === name.length && isTextAt(buf, start, name);
 }
@@ -284,6 +306,8 @@ export class TableScanner {
   private cellType: ValueType = ValueType.None;
   private cellValue: CellValue = null;
   private cellFormula = false;
+  /** A formula's number 1 or 0 that its shown text may say is TRUE or FALSE (see endCell). */
+  private cellMaybeLogical = false;
   private cellCalcError = false;
   private cellCalcString = false;
   private cellStringValue: string | undefined = undefined;
@@ -610,6 +634,7 @@ export class TableScanner {
     const values = this.valueAttributes;
     values.fill(-1);
     let formula = false;
+    let logicalFormula = false;
     let calcError = false;
     let calcString = false;
     let stringValue: string | undefined;
@@ -646,6 +671,7 @@ export class TableScanner {
           break;
         case CellAttribute.Formula:
           formula = true;
+          logicalFormula = isLogicalFormula(buf, attributes.valueStart, attributes.valueEnd);
           break;
         case CellAttribute.CalcValueType: {
           const valueStart = attributes.valueStart;
@@ -669,6 +695,7 @@ export class TableScanner {
     this.pieces = [];
     this.textLength = 0;
     this.cellValue = null;
+    this.cellMaybeLogical = false;
     if (
       !covered &&
       type !== ValueType.None &&
@@ -676,6 +703,16 @@ export class TableScanner {
       type !== ValueType.Void
     ) {
       this.cellValue = this.typedValue(type, values[type * 2] ?? -1, values[type * 2 + 1] ?? -1);
+      // LibreOffice has no boolean cells: it keeps TRUE and FALSE as 1 and 0 in a boolean
+      // format, and writes an .xlsx's boolean cells to .ods as the formulas =TRUE() and
+      // =FALSE() of type float. It writes both back to .xlsx as booleans, and so they are read.
+      // A formula whose result is logical (=A2>3) it writes as a float too, with no mark but
+      // the text it shows, which endCell reads.
+      const value = this.cellValue;
+      if (type === ValueType.Number && (value === 0 || value === 1)) {
+        if (logicalFormula || this.styles.isBoolean(this.cellStyle)) this.cellValue = value === 1;
+        else this.cellMaybeLogical = formula;
+      }
     }
     if (selfClosing) this.endCell();
     else this.state = State.Cell;
@@ -751,7 +788,7 @@ export class TableScanner {
   private needsText(): boolean {
     const type = this.cellType;
     if (type === ValueType.String) return this.cellStringValue === undefined || this.cellFormula;
-    return type === ValueType.None;
+    return type === ValueType.None || this.cellMaybeLogical;
   }
 
   private startParagraph(): void {
@@ -823,6 +860,10 @@ export class TableScanner {
     const type = this.cellType;
     if (type === ValueType.String || (type === ValueType.None && this.paragraphs > 0)) {
       value = this.textValue();
+    } else if (this.cellMaybeLogical) {
+      const text = this.pieces.join('');
+      this.pieces = [];
+      if ((value === 1 ? TRUE_WORDS : FALSE_WORDS).has(text)) value = value === 1;
     } else if (value === null && this.cellFormula && type !== ValueType.Void) {
       this.formulasWithoutValue += this.cellRepeat;
     }

@@ -34,9 +34,8 @@ const LIBREOFFICE: readonly string[] = [
 ];
 
 /**
- * A value of the .xlsx as LibreOffice writes it to .ods:
- * - a boolean becomes the number 1 or 0 (LibreOffice 7.4 has no boolean cells: it writes
- *   `office:value-type="float"`, shown as TRUE or FALSE);
+ * A value of the .xlsx as LibreOffice writes it to .ods (a boolean, which LibreOffice 7.4
+ * writes as the formula `of:=TRUE()` or `of:=FALSE()` of type float, reads as the boolean):
  * - a number keeps 15 significant digits (1/3 is 0.333333333333333);
  * - a date before 1900-03-01 moves back a day: LibreOffice counts serials from 1899-12-30
  *   without Excel's 1900-02-29, so serial 1 is written `1899-12-31`;
@@ -47,7 +46,6 @@ const LIBREOFFICE: readonly string[] = [
  * .xlsx sources to 15 digits.
  */
 function asLibreOfficeWrites(value: CellValue, date1904: boolean): CellValue {
-  if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return Number(value.toPrecision(15));
   if (value !== null && typeof value === 'object' && value.kind === 'date' && !value.elapsed) {
     let serial = value.serial;
@@ -80,7 +78,7 @@ const CHANGED: ReadonlyMap<string, Change> = new Map<string, Change>([
       [2, 10],
       [3, 3],
       [4, 'x3'],
-      [5, 1],
+      [5, true],
       [6, { kind: 'error', code: '#DIV/0!' }],
     ] as const
   ).map(

@@ -181,6 +181,25 @@ describe('openOds', () => {
     ]);
   });
 
+  it('reads a number in a boolean format as the boolean it shows, as LibreOffice writes it to .xlsx', async () => {
+    const styles =
+      '<number:boolean-style style:name="N1"><number:boolean/></number:boolean-style>' +
+      '<style:style style:name="ce1" style:family="table-cell" style:data-style-name="N1"/>';
+    const booleanStyled = (value: string) =>
+      `<table:table-cell table:style-name="ce1" office:value-type="float" office:value="${value}"/>`;
+    const file = await writeOds(
+      contentXml(
+        table(
+          'Flags',
+          `<table:table-row>${booleanStyled('1')}${booleanStyled('0')}${booleanStyled('2')}${float('1')}</table:table-row>`,
+        ),
+        styles,
+      ),
+    );
+    const [sheet] = await readFile(file);
+    expect([...(sheet?.rows ?? [])]).toEqual([[1, [true, false, 2, 1]]]);
+  });
+
   it('gives each cell style its number format, through row and column defaults', async () => {
     const styles =
       '<number:date-style style:name="N1"><number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text><number:year number:style="long"/></number:date-style>' +

@@ -124,7 +124,7 @@ describe('TableFastPath', () => {
             100001,
             'Zoë & Søren 𝄞',
             { kind: 'date', serial: 44282.27916666667 },
-            1,
+            true,
             null,
             'a\nb\rc',
             0.5,
@@ -140,6 +140,30 @@ describe('TableFastPath', () => {
       ],
       formulasWithoutValue: 1,
       cellsWithoutFormat: 0,
+    });
+  });
+
+  it('reads a formula\u2019s 1 or 0 as the boolean LibreOffice shows, and other numbers as numbers', () => {
+    const logical = (formula: string, value: string, shown: string) =>
+      cell(
+        ` table:formula="${formula}" office:value-type="float" office:value="${value}" calcext:value-type="float"`,
+        shown === '' ? '' : `<text:p>${shown}</text:p>`,
+      );
+    const xml = content(
+      `<table:table-row>${[
+        logical('of:=TRUE()', '1', 'TRUE'),
+        logical('of:=false()', '0', ''),
+        logical('of:=[.A6]&gt;3', '1', 'TRUE'),
+        logical('of:=[.A6]&lt;3', '0', 'FALSCH'),
+        logical('of:=[.A6]&gt;3', '1', 'FALSE'),
+        logical('of:=[.A6]-3', '1', '1'),
+        logical('of:=[.A6]-3', '0', 'TRUE'),
+        logical('of:=[.A6]&gt;3', '2', 'TRUE'),
+        cell(' office:value-type="float" office:value="1"', '<text:p>TRUE</text:p>'),
+      ].join('')}</table:table-row>`,
+    );
+    expect(scanEveryWay(xml)).toMatchObject({
+      rows: [{ number: 1, cells: [true, false, true, false, 1, 1, 0, 2, 1] }],
     });
   });
 
