@@ -41,7 +41,7 @@ export interface SheetReadContext {
 }
 
 /** The least data of each cell record: row, column and XF index (6 bytes), and its value. */
-const MIN_CELL_BYTES: ReadonlyMap<number, number> = new Map<number, number>([
+const MIN_CELL_BYTES_BY_TYPE: ReadonlyMap<number, number> = new Map<number, number>([
   [RecordType.Number, 14],
   [RecordType.Rk, 10],
   [RecordType.MulRk, 12],
@@ -55,6 +55,21 @@ const MIN_CELL_BYTES: ReadonlyMap<number, number> = new Map<number, number>([
 ]);
 
 /**
+ * {@link MIN_CELL_BYTES_BY_TYPE} as a table by record type (0: not a cell record), which every
+ * record of a sheet is looked up in: cell record types are all below 0x300.
+ */
+const MIN_CELL_BYTES = new Uint8Array(0x300);
+for (const [type, bytes] of MIN_CELL_BYTES_BY_TYPE) MIN_CELL_BYTES[type] = bytes;
+
+/**
+ * Most cells (counting the empty ones before a row's last cell) a batch of rows holds: about
+ * the rows of one inflated chunk of an .xlsx. The whole stream is in memory, so batches could
+ * be any size, but rows held for a whole sheet outlive the young generation and cost the
+ * garbage collector far more than rows handed on as they are read.
+ */
+export const XLS_BATCH_CELLS = 65_536;
+
+/**
  * The rows of the sheet, in batches cut as the .xlsx reader cuts them (about a million cells);
  * the counts of `stats` are filled in at the end.
  */
@@ -65,6 +80,7 @@ export function* readSheetRows(
   const reader = new SheetCells(context);
   const offsets = reader.indexCells();
   const rows = new RowBatch(context.outputStyles);
+  rows.limit = XLS_BATCH_CELLS;
   const { bytes } = context.stream;
   let at = 0;
   while (at < offsets.length) {
@@ -132,8 +148,8 @@ class SheetCells {
         if (depth === 0) break;
         depth--;
       } else if (depth === 0) {
-        const least = MIN_CELL_BYTES.get(type);
-        if (least !== undefined) {
+        const least = type < MIN_CELL_BYTES.length ? (MIN_CELL_BYTES[type] as number) : 0;
+        if (least !== 0) {
           if (length < least) {
             throw this.#corrupt(
               offset,

@@ -10,7 +10,7 @@ import { ErrorCode } from '../../../src/errors.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../../src/reader/read-limits.js';
 import type { SheetRow } from '../../../src/reader/workbook-reader.js';
 import { openXls } from '../../../src/xls/read/open-xls.js';
-import { decodeRk } from '../../../src/xls/read/sheet-records.js';
+import { decodeRk, XLS_BATCH_CELLS } from '../../../src/xls/read/sheet-records.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import {
@@ -214,12 +214,14 @@ describe('openXls: values', () => {
     ]);
   });
 
-  it('cuts batches at about a million cells', async () => {
+  it('cuts batches at XLS_BATCH_CELLS cells, empty ones before a row\u2019s last cell counted', async () => {
+    expect(XLS_BATCH_CELLS).toBe(65_536);
+    // 256 cells a row (one number in column IV): a batch is full after 256 rows.
     const cells = Array.from({ length: 4200 }, (_, row) => numberCell(row, 255, row));
     const reader = await open(book(cells));
     const sizes: number[] = [];
     for await (const batch of reader.readRows(reader.sheets[0] as never)) sizes.push(batch.length);
-    expect(sizes).toEqual([4096, 104]);
+    expect(sizes).toEqual([...Array.from({ length: 16 }, () => 256), 104]);
   });
 });
 
