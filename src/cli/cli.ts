@@ -2,9 +2,7 @@
  * The command line: maps argv to library options, prints, and sets `process.exitCode`.
  * Nothing else happens here; the library never prints and never exits.
  */
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { merge } from '../merge.js';
+import type { Argv } from 'yargs';
 import type { MergeSummary } from '../summary.js';
 import {
   endFailedRun,
@@ -14,12 +12,11 @@ import {
   writeUsageErrors,
 } from './arguments.js';
 import { readCommandLine } from './command-line.js';
-import { describeOptions, printedBy } from './help.js';
+import { describeOptions, packageVersion, printedBy } from './help.js';
 import { runInspectCli } from './inspect-command.js';
 import { MERGE_COMMAND } from './option-table.js';
 import { afterStdoutError, guardStream, writeText } from './output-streams.js';
 import { printable } from './printable.js';
-import { createProgressBar } from './progress.js';
 import { asFlags, formatSummary, toJsonText } from './report.js';
 
 /** Documented exit codes. */
@@ -36,9 +33,15 @@ export const ExitCode = {
   Terminated: SignalExit.SIGTERM,
 } as const;
 
-/** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
+/**
+ * Runs the CLI with `argv` (without node and the script) and returns the exit code.
+ *
+ * What only some runs need is loaded when they need it: yargs for --help, the library for a
+ * merge, the progress bar on a terminal. Scripts that call xlmerge many times pay for each
+ * load every time (`--version` took 0.30 s against 0.08 s for `node -e 0`).
+ */
 export async function runCli(
-  argv: readonly string[] = hideBin(process.argv),
+  argv: readonly string[] = process.argv.slice(2),
   streams: Streams = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const stdout = guardStream(streams.stdout);
@@ -59,8 +62,12 @@ async function runMerge(argv: readonly string[], streams: Streams): Promise<numb
     return ExitCode.Usage;
   }
   if ('show' in reading) {
-    const parser = helpParser(Math.min(100, streams.stderr.columns ?? 100));
-    await writeText(streams.stdout, `${await printedBy(parser, [`--${reading.show}`])}\n`);
+    if (reading.show === 'version') {
+      await writeText(streams.stdout, `${await packageVersion()}\n`);
+      return ExitCode.Ok;
+    }
+    const parser = await helpParser(Math.min(100, streams.stderr.columns ?? 100));
+    await writeText(streams.stdout, `${await printedBy(parser, ['--help'])}\n`);
     return ExitCode.Ok;
   }
   const { options, display } = reading.commandLine;
@@ -69,9 +76,12 @@ async function runMerge(argv: readonly string[], streams: Streams): Promise<numb
   const quiet = display.quiet || json;
   const showProgress = display.progress ?? (!quiet && streams.stderr.isTTY === true);
   const interrupt = interruptible();
-  const bar = showProgress ? createProgressBar(streams.stderr) : null;
+  const bar = showProgress
+    ? (await import('./progress.js')).createProgressBar(streams.stderr)
+    : null;
 
   try {
+    const { merge } = await import('../merge.js');
     const summary = await merge({
       ...options,
       signal: interrupt.signal,
@@ -110,8 +120,9 @@ async function runMerge(argv: readonly string[], streams: Streams): Promise<numb
   }
 }
 
-/** The merge command's --help and --version, from its option table. */
-function helpParser(width: number): Argv {
+/** The merge command's --help, from its option table. */
+async function helpParser(width: number): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
   const parser = yargs()
     .scriptName('xlmerge')
     .usage(

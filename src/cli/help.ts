@@ -2,8 +2,20 @@
  * --help and --version, written by yargs from the same option tables the command line is read
  * by. yargs only formats here; it never reads the user's argv (see read-argv.ts for why).
  */
+import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import type { CliOption } from './option-table.js';
+
+/**
+ * The version in xlmerge's package.json (two folders up from `dist/cli/` and `src/cli/`), as
+ * yargs' `--version` prints it, read without loading yargs.
+ */
+export async function packageVersion(): Promise<string> {
+  const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8');
+  const { version } = JSON.parse(text) as { version?: unknown };
+  if (typeof version !== 'string') throw new Error('package.json has no version');
+  return version;
+}
 
 /** Adds `options` to `parser` as --help shows them; `help` and `version` are yargs' own. */
 export function describeOptions(parser: Argv, options: readonly CliOption[]): Argv {

@@ -2,8 +2,7 @@
  * `xlmerge inspect <inputs..>`: shows what a merge would see, before merging. Like the merge
  * command, it only maps argv to library options and prints.
  */
-import yargs, { type Argv } from 'yargs';
-import { inspect } from '../inspect.js';
+import type { Argv } from 'yargs';
 import {
   endFailedRun,
   interruptible,
@@ -44,7 +43,7 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
     return InspectExitCode.Usage;
   }
   if ('show' in reading) {
-    const parser = helpParser(Math.min(100, streams.stderr.columns ?? 100));
+    const parser = await helpParser(Math.min(100, streams.stderr.columns ?? 100));
     await writeText(streams.stdout, `${await printedBy(parser, ['inspect', '--help'])}\n`);
     return InspectExitCode.Ok;
   }
@@ -52,6 +51,7 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
   const { json } = display;
   const interrupt = interruptible();
   try {
+    const { inspect } = await import('../inspect.js');
     const report = await inspect({ ...options, signal: interrupt.signal });
     await writeText(streams.stdout, json ? `${toJsonText(report)}\n` : formatInspectReport(report));
     return report.ok ? InspectExitCode.Ok : InspectExitCode.Problems;
@@ -68,7 +68,8 @@ export async function runInspectCli(argv: readonly string[], streams: Streams): 
 }
 
 /** The inspect command's --help, from its option table. */
-function helpParser(width: number): Argv {
+async function helpParser(width: number): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
   const parser = yargs()
     .scriptName('xlmerge')
     .command(
