@@ -28,6 +28,7 @@ import {
   readThrough,
 } from './lib/inspect.js';
 import { runMeasured } from './lib/measured-run.js';
+import { measureStartup } from './lib/startup.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = dirname(benchDir);
@@ -43,6 +44,8 @@ const TARGETS = Object.freeze({
   maxDoubleRssRatio: 1.5,
   /** medium converted to .xls (`--convert xls`): its wall time / the .xlsx set's, per command */
   maxXlsWallRatio: 1.5,
+  /** `xlmerge --version`: at most this much more wall time than `node -e 0` */
+  maxVersionOverNodeMs: 100,
 });
 
 /**
@@ -521,6 +524,16 @@ if (medium && double) {
   }
 }
 
+// Start-up, for scripts that call xlmerge many times.
+const startup = measureStartup({ rootDir, rounds: 10, median });
+const versionOver = startup.versionMs - startup.nodeMs;
+const versionOk = versionOver <= TARGETS.maxVersionOverNodeMs;
+console.log(
+  `\nstart-up, median of ${startup.rounds} rounds: node -e 0 ${startup.nodeMs.toFixed(0)} ms, xlmerge --version ${startup.versionMs.toFixed(0)} ms (+${versionOver.toFixed(0)} ms; target ≤ +${TARGETS.maxVersionOverNodeMs} ms: ${versionOk ? 'met' : 'MISSED'}), a merge of one 12-row workbook ${startup.oneFileMs.toFixed(0)} ms`,
+);
+if (!versionOk)
+  missedTargets.push(`xlmerge --version +${versionOver.toFixed(0)} ms over node -e 0`);
+
 const report = {
   startedAt: new Date().toISOString(),
   node: process.version,
@@ -533,6 +546,7 @@ const report = {
   sets: results,
   doubleRssRatio,
   doubleSameOutput,
+  startup,
   failures,
   warnings,
   missedTargets,
