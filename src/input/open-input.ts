@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { type CsvReader, openCsv } from '../csv/read/open-csv.js';
 import { openRegularFile } from '../io/open-file.js';
 import { isOpenDocumentArchive, openOds } from '../ods/read/open-ods.js';
+import { isCsvPath } from '../reader/format-names.js';
 import type { ReadLimits } from '../reader/read-limits.js';
 import type { WorkbookReader } from '../reader/workbook-reader.js';
 import { openXls } from '../xls/read/open-xls.js';
@@ -32,10 +32,7 @@ export type InputReader =
   | WorkbookReader<'xls'>
   | WorkbookReader<'ods'>;
 
-/** True for paths that are read as CSV text: those ending in `.csv`, in any case. */
-export function isCsvPath(file: string): boolean {
-  return path.extname(file).toLowerCase() === '.csv';
-}
+export { isCsvPath };
 
 /**
  * Opens an input file with the reader it calls for: `.csv` as CSV text (one sheet); any other

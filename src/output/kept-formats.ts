@@ -6,8 +6,8 @@
  * its output style.
  */
 import { isGeneral } from '../core/number-formats.js';
-import { isCsvPath } from '../input/open-input.js';
 import { type CellFormatIds, cellNumberFormats } from '../reader/cell-formats.js';
+import { isCsvPath } from '../reader/format-names.js';
 import { OutputStyles, STYLE_REFUSED, StyleId } from '../render/cell-styles.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 

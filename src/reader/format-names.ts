@@ -26,6 +26,14 @@ const IN_WORDS: Readonly<Record<WorkbookFormat, string>> = {
   csv: 'CSV text',
 };
 
+/**
+ * True for paths that are read as CSV text: those ending in `.csv`, in any case. Here rather
+ * than beside `openInput`, so the main thread can ask it without loading every reader.
+ */
+export function isCsvPath(file: string): boolean {
+  return path.extname(file).toLowerCase() === '.csv';
+}
+
 /** The format a file's name says it has; null for a name that says none of them. */
 export function formatOfName(file: string): WorkbookFormat | null {
   return BY_EXTENSION[path.extname(file).toLowerCase()] ?? null;
