@@ -9,9 +9,9 @@ import {
 } from '../core/option-mistakes.js';
 import { KeySet, keyCount, unpackKeys } from '../core/packed-keys.js';
 import { ErrorCode, XlmergeError } from '../errors.js';
-import { isCsvPath } from '../reader/format-names.js';
 import { describeWanted } from '../input/select-sheets.js';
 import type { Progress, Settings } from '../options.js';
+import { isCsvPath } from '../reader/format-names.js';
 import type { InputFile } from '../scan/scan-inputs.js';
 import type { FileSummary, SkippedFile } from '../summary.js';
 import type { FileResult, SheetResult } from '../worker/protocol.js';
